@@ -1,0 +1,57 @@
+namespace OrleansBilling.GrainInterfaces.Catalog;
+
+/// <summary>A product's escalation after a failed payment: ordered steps ending in exactly one cancel.</summary>
+[GenerateSerializer, Immutable, Alias("billing.DunningPolicy")]
+public sealed record DunningPolicy([property: Id(0)] IReadOnlyList<DunningStep> Steps)
+{
+    /// <summary>The policy of a product that has not chosen one (DESIGN.md §3).</summary>
+    public static DunningPolicy Default { get; } = new(
+    [
+        new DunningStep(TimeSpan.Zero, DunningAction.Email, "payment_failed"),
+        new DunningStep(TimeSpan.FromDays(3), DunningAction.Email, "payment_reminder", RetryPayment: true),
+        new DunningStep(TimeSpan.FromDays(7), DunningAction.Suspend, "access_suspended"),
+        new DunningStep(TimeSpan.FromDays(14), DunningAction.Cancel, "subscription_canceled"),
+    ]);
+
+    /// <summary>Why the policy is not usable; empty when it is.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Steps is null || Steps.Count == 0)
+        {
+            problems.Add("A dunning policy needs at least one step.");
+            return problems;
+        }
+
+        for (var i = 0; i < Steps.Count; i++)
+        {
+            var step = Steps[i];
+            if (step.After < TimeSpan.Zero)
+            {
+                problems.Add($"Step {i}: 'after' must not be negative.");
+            }
+
+            if (i > 0 && step.After < Steps[i - 1].After)
+            {
+                problems.Add($"Step {i}: steps must be ordered by 'after'.");
+            }
+
+            if (string.IsNullOrWhiteSpace(step.Template))
+            {
+                problems.Add($"Step {i}: a template is required.");
+            }
+
+            if (step.Action == DunningAction.Cancel && i != Steps.Count - 1)
+            {
+                problems.Add($"Step {i}: 'cancel' must be the last step.");
+            }
+        }
+
+        if (Steps[^1].Action != DunningAction.Cancel)
+        {
+            problems.Add("The last step must be 'cancel': the policy has to end.");
+        }
+
+        return problems;
+    }
+}

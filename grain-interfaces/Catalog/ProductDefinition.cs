@@ -1,0 +1,73 @@
+namespace OrleansBilling.GrainInterfaces.Catalog;
+
+/// <summary>A product as the billing service knows it: its catalog, dunning policy and email templates.</summary>
+/// <param name="ProductId">The product's id; it prefixes every subscription key of the product.</param>
+/// <param name="Name">A name for people.</param>
+/// <param name="Plans">The catalog.</param>
+/// <param name="Dunning">The product's dunning policy; <see cref="DunningPolicy.Default"/> when it has none.</param>
+/// <param name="EmailTemplates">Lifecycle email name (<c>welcome</c>, <c>payment_failed</c>, …) to the email provider's template id.</param>
+[GenerateSerializer, Immutable, Alias("billing.ProductDefinition")]
+public sealed record ProductDefinition(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] IReadOnlyList<Plan> Plans,
+    [property: Id(3)] DunningPolicy? Dunning,
+    [property: Id(4)] IReadOnlyDictionary<string, long> EmailTemplates)
+{
+    /// <summary>The plan with this id, or null.</summary>
+    public Plan? FindPlan(string? planId) => Plans.FirstOrDefault(p => string.Equals(p.PlanId, planId, StringComparison.Ordinal));
+
+    /// <summary>Why the definition is not usable; empty when it is.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (!BillingIds.IsValid(ProductId))
+        {
+            problems.Add($"Product id '{ProductId}' must be 1-64 characters of A-Z a-z 0-9 _ . -");
+        }
+
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            problems.Add("A product needs a name.");
+        }
+
+        foreach (var plan in Plans ?? [])
+        {
+            if (!BillingIds.IsValid(plan.PlanId))
+            {
+                problems.Add($"Plan id '{plan.PlanId}' must be 1-64 characters of A-Z a-z 0-9 _ . -");
+            }
+
+            if (plan.AmountMinor < 0)
+            {
+                problems.Add($"Plan '{plan.PlanId}': the amount must not be negative.");
+            }
+
+            if (plan.TrialDays < 0)
+            {
+                problems.Add($"Plan '{plan.PlanId}': trial days must not be negative.");
+            }
+
+            if (string.IsNullOrWhiteSpace(plan.Currency) || plan.Currency.Length != 3)
+            {
+                problems.Add($"Plan '{plan.PlanId}': the currency must be a three-letter ISO 4217 code.");
+            }
+        }
+
+        if (Plans is null || Plans.Count == 0)
+        {
+            problems.Add("A product needs at least one plan.");
+        }
+        else if (Plans.Select(p => p.PlanId).Distinct(StringComparer.Ordinal).Count() != Plans.Count)
+        {
+            problems.Add("Plan ids must be unique within a product.");
+        }
+
+        if (Dunning is not null)
+        {
+            problems.AddRange(Dunning.Problems());
+        }
+
+        return problems;
+    }
+}

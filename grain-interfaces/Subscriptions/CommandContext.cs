@@ -1,0 +1,15 @@
+namespace OrleansBilling.GrainInterfaces.Subscriptions;
+
+/// <summary>Who asks for a change and how to recognise a repeat of the same request.</summary>
+/// <param name="IdempotencyKey">The caller's <c>Idempotency-Key</c>, if any: a repeat returns the first answer.</param>
+/// <param name="Fingerprint">A digest of the request as sent; the same key with another fingerprint is refused.</param>
+/// <param name="Actor">Who asked (<c>api</c>, or an admin's name), for the history.</param>
+[GenerateSerializer, Immutable, Alias("billing.CommandContext")]
+public sealed record CommandContext(
+    [property: Id(0)] string? IdempotencyKey,
+    [property: Id(1)] string? Fingerprint,
+    [property: Id(2)] string Actor = "api")
+{
+    /// <summary>A request without an idempotency key.</summary>
+    public static CommandContext Api { get; } = new(null, null);
+}

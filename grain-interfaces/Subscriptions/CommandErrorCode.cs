@@ -1,0 +1,20 @@
+namespace OrleansBilling.GrainInterfaces.Subscriptions;
+
+/// <summary>Why a command was refused. Each code has one stable problem type at the HTTP edge.</summary>
+public enum CommandErrorCode
+{
+    /// <summary>The lifecycle table does not allow the transition from the current state.</summary>
+    TransitionNotAllowed,
+    /// <summary>The product's catalog has no such plan.</summary>
+    UnknownPlan,
+    /// <summary>The product is not configured.</summary>
+    UnknownProduct,
+    /// <summary>The request is malformed in a way only the grain can see.</summary>
+    InvalidRequest,
+    /// <summary>The idempotency key was used before with a different request.</summary>
+    IdempotencyKeyReused,
+    /// <summary>The payment provider failed or is unreachable; retrying later may succeed.</summary>
+    ProviderUnavailable,
+    /// <summary>The payment provider refused the request.</summary>
+    ProviderRejected,
+}

@@ -1,0 +1,39 @@
+using Orleans.Concurrency;
+
+namespace OrleansBilling.GrainInterfaces.Subscriptions;
+
+/// <summary>
+/// One customer's subscription to one product, keyed <c>"{productId}/{customerId}"</c>
+/// (<see cref="BillingIds.SubscriptionKey"/>). Every change to it is serialized here.
+/// </summary>
+[Alias("billing.ISubscriptionGrain")]
+public interface ISubscriptionGrain : IGrainWithStringKey
+{
+    /// <summary>The subscription's state, plan, period and recent history. A never-seen customer is in <c>None</c>.</summary>
+    [ReadOnly, Alias("GetSubscription")]
+    Task<SubscriptionView> GetSubscription();
+
+    /// <summary>What the customer may use now.</summary>
+    [ReadOnly, Alias("GetEntitlements")]
+    Task<EntitlementsView> GetEntitlements();
+
+    /// <summary>Opens a hosted checkout for a plan (<c>CheckoutStarted</c>); again if an earlier one was abandoned.</summary>
+    [Alias("StartCheckout")]
+    Task<CommandResult<CheckoutView>> StartCheckout(CheckoutRequest request, CommandContext context);
+
+    /// <summary>Cancels now (<c>Canceled</c>) or at the period end (<c>CancelScheduled</c>).</summary>
+    [Alias("Cancel")]
+    Task<CommandResult<SubscriptionView>> Cancel(bool atPeriodEnd, CommandContext context);
+
+    /// <summary>Undoes a scheduled cancel (<c>CancelUndone</c>) or resumes a pause (<c>Resumed</c>).</summary>
+    [Alias("Resume")]
+    Task<CommandResult<SubscriptionView>> Resume(CommandContext context);
+
+    /// <summary>Moves to another plan of the product (<c>PlanChanged</c>), charged as <paramref name="proration"/> says.</summary>
+    [Alias("ChangePlan")]
+    Task<CommandResult<SubscriptionView>> ChangePlan(string planId, ProrationMode proration, CommandContext context);
+
+    /// <summary>Applies a verified payment-provider event: at most once per event id, only through the lifecycle table.</summary>
+    [Alias("ApplyProviderEvent")]
+    Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent);
+}

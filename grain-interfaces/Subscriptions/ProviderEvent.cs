@@ -1,0 +1,29 @@
+namespace OrleansBilling.GrainInterfaces.Subscriptions;
+
+/// <summary>A payment-provider event for one subscription, already verified and translated at the edge.</summary>
+/// <param name="EventId">The provider's event id; an id applied before is skipped.</param>
+/// <param name="Kind">What happened.</param>
+/// <param name="OccurredAt">When the provider says it happened (coarse; never used to order events).</param>
+/// <param name="ProviderCustomerId">The provider's customer id, when the event names one.</param>
+/// <param name="ProviderSubscriptionId">The provider's subscription id, when the event names one.</param>
+/// <param name="PlanId">This service's plan id, when the event's price maps to one.</param>
+/// <param name="PeriodStart">The current period's start, for subscription and invoice events.</param>
+/// <param name="PeriodEnd">The current period's end; a period end never moves backwards.</param>
+/// <param name="TrialEnd">The trial's end, for trialing subscriptions.</param>
+/// <param name="InvoiceId">The invoice, for invoice events; a paid invoice is never unpaid again.</param>
+/// <param name="AmountMinor">The invoice's amount in minor units.</param>
+/// <param name="ObjectId">The id of the provider object the event is about (checkout session, subscription, invoice).</param>
+[GenerateSerializer, Immutable, Alias("billing.ProviderEvent")]
+public sealed record ProviderEvent(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] ProviderEventKind Kind,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] string? ProviderCustomerId = null,
+    [property: Id(4)] string? ProviderSubscriptionId = null,
+    [property: Id(5)] string? PlanId = null,
+    [property: Id(6)] DateTimeOffset? PeriodStart = null,
+    [property: Id(7)] DateTimeOffset? PeriodEnd = null,
+    [property: Id(8)] DateTimeOffset? TrialEnd = null,
+    [property: Id(9)] string? InvoiceId = null,
+    [property: Id(10)] long? AmountMinor = null,
+    [property: Id(11)] string? ObjectId = null);

@@ -1,0 +1,19 @@
+namespace OrleansBilling.GrainInterfaces.Subscriptions;
+
+/// <summary>
+/// What a payment-provider event says happened, in this service's words. The webhook edge turns
+/// Stripe's event types and object statuses into these; Stripe's types never travel further.
+/// </summary>
+public enum ProviderEventKind
+{
+    CheckoutExpired,
+    SubscriptionTrialStarted,
+    SubscriptionActivated,
+    InvoicePaid,
+    InvoicePaymentFailed,
+    CancelScheduled,
+    CancelUndone,
+    SubscriptionCanceled,
+    SubscriptionPaused,
+    SubscriptionResumed,
+}

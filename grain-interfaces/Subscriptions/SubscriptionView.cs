@@ -1,0 +1,18 @@
+using OrleansBilling.GrainInterfaces.Lifecycle;
+
+namespace OrleansBilling.GrainInterfaces.Subscriptions;
+
+/// <summary>A subscription as a product or support sees it: state, plan, period and recent history.</summary>
+[GenerateSerializer, Immutable, Alias("billing.SubscriptionView")]
+public sealed record SubscriptionView(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string CustomerId,
+    [property: Id(2)] SubscriptionState State,
+    [property: Id(3)] string? PlanId,
+    [property: Id(4)] DateTimeOffset? CurrentPeriodStart,
+    [property: Id(5)] DateTimeOffset? CurrentPeriodEnd,
+    [property: Id(6)] DateTimeOffset? TrialEnd,
+    [property: Id(7)] bool CancelAtPeriodEnd,
+    [property: Id(8)] string? Email,
+    [property: Id(9)] long Version,
+    [property: Id(10)] IReadOnlyList<HistoryEntry> RecentHistory);

@@ -1,0 +1,21 @@
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+
+namespace OrleansBilling.Grains.Lifecycle;
+
+/// <summary>What the lifecycle decided for one input.</summary>
+public abstract record Decision
+{
+    /// <summary>The input changed the subscription: a transition (<see cref="Transition"/> set) or a fact.</summary>
+    /// <param name="Next">The subscription after the input.</param>
+    /// <param name="Transition">The transition taken, or null for a fact.</param>
+    /// <param name="Entry">The history entry to append.</param>
+    /// <param name="Effects">What to do outside once <paramref name="Next"/> is persisted.</param>
+    public sealed record Applied(Subscription Next, LifecycleTransition? Transition, HistoryEntry Entry, IReadOnlyList<Effect> Effects) : Decision;
+
+    /// <summary>The input changes nothing that the history records; <paramref name="Next"/> may refresh newer fields and remembers the input.</summary>
+    public sealed record Ignored(Subscription Next, IgnoreReason Reason, string Explanation) : Decision;
+
+    /// <summary>The lifecycle table does not allow the input's transition from the current state.</summary>
+    public sealed record Refused(SubscriptionState Current, LifecycleTransition Attempted, string Explanation) : Decision;
+}

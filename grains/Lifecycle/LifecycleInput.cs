@@ -1,0 +1,60 @@
+using OrleansBilling.GrainInterfaces.Lifecycle;
+
+namespace OrleansBilling.Grains.Lifecycle;
+
+/// <summary>
+/// Something that may change a subscription: a product's command or a provider's fact. Each
+/// carries an id; an input whose id was applied before has no further effect.
+/// </summary>
+/// <param name="InputId">Unique per input: the provider's event id, or an id the grain derives for a command.</param>
+/// <param name="Source">Who caused it, for the history: <c>api</c>, <c>provider</c>, <c>dunning</c>, <c>admin</c>.</param>
+public abstract record LifecycleInput(string InputId, string Source)
+{
+    /// <summary>A hosted checkout was opened at the provider for a plan.</summary>
+    public sealed record StartCheckout(string InputId, string PlanId, string? Email, string? SessionId, string? ProviderCustomerId)
+        : LifecycleInput(InputId, "api");
+
+    /// <summary>A checkout session expired without being completed.</summary>
+    public sealed record CheckoutExpired(string InputId, string? SessionId) : LifecycleInput(InputId, "provider");
+
+    /// <summary>The provider created the subscription, trialing or active.</summary>
+    public sealed record SubscriptionStarted(
+        string InputId,
+        SubscriptionState Status,
+        string? ProviderSubscriptionId,
+        string? ProviderCustomerId,
+        string? PlanId,
+        DateTimeOffset? PeriodStart,
+        DateTimeOffset? PeriodEnd,
+        DateTimeOffset? TrialEnd) : LifecycleInput(InputId, "provider");
+
+    /// <summary>An invoice was paid.</summary>
+    public sealed record InvoicePaid(
+        string InputId,
+        string InvoiceId,
+        long AmountMinor,
+        string? ProviderSubscriptionId,
+        DateTimeOffset? PeriodStart,
+        DateTimeOffset? PeriodEnd) : LifecycleInput(InputId, "provider");
+
+    /// <summary>An attempt to pay an invoice failed.</summary>
+    public sealed record InvoicePaymentFailed(string InputId, string InvoiceId) : LifecycleInput(InputId, "provider");
+
+    /// <summary>The subscription will end at the period end (API or provider).</summary>
+    public sealed record ScheduleCancel(string InputId, string Source) : LifecycleInput(InputId, Source);
+
+    /// <summary>A scheduled cancel was withdrawn (API or provider).</summary>
+    public sealed record UndoCancel(string InputId, string Source) : LifecycleInput(InputId, Source);
+
+    /// <summary>The subscription ended now (API cancel now, or the provider deleted it).</summary>
+    public sealed record EndSubscription(string InputId, string Source, string Reason) : LifecycleInput(InputId, Source);
+
+    /// <summary>Collection was paused.</summary>
+    public sealed record Pause(string InputId, string Source) : LifecycleInput(InputId, Source);
+
+    /// <summary>Collection resumed after a pause.</summary>
+    public sealed record ResumeCollection(string InputId, string Source) : LifecycleInput(InputId, Source);
+
+    /// <summary>The customer moves to another plan of the product.</summary>
+    public sealed record ChangePlan(string InputId, string PlanId) : LifecycleInput(InputId, "api");
+}

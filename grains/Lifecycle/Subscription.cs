@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using OrleansBilling.GrainInterfaces.Lifecycle;
+
+namespace OrleansBilling.Grains.Lifecycle;
+
+/// <summary>
+/// Everything the lifecycle decides on for one subscription. Immutable: a decision returns a new
+/// one. Persisted as the subscription grain's state (System.Text.Json), so members are only added.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("billing.Subscription")]
+public sealed record Subscription
+{
+    /// <summary>How many applied input ids and paid invoice ids are remembered for de-duplication.</summary>
+    public const int RememberedIds = 256;
+
+    [Id(0)] public required string ProductId { get; init; }
+    [Id(1)] public required string CustomerId { get; init; }
+    [Id(2)] public SubscriptionState State { get; init; } = SubscriptionState.None;
+    [Id(3)] public string? PlanId { get; init; }
+    [Id(4)] public string? Email { get; init; }
+    [Id(5)] public DateTimeOffset? CurrentPeriodStart { get; init; }
+    [Id(6)] public DateTimeOffset? CurrentPeriodEnd { get; init; }
+    [Id(7)] public DateTimeOffset? TrialEnd { get; init; }
+
+    /// <summary>True once the customer has been in <c>Canceled</c>: a new subscription is then a win-back.</summary>
+    [Id(8)] public bool CanceledBefore { get; init; }
+
+    /// <summary>Where an abandoned checkout returns to (<c>None</c> or <c>Canceled</c>).</summary>
+    [Id(9)] public SubscriptionState ReturnState { get; init; } = SubscriptionState.None;
+
+    /// <summary>Where a resume or an undone cancel returns to (<c>Active</c> or <c>Trialing</c>).</summary>
+    [Id(10)] public SubscriptionState ResumeState { get; init; } = SubscriptionState.Active;
+
+    [Id(11)] public string? ProviderCustomerId { get; init; }
+    [Id(12)] public string? ProviderSubscriptionId { get; init; }
+    [Id(13)] public string? CheckoutSessionId { get; init; }
+    [Id(14)] public int CheckoutAttempts { get; init; }
+
+    /// <summary>The unpaid invoice that put the subscription past due, if any.</summary>
+    [Id(15)] public string? OpenInvoiceId { get; init; }
+    [Id(16)] public string? CancelReason { get; init; }
+
+    /// <summary>The sequence number of the last history entry; 0 before the first.</summary>
+    [Id(17)] public long LastSequence { get; init; }
+
+    /// <summary>Ids of recently applied inputs: an input seen again is a duplicate.</summary>
+    [Id(18)] public ImmutableList<string> AppliedInputIds { get; init; } = [];
+
+    /// <summary>Invoices known to be paid: a paid invoice is never unpaid again.</summary>
+    [Id(19)] public ImmutableList<string> PaidInvoiceIds { get; init; } = [];
+
+    /// <summary>A customer nobody has subscribed yet.</summary>
+    public static Subscription New(string productId, string customerId) => new() { ProductId = productId, CustomerId = customerId };
+
+    public bool HasApplied(string inputId) => AppliedInputIds.Contains(inputId);
+
+    public bool IsPaid(string? invoiceId) => invoiceId is not null && PaidInvoiceIds.Contains(invoiceId);
+
+    internal Subscription Remember(string inputId) =>
+        this with { AppliedInputIds = Bounded(AppliedInputIds.Add(inputId)) };
+
+    internal Subscription RememberPaid(string invoiceId) =>
+        IsPaid(invoiceId) ? this : this with { PaidInvoiceIds = Bounded(PaidInvoiceIds.Add(invoiceId)) };
+
+    private static ImmutableList<string> Bounded(ImmutableList<string> ids) =>
+        ids.Count > RememberedIds ? ids.RemoveRange(0, ids.Count - RememberedIds) : ids;
+}

@@ -1,0 +1,260 @@
+using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
+
+namespace OrleansBilling.Grains.Lifecycle;
+
+/// <summary>
+/// The pure decision: <c>(subscription, input, product, now) → decision</c>. It maps each input to
+/// the one transition it asks for, takes it only when <see cref="LifecycleTable"/> allows it, and
+/// guards against late inputs with facts that only move one way.
+/// </summary>
+public static class SubscriptionLifecycle
+{
+    private static readonly IReadOnlyList<Effect> Publish = [new Effect.PublishReadModel()];
+
+    /// <summary>Decides what <paramref name="input"/> does to <paramref name="current"/>.</summary>
+    public static Decision Decide(Subscription current, LifecycleInput input, ProductDefinition product, DateTimeOffset now)
+    {
+        if (current.HasApplied(input.InputId))
+        {
+            return new Decision.Ignored(current, IgnoreReason.Duplicate, $"Input {input.InputId} was applied before.");
+        }
+
+        var context = new Step(current, input, now);
+        return input switch
+        {
+            LifecycleInput.StartCheckout c => StartCheckout(context, c, product),
+            LifecycleInput.CheckoutExpired e => CheckoutExpired(context, e),
+            LifecycleInput.SubscriptionStarted s => SubscriptionStarted(context, s),
+            LifecycleInput.InvoicePaid p => InvoicePaid(context, p),
+            LifecycleInput.InvoicePaymentFailed f => InvoicePaymentFailed(context, f),
+            LifecycleInput.ScheduleCancel => ScheduleCancel(context),
+            LifecycleInput.UndoCancel => UndoCancel(context),
+            LifecycleInput.EndSubscription e => EndSubscription(context, e),
+            LifecycleInput.Pause => Pause(context),
+            LifecycleInput.ResumeCollection => ResumeCollection(context),
+            LifecycleInput.ChangePlan c => ChangePlan(context, c),
+            _ => throw new ArgumentOutOfRangeException(nameof(input), input, "No lifecycle rule for this input."),
+        };
+    }
+
+    private static Decision StartCheckout(Step step, LifecycleInput.StartCheckout input, ProductDefinition product)
+    {
+        var s = step.Current;
+        return step.Take(LifecycleTransition.CheckoutStarted, Incomplete, s with
+        {
+            PlanId = input.PlanId,
+            Email = input.Email ?? s.Email,
+            ReturnState = s.State == Incomplete ? s.ReturnState : s.State,
+            CheckoutSessionId = input.SessionId,
+            ProviderCustomerId = input.ProviderCustomerId ?? s.ProviderCustomerId,
+            CheckoutAttempts = s.CheckoutAttempts + 1,
+        }, $"plan={input.PlanId}; product={product.ProductId}");
+    }
+
+    private static Decision CheckoutExpired(Step step, LifecycleInput.CheckoutExpired input)
+    {
+        var s = step.Current;
+        if (s.State != Incomplete || (input.SessionId is not null && input.SessionId != s.CheckoutSessionId))
+        {
+            return step.Skip(IgnoreReason.Stale, "An earlier checkout session expired, or the checkout went on to complete.");
+        }
+
+        return step.Take(LifecycleTransition.CheckoutExpired, s.ReturnState, s with { CheckoutSessionId = null }, $"session={input.SessionId}");
+    }
+
+    private static Decision SubscriptionStarted(Step step, LifecycleInput.SubscriptionStarted input)
+    {
+        var s = step.Current;
+        var target = input.Status == Trialing ? Trialing : Active;
+        var started = s with
+        {
+            ProviderSubscriptionId = input.ProviderSubscriptionId ?? s.ProviderSubscriptionId,
+            ProviderCustomerId = input.ProviderCustomerId ?? s.ProviderCustomerId,
+            PlanId = input.PlanId ?? s.PlanId,
+            CurrentPeriodStart = input.PeriodStart ?? s.CurrentPeriodStart,
+            CurrentPeriodEnd = Later(s.CurrentPeriodEnd, input.PeriodEnd),
+            TrialEnd = input.TrialEnd ?? s.TrialEnd,
+            CheckoutSessionId = null,
+        };
+
+        if (s.State == target && s.ProviderSubscriptionId == input.ProviderSubscriptionId)
+        {
+            return step.Skip(IgnoreReason.AlreadyInState, $"Already {target}.", started with { CheckoutSessionId = s.CheckoutSessionId });
+        }
+
+        if (s.State is Incomplete or Canceled)
+        {
+            var transition = s.CanceledBefore || s.State == Canceled
+                ? LifecycleTransition.WonBack
+                : target == Trialing ? LifecycleTransition.TrialStarted : LifecycleTransition.Activated;
+            return step.Take(transition, target, started, $"subscription={input.ProviderSubscriptionId}; plan={started.PlanId}");
+        }
+
+        if (input.Status == Trialing && s.State is Active or PastDue or Suspended or Canceling or Paused)
+        {
+            return step.Skip(IgnoreReason.Stale, "A subscription never returns to its trial.");
+        }
+
+        return step.Refuse(target == Trialing ? LifecycleTransition.TrialStarted : LifecycleTransition.Activated);
+    }
+
+    private static Decision InvoicePaid(Step step, LifecycleInput.InvoicePaid input)
+    {
+        var s = step.Current;
+        if (s.IsPaid(input.InvoiceId))
+        {
+            return step.Skip(IgnoreReason.AlreadyInState, $"Invoice {input.InvoiceId} is already paid.");
+        }
+
+        var paid = s.RememberPaid(input.InvoiceId) with
+        {
+            ProviderSubscriptionId = input.ProviderSubscriptionId ?? s.ProviderSubscriptionId,
+            CurrentPeriodStart = IsLater(input.PeriodEnd, s.CurrentPeriodEnd) ? input.PeriodStart : s.CurrentPeriodStart,
+            CurrentPeriodEnd = Later(s.CurrentPeriodEnd, input.PeriodEnd),
+        };
+        var detail = $"invoice={input.InvoiceId}; amount={input.AmountMinor}";
+
+        return s.State switch
+        {
+            Incomplete => step.Take(s.CanceledBefore ? LifecycleTransition.WonBack : LifecycleTransition.Activated, Active, paid with { CheckoutSessionId = null }, detail),
+            Trialing when input.AmountMinor > 0 => step.Take(LifecycleTransition.TrialConverted, Active, paid with { TrialEnd = s.TrialEnd }, detail),
+            Active when IsLater(input.PeriodEnd, s.CurrentPeriodEnd) => step.Take(LifecycleTransition.Renewed, Active, paid, detail),
+            PastDue or Suspended => step.Take(LifecycleTransition.PaymentRecovered, Active, paid with { OpenInvoiceId = null }, detail),
+            Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back; the payment is recorded by the provider."),
+            _ => step.Record("InvoicePaid", paid, detail),
+        };
+    }
+
+    private static Decision InvoicePaymentFailed(Step step, LifecycleInput.InvoicePaymentFailed input)
+    {
+        var s = step.Current;
+        if (s.IsPaid(input.InvoiceId))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Invoice {input.InvoiceId} was paid after this attempt failed.");
+        }
+
+        var detail = $"invoice={input.InvoiceId}";
+        return s.State switch
+        {
+            Active or Trialing => step.Take(LifecycleTransition.PaymentFailed, PastDue, s with { OpenInvoiceId = input.InvoiceId }, detail),
+            PastDue or Suspended or Incomplete => step.Record("PaymentAttemptFailed", s, detail),
+            Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription is not dunned."),
+            _ => step.Refuse(LifecycleTransition.PaymentFailed),
+        };
+    }
+
+    private static Decision ScheduleCancel(Step step)
+    {
+        var s = step.Current;
+        return s.State switch
+        {
+            Canceling => step.Skip(IgnoreReason.AlreadyInState, "The cancel is already scheduled."),
+            Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
+            _ => step.Take(LifecycleTransition.CancelScheduled, Canceling, s with { ResumeState = s.State }, $"ends={s.CurrentPeriodEnd:O}"),
+        };
+    }
+
+    private static Decision UndoCancel(Step step)
+    {
+        var s = step.Current;
+        return s.State switch
+        {
+            Active or Trialing => step.Skip(IgnoreReason.AlreadyInState, "No cancel is scheduled."),
+            Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
+            _ => step.Take(LifecycleTransition.CancelUndone, ResumeTarget(s, step.Now), s, null),
+        };
+    }
+
+    private static Decision EndSubscription(Step step, LifecycleInput.EndSubscription input)
+    {
+        var s = step.Current;
+        if (s.State == Canceled)
+        {
+            return step.Skip(IgnoreReason.AlreadyInState, "Already canceled.");
+        }
+
+        return step.Take(LifecycleTransition.Canceled, Canceled, s with
+        {
+            CanceledBefore = true,
+            CancelReason = input.Reason,
+            OpenInvoiceId = null,
+        }, $"reason={input.Reason}");
+    }
+
+    private static Decision Pause(Step step)
+    {
+        var s = step.Current;
+        return s.State switch
+        {
+            Paused => step.Skip(IgnoreReason.AlreadyInState, "Already paused."),
+            Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
+            _ => step.Take(LifecycleTransition.Paused, Paused, s with { ResumeState = s.State }, null),
+        };
+    }
+
+    private static Decision ResumeCollection(Step step)
+    {
+        var s = step.Current;
+        return s.State switch
+        {
+            Active or Trialing => step.Skip(IgnoreReason.AlreadyInState, "Not paused."),
+            Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
+            _ => step.Take(LifecycleTransition.Resumed, ResumeTarget(s, step.Now), s, null),
+        };
+    }
+
+    private static Decision ChangePlan(Step step, LifecycleInput.ChangePlan input)
+    {
+        var s = step.Current;
+        if (s.PlanId == input.PlanId && s.State is Active or Trialing)
+        {
+            return step.Skip(IgnoreReason.AlreadyInState, $"Already on plan {input.PlanId}.");
+        }
+
+        return step.Take(LifecycleTransition.PlanChanged, s.State, s with { PlanId = input.PlanId }, $"from={s.PlanId}; to={input.PlanId}");
+    }
+
+    /// <summary>A resumed or un-canceled subscription is trialing only while its trial lasts.</summary>
+    private static SubscriptionState ResumeTarget(Subscription s, DateTimeOffset now) =>
+        s.ResumeState == Trialing && s.TrialEnd > now ? Trialing : Active;
+
+    private static bool IsLater(DateTimeOffset? candidate, DateTimeOffset? current) =>
+        candidate is not null && (current is null || candidate > current);
+
+    /// <summary>A period end never moves backwards.</summary>
+    private static DateTimeOffset? Later(DateTimeOffset? current, DateTimeOffset? candidate) =>
+        IsLater(candidate, current) ? candidate : current;
+
+    /// <summary>One decision in the making: the subscription, the input and the clock.</summary>
+    private readonly record struct Step(Subscription Current, LifecycleInput Input, DateTimeOffset Now)
+    {
+        public Decision Take(LifecycleTransition transition, SubscriptionState target, Subscription next, string? detail)
+        {
+            if (!LifecycleTable.Rule(transition).Allows(Current.State, target))
+            {
+                return Refuse(transition);
+            }
+
+            return Append(HistoryKind.Transition, transition.ToString(), transition, next with { State = target }, detail);
+        }
+
+        public Decision Record(string fact, Subscription next, string? detail) =>
+            Append(HistoryKind.Fact, fact, null, next with { State = Current.State }, detail);
+
+        public Decision Skip(IgnoreReason reason, string explanation, Subscription? refreshed = null) =>
+            new Decision.Ignored((refreshed ?? Current).Remember(Input.InputId), reason, explanation);
+
+        public Decision Refuse(LifecycleTransition transition) =>
+            new Decision.Refused(Current.State, transition, $"{transition} is not allowed from {Current.State}.");
+
+        private Decision.Applied Append(HistoryKind kind, string name, LifecycleTransition? transition, Subscription next, string? detail)
+        {
+            var sequence = Current.LastSequence + 1;
+            var entry = new HistoryEntry(sequence, Now, kind, name, Current.State, next.State, Input.Source, detail);
+            return new Decision.Applied(next.Remember(Input.InputId) with { LastSequence = sequence }, transition, entry, Publish);
+        }
+    }
+}

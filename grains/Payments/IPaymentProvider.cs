@@ -1,0 +1,26 @@
+using OrleansBilling.GrainInterfaces.Subscriptions;
+
+namespace OrleansBilling.Grains.Payments;
+
+/// <summary>
+/// The payment provider as the grains need it (Stripe in production, the sandbox locally). Every
+/// call carries an idempotency key derived from domain ids, so repeating a call is harmless.
+/// Failures throw <see cref="PaymentProviderException"/>.
+/// </summary>
+public interface IPaymentProvider
+{
+    /// <summary>Opens a hosted checkout for a subscription to a plan.</summary>
+    Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutSessionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Cancels now, or at the period end when <paramref name="atPeriodEnd"/>.</summary>
+    Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Withdraws a cancel scheduled for the period end.</summary>
+    Task UndoScheduledCancelAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Resumes collection of a paused subscription.</summary>
+    Task ResumeSubscriptionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Moves the subscription to another price, charged as <paramref name="proration"/> says.</summary>
+    Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);
+}

@@ -1,0 +1,8 @@
+namespace OrleansBilling.Grains.Products;
+
+/// <summary>The persisted state of an API key's index entry.</summary>
+[GenerateSerializer, Alias("billing.ApiKeyGrainState")]
+public sealed class ApiKeyGrainState
+{
+    [Id(0)] public string? ProductId { get; set; }
+}

@@ -1,0 +1,448 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Lifecycle;
+using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.ReadModel;
+
+namespace OrleansBilling.Grains.Subscriptions;
+
+/// <summary>
+/// One customer's subscription. Each call decides with the pure <see cref="SubscriptionLifecycle"/>,
+/// persists the new state together with its pending effects, then runs the effects
+/// (DESIGN.md "Decide, persist, act"). Calls are serialized: the grain is not reentrant.
+/// </summary>
+[GrainType("subscription")]
+public sealed partial class SubscriptionGrain(
+    [PersistentState("subscription", BillingStorage.Name)] IPersistentState<SubscriptionGrainState> state,
+    IPaymentProvider payments,
+    IReadModelWriter readModel,
+    TimeProvider clock,
+    ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain, IRemindable
+{
+    private const string EffectsReminder = "effects";
+    private const int HistoryInView = 20;
+    private const int HistoryKept = 100;
+    private const int RepliesKept = 500;
+    private static readonly TimeSpan ReplyLifetime = TimeSpan.FromHours(24);
+    private static readonly TimeSpan CatalogFreshness = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxEffectRetryDelay = TimeSpan.FromMinutes(1);
+
+    private string productId = "";
+    private string customerId = "";
+    private ProductDefinition? product;
+    private DateTimeOffset productFetchedAt;
+    private EntitlementsView? entitlements;
+    private bool dirty;
+    private TimeSpan effectRetryDelay = TimeSpan.FromSeconds(1);
+    private IGrainTimer? effectRetryTimer;
+
+    private Subscription Current => state.State.Subscription ??= Subscription.New(productId, customerId);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (productId, customerId) = BillingIds.ParseSubscriptionKey(this.GetPrimaryKeyString());
+        if (state.State.PendingEffects.Count > 0)
+        {
+            // Effects written before a crash or a failed attempt run again, without holding up activation.
+            ScheduleEffectRetry(TimeSpan.Zero);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<SubscriptionView> GetSubscription() => Task.FromResult(View());
+
+    public async Task<EntitlementsView> GetEntitlements()
+    {
+        await Product(refresh: false);
+        return entitlements ??= EntitlementRules.For(Current, product, state.State.Revision);
+    }
+
+    public Task<CommandResult<CheckoutView>> StartCheckout(CheckoutRequest request, CommandContext context) =>
+        Command(context, reply => reply.Checkout, (reply, result) => reply with { Checkout = result }, async () =>
+        {
+            if (await Product(refresh: true) is not { } catalog)
+            {
+                return CommandResult<CheckoutView>.Failure(UnknownProduct());
+            }
+
+            if (catalog.FindPlan(request.PlanId) is not { } plan)
+            {
+                return CommandResult<CheckoutView>.Failure(UnknownPlan(request.PlanId));
+            }
+
+            var inputId = InputId(context);
+            if (Decide(new LifecycleInput.StartCheckout(inputId, plan.PlanId, request.Email, null, null), catalog) is Decision.Refused refused)
+            {
+                return CommandResult<CheckoutView>.Failure(NotAllowed(refused));
+            }
+
+            CheckoutSession session;
+            try
+            {
+                session = await payments.CreateCheckoutSessionAsync(
+                    new CheckoutSessionRequest(
+                        productId, customerId, plan, request.Email ?? Current.Email, Current.ProviderCustomerId,
+                        request.SuccessUrl, request.CancelUrl, ProviderKey($"checkout-{Current.CheckoutAttempts + 1}")),
+                    CancellationToken.None);
+            }
+            catch (PaymentProviderException ex)
+            {
+                return CommandResult<CheckoutView>.Failure(ProviderFailed(ex));
+            }
+
+            Apply(Decide(new LifecycleInput.StartCheckout(inputId, plan.PlanId, request.Email, session.SessionId, session.ProviderCustomerId), catalog));
+            return CommandResult<CheckoutView>.Success(new CheckoutView(session.SessionId, session.Url, Current.State));
+        });
+
+    public Task<CommandResult<SubscriptionView>> Cancel(bool atPeriodEnd, CommandContext context) =>
+        SubscriptionCommand(
+            context,
+            id => atPeriodEnd
+                ? new LifecycleInput.ScheduleCancel(id, context.Actor)
+                : new LifecycleInput.EndSubscription(id, context.Actor, "canceled_on_request"),
+            atPeriodEnd ? LifecycleTransition.CancelScheduled : LifecycleTransition.Canceled,
+            (subscriptionId, key) => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd, key, CancellationToken.None));
+
+    public Task<CommandResult<SubscriptionView>> Resume(CommandContext context) =>
+        Current.State == SubscriptionState.Paused
+            ? SubscriptionCommand(
+                context,
+                id => new LifecycleInput.ResumeCollection(id, context.Actor),
+                LifecycleTransition.Resumed,
+                (subscriptionId, key) => payments.ResumeSubscriptionAsync(subscriptionId, key, CancellationToken.None))
+            : SubscriptionCommand(
+                context,
+                id => new LifecycleInput.UndoCancel(id, context.Actor),
+                LifecycleTransition.CancelUndone,
+                (subscriptionId, key) => payments.UndoScheduledCancelAsync(subscriptionId, key, CancellationToken.None));
+
+    public async Task<CommandResult<SubscriptionView>> ChangePlan(string planId, ProrationMode proration, CommandContext context)
+    {
+        var catalog = await Product(refresh: true);
+        if (catalog?.FindPlan(planId) is not { } plan)
+        {
+            return catalog is null
+                ? CommandResult<SubscriptionView>.Failure(UnknownProduct())
+                : CommandResult<SubscriptionView>.Failure(UnknownPlan(planId));
+        }
+
+        return await SubscriptionCommand(
+            context,
+            id => new LifecycleInput.ChangePlan(id, plan.PlanId),
+            LifecycleTransition.PlanChanged,
+            (subscriptionId, key) => payments.ChangePriceAsync(subscriptionId, plan.ProviderPriceId, proration, key, CancellationToken.None));
+    }
+
+    public async Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent)
+    {
+        if (await Product(refresh: false) is not { } catalog)
+        {
+            return new EventOutcome(EventOutcomeKind.NotAllowed, Current.State, null, "The product is not configured.");
+        }
+
+        var decision = Decide(ProviderInputs.From(providerEvent), catalog);
+        Apply(decision);
+        await PersistAndAct();
+        if (decision is Decision.Refused refused)
+        {
+            LogRefusedEvent(providerEvent.EventId, providerEvent.Kind, refused.Current, refused.Attempted);
+        }
+
+        return decision switch
+        {
+            Decision.Applied { Transition: { } transition } => new(EventOutcomeKind.Applied, Current.State, transition, null),
+            Decision.Applied applied => new(EventOutcomeKind.Recorded, Current.State, null, applied.Entry.Name),
+            Decision.Ignored { Reason: IgnoreReason.Duplicate } i => new(EventOutcomeKind.Duplicate, Current.State, null, i.Explanation),
+            Decision.Ignored { Reason: IgnoreReason.Stale } i => new(EventOutcomeKind.Stale, Current.State, null, i.Explanation),
+            Decision.Ignored i => new(EventOutcomeKind.NoChange, Current.State, null, i.Explanation),
+            Decision.Refused r => new(EventOutcomeKind.NotAllowed, Current.State, r.Attempted, r.Explanation),
+            _ => throw new InvalidOperationException("Unknown decision."),
+        };
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == EffectsReminder)
+        {
+            await RunEffects();
+        }
+    }
+
+    /// <summary>
+    /// A command on an existing subscription: decide first (so a refusal never reaches the
+    /// provider), ask the provider, then apply the same decision. No other call can run in between.
+    /// </summary>
+    private Task<CommandResult<SubscriptionView>> SubscriptionCommand(
+        CommandContext context,
+        Func<string, LifecycleInput> input,
+        LifecycleTransition asked,
+        Func<string, string, Task> atProvider) =>
+        Command(context, reply => reply.Subscription, (reply, result) => reply with { Subscription = result }, async () =>
+        {
+            if (await Product(refresh: true) is not { } catalog)
+            {
+                return CommandResult<SubscriptionView>.Failure(UnknownProduct());
+            }
+
+            var decision = Decide(input(InputId(context)), catalog);
+            switch (decision)
+            {
+                case Decision.Refused refused:
+                    return CommandResult<SubscriptionView>.Failure(NotAllowed(refused));
+                case Decision.Ignored { Reason: IgnoreReason.Stale }:
+                    return CommandResult<SubscriptionView>.Failure(NotAllowed(new Decision.Refused(Current.State, asked, $"{asked} is not allowed from {Current.State}.")));
+                case Decision.Ignored:
+                    return CommandResult<SubscriptionView>.Success(View());
+            }
+
+            if (Current.ProviderSubscriptionId is { } subscriptionId)
+            {
+                try
+                {
+                    await atProvider(subscriptionId, ProviderKey($"{asked}-{Current.LastSequence}"));
+                }
+                catch (PaymentProviderException ex)
+                {
+                    return CommandResult<SubscriptionView>.Failure(ProviderFailed(ex));
+                }
+            }
+
+            Apply(decision);
+            return CommandResult<SubscriptionView>.Success(View());
+        });
+
+    /// <summary>Runs a command once per idempotency key, persists what it changed, then acts.</summary>
+    private async Task<CommandResult<T>> Command<T>(
+        CommandContext context,
+        Func<IdempotentReply, CommandResult<T>?> replayOf,
+        Func<IdempotentReply, CommandResult<T>, IdempotentReply> remember,
+        Func<Task<CommandResult<T>>> run)
+        where T : class
+    {
+        var now = clock.GetUtcNow();
+        var key = context.IdempotencyKey;
+        if (key is not null && state.State.Replies.TryGetValue(key, out var earlier) && now - earlier.At < ReplyLifetime)
+        {
+            var replay = earlier.Fingerprint == context.Fingerprint ? replayOf(earlier) : null;
+            return replay is null
+                ? CommandResult<T>.Failure(new CommandError(CommandErrorCode.IdempotencyKeyReused, "This Idempotency-Key was used before with a different request.", Current.State))
+                : replay with { Replayed = true };
+        }
+
+        var result = await run();
+
+        // A provider outage is not an answer worth repeating: the same key may try again.
+        if (key is not null && result.Error?.Code != CommandErrorCode.ProviderUnavailable)
+        {
+            ForgetOldReplies(now);
+            state.State.Replies[key] = remember(new IdempotentReply(context.Fingerprint ?? "", now, null, null), result);
+            dirty = true;
+        }
+
+        await PersistAndAct();
+        return result;
+    }
+
+    private Decision Decide(LifecycleInput input, ProductDefinition catalog) =>
+        SubscriptionLifecycle.Decide(Current, input, catalog, clock.GetUtcNow());
+
+    private void Apply(Decision decision)
+    {
+        switch (decision)
+        {
+            case Decision.Applied applied:
+                state.State.Subscription = applied.Next;
+                state.State.History.Add(applied.Entry);
+                foreach (var effect in applied.Effects.Where(e => !state.State.PendingEffects.Contains(e)))
+                {
+                    state.State.PendingEffects.Add(effect);
+                }
+
+                dirty = true;
+                break;
+            case Decision.Ignored ignored when !ReferenceEquals(ignored.Next, state.State.Subscription):
+                state.State.Subscription = ignored.Next;
+                if (!state.State.PendingEffects.Contains(new Effect.PublishReadModel()))
+                {
+                    state.State.PendingEffects.Add(new Effect.PublishReadModel());
+                }
+
+                dirty = true;
+                break;
+        }
+    }
+
+    private async Task PersistAndAct()
+    {
+        if (dirty)
+        {
+            state.State.Revision++;
+            ForgetPublishedHistory();
+            await state.WriteStateAsync();
+            dirty = false;
+            entitlements = null;
+        }
+
+        await RunEffects();
+    }
+
+    /// <summary>Runs the pending effects in order; the first failure stops the run and schedules a retry.</summary>
+    private async Task RunEffects()
+    {
+        var done = 0;
+        foreach (var effect in state.State.PendingEffects)
+        {
+            try
+            {
+                await Execute(effect);
+                done++;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogEffectFailed(ex, effect.GetType().Name, this.GetPrimaryKeyString());
+                break;
+            }
+        }
+
+        if (done > 0)
+        {
+            state.State.PendingEffects.RemoveRange(0, done);
+            await state.WriteStateAsync();
+        }
+
+        if (state.State.PendingEffects.Count > 0)
+        {
+            ScheduleEffectRetry(effectRetryDelay);
+            effectRetryDelay = TimeSpan.FromTicks(Math.Min(effectRetryDelay.Ticks * 2, MaxEffectRetryDelay.Ticks));
+
+            // The timer dies with the activation; the reminder survives silos and restarts.
+            await this.RegisterOrUpdateReminder(EffectsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+        else if (effectRetryTimer is not null)
+        {
+            effectRetryTimer.Dispose();
+            effectRetryTimer = null;
+            effectRetryDelay = TimeSpan.FromSeconds(1);
+            if (await this.GetReminder(EffectsReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+    }
+
+    private Task Execute(Effect effect) => effect switch
+    {
+        Effect.PublishReadModel => PublishReadModel(),
+        _ => throw new InvalidOperationException($"No executor for effect {effect.GetType().Name}."),
+    };
+
+    private async Task PublishReadModel()
+    {
+        var s = Current;
+        var key = this.GetPrimaryKeyString();
+        var row = new SubscriptionRow(
+            key, productId, customerId, s.State, s.PlanId, s.CurrentPeriodEnd, s.Email,
+            s.ProviderCustomerId, s.ProviderSubscriptionId, state.State.Revision, clock.GetUtcNow());
+        var history = state.State.History
+            .Where(h => h.Sequence > state.State.PublishedSequence)
+            .Select(h => new HistoryRow(key, h.Sequence, productId, customerId, h.OccurredAt, h.Kind, h.Name, h.From, h.To, DetailJson(h)))
+            .ToList();
+        await readModel.WriteAsync(row, history, CancellationToken.None);
+        state.State.PublishedSequence = s.LastSequence;
+    }
+
+    private void ScheduleEffectRetry(TimeSpan delay)
+    {
+        effectRetryTimer?.Dispose();
+        effectRetryTimer = this.RegisterGrainTimer(
+            _ => RunEffects(),
+            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+    }
+
+    private async Task<ProductDefinition?> Product(bool refresh)
+    {
+        var now = clock.GetUtcNow();
+        if (refresh || product is null || now - productFetchedAt > CatalogFreshness)
+        {
+            var fetched = await GrainFactory.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition();
+            if (fetched != product)
+            {
+                product = fetched;
+                entitlements = null;
+            }
+
+            productFetchedAt = now;
+        }
+
+        return product;
+    }
+
+    private SubscriptionView View()
+    {
+        var s = Current;
+        return new SubscriptionView(
+            productId, customerId, s.State, s.PlanId, s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd,
+            s.State == SubscriptionState.Canceling, s.Email, state.State.Revision,
+            state.State.History.AsEnumerable().Reverse().Take(HistoryInView).ToList());
+    }
+
+    /// <summary>Published history beyond the most recent entries lives on only in the read model.</summary>
+    private void ForgetPublishedHistory()
+    {
+        var history = state.State.History;
+        var removable = history.Count - HistoryKept;
+        if (removable > 0)
+        {
+            var published = history.Take(removable).Count(h => h.Sequence <= state.State.PublishedSequence);
+            history.RemoveRange(0, published);
+        }
+    }
+
+    private void ForgetOldReplies(DateTimeOffset now)
+    {
+        var replies = state.State.Replies;
+        foreach (var old in replies.Where(r => now - r.Value.At >= ReplyLifetime).Select(r => r.Key).ToList())
+        {
+            replies.Remove(old);
+        }
+
+        if (replies.Count >= RepliesKept)
+        {
+            replies.Remove(replies.MinBy(r => r.Value.At).Key);
+        }
+    }
+
+    /// <summary>Commands get an input id from their idempotency key, so a repeat is recognised even after its reply is forgotten.</summary>
+    private static string InputId(CommandContext context) =>
+        context.IdempotencyKey is { } key ? $"api:{key}" : $"api:{Guid.NewGuid():N}";
+
+    /// <summary>An idempotency key for the provider, from domain ids: a retried call after a crash reuses it.</summary>
+    private string ProviderKey(string operation) => $"{this.GetPrimaryKeyString()}/{operation}";
+
+    private static string DetailJson(HistoryEntry entry) =>
+        JsonSerializer.Serialize(new Dictionary<string, string?> { ["source"] = entry.Source, ["detail"] = entry.Detail });
+
+    private CommandError UnknownProduct() =>
+        new(CommandErrorCode.UnknownProduct, $"Product '{productId}' is not configured.", Current.State);
+
+    private CommandError UnknownPlan(string planId) =>
+        new(CommandErrorCode.UnknownPlan, $"Product '{productId}' has no plan '{planId}'.", Current.State);
+
+    private static CommandError NotAllowed(Decision.Refused refused) =>
+        new(CommandErrorCode.TransitionNotAllowed, refused.Explanation, refused.Current, refused.Attempted);
+
+    private CommandError ProviderFailed(PaymentProviderException ex) =>
+        new(ex.Transient ? CommandErrorCode.ProviderUnavailable : CommandErrorCode.ProviderRejected, ex.Message, Current.State);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Effect {Effect} of {Subscription} failed; it will be retried")]
+    private partial void LogEffectFailed(Exception exception, string effect, string subscription);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider event {EventId} ({Kind}) refused: {Attempted} is not allowed from {State}")]
+    private partial void LogRefusedEvent(string eventId, ProviderEventKind kind, SubscriptionState state, LifecycleTransition attempted);
+}

@@ -1,0 +1,27 @@
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Lifecycle;
+
+namespace OrleansBilling.Grains.Subscriptions;
+
+/// <summary>
+/// The persisted state of a subscription grain: the lifecycle's subscription, the recent (and any
+/// unpublished) history, the effects still to run, and the answers kept for idempotency keys.
+/// Written in one piece, so a decision and its effects are durable together.
+/// </summary>
+[GenerateSerializer, Alias("billing.SubscriptionGrainState")]
+public sealed class SubscriptionGrainState
+{
+    [Id(0)] public Subscription? Subscription { get; set; }
+
+    [Id(1)] public List<HistoryEntry> History { get; set; } = [];
+
+    [Id(2)] public List<Effect> PendingEffects { get; set; } = [];
+
+    /// <summary>History up to this sequence number is in the read model.</summary>
+    [Id(3)] public long PublishedSequence { get; set; }
+
+    /// <summary>Grows with every write; the read model keeps the row of the highest revision.</summary>
+    [Id(4)] public long Revision { get; set; }
+
+    [Id(5)] public Dictionary<string, IdempotentReply> Replies { get; set; } = [];
+}
