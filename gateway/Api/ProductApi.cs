@@ -1,0 +1,172 @@
+using System.Security.Claims;
+using OrleansBilling.Gateway.Auth;
+using OrleansBilling.Gateway.Problems;
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+
+namespace OrleansBilling.Gateway.Api;
+
+/// <summary>The product API under <c>/v1</c>: requests become grain calls and nothing more.</summary>
+public static class ProductApi
+{
+    public static RouteGroupBuilder MapProductApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1")
+            .RequireAuthorization(GatewayServices.ProductPolicy)
+            .WithTags("Product API")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        v1.MapGet("/customers/{customerId}/entitlements", GetEntitlements)
+            .WithName("GetEntitlements").WithSummary("What the customer may use now")
+            .Produces<EntitlementsView>();
+        v1.MapGet("/customers/{customerId}/subscription", GetSubscription)
+            .WithName("GetSubscription").WithSummary("State, plan, period and recent history")
+            .Produces<SubscriptionView>();
+        v1.MapPost("/checkout", StartCheckout)
+            .WithName("StartCheckout").WithSummary("Start a subscription: returns the hosted checkout URL")
+            .Produces<CheckoutView>().ProducesCommandProblems();
+        v1.MapPost("/customers/{customerId}/subscription/cancel", Cancel)
+            .WithName("CancelSubscription").WithSummary("Cancel now or at the period end")
+            .Produces<SubscriptionView>().ProducesCommandProblems();
+        v1.MapPost("/customers/{customerId}/subscription/resume", Resume)
+            .WithName("ResumeSubscription").WithSummary("Undo a scheduled cancel, or resume a pause")
+            .Produces<SubscriptionView>().ProducesCommandProblems();
+        v1.MapPost("/customers/{customerId}/subscription/plan", ChangePlan)
+            .WithName("ChangePlan").WithSummary("Upgrade or downgrade, with proration")
+            .Produces<SubscriptionView>().ProducesCommandProblems();
+        return v1;
+    }
+
+    private static async Task<IResult> GetEntitlements(string customerId, ClaimsPrincipal user, IGrainFactory grains) =>
+        Subscription(user, customerId, grains) is { } grain
+            ? Results.Ok(await grain.GetEntitlements())
+            : ApiProblems.InvalidId("customer id", customerId);
+
+    private static async Task<IResult> GetSubscription(string customerId, ClaimsPrincipal user, IGrainFactory grains) =>
+        Subscription(user, customerId, grains) is { } grain
+            ? Results.Ok(await grain.GetSubscription())
+            : ApiProblems.InvalidId("customer id", customerId);
+
+    private static async Task<IResult> StartCheckout(CheckoutBody body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+    {
+        if (!BillingIds.IsValid(body.CustomerId))
+        {
+            return ApiProblems.InvalidId("customer id", body.CustomerId ?? "");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body.Plan))
+        {
+            errors["plan"] = ["A plan id is required."];
+        }
+
+        RequireUrl(errors, "successUrl", body.SuccessUrl);
+        RequireUrl(errors, "cancelUrl", body.CancelUrl);
+        if (body.Email is not null && !LooksLikeEmail(body.Email))
+        {
+            errors["email"] = ["Not an email address."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidRequest(errors);
+        }
+
+        return await Command(http, "checkout", body, context => Subscription(user, body.CustomerId, grains)!
+            .StartCheckout(new CheckoutRequest(body.Plan!, body.SuccessUrl!, body.CancelUrl!, body.Email), context));
+    }
+
+    private static async Task<IResult> Cancel(string customerId, CancelBody body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+    {
+        if (Subscription(user, customerId, grains) is not { } grain)
+        {
+            return ApiProblems.InvalidId("customer id", customerId);
+        }
+
+        if (body.AtPeriodEnd is not { } atPeriodEnd)
+        {
+            return ApiProblems.InvalidRequest("atPeriodEnd", "Say true to cancel at the period end, false to cancel now.");
+        }
+
+        return await Command(http, "cancel", body, context => grain.Cancel(atPeriodEnd, context));
+    }
+
+    private static async Task<IResult> Resume(string customerId, ClaimsPrincipal user, IGrainFactory grains, HttpContext http) =>
+        Subscription(user, customerId, grains) is { } grain
+            ? await Command(http, "resume", null, grain.Resume)
+            : ApiProblems.InvalidId("customer id", customerId);
+
+    private static async Task<IResult> ChangePlan(string customerId, ChangePlanBody body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+    {
+        if (Subscription(user, customerId, grains) is not { } grain)
+        {
+            return ApiProblems.InvalidId("customer id", customerId);
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Plan))
+        {
+            return ApiProblems.InvalidRequest("plan", "A plan id is required.");
+        }
+
+        ProrationMode? proration = body.Proration switch
+        {
+            null or "create_prorations" => ProrationMode.CreateProrations,
+            "always_invoice" => ProrationMode.AlwaysInvoice,
+            "none" => ProrationMode.None,
+            _ => null,
+        };
+        if (proration is null)
+        {
+            return ApiProblems.InvalidRequest("proration", "Use create_prorations, always_invoice or none.");
+        }
+
+        return await Command(http, "plan", body, context => grain.ChangePlan(body.Plan, proration.Value, context));
+    }
+
+    private static async Task<IResult> Command<T>(HttpContext http, string operation, object? body, Func<CommandContext, Task<CommandResult<T>>> send)
+        where T : class
+    {
+        var (context, error) = Idempotency.ContextOf(http.Request, operation, body);
+        if (context is null)
+        {
+            return ApiProblems.InvalidRequest(Idempotency.Header, error!);
+        }
+
+        var result = await send(context);
+        if (result.Replayed)
+        {
+            http.Response.Headers[Idempotency.ReplayedHeader] = "true";
+        }
+
+        return result.Error is { } refusal ? ApiProblems.From(refusal) : Results.Ok(result.Value);
+    }
+
+    private static ISubscriptionGrain? Subscription(ClaimsPrincipal user, string? customerId, IGrainFactory grains)
+    {
+        if (!BillingIds.IsValid(customerId))
+        {
+            return null;
+        }
+
+        var productId = user.FindFirstValue(ProductApiKeyAuthentication.ProductClaim)
+            ?? throw new InvalidOperationException("The product policy admitted a caller without a product.");
+        return grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(productId, customerId));
+    }
+
+    private static void RequireUrl(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            errors[field] = ["An absolute http(s) URL is required."];
+        }
+    }
+
+    private static bool LooksLikeEmail(string email) =>
+        email.Length <= 254 && email.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < email.Length - 1 && !email.Any(char.IsWhiteSpace);
+
+    private static RouteHandlerBuilder ProducesCommandProblems(this RouteHandlerBuilder route) => route
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+}

@@ -1,0 +1,52 @@
+using Npgsql;
+using Orleans.Configuration;
+using OrleansBilling.Gateway.Health;
+using OrleansBilling.Gateway.Hosting;
+
+namespace OrleansBilling.Gateway;
+
+/// <summary>Builds the standalone gateway: an Orleans client that finds the silos through PostgreSQL clustering.</summary>
+public static class GatewayHost
+{
+    public const string DefaultUrl = "http://localhost:5081";
+
+    /// <summary>The gateway host, or null (with the reason written to standard error) without a database to find silos in.</summary>
+    public static WebApplication? Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        if (ClusterSettings.BillingConnectionString(builder.Configuration) is not { } connectionString)
+        {
+            Console.Error.WriteLine(
+                "The standalone gateway finds silos through PostgreSQL: set ConnectionStrings:Billing " +
+                "(for example ConnectionStrings__Billing=\"Host=...;Database=billing;Username=...\"). " +
+                "For a one-process local run use 'dotnet run --project silo' instead.");
+            return null;
+        }
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options => ClusterSettings.Apply(options, builder.Configuration));
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = ClusterSettings.Invariant;
+                options.ConnectionString = ClusterSettings.OrleansConnectionString(connectionString);
+            });
+        });
+
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddBillingGateway();
+        builder.Services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [GatewayServices.ReadyTag])
+            .AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapBillingGateway();
+        return app;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.OpenApi;
+using OrleansBilling.Gateway.Api;
+using OrleansBilling.Gateway.Auth;
+using Scalar.AspNetCore;
+
+namespace OrleansBilling.Gateway;
+
+/// <summary>Everything the HTTP surface needs, for the silo that co-hosts it and for the standalone gateway alike.</summary>
+public static class GatewayServices
+{
+    public const string ProductPolicy = "product";
+
+    /// <summary>Health checks tagged with this decide readiness.</summary>
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddBillingGateway(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddMemoryCache();
+        services.AddSingleton<ProductApiKeyDirectory>();
+        services.AddAuthentication(ProductApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ProductApiKeyAuthentication>(ProductApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ProductPolicy, policy => policy
+                .AddAuthenticationSchemes(ProductApiKeyAuthentication.SchemeName)
+                .RequireClaim(ProductApiKeyAuthentication.ProductClaim));
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "OrleansBilling";
+            document.Info.Description = "Billing for a portfolio of products. Authenticate with the product's API key as a bearer token.";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The product's API key.",
+            };
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks();
+        return services;
+    }
+
+    public static WebApplication MapBillingGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("OrleansBilling API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapProductApi();
+        return app;
+    }
+}

@@ -1,0 +1,39 @@
+using OrleansBilling.Gateway;
+using OrleansBilling.Gateway.Hosting;
+using OrleansBilling.Silo.Database;
+using OrleansBilling.Silo.Hosting;
+
+namespace OrleansBilling.Silo;
+
+/// <summary>Builds the silo process: the silo, the co-hosted gateway and, when configured, the migrated database.</summary>
+public static class BillingHost
+{
+    /// <summary>The address of the local default.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    /// <param name="args">Command-line arguments (configuration overrides such as <c>--urls</c>).</param>
+    /// <param name="customize">Lets tests replace services (a fake clock, a recording provider) before the host is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.AddBillingSilo();
+        customize?.Invoke(builder);
+        var app = builder.Build();
+
+        var connectionString = ClusterSettings.BillingConnectionString(app.Configuration);
+        if (connectionString is not null && app.Configuration.GetValue("Billing:Database:Migrate", true))
+        {
+            // Before the silo starts: the Orleans providers read their queries from the migrated tables.
+            DatabaseMigrator.Migrate(connectionString, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansBilling.Migrations"));
+        }
+
+        app.MapBillingGateway();
+        StartupBanner.PrintWhenStarted(app, inMemory: connectionString is null);
+        return app;
+    }
+}

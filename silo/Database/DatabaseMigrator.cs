@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Reflection;
+using DbUp;
+using DbUp.Engine;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace OrleansBilling.Silo.Database;
+
+/// <summary>
+/// Applies the service's versioned PostgreSQL migrations (the Orleans tables and queries in schema
+/// <c>orleans</c>, the read model in schema <c>billing</c>) with DbUp, and derives the connection
+/// string the Orleans ADO.NET providers use.
+/// </summary>
+/// <remarks>
+/// Migrations are the SQL files embedded from <c>Database/Migrations/*.sql</c>, applied in file-name
+/// order, each in its own transaction, and recorded in <c>billing.schema_versions</c>; a script
+/// already recorded is never run again. Safe to call from several processes at once.
+/// </remarks>
+public static class DatabaseMigrator
+{
+    /// <summary>The schema holding the Orleans storage, reminder and membership tables.</summary>
+    public const string OrleansSchema = "orleans";
+
+    /// <summary>The schema holding this service's own tables and the migration journal.</summary>
+    public const string BillingSchema = "billing";
+
+    /// <summary>The DbUp journal table (in <see cref="BillingSchema"/>).</summary>
+    public const string JournalTable = "schema_versions";
+
+    // Marks the embedded migration resources whatever the assembly's root namespace is.
+    private const string ResourceMarker = ".Database.Migrations.";
+
+    // Arbitrary but fixed: every migrator of this service takes the same advisory lock, so silos
+    // starting together apply the scripts one after another instead of racing on DDL and the journal.
+    private const long MigrationLockKey = 0x4F424D4947524154; // "OBMIGRAT"
+
+    /// <summary>
+    /// Brings the database to the latest schema. Returns the names of the scripts applied by this
+    /// call (empty when the database was already up to date).
+    /// </summary>
+    /// <param name="connectionString">A connection string to the billing database (any search path).</param>
+    /// <param name="logger">Receives DbUp's progress messages.</param>
+    /// <exception cref="InvalidOperationException">A script failed; nothing of that script was kept.</exception>
+    public static IReadOnlyList<string> Migrate(string connectionString, ILogger logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        var scripts = LoadEmbeddedScripts();
+
+        // The lock lives as long as this session: it is released explicitly below, or by the server
+        // if this process dies mid-way.
+        using var lockConnection = new NpgsqlConnection(connectionString);
+        lockConnection.Open();
+        Execute(lockConnection, $"SELECT pg_advisory_lock({MigrationLockKey})");
+        try
+        {
+            // DbUp creates its journal table but not the schema around it, and the scripts create
+            // objects in both schemas; creating them here keeps the scripts plain.
+            Execute(lockConnection, $"CREATE SCHEMA IF NOT EXISTS {OrleansSchema}; CREATE SCHEMA IF NOT EXISTS {BillingSchema};");
+
+            var upgrader = DeployChanges.To
+                .PostgresqlDatabase(connectionString)
+                .WithScripts(scripts)
+                .JournalToPostgresqlTable(BillingSchema, JournalTable)
+                .WithTransactionPerScript()
+                // Scripts use $tag$ dollar quoting, which DbUp would otherwise read as $variables$.
+                .WithVariablesDisabled()
+                .LogTo(new DbUpLoggerAdapter(logger))
+                .Build();
+
+            var result = upgrader.PerformUpgrade();
+            if (!result.Successful)
+            {
+                var script = result.ErrorScript?.Name ?? "(unknown script)";
+                throw new InvalidOperationException(
+                    string.Create(CultureInfo.InvariantCulture, $"Database migration failed in '{script}': {result.Error?.Message}"),
+                    result.Error);
+            }
+
+            return result.Scripts.Select(s => s.Name).ToArray();
+        }
+        finally
+        {
+            Execute(lockConnection, $"SELECT pg_advisory_unlock({MigrationLockKey})");
+        }
+    }
+
+    /// <summary>
+    /// The connection string for the Orleans ADO.NET providers: the same database with
+    /// <c>SearchPath = orleans</c>, because the registered Orleans queries name their tables unqualified.
+    /// </summary>
+    /// <param name="billingConnectionString">The service's connection string.</param>
+    public static string OrleansConnectionString(string billingConnectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(billingConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(billingConnectionString) { SearchPath = OrleansSchema };
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Reads the embedded migration scripts, named by file name only (e.g. <c>0001_orleans_persistence.sql</c>)
+    /// so the journal does not depend on the assembly's root namespace.
+    /// </summary>
+    private static SqlScript[] LoadEmbeddedScripts()
+    {
+        var assembly = typeof(DatabaseMigrator).Assembly;
+        var scripts = assembly.GetManifestResourceNames()
+            .Where(name => name.Contains(ResourceMarker, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+            .Select(name => new SqlScript(name[(name.LastIndexOf(ResourceMarker, StringComparison.Ordinal) + ResourceMarker.Length)..], ReadResource(assembly, name)))
+            .OrderBy(script => script.Name, StringComparer.Ordinal)
+            .ToArray();
+
+        if (scripts.Length == 0)
+        {
+            throw new InvalidOperationException(
+                $"No migration scripts are embedded in {assembly.GetName().Name}; the project needs <EmbeddedResource Include=\"Database/Migrations/*.sql\" />.");
+        }
+
+        return scripts;
+    }
+
+    private static string ReadResource(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded resource '{name}' could not be opened.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static void Execute(NpgsqlConnection connection, string sql)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using OrleansBilling.Silo.Products;
+
+namespace OrleansBilling.Silo.Hosting;
+
+/// <summary>The one readable block printed at start: where the service listens, and the demo product and its key.</summary>
+public static class StartupBanner
+{
+    public static void PrintWhenStarted(WebApplication app, bool inMemory)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var baseUrl = (addresses.FirstOrDefault() ?? "http://localhost:5080").Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal);
+            var seeded = app.Services.GetRequiredService<SeededProducts>();
+            var lines = new List<string>
+            {
+                "",
+                "  OrleansBilling is running" + (inMemory ? " (local default: one process, in memory)" : " (PostgreSQL)"),
+                $"    API            {baseUrl}/v1",
+                $"    API reference  {baseUrl}/docs",
+                $"    OpenAPI        {baseUrl}/openapi/v1.json",
+                $"    Health         {baseUrl}/health/ready",
+                $"    Products       {string.Join(", ", seeded.ProductIds)}",
+            };
+            if (seeded.DemoApiKey is { } key)
+            {
+                lines.Add($"    Demo product   {DemoProduct.Id}: basic 9.00 USD/month; pro 29.00 USD/month with a 14-day trial");
+                lines.Add($"    Demo API key   {key}" + (seeded.DemoApiKeyGenerated ? "   (generated; set Billing:Demo:ApiKey to keep one)" : ""));
+                lines.Add($"    Try            curl -H \"Authorization: Bearer {key}\" {baseUrl}/v1/customers/cust_1/entitlements");
+            }
+
+            lines.Add("");
+            Console.WriteLine(string.Join(Environment.NewLine, lines));
+        });
+    }
+}

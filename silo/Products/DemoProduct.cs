@@ -1,0 +1,23 @@
+using OrleansBilling.GrainInterfaces.Catalog;
+
+namespace OrleansBilling.Silo.Products;
+
+/// <summary>The product the local default seeds, so a fresh checkout has something to call.</summary>
+public static class DemoProduct
+{
+    public const string Id = "demo";
+
+    public static ProductDefinition Definition { get; } = new(
+        Id,
+        "Demo",
+        [
+            new Plan("basic", "Basic", "price_demo_basic", 900, "usd", BillingInterval.Month, TrialDays: 0,
+                Features: new Dictionary<string, bool> { ["exports"] = false, ["sso"] = false },
+                Limits: new Dictionary<string, long> { ["seats"] = 1, ["api_calls"] = 1000 }),
+            new Plan("pro", "Pro", "price_demo_pro", 2900, "usd", BillingInterval.Month, TrialDays: 14,
+                Features: new Dictionary<string, bool> { ["exports"] = true, ["sso"] = false },
+                Limits: new Dictionary<string, long> { ["seats"] = 10, ["api_calls"] = 100000 }),
+        ],
+        Dunning: null,
+        EmailTemplates: new Dictionary<string, long>());
+}

@@ -1,0 +1,253 @@
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Grains;
+
+public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture<GrainCluster>
+{
+    private static readonly CheckoutRequest Basic = new("basic", "https://app.test/ok", "https://app.test/cancel", "ada@example.com");
+
+    [Fact]
+    public async Task A_customer_never_seen_is_in_None_and_not_entitled()
+    {
+        var entitlements = await cluster.Subscription("never_seen").GetEntitlements();
+
+        Assert.Equal(SubscriptionState.None, entitlements.State);
+        Assert.False(entitlements.Entitled);
+        Assert.All(entitlements.Features.Values, Assert.False);
+        Assert.Empty(entitlements.Limits);
+    }
+
+    [Fact]
+    public async Task StartCheckout_opens_a_session_at_the_provider_and_moves_to_Incomplete()
+    {
+        var grain = cluster.Subscription("checkout_1");
+
+        var result = await grain.StartCheckout(Basic, CommandContext.Api);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(SubscriptionState.Incomplete, result.Value!.State);
+        Assert.StartsWith("https://checkout.test/", result.Value.Url, StringComparison.Ordinal);
+        var call = Assert.Single(cluster.Payments.CallsNamed("checkout"), c => c.Target == "demo/checkout_1");
+        Assert.Equal("price_demo_basic", call.Detail);
+        Assert.Equal("demo/checkout_1/checkout-1", call.IdempotencyKey);
+        var history = (await grain.GetSubscription()).RecentHistory;
+        Assert.Equal(nameof(LifecycleTransition.CheckoutStarted), Assert.Single(history).Name);
+    }
+
+    [Fact]
+    public async Task An_unknown_plan_is_refused_and_changes_nothing()
+    {
+        var grain = cluster.Subscription("unknown_plan");
+
+        var result = await grain.StartCheckout(Basic with { PlanId = "platinum" }, CommandContext.Api);
+
+        Assert.Equal(CommandErrorCode.UnknownPlan, result.Error!.Code);
+        Assert.Equal(SubscriptionState.None, (await grain.GetSubscription()).State);
+        Assert.DoesNotContain(cluster.Payments.Calls, c => c.Target == "demo/unknown_plan");
+    }
+
+    [Fact]
+    public async Task Activation_grants_the_plans_features_and_limits()
+    {
+        var grain = await ActiveOnBasic("active_1");
+
+        var entitlements = await grain.GetEntitlements();
+
+        Assert.Equal(SubscriptionState.Active, entitlements.State);
+        Assert.True(entitlements.Entitled);
+        Assert.Equal("basic", entitlements.PlanId);
+        Assert.False(entitlements.Features["exports"]);
+        Assert.Equal(1, entitlements.Limits["seats"]);
+        Assert.Equal(1000, entitlements.Limits["api_calls"]);
+    }
+
+    [Fact]
+    public async Task A_provider_event_applied_twice_is_a_duplicate_the_second_time()
+    {
+        var grain = cluster.Subscription("dup_event");
+        await grain.StartCheckout(Basic, CommandContext.Api);
+        var activated = Activated("evt_dup_1");
+
+        var first = await grain.ApplyProviderEvent(activated);
+        var second = await grain.ApplyProviderEvent(activated);
+
+        Assert.Equal(EventOutcomeKind.Applied, first.Kind);
+        Assert.Equal(LifecycleTransition.Activated, first.Transition);
+        Assert.Equal(EventOutcomeKind.Duplicate, second.Kind);
+        Assert.Equal(2, (await grain.GetSubscription()).RecentHistory.Count);
+    }
+
+    [Fact]
+    public async Task An_event_the_table_does_not_allow_is_refused_and_changes_nothing()
+    {
+        var grain = cluster.Subscription("not_allowed_event");
+
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent("evt_na_1", ProviderEventKind.SubscriptionResumed, cluster.Clock.GetUtcNow()));
+
+        Assert.Equal(EventOutcomeKind.NotAllowed, outcome.Kind);
+        Assert.Equal(LifecycleTransition.Resumed, outcome.Transition);
+        var view = await grain.GetSubscription();
+        Assert.Equal(SubscriptionState.None, view.State);
+        Assert.Empty(view.RecentHistory);
+    }
+
+    [Fact]
+    public async Task Cancel_at_period_end_asks_the_provider_then_moves_to_Canceling_and_resume_undoes_it()
+    {
+        var grain = await ActiveOnBasic("cancel_1");
+
+        var canceled = await grain.Cancel(atPeriodEnd: true, CommandContext.Api);
+        var resumed = await grain.Resume(CommandContext.Api);
+
+        Assert.Equal(SubscriptionState.Canceling, canceled.Value!.State);
+        Assert.True(canceled.Value.CancelAtPeriodEnd);
+        Assert.Equal(SubscriptionState.Active, resumed.Value!.State);
+        Assert.Single(cluster.Payments.CallsNamed("cancel_at_period_end"), c => c.Target == "sub_cancel_1");
+        Assert.Single(cluster.Payments.CallsNamed("undo_cancel"), c => c.Target == "sub_cancel_1");
+    }
+
+    [Fact]
+    public async Task Cancel_of_a_customer_without_subscription_is_refused_naming_state_and_transition()
+    {
+        var result = await cluster.Subscription("cancel_none").Cancel(atPeriodEnd: false, CommandContext.Api);
+
+        Assert.Equal(CommandErrorCode.TransitionNotAllowed, result.Error!.Code);
+        Assert.Equal(SubscriptionState.None, result.Error.CurrentState);
+        Assert.Equal(LifecycleTransition.Canceled, result.Error.Transition);
+    }
+
+    [Fact]
+    public async Task ChangePlan_moves_to_the_new_price_with_the_chosen_proration()
+    {
+        var grain = await ActiveOnBasic("plan_1");
+
+        var result = await grain.ChangePlan("pro", ProrationMode.AlwaysInvoice, CommandContext.Api);
+
+        Assert.Equal("pro", result.Value!.PlanId);
+        Assert.Equal(SubscriptionState.Active, result.Value.State);
+        Assert.Equal("price_demo_pro:AlwaysInvoice", Assert.Single(cluster.Payments.CallsNamed("change_price"), c => c.Target == "sub_plan_1").Detail);
+        Assert.True((await grain.GetEntitlements()).Features["exports"]);
+    }
+
+    [Fact]
+    public async Task A_repeated_idempotency_key_returns_the_first_answer_without_a_second_change()
+    {
+        var grain = await ActiveOnBasic("idem_1");
+        var context = new CommandContext("key-1", "fingerprint-a");
+
+        var first = await grain.Cancel(atPeriodEnd: true, context);
+        var again = await grain.Cancel(atPeriodEnd: true, context);
+
+        Assert.False(first.Replayed);
+        Assert.True(again.Replayed);
+        Assert.Equal(first.Value!.Version, again.Value!.Version);
+        Assert.Single(cluster.Payments.CallsNamed("cancel_at_period_end"), c => c.Target == "sub_idem_1");
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_with_another_request_is_refused()
+    {
+        var grain = await ActiveOnBasic("idem_2");
+        await grain.Cancel(atPeriodEnd: true, new CommandContext("key-2", "fingerprint-a"));
+
+        var other = await grain.Cancel(atPeriodEnd: false, new CommandContext("key-2", "fingerprint-b"));
+
+        Assert.Equal(CommandErrorCode.IdempotencyKeyReused, other.Error!.Code);
+        Assert.Equal(SubscriptionState.Canceling, (await grain.GetSubscription()).State);
+    }
+
+    [Fact]
+    public async Task A_provider_outage_changes_nothing_and_the_same_key_may_try_again()
+    {
+        var grain = await ActiveOnBasic("outage_1");
+        var context = new CommandContext("key-3", "fingerprint-a");
+        cluster.Payments.FailNext(1);
+
+        var failed = await grain.Cancel(atPeriodEnd: true, context);
+        var retried = await grain.Cancel(atPeriodEnd: true, context);
+
+        Assert.Equal(CommandErrorCode.ProviderUnavailable, failed.Error!.Code);
+        Assert.False(retried.Replayed);
+        Assert.Equal(SubscriptionState.Canceling, retried.Value!.State);
+    }
+
+    [Fact]
+    public async Task Every_transition_reaches_the_read_model_with_its_history()
+    {
+        var grain = await ActiveOnBasic("read_model_1");
+
+        await Poll.UntilAsync(() => cluster.ReadModel.Store.Find("demo/read_model_1")?.State == SubscriptionState.Active, TimeSpan.FromSeconds(10), "the active row");
+
+        Assert.Equal(
+            [nameof(LifecycleTransition.CheckoutStarted), nameof(LifecycleTransition.Activated)],
+            cluster.ReadModel.Store.HistoryOf("demo/read_model_1").Select(h => h.Name));
+        Assert.Equal(SubscriptionState.Active, (await grain.GetSubscription()).State);
+    }
+
+    [Fact]
+    public async Task A_failed_publish_stays_pending_and_is_retried_until_it_succeeds()
+    {
+        var grain = cluster.Subscription("read_model_2");
+        cluster.ReadModel.FailNext(2);
+
+        await grain.StartCheckout(Basic, CommandContext.Api);
+        Assert.Null(cluster.ReadModel.Store.Find("demo/read_model_2"));
+
+        await Poll.UntilAsync(
+            () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromSeconds(5));
+                return cluster.ReadModel.Store.Find("demo/read_model_2")?.State == SubscriptionState.Incomplete;
+            },
+            TimeSpan.FromSeconds(10),
+            "the retried publish");
+        Assert.Equal(nameof(LifecycleTransition.CheckoutStarted), Assert.Single(cluster.ReadModel.Store.HistoryOf("demo/read_model_2")).Name);
+    }
+
+    [Fact]
+    public async Task Pending_effects_run_again_when_the_grain_is_activated_again()
+    {
+        var grain = cluster.Subscription("read_model_3");
+        cluster.ReadModel.FailNext(1);
+        await grain.StartCheckout(Basic, CommandContext.Api);
+
+        await cluster.Cluster.DeactivateAsync(grain);
+        await grain.GetSubscription();
+
+        await Poll.UntilAsync(() => cluster.ReadModel.Store.Find("demo/read_model_3") is not null, TimeSpan.FromSeconds(10), "the publish after reactivation");
+    }
+
+    [Fact]
+    public async Task State_survives_deactivation()
+    {
+        var grain = await ActiveOnBasic("survives_1");
+
+        await cluster.Cluster.DeactivateAsync(grain);
+
+        var view = await grain.GetSubscription();
+        Assert.Equal(SubscriptionState.Active, view.State);
+        Assert.Equal("basic", view.PlanId);
+        Assert.Equal(2, view.RecentHistory.Count);
+    }
+
+    private async Task<ISubscriptionGrain> ActiveOnBasic(string customerId)
+    {
+        var grain = cluster.Subscription(customerId);
+        Assert.True((await grain.StartCheckout(Basic, CommandContext.Api)).Succeeded);
+        var outcome = await grain.ApplyProviderEvent(Activated($"evt_{customerId}_activated") with { ProviderSubscriptionId = $"sub_{customerId}" });
+        Assert.Equal(EventOutcomeKind.Applied, outcome.Kind);
+        return grain;
+    }
+
+    private ProviderEvent Activated(string eventId) => new(
+        eventId,
+        ProviderEventKind.SubscriptionActivated,
+        cluster.Clock.GetUtcNow(),
+        ProviderSubscriptionId: "sub_" + eventId,
+        PlanId: "basic",
+        PeriodStart: cluster.Clock.GetUtcNow(),
+        PeriodEnd: cluster.Clock.GetUtcNow().AddMonths(1));
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains;
+using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Silo.Products;
+using Xunit;
+
+namespace OrleansBilling.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process Orleans cluster with the billing grains on in-memory storage and reminders, a
+/// fake clock, a recording payment provider and a read model that can be made to fail. The demo
+/// product is configured. One cluster per test class; tests use their own customer ids.
+/// </summary>
+public sealed class GrainCluster : IAsyncLifetime
+{
+    private InProcessTestCluster? cluster;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
+
+    public RecordingPaymentProvider Payments { get; } = new();
+
+    public RecordingReadModelWriter ReadModel { get; } = new();
+
+    public InProcessTestCluster Cluster => cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(BillingStorage.Name);
+            silo.UseInMemoryReminderService();
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.AddSingleton<IPaymentProvider>(Payments);
+            silo.Services.AddSingleton<IReadModelWriter>(ReadModel);
+        });
+        cluster = builder.Build();
+        await cluster.DeployAsync();
+        var product = Grains.GetGrain<IProductGrain>(BillingIds.ProductKey(DemoProduct.Id));
+        Assert.Empty(await product.Configure(DemoProduct.Definition));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (cluster is not null)
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>The demo product's subscription grain of a customer.</summary>
+    public ISubscriptionGrain Subscription(string customerId) =>
+        Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(DemoProduct.Id, customerId));
+}
