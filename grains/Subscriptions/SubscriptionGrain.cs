@@ -40,6 +40,7 @@ public sealed partial class SubscriptionGrain(
     private bool dirty;
     private TimeSpan effectRetryDelay = TimeSpan.FromSeconds(1);
     private IGrainTimer? effectRetryTimer;
+    private bool effectsReminderArmed;
 
     private Subscription Current => state.State.Subscription ??= Subscription.New(productId, customerId);
 
@@ -171,6 +172,10 @@ public sealed partial class SubscriptionGrain(
         if (reminderName == EffectsReminder)
         {
             await RunEffects();
+            if (state.State.PendingEffects.Count == 0)
+            {
+                await StopEffectsReminder();
+            }
         }
     }
 
@@ -320,20 +325,34 @@ public sealed partial class SubscriptionGrain(
         {
             ScheduleEffectRetry(effectRetryDelay);
             effectRetryDelay = TimeSpan.FromTicks(Math.Min(effectRetryDelay.Ticks * 2, MaxEffectRetryDelay.Ticks));
-
-            // The timer dies with the activation; the reminder survives silos and restarts.
-            await this.RegisterOrUpdateReminder(EffectsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            if (!effectsReminderArmed)
+            {
+                // The timer dies with the activation; the reminder survives silos and restarts.
+                await this.RegisterOrUpdateReminder(EffectsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+                effectsReminderArmed = true;
+            }
         }
         else if (effectRetryTimer is not null)
         {
             effectRetryTimer.Dispose();
             effectRetryTimer = null;
             effectRetryDelay = TimeSpan.FromSeconds(1);
-            if (await this.GetReminder(EffectsReminder) is { } reminder)
+            if (effectsReminderArmed)
             {
-                await this.UnregisterReminder(reminder);
+                await StopEffectsReminder();
             }
         }
+    }
+
+    /// <summary>A reminder left from an earlier activation stops itself on its next tick.</summary>
+    private async Task StopEffectsReminder()
+    {
+        if (await this.GetReminder(EffectsReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        effectsReminderArmed = false;
     }
 
     private Task Execute(Effect effect) => effect switch

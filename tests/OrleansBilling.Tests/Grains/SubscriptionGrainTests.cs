@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Tests.Infrastructure;
@@ -205,6 +206,27 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
             TimeSpan.FromSeconds(10),
             "the retried publish");
         Assert.Equal(nameof(LifecycleTransition.CheckoutStarted), Assert.Single(cluster.ReadModel.Store.HistoryOf("demo/read_model_2")).Name);
+    }
+
+    [Fact]
+    public async Task The_durable_retry_reminder_is_removed_once_the_effects_have_run()
+    {
+        var grain = cluster.Subscription("read_model_4");
+        var reminders = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        cluster.ReadModel.FailNext(1);
+
+        await grain.StartCheckout(Basic, CommandContext.Api);
+        Assert.Single((await reminders.ReadRows(grain.GetGrainId())).Reminders, r => r.ReminderName == "effects");
+
+        await Poll.UntilAsync(
+            async () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromSeconds(5));
+                return (await reminders.ReadRows(grain.GetGrainId())).Reminders.Count == 0;
+            },
+            TimeSpan.FromSeconds(10),
+            "the effects reminder to go");
+        Assert.NotNull(cluster.ReadModel.Store.Find("demo/read_model_4"));
     }
 
     [Fact]
