@@ -48,6 +48,7 @@ public static class SubscriptionLifecycle
             PlanId = input.PlanId,
             Email = input.Email ?? s.Email,
             ReturnState = s.State == Incomplete ? s.ReturnState : s.State,
+            CanceledBefore = s.CanceledBefore || s.State == Canceled,
             CheckoutSessionId = input.SessionId,
             ProviderCustomerId = input.ProviderCustomerId ?? s.ProviderCustomerId,
             CheckoutAttempts = s.CheckoutAttempts + 1,
@@ -85,6 +86,11 @@ public static class SubscriptionLifecycle
             return step.Skip(IgnoreReason.AlreadyInState, $"Already {target}.", started with { CheckoutSessionId = s.CheckoutSessionId });
         }
 
+        if (IsTheCanceledSubscription(s, input.ProviderSubscriptionId))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Subscription {input.ProviderSubscriptionId} was canceled, and a canceled subscription never comes back.");
+        }
+
         if (s.State is Incomplete or Canceled)
         {
             var transition = s.CanceledBefore || s.State == Canceled
@@ -107,6 +113,11 @@ public static class SubscriptionLifecycle
         if (s.IsPaid(input.InvoiceId))
         {
             return step.Skip(IgnoreReason.AlreadyInState, $"Invoice {input.InvoiceId} is already paid.");
+        }
+
+        if (IsTheCanceledSubscription(s, input.ProviderSubscriptionId))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Subscription {input.ProviderSubscriptionId} was canceled, and a canceled subscription never comes back.");
         }
 
         var paid = s.RememberPaid(input.InvoiceId) with
@@ -220,6 +231,16 @@ public static class SubscriptionLifecycle
     /// <summary>A resumed or un-canceled subscription is trialing only while its trial lasts.</summary>
     private static SubscriptionState ResumeTarget(Subscription s, DateTimeOffset now) =>
         s.ResumeState == Trialing && s.TrialEnd > now ? Trialing : Active;
+
+    /// <summary>
+    /// While a canceled customer is not yet won back, the provider subscription still on record is the
+    /// canceled one: an input about it is late, and a win-back needs a new subscription.
+    /// </summary>
+    private static bool IsTheCanceledSubscription(Subscription s, string? providerSubscriptionId) =>
+        s.State is Incomplete or Canceled
+        && (s.CanceledBefore || s.State == Canceled)
+        && providerSubscriptionId is not null
+        && providerSubscriptionId == s.ProviderSubscriptionId;
 
     private static bool IsLater(DateTimeOffset? candidate, DateTimeOffset? current) =>
         candidate is not null && (current is null || candidate > current);
