@@ -83,7 +83,9 @@ public static class SubscriptionLifecycle
 
         if (s.State == target && s.ProviderSubscriptionId == input.ProviderSubscriptionId)
         {
-            return step.Skip(IgnoreReason.AlreadyInState, $"Already {target}.", started with { CheckoutSessionId = s.CheckoutSessionId });
+            // Only an event at least as new as what is known may refresh the plan and period.
+            var refreshed = input.PeriodEnd >= s.CurrentPeriodEnd || s.CurrentPeriodEnd is null ? started with { CheckoutSessionId = s.CheckoutSessionId } : s;
+            return step.Skip(IgnoreReason.AlreadyInState, $"Already {target}.", refreshed);
         }
 
         if (IsTheCanceledSubscription(s, input.ProviderSubscriptionId))
@@ -130,10 +132,14 @@ public static class SubscriptionLifecycle
 
         return s.State switch
         {
-            Incomplete => step.Take(s.CanceledBefore ? LifecycleTransition.WonBack : LifecycleTransition.Activated, Active, paid with { CheckoutSessionId = null }, detail),
+            // A trial's first invoice is for nothing: the subscription event, not the invoice, says it is trialing.
+            Incomplete when input.AmountMinor > 0 => step.Take(s.CanceledBefore ? LifecycleTransition.WonBack : LifecycleTransition.Activated, Active, paid with { CheckoutSessionId = null }, detail),
             Trialing when input.AmountMinor > 0 => step.Take(LifecycleTransition.TrialConverted, Active, paid with { TrialEnd = s.TrialEnd }, detail),
             Active when IsLater(input.PeriodEnd, s.CurrentPeriodEnd) => step.Take(LifecycleTransition.Renewed, Active, paid, detail),
-            PastDue or Suspended => step.Take(LifecycleTransition.PaymentRecovered, Active, paid with { OpenInvoiceId = null }, detail),
+
+            // Only paying the invoice that failed ends dunning; another paid invoice is a fact.
+            PastDue or Suspended when s.OpenInvoiceId is null || s.OpenInvoiceId == input.InvoiceId =>
+                step.Take(LifecycleTransition.PaymentRecovered, Active, paid with { OpenInvoiceId = null }, detail),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back; the payment is recorded by the provider."),
             _ => step.Record("InvoicePaid", paid, detail),
         };
