@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using OrleansBilling.Silo.Database;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Postgres;
+
+/// <summary>The DbUp migrations: order, idempotence, concurrency, failure, and the Orleans query catalog.</summary>
+public sealed class MigrationTests(PostgresServer server)
+{
+    private static readonly string[] AllScripts =
+    [
+        "0001_orleans_persistence.sql",
+        "0002_orleans_reminders.sql",
+        "0003_orleans_clustering.sql",
+        "0004_billing_read_model.sql",
+    ];
+
+    [Fact]
+    public async Task Migrations_apply_to_an_empty_database_and_again_as_a_no_op()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrations_twice");
+        var logger = new ListLogger();
+
+        var first = await Task.Run(() => DatabaseMigrator.Migrate(connectionString, logger));
+        var journalAfterFirst = await ReadJournalAsync(connectionString);
+        var second = await Task.Run(() => DatabaseMigrator.Migrate(connectionString, NullLogger.Instance));
+        var journalAfterSecond = await ReadJournalAsync(connectionString);
+
+        Assert.Equal(AllScripts, first);
+        Assert.Equal(AllScripts, journalAfterFirst.Select(j => j.Script));
+        Assert.Empty(second);
+        Assert.Equal(journalAfterFirst, journalAfterSecond);
+        Assert.Contains(logger.Entries, e => e.Message.Contains("0004_billing_read_model.sql", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Migrations_started_concurrently_apply_every_script_exactly_once()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrations_concurrent");
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3)
+            .Select(_ => Task.Run(() => DatabaseMigrator.Migrate(connectionString, NullLogger.Instance))));
+
+        Assert.Equal(AllScripts, runs.SelectMany(applied => applied).Order(StringComparer.Ordinal));
+        Assert.Equal(AllScripts, (await ReadJournalAsync(connectionString)).Select(j => j.Script));
+    }
+
+    [Fact]
+    public async Task A_failing_script_is_rolled_back_whole_and_reported_by_name()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrations_failing");
+        // A table in the way makes 0001 fail half-way, after it has created OrleansQuery.
+        await ExecuteAsync(connectionString, "CREATE SCHEMA orleans; CREATE TABLE orleans.OrleansStorage (x int);");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => Task.Run(() => DatabaseMigrator.Migrate(connectionString, NullLogger.Instance)));
+
+        Assert.Contains("0001_orleans_persistence.sql", error.Message, StringComparison.Ordinal);
+        Assert.IsType<PostgresException>(error.InnerException, exactMatch: false);
+        Assert.Empty(await ReadJournalAsync(connectionString));
+        Assert.Equal(0L, await ScalarAsync<long>(connectionString,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'orleans' AND tablename = 'orleansquery'"));
+    }
+
+    [Fact]
+    public async Task Migrations_register_every_query_the_Orleans_providers_read()
+    {
+        var connectionString = await MigratedDatabase.CreateAsync(server, "migrations_queries");
+
+        var keys = new List<string>();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = new NpgsqlCommand("SELECT QueryKey FROM orleans.OrleansQuery ORDER BY QueryKey", connection);
+            await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+            while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        string[] expected =
+        [
+            // persistence
+            "ReadFromStorageKey", "WriteToStorageKey", "ClearStorageKey", "DeleteStorageKey",
+            // reminders
+            "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
+            "UpsertReminderRowKey", "DeleteReminderRowKey", "DeleteReminderRowsKey",
+            // clustering (CleanupDefunctSiloEntryKey is the optional per-row cleanup of Orleans 10.4)
+            "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "InsertMembershipKey",
+            "UpdateMembershipKey", "UpdateIAmAlivetimeKey", "GatewaysQueryKey", "DeleteMembershipTableEntriesKey",
+            "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_Orleans_connection_string_resolves_unqualified_names_in_the_orleans_schema()
+    {
+        var connectionString = await MigratedDatabase.CreateAsync(server, "migrations_search_path");
+
+        var orleans = DatabaseMigrator.OrleansConnectionString(connectionString);
+
+        Assert.Equal("orleans", new NpgsqlConnectionStringBuilder(orleans).SearchPath);
+        Assert.Equal("orleans", await ScalarAsync<string>(orleans, "SELECT current_schema()"));
+        Assert.True(await ScalarAsync<long>(orleans, "SELECT count(*) FROM OrleansQuery") > 0);
+    }
+
+    private static async Task<List<(string Script, DateTime Applied)>> ReadJournalAsync(string connectionString)
+    {
+        var rows = new List<(string, DateTime)>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('billing.schema_versions') IS NOT NULL", connection);
+        if (!(bool)(await exists.ExecuteScalarAsync())!)
+        {
+            return rows;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT scriptname, applied FROM billing.schema_versions ORDER BY schemaversionsid", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetDateTime(1)));
+        }
+
+        return rows;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
