@@ -1,3 +1,4 @@
+using System.Net;
 using Npgsql;
 using Orleans.Configuration;
 using OrleansBilling.Gateway;
@@ -80,9 +81,18 @@ public static class SiloHosting
             options.Invariant = ClusterSettings.Invariant;
             options.ConnectionString = orleansConnectionString;
         });
-        silo.ConfigureEndpoints(
-            configuration.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
-            configuration.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
-            listenOnAnyHostAddress: configuration.GetValue("Orleans:ListenOnAnyHostAddress", false));
+        var siloPort = configuration.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+        var gatewayPort = configuration.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
+        var listenOnAny = configuration.GetValue("Orleans:ListenOnAnyHostAddress", false);
+
+        // Pods advertise their pod IP (downward API); without it Orleans picks this host's first address.
+        if (configuration["Orleans:AdvertisedIP"] is { Length: > 0 } advertised)
+        {
+            silo.ConfigureEndpoints(IPAddress.Parse(advertised), siloPort, gatewayPort, listenOnAny);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(siloPort, gatewayPort, listenOnAnyHostAddress: listenOnAny);
+        }
     }
 }

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OrleansBilling.Gateway;
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Postgres;
+
+/// <summary>The real hosts on PostgreSQL: restarts, two silos, and the standalone gateway, over HTTP.</summary>
+public sealed class ServiceOnPostgresTests(PostgresServer server)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly object CheckoutBody = new { customerId = "cust_pg", plan = "basic", successUrl = "https://app.test/ok", cancelUrl = "https://app.test/no" };
+
+    [Fact]
+    public async Task A_subscription_and_its_read_model_survive_a_full_restart_of_the_service()
+    {
+        var connectionString = await server.CreateDatabaseAsync("service_restart");
+        var clusterId = "restart-" + Guid.NewGuid().ToString("N")[..8];
+
+        await using (var first = new PostgresBillingService(connectionString, clusterId))
+        {
+            await first.InitializeAsync();
+            using var client = first.Client();
+            (await client.PostAsJsonAsync("/v1/checkout", CheckoutBody, Cancel)).EnsureSuccessStatusCode();
+            var outcome = await first.Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey("demo", "cust_pg"))
+                .ApplyProviderEvent(new ProviderEvent("evt_pg_1", ProviderEventKind.SubscriptionActivated, first.Clock.GetUtcNow(), ProviderSubscriptionId: "sub_pg", PlanId: "basic", PeriodEnd: first.Clock.GetUtcNow().AddMonths(1)));
+            Assert.Equal(EventOutcomeKind.Applied, outcome.Kind);
+            await Poll.UntilAsync(async () => await ReadModelState(connectionString, "demo/cust_pg") == "Active", Patience, "the read model to show Active");
+        }
+
+        await using var second = new PostgresBillingService(connectionString, clusterId);
+        await second.InitializeAsync();
+        using var again = second.Client();
+        var subscription = await again.GetFromJsonAsync<JsonElement>("/v1/customers/cust_pg/subscription", Cancel);
+
+        Assert.Equal("Active", subscription.GetProperty("state").GetString());
+        Assert.Equal("basic", subscription.GetProperty("planId").GetString());
+        Assert.Equal(
+            ["Activated", "CheckoutStarted"],
+            subscription.GetProperty("recentHistory").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+        Assert.Equal(["CheckoutStarted", "Activated"], await ReadModelHistory(connectionString, "demo/cust_pg"));
+    }
+
+    [Fact]
+    public async Task Two_silos_form_one_cluster_and_a_standalone_gateway_serves_the_API_through_them()
+    {
+        var connectionString = await server.CreateDatabaseAsync("two_silos");
+        var clusterId = "pair-" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = new PostgresBillingService(connectionString, clusterId);
+        await first.InitializeAsync();
+        await using var second = new PostgresBillingService(connectionString, clusterId);
+        await second.InitializeAsync();
+        await Poll.UntilAsync(() => ActiveSilos(first) == 2 && ActiveSilos(second) == 2, Patience, "both silos to see two active silos");
+
+        var gateway = GatewayHost.Build(["--urls=http://127.0.0.1:0", $"--ConnectionStrings:Billing={connectionString}", $"--Orleans:ClusterId={clusterId}"])!;
+        await using var _ = gateway;
+        await gateway.StartAsync(Cancel);
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.Urls.First()) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", BillingService.DemoApiKey);
+        await Poll.UntilAsync(async () => (await client.GetAsync("/health/ready", Cancel)).IsSuccessStatusCode, Patience, "the gateway to be ready");
+
+        using var checkout = await client.PostAsJsonAsync("/v1/checkout", CheckoutBody, Cancel);
+        var onFirstSilo = await first.Client().GetFromJsonAsync<JsonElement>("/v1/customers/cust_pg/subscription", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
+        Assert.Equal("Incomplete", onFirstSilo.GetProperty("state").GetString());
+        await gateway.StopAsync(Cancel);
+    }
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static int ActiveSilos(BillingService service) =>
+        service.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+
+    private static async Task<string?> ReadModelState(string connectionString, string key)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT state FROM billing.subscriptions WHERE subscription_key = @key", connection);
+        command.Parameters.AddWithValue("key", key);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<List<string>> ReadModelHistory(string connectionString, string key)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT name FROM billing.subscription_history WHERE subscription_key = @key ORDER BY seq", connection);
+        command.Parameters.AddWithValue("key", key);
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+}
