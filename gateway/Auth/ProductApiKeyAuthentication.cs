@@ -48,7 +48,9 @@ public sealed class ProductApiKeyAuthentication(
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await problems.WriteAsync(new ProblemDetailsContext
+
+        // Try: a caller that accepts no JSON (a browser) still gets its 401, only without a body.
+        await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
             ProblemDetails =
