@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 using OrleansBilling.Gateway.Api;
 using OrleansBilling.Gateway.Auth;
+using OrleansBilling.Gateway.Problems;
 using Scalar.AspNetCore;
 
 namespace OrleansBilling.Gateway;
@@ -18,7 +19,14 @@ public static class GatewayServices
 
     public static IServiceCollection AddBillingGateway(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (problem.Type is null || !problem.Type.StartsWith("urn:orleans-billing:", StringComparison.Ordinal))
+            {
+                problem.Type = ProblemTypes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
+            }
+        });
         services.AddMemoryCache();
         services.AddSingleton<ProductApiKeyDirectory>();
         services.AddAuthentication(ProductApiKeyAuthentication.SchemeName)
@@ -40,6 +48,16 @@ public static class GatewayServices
                 Scheme = "bearer",
                 Description = "The product's API key.",
             };
+            return Task.CompletedTask;
+        }).AddOperationTransformer((operation, context, _) =>
+        {
+            // Every /v1 operation needs the product's key: say so, so API explorers send it.
+            if (context.Description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true)
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", context.Document)] = [] });
+            }
+
             return Task.CompletedTask;
         }));
         services.AddHealthChecks();

@@ -5,11 +5,14 @@ namespace OrleansBilling.GrainInterfaces;
 
 /// <summary>
 /// Product and customer ids, and the grain keys built from them. Ids are 1–64 characters of
-/// <c>[A-Za-z0-9_.-]</c>. Every key contains a <c>/</c>, so no key ever parses as a hexadecimal
+/// <c>[A-Za-z0-9_.-]</c>, not dots alone. Every key contains a <c>/</c>, so no key ever parses as a hexadecimal
 /// integer key and none contains the <c>+</c> that Orleans splits keys on (ORLEANS.md, key traps).
 /// </summary>
 public static partial class BillingIds
 {
+    /// <summary>The rule for ids, in words, for error messages.</summary>
+    public const string Rule = "1-64 characters of A-Z a-z 0-9 _ . - (not dots alone)";
+
     /// <summary>True when <paramref name="id"/> is a well-formed product or customer id.</summary>
     public static bool IsValid([NotNullWhen(true)] string? id) => id is not null && IdPattern().IsMatch(id);
 
@@ -47,10 +50,11 @@ public static partial class BillingIds
     {
         if (!IsValid(id))
         {
-            throw new ArgumentException($"'{id}' is not a valid id: 1-64 characters of A-Z a-z 0-9 _ . -", name);
+            throw new ArgumentException($"'{id}' is not a valid id: {Rule}", name);
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    // Not dots alone: "." and ".." would be normalised out of a URL path and never be reachable.
+    [GeneratedRegex(@"^(?!\.+$)[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 }

@@ -50,9 +50,14 @@ public static class ProductApi
 
     private static async Task<IResult> StartCheckout(CheckoutBody body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
+        if (string.IsNullOrEmpty(body.CustomerId))
+        {
+            return ApiProblems.InvalidRequest("customerId", "The product's id for its customer is required.");
+        }
+
         if (!BillingIds.IsValid(body.CustomerId))
         {
-            return ApiProblems.InvalidId("customer id", body.CustomerId ?? "");
+            return ApiProblems.InvalidId("customer id", body.CustomerId);
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -121,7 +126,8 @@ public static class ProductApi
             return ApiProblems.InvalidRequest("proration", "Use create_prorations, always_invoice or none.");
         }
 
-        return await Command(http, "plan", body, context => grain.ChangePlan(body.Plan, proration.Value, context));
+        // Fingerprint what the request means: an omitted proration is the default one.
+        return await Command(http, "plan", new { body.Plan, Proration = proration }, context => grain.ChangePlan(body.Plan, proration.Value, context));
     }
 
     private static async Task<IResult> Command<T>(HttpContext http, string operation, object? body, Func<CommandContext, Task<CommandResult<T>>> send)

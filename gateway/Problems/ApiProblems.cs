@@ -1,3 +1,4 @@
+using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 
 namespace OrleansBilling.Gateway.Problems;
@@ -9,7 +10,7 @@ public static class ApiProblems
         type: ProblemTypes.InvalidId,
         statusCode: StatusCodes.Status400BadRequest,
         title: "Malformed id",
-        detail: $"The {name} '{Truncate(value)}' must be 1-64 characters of A-Z a-z 0-9 _ . -");
+        detail: $"The {name} '{Truncate(value)}' must be {BillingIds.Rule}.");
 
     public static IResult InvalidRequest(IDictionary<string, string[]> errors) => Results.ValidationProblem(
         errors,

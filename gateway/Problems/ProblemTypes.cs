@@ -14,4 +14,24 @@ public static class ProblemTypes
     public const string IdempotencyKeyReused = Prefix + "idempotency-key-reused";
     public const string ProviderUnavailable = Prefix + "provider-unavailable";
     public const string ProviderRejected = Prefix + "provider-rejected";
+    public const string NotFound = Prefix + "not-found";
+    public const string MethodNotAllowed = Prefix + "method-not-allowed";
+    public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
+    public const string PayloadTooLarge = Prefix + "payload-too-large";
+    public const string InternalError = Prefix + "internal-error";
+
+    /// <summary>
+    /// The type for a problem the framework raised (malformed JSON, unknown route, …), so that
+    /// every problem this service answers carries one of its own stable types.
+    /// </summary>
+    public static string ForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => InvalidRequest,
+        StatusCodes.Status401Unauthorized => Unauthorized,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        _ => InternalError,
+    };
 }

@@ -23,7 +23,7 @@ public sealed record ProductDefinition(
         var problems = new List<string>();
         if (!BillingIds.IsValid(ProductId))
         {
-            problems.Add($"Product id '{ProductId}' must be 1-64 characters of A-Z a-z 0-9 _ . -");
+            problems.Add($"Product id '{ProductId}' must be {BillingIds.Rule}.");
         }
 
         if (string.IsNullOrWhiteSpace(Name))
@@ -35,7 +35,7 @@ public sealed record ProductDefinition(
         {
             if (!BillingIds.IsValid(plan.PlanId))
             {
-                problems.Add($"Plan id '{plan.PlanId}' must be 1-64 characters of A-Z a-z 0-9 _ . -");
+                problems.Add($"Plan id '{plan.PlanId}' must be {BillingIds.Rule}.");
             }
 
             if (plan.AmountMinor < 0)

@@ -179,7 +179,8 @@ public static class SubscriptionLifecycle
         var s = step.Current;
         return s.State switch
         {
-            Active or Trialing => step.Skip(IgnoreReason.AlreadyInState, "No cancel is scheduled."),
+            // A provider repeating itself is harmless; a product asking to undo nothing is told so.
+            Active or Trialing when step.Input.Source == "provider" => step.Skip(IgnoreReason.AlreadyInState, "No cancel is scheduled."),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
             _ => step.Take(LifecycleTransition.CancelUndone, ResumeTarget(s, step.Now), s, null),
         };
@@ -217,7 +218,7 @@ public static class SubscriptionLifecycle
         var s = step.Current;
         return s.State switch
         {
-            Active or Trialing => step.Skip(IgnoreReason.AlreadyInState, "Not paused."),
+            Active or Trialing when step.Input.Source == "provider" => step.Skip(IgnoreReason.AlreadyInState, "Not paused."),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
             _ => step.Take(LifecycleTransition.Resumed, ResumeTarget(s, step.Now), s, null),
         };

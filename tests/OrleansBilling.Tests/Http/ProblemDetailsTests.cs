@@ -61,7 +61,7 @@ public sealed class ProblemDetailsTests(BillingService service) : IClassFixture<
     [Theory]
     [InlineData("a/b")]
     [InlineData("a+b")]
-    [InlineData("")]
+    [InlineData("..")]
     public async Task A_malformed_customer_id_in_the_checkout_body_is_400_invalid_id(string customerId)
     {
         using var client = service.Client();
@@ -117,9 +117,34 @@ public sealed class ProblemDetailsTests(BillingService service) : IClassFixture<
         Assert.Equal("CancelUndone", problem.GetProperty("transition").GetString());
     }
 
+    [Fact]
+    public async Task An_unknown_route_is_404_with_the_services_own_problem_type()
+    {
+        using var client = service.Client();
+
+        using var response = await client.GetAsync("/v1/customers/prob_404/nothing-here", TestContext.Current.CancellationToken);
+
+        await response.ReadProblemAsync(HttpStatusCode.NotFound, "urn:orleans-billing:problem:not-found");
+    }
+
+    [Fact]
+    public async Task Resume_of_an_active_subscription_with_nothing_scheduled_is_409()
+    {
+        using var client = service.Client();
+        await service.ActivateAsync(client, "prob_resume_active");
+
+        using var response = await client.PostJsonAsync("/v1/customers/prob_resume_active/subscription/resume", null);
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.Conflict, TransitionNotAllowed);
+        Assert.Equal("Active", problem.GetProperty("currentState").GetString());
+        Assert.Equal("CancelUndone", problem.GetProperty("transition").GetString());
+    }
+
     /// <summary>Checkout bodies with one bad field, and the field the problem names.</summary>
     public static TheoryData<string, string> InvalidCheckoutBodies => new()
     {
+        { """{"customerId":"","plan":"basic","successUrl":"https://app.test/ok","cancelUrl":"https://app.test/no"}""", "customerId" },
+        { """{"plan":"basic","successUrl":"https://app.test/ok","cancelUrl":"https://app.test/no"}""", "customerId" },
         { """{"customerId":"prob_body","successUrl":"https://app.test/ok","cancelUrl":"https://app.test/no"}""", "plan" },
         { """{"customerId":"prob_body","plan":" ","successUrl":"https://app.test/ok","cancelUrl":"https://app.test/no"}""", "plan" },
         { """{"customerId":"prob_body","plan":"basic","successUrl":"/welcome","cancelUrl":"https://app.test/no"}""", "successUrl" },
@@ -179,7 +204,7 @@ public sealed class ProblemDetailsTests(BillingService service) : IClassFixture<
 
         using var response = await client.PostRawJsonAsync($"/v1/customers/{customerId}/subscription/cancel", body);
 
-        await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        await response.ReadProblemAsync(HttpStatusCode.BadRequest, InvalidRequest);
         Assert.Equal("Active", (await client.SubscriptionOfAsync(customerId)).GetProperty("state").GetString());
         Assert.DoesNotContain(service.Payments.Calls, c => c.Target == BillingApi.ProviderSubscriptionOf(customerId));
     }

@@ -476,11 +476,21 @@ public sealed class SubscriptionLifecycleTests
     [Theory]
     [InlineData(Trialing)]
     [InlineData(Active)]
-    public void UndoCancel_without_a_scheduled_cancel_is_already_in_state(SubscriptionState state)
+    public void UndoCancel_from_the_provider_without_a_scheduled_cancel_is_already_in_state(SubscriptionState state)
+    {
+        var decision = Decide(In(state), UndoCancel("provider"));
+
+        AssertIgnored(decision, IgnoreReason.AlreadyInState, state);
+    }
+
+    [Theory]
+    [InlineData(Trialing)]
+    [InlineData(Active)]
+    public void UndoCancel_asked_by_a_product_without_a_scheduled_cancel_is_refused(SubscriptionState state)
     {
         var decision = Decide(In(state), UndoCancel());
 
-        AssertIgnored(decision, IgnoreReason.AlreadyInState, state);
+        AssertRefused(decision, state, LifecycleTransition.CancelUndone);
     }
 
     [Fact]
@@ -607,6 +617,16 @@ public sealed class SubscriptionLifecycleTests
         AssertIgnored(decision, IgnoreReason.AlreadyInState, state);
     }
 
+    [Theory]
+    [InlineData(Trialing)]
+    [InlineData(Active)]
+    public void ResumeCollection_asked_by_a_product_when_not_paused_is_refused(SubscriptionState state)
+    {
+        var decision = Decide(In(state), Resume("api"));
+
+        AssertRefused(decision, state, LifecycleTransition.Resumed);
+    }
+
     [Fact]
     public void ResumeCollection_on_a_canceled_subscription_is_stale()
     {
@@ -714,13 +734,13 @@ public sealed class SubscriptionLifecycleTests
 
     private static LifecycleInput.ScheduleCancel ScheduleCancel() => new("evt_schedule_cancel", "api");
 
-    private static LifecycleInput.UndoCancel UndoCancel() => new("evt_undo_cancel", "api");
+    private static LifecycleInput.UndoCancel UndoCancel(string source = "api") => new("evt_undo_cancel", source);
 
     private static LifecycleInput.EndSubscription End() => new("evt_end", "provider", "requested");
 
     private static LifecycleInput.Pause Pause() => new("evt_pause", "provider");
 
-    private static LifecycleInput.ResumeCollection Resume() => new("evt_resume", "provider");
+    private static LifecycleInput.ResumeCollection Resume(string source = "provider") => new("evt_resume", source);
 
     private static LifecycleInput.ChangePlan ChangePlan(string plan) => new("evt_change_plan", plan);
 
