@@ -40,7 +40,7 @@ cmp -s "$out/entitlements.json" <(curl -sf "$plain_url") || { echo "the two endp
 
 run() { # name, url, [header]
   local name=$1 url=$2; shift 2
-  wrk -t$threads -c$connections -d5s "$@" "$url" >/dev/null            # warm-up: JIT, tiered compilation, caches
+  wrk -t$threads -c$connections -d10s "$@" "$url" >/dev/null           # warm-up: JIT, tiered compilation, caches
   wrk -t$threads -c$connections -d"$duration" --latency "$@" "$url" >"$out/$name.txt"
 }
 run plain "$plain_url"
@@ -53,7 +53,7 @@ ratio=$(awk -v s="$(rps service)" -v p="$(rps plain)" 'BEGIN { printf "%.2f", s 
 
 table=$(cat <<TABLE
 Measured $(date -u +%Y-%m-%d) on this project's machine ($(nproc) cores; wrk and the servers share them),
-wrk -t$threads -c$connections -d$duration, after a 5 s warm-up of each, Release builds.
+wrk -t$threads -c$connections -d$duration, after a 10 s warm-up of each, Release builds.
 
 | endpoint | requests/s | p99 latency |
 |---|---|---|

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 using OrleansBilling.Gateway.Api;
@@ -12,8 +11,6 @@ namespace OrleansBilling.Gateway;
 /// <summary>Everything the HTTP surface needs, for the silo that co-hosts it and for the standalone gateway alike.</summary>
 public static class GatewayServices
 {
-    public const string ProductPolicy = "product";
-
     /// <summary>Health checks tagged with this decide readiness.</summary>
     public const string ReadyTag = "ready";
 
@@ -27,15 +24,12 @@ public static class GatewayServices
                 problem.Type = ProblemTypes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
             }
         });
-        services.AddMemoryCache();
         services.AddSingleton<ProductApiKeyDirectory>();
-        services.AddAuthentication(ProductApiKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ProductApiKeyAuthentication>(ProductApiKeyAuthentication.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(ProductPolicy, policy => policy
-                .AddAuthenticationSchemes(ProductApiKeyAuthentication.SchemeName)
-                .RequireClaim(ProductApiKeyAuthentication.ProductClaim));
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "OrleansBilling";
@@ -68,8 +62,7 @@ public static class GatewayServices
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseMiddleware<ProductKeyMiddleware>();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.WithTitle("OrleansBilling API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces;
@@ -12,7 +11,7 @@ public static class ProductApi
     public static RouteGroupBuilder MapProductApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1")
-            .RequireAuthorization(GatewayServices.ProductPolicy)
+            .WithMetadata(new RequiresProductKey())
             .WithTags("Product API")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -38,17 +37,17 @@ public static class ProductApi
         return v1;
     }
 
-    private static async Task<IResult> GetEntitlements(string customerId, ClaimsPrincipal user, IGrainFactory grains) =>
-        Subscription(user, customerId, grains) is { } grain
+    private static async Task<IResult> GetEntitlements(string customerId, IGrainFactory grains, HttpContext http) =>
+        Subscription(http, customerId, grains) is { } grain
             ? Results.Ok(await grain.GetEntitlements())
             : ApiProblems.InvalidId("customer id", customerId);
 
-    private static async Task<IResult> GetSubscription(string customerId, ClaimsPrincipal user, IGrainFactory grains) =>
-        Subscription(user, customerId, grains) is { } grain
+    private static async Task<IResult> GetSubscription(string customerId, IGrainFactory grains, HttpContext http) =>
+        Subscription(http, customerId, grains) is { } grain
             ? Results.Ok(await grain.GetSubscription())
             : ApiProblems.InvalidId("customer id", customerId);
 
-    private static async Task<IResult> StartCheckout(CheckoutBody body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+    private static async Task<IResult> StartCheckout(CheckoutBody body, IGrainFactory grains, HttpContext http)
     {
         if (string.IsNullOrEmpty(body.CustomerId))
         {
@@ -78,13 +77,13 @@ public static class ProductApi
             return ApiProblems.InvalidRequest(errors);
         }
 
-        return await Command(http, "checkout", body, context => Subscription(user, body.CustomerId, grains)!
+        return await Command(http, "checkout", body, context => Subscription(http, body.CustomerId, grains)!
             .StartCheckout(new CheckoutRequest(body.Plan!, body.SuccessUrl!, body.CancelUrl!, body.Email), context));
     }
 
-    private static async Task<IResult> Cancel(string customerId, CancelBody body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+    private static async Task<IResult> Cancel(string customerId, CancelBody body, IGrainFactory grains, HttpContext http)
     {
-        if (Subscription(user, customerId, grains) is not { } grain)
+        if (Subscription(http, customerId, grains) is not { } grain)
         {
             return ApiProblems.InvalidId("customer id", customerId);
         }
@@ -97,14 +96,14 @@ public static class ProductApi
         return await Command(http, "cancel", body, context => grain.Cancel(atPeriodEnd, context));
     }
 
-    private static async Task<IResult> Resume(string customerId, ClaimsPrincipal user, IGrainFactory grains, HttpContext http) =>
-        Subscription(user, customerId, grains) is { } grain
+    private static async Task<IResult> Resume(string customerId, IGrainFactory grains, HttpContext http) =>
+        Subscription(http, customerId, grains) is { } grain
             ? await Command(http, "resume", null, grain.Resume)
             : ApiProblems.InvalidId("customer id", customerId);
 
-    private static async Task<IResult> ChangePlan(string customerId, ChangePlanBody body, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
+    private static async Task<IResult> ChangePlan(string customerId, ChangePlanBody body, IGrainFactory grains, HttpContext http)
     {
-        if (Subscription(user, customerId, grains) is not { } grain)
+        if (Subscription(http, customerId, grains) is not { } grain)
         {
             return ApiProblems.InvalidId("customer id", customerId);
         }
@@ -148,17 +147,10 @@ public static class ProductApi
         return result.Error is { } refusal ? ApiProblems.From(refusal) : Results.Ok(result.Value);
     }
 
-    private static ISubscriptionGrain? Subscription(ClaimsPrincipal user, string? customerId, IGrainFactory grains)
-    {
-        if (!BillingIds.IsValid(customerId))
-        {
-            return null;
-        }
-
-        var productId = user.FindFirstValue(ProductApiKeyAuthentication.ProductClaim)
-            ?? throw new InvalidOperationException("The product policy admitted a caller without a product.");
-        return grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(productId, customerId));
-    }
+    private static ISubscriptionGrain? Subscription(HttpContext http, string? customerId, IGrainFactory grains) =>
+        BillingIds.IsValid(customerId)
+            ? grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(ProductCaller.Of(http).ProductId, customerId))
+            : null;
 
     private static void RequireUrl(Dictionary<string, string[]> errors, string field, string? value)
     {

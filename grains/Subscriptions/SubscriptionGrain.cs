@@ -58,7 +58,12 @@ public sealed partial class SubscriptionGrain(
 
     public Task<SubscriptionView> GetSubscription() => Task.FromResult(View());
 
-    public async Task<EntitlementsView> GetEntitlements()
+    public Task<EntitlementsView> GetEntitlements() =>
+        entitlements is { } known && CatalogIsFresh()
+            ? Task.FromResult(known)
+            : ComputeEntitlements();
+
+    private async Task<EntitlementsView> ComputeEntitlements()
     {
         await Product(refresh: false);
         return entitlements ??= EntitlementRules.For(Current, product, state.State.Revision);
@@ -387,7 +392,7 @@ public sealed partial class SubscriptionGrain(
     private async Task<ProductDefinition?> Product(bool refresh)
     {
         var now = clock.GetUtcNow();
-        if (refresh || product is null || now - productFetchedAt > CatalogFreshness)
+        if (refresh || !CatalogIsFresh())
         {
             var fetched = await GrainFactory.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition();
             if (fetched != product)
@@ -401,6 +406,8 @@ public sealed partial class SubscriptionGrain(
 
         return product;
     }
+
+    private bool CatalogIsFresh() => product is not null && clock.GetUtcNow() - productFetchedAt <= CatalogFreshness;
 
     private SubscriptionView View()
     {

@@ -47,6 +47,16 @@ public sealed class AuthenticationTests(TwoProductsService service) : IClassFixt
         Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
     }
 
+    [Fact]
+    public async Task A_post_without_a_valid_key_is_401_before_its_body_is_read()
+    {
+        using var client = service.Client(apiKey: "bk_not_a_key");
+
+        using var response = await client.PostRawJsonAsync("/v1/checkout", "not json at all");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("Basic x")]
     [InlineData("Bearer")]

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+
+namespace OrleansBilling.Gateway.Api;
+
+/// <summary>
+/// Source-generated JSON for what the API answers and accepts: no reflection on the hot path
+/// (entitlements), and the same camelCase names and enum strings as the defaults.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(EntitlementsView))]
+[JsonSerializable(typeof(SubscriptionView))]
+[JsonSerializable(typeof(CheckoutView))]
+[JsonSerializable(typeof(CheckoutBody))]
+[JsonSerializable(typeof(CancelBody))]
+[JsonSerializable(typeof(ChangePlanBody))]
+internal sealed partial class GatewayJsonContext : JsonSerializerContext;
