@@ -174,17 +174,8 @@ public static class SubscriptionLifecycle
         };
     }
 
-    private static Decision UndoCancel(Step step)
-    {
-        var s = step.Current;
-        return s.State switch
-        {
-            // A provider repeating itself is harmless; a product asking to undo nothing is told so.
-            Active or Trialing when step.Input.Source == "provider" => step.Skip(IgnoreReason.AlreadyInState, "No cancel is scheduled."),
-            Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
-            _ => step.Take(LifecycleTransition.CancelUndone, ResumeTarget(s, step.Now), s, null),
-        };
-    }
+    private static Decision UndoCancel(Step step) =>
+        ReturnToRunning(step, LifecycleTransition.CancelUndone, "No cancel is scheduled.");
 
     private static Decision EndSubscription(Step step, LifecycleInput.EndSubscription input)
     {
@@ -213,14 +204,19 @@ public static class SubscriptionLifecycle
         };
     }
 
-    private static Decision ResumeCollection(Step step)
+    private static Decision ResumeCollection(Step step) =>
+        ReturnToRunning(step, LifecycleTransition.Resumed, "Not paused.");
+
+    /// <summary>Back to <c>Active</c> or <c>Trialing</c> after a scheduled cancel or a pause.</summary>
+    private static Decision ReturnToRunning(Step step, LifecycleTransition transition, string nothingToUndo)
     {
         var s = step.Current;
         return s.State switch
         {
-            Active or Trialing when step.Input.Source == "provider" => step.Skip(IgnoreReason.AlreadyInState, "Not paused."),
+            // A provider repeating itself is harmless; a product asking to undo nothing is told so.
+            Active or Trialing when step.Input.Source == "provider" => step.Skip(IgnoreReason.AlreadyInState, nothingToUndo),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
-            _ => step.Take(LifecycleTransition.Resumed, ResumeTarget(s, step.Now), s, null),
+            _ => step.Take(transition, ResumeTarget(s, step.Now), s, null),
         };
     }
 
