@@ -8,6 +8,7 @@ using OrleansBilling.Gateway;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Silo.Database;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -73,6 +74,23 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
         Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
         Assert.Equal("Incomplete", onFirstSilo.GetProperty("state").GetString());
         await gateway.StopAsync(Cancel);
+    }
+
+    [Fact]
+    public async Task The_migrate_command_applies_the_migrations_and_exits()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrate_command");
+
+        var exitCode = Migrations.RunCommand([$"--ConnectionStrings:Billing={connectionString}"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Null(await ReadModelState(connectionString, "demo/nobody"));
+    }
+
+    [Fact]
+    public void The_migrate_command_without_a_database_says_what_is_missing_and_fails()
+    {
+        Assert.Equal(2, Migrations.RunCommand(["--ConnectionStrings:Billing="]));
     }
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using OrleansBilling.Silo;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Http;
+
+/// <summary>Products declared in configuration are checked before the service starts.</summary>
+public sealed class ProductConfigurationTests
+{
+    [Fact]
+    public async Task A_product_declared_wrongly_stops_the_start_naming_every_problem()
+    {
+        var ports = LoopbackPorts.Take(2);
+        await using var app = BillingHost.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--Orleans:SiloPort={ports[0]}",
+            $"--Orleans:GatewayPort={ports[1]}",
+            "--Billing:Products:broken:Plans:gold:Amount=-5",
+            "--Billing:Products:broken:Dunning:0:After=three days",
+            "--Billing:Products:broken:Dunning:0:Action=email",
+            "--Billing:Products:broken:Dunning:0:Template=payment_failed",
+        ]);
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains(failure.Failures, f => f.Contains("Billing:Products:broken", StringComparison.Ordinal) && f.Contains("PriceId", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("must not be negative", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("ISO 8601", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("last step must be 'cancel'", StringComparison.Ordinal));
+    }
+}
