@@ -216,13 +216,13 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
         cluster.ReadModel.FailNext(1);
 
         await grain.StartCheckout(Basic, CommandContext.Api);
-        Assert.Single((await reminders.ReadRows(grain.GetGrainId())).Reminders, r => r.ReminderName == "effects");
+        Assert.Single((await reminders.ReadRows(grain.GetGrainId(), TestContext.Current.CancellationToken)).Reminders, r => r.ReminderName == "effects");
 
         await Poll.UntilAsync(
             async () =>
             {
                 cluster.Clock.Advance(TimeSpan.FromSeconds(5));
-                return (await reminders.ReadRows(grain.GetGrainId())).Reminders.Count == 0;
+                return (await reminders.ReadRows(grain.GetGrainId(), TestContext.Current.CancellationToken)).Reminders.Count == 0;
             },
             TimeSpan.FromSeconds(10),
             "the effects reminder to go");
