@@ -1,0 +1,13 @@
+namespace OrleansBilling.Sandbox.Api;
+
+/// <summary>The handlers of every emulated resource, for the route table.</summary>
+internal sealed record StripeResources(
+    CustomersApi Customers,
+    CheckoutSessionsApi CheckoutSessions,
+    SubscriptionsApi Subscriptions,
+    InvoicesApi Invoices,
+    RefundsApi Refunds,
+    BillingPortalApi BillingPortal,
+    MeterEventsApi MeterEvents,
+    EventsApi Events,
+    LookupsApi Lookups);

@@ -1,0 +1,114 @@
+using OrleansBilling.Sandbox.State;
+
+namespace OrleansBilling.Sandbox.Billing;
+
+/// <summary>An invoice's life: draft, finalized (open), then paid, failed, void or uncollectible.</summary>
+internal sealed class InvoiceFlow(SandboxState state, PaymentProcessor payments)
+{
+    public InvoiceRecord Draft(SubscriptionRecord subscription, CustomerRecord customer, string billingReason, List<InvoiceLineRecord> lines, DateTimeOffset periodStart, DateTimeOffset periodEnd)
+    {
+        var id = StripeIds.New("in");
+        var invoice = new InvoiceRecord
+        {
+            Id = id,
+            Sequence = state.NextSequence(),
+            Created = state.Now,
+            CustomerId = customer.Id,
+            CustomerEmail = customer.Email,
+            CustomerName = customer.Name,
+            SubscriptionId = subscription.Id,
+            SubscriptionMetadata = new Dictionary<string, string>(subscription.Metadata),
+            BillingReason = billingReason,
+            Currency = subscription.Price.Currency,
+            Lines = lines,
+            PeriodStart = periodStart,
+            PeriodEnd = periodEnd,
+            HostedUrl = $"{state.PublicBaseUrl}/sandbox/invoices/{id}",
+        };
+        state.Invoices.Add(id, invoice);
+        subscription.LatestInvoiceId = id;
+        return invoice;
+    }
+
+    public static InvoiceLineRecord PeriodLine(SubscriptionRecord subscription, long amount, string description) =>
+        new(StripeIds.New("il"), amount, description, subscription.PeriodStart, subscription.PeriodEnd, subscription.Price, false, subscription.Id, subscription.ItemId);
+
+    /// <summary>
+    /// Announces the draft, finalizes it with the customer's credit applied and announces that; an invoice
+    /// with nothing left to pay is paid at once, as Stripe does for trials and credits.
+    /// </summary>
+    public void Finalize(InvoiceRecord invoice, CustomerRecord customer, EventBatch batch)
+    {
+        state.Emit(batch, "invoice.created", invoice.ToJson());
+        customer.InvoiceCount++;
+        invoice.Number = $"{customer.InvoicePrefix}-{customer.InvoiceCount:D4}";
+        invoice.StartingBalance = customer.Balance;
+        var afterCredit = invoice.Total + customer.Balance;
+        invoice.AmountDue = Math.Max(0, afterCredit);
+        customer.Balance = Math.Min(0, afterCredit);
+        invoice.EndingBalance = customer.Balance;
+        invoice.Status = "open";
+        invoice.FinalizedAt = state.Now;
+        state.Emit(batch, "invoice.finalized", invoice.ToJson());
+        if (invoice.AmountDue == 0)
+        {
+            MarkPaid(invoice, batch);
+        }
+    }
+
+    /// <summary>Charges the customer's card for an open invoice; returns the charge, or null when nothing was charged.</summary>
+    public ChargeRecord? Collect(InvoiceRecord invoice, CustomerRecord customer, bool atCheckout, EventBatch batch)
+    {
+        if (invoice.Status is not ("open" or "uncollectible"))
+        {
+            return null;
+        }
+
+        invoice.AttemptCount++;
+        var charge = payments.Charge(invoice, customer, atCheckout);
+        if (charge.Succeeded)
+        {
+            invoice.AmountPaid = invoice.AmountDue;
+            MarkPaid(invoice, batch);
+            customer.Delinquent = state.Invoices.Values.Any(i => i.CustomerId == customer.Id && i.Status == "open");
+        }
+        else
+        {
+            // The service runs its own dunning, so Stripe is told to retry nothing: no next attempt.
+            customer.Delinquent = true;
+            state.Emit(batch, "invoice.payment_failed", invoice.ToJson());
+        }
+
+        return charge;
+    }
+
+    public void PaidOutOfBand(InvoiceRecord invoice, EventBatch batch)
+    {
+        invoice.AmountPaid = invoice.AmountDue;
+        invoice.Status = "paid";
+        invoice.PaidAt = state.Now;
+        state.Emit(batch, "invoice.paid", invoice.ToJson());
+    }
+
+    public void Void(InvoiceRecord invoice, EventBatch batch)
+    {
+        invoice.Status = "void";
+        invoice.VoidedAt = state.Now;
+        state.Emit(batch, "invoice.voided", invoice.ToJson());
+    }
+
+    public void MarkUncollectible(InvoiceRecord invoice, EventBatch batch)
+    {
+        invoice.Status = "uncollectible";
+        invoice.MarkedUncollectibleAt = state.Now;
+        state.Emit(batch, "invoice.marked_uncollectible", invoice.ToJson());
+    }
+
+    private void MarkPaid(InvoiceRecord invoice, EventBatch batch)
+    {
+        invoice.Status = "paid";
+        invoice.PaidAt = state.Now;
+        state.Emit(batch, "invoice.paid", invoice.ToJson());
+        state.Emit(batch, "invoice.payment_succeeded", invoice.ToJson());
+    }
+}

@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using OrleansBilling.Sandbox.Api;
+using OrleansBilling.Sandbox.State;
+
+namespace OrleansBilling.Sandbox.Billing;
+
+/// <summary>A subscription's life: start, changes, renewals, trial end, pause, cancellation.</summary>
+internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
+{
+    private static readonly TimeSpan TrialWarning = TimeSpan.FromDays(3);
+
+    public SubscriptionRecord Start(CustomerRecord customer, SandboxPrice price, Dictionary<string, string> metadata, long? trialDays)
+    {
+        var now = state.Now;
+        var trial = trialDays > 0;
+        var periodEnd = trial ? now.AddDays(trialDays!.Value) : Intervals.After(price.Interval, now);
+        var subscription = new SubscriptionRecord
+        {
+            Id = StripeIds.New("sub"),
+            Sequence = state.NextSequence(),
+            Created = now,
+            CustomerId = customer.Id,
+            ItemId = StripeIds.New("si", 14),
+            ItemCreated = now,
+            Price = price,
+            PeriodStart = now,
+            PeriodEnd = periodEnd,
+            Status = trial ? "trialing" : "active",
+            Metadata = new Dictionary<string, string>(metadata),
+            TrialStart = trial ? now : null,
+            TrialEnd = trial ? periodEnd : null,
+        };
+        state.Subscriptions.Add(subscription.Id, subscription);
+        return subscription;
+    }
+
+    public InvoiceRecord DraftFirstInvoice(SubscriptionRecord subscription, CustomerRecord customer)
+    {
+        var trial = subscription.Status == "trialing";
+        var line = InvoiceFlow.PeriodLine(
+            subscription,
+            trial ? 0 : subscription.Price.UnitAmount,
+            trial ? $"Trial period for {subscription.Price.ProductName}" : PeriodDescription(subscription.Price));
+        return invoices.Draft(subscription, customer, "subscription_create", [line], state.Now, state.Now);
+    }
+
+    public void Update(SubscriptionRecord subscription, SubscriptionChange change, EventBatch batch)
+    {
+        if (subscription.Status == "canceled" && !change.OnlyMetadata)
+        {
+            throw StripeApiException.Request("A canceled subscription can only update its cancellation_details and metadata.");
+        }
+
+        var before = subscription.ToJson();
+        var statusBefore = subscription.Status;
+        var customer = state.Customers[subscription.CustomerId];
+
+        if (change.Metadata is { } metadata)
+        {
+            subscription.Metadata = Metadata.Merge(subscription.Metadata, metadata);
+        }
+
+        if (change.CancelAtPeriodEnd is { } cancel && cancel != subscription.CancelAtPeriodEnd)
+        {
+            subscription.CancelAtPeriodEnd = cancel;
+            subscription.CancelAt = cancel ? subscription.PeriodEnd : null;
+            subscription.CanceledAt = cancel ? state.Now : null;
+            subscription.CancellationReason = cancel ? "cancellation_requested" : null;
+        }
+
+        InvoiceRecord? prorationInvoice = null;
+        if (change.NewPrice is { } price && price.Id != subscription.Price.Id)
+        {
+            prorationInvoice = SwitchPrice(subscription, customer, price, change.ProrationBehavior);
+        }
+
+        if (change.PauseBehavior is { } behavior)
+        {
+            subscription.PauseBehavior = behavior;
+            subscription.Status = "paused";
+        }
+        else if (change.Unpause && subscription.PauseBehavior is not null)
+        {
+            subscription.PauseBehavior = null;
+            subscription.Status = "active";
+        }
+
+        EmitUpdated(subscription, before, batch);
+        if (statusBefore != "paused" && subscription.Status == "paused")
+        {
+            state.Emit(batch, "customer.subscription.paused", subscription.ToJson());
+        }
+        else if (statusBefore == "paused" && subscription.Status != "paused")
+        {
+            state.Emit(batch, "customer.subscription.resumed", subscription.ToJson());
+        }
+
+        if (prorationInvoice is not null)
+        {
+            invoices.Finalize(prorationInvoice, customer, batch);
+            var charge = invoices.Collect(prorationInvoice, customer, atCheckout: false, batch);
+            if (charge is { Succeeded: false })
+            {
+                var beforeFailure = subscription.ToJson();
+                subscription.Status = "past_due";
+                EmitUpdated(subscription, beforeFailure, batch);
+            }
+        }
+    }
+
+    public void Resume(SubscriptionRecord subscription, EventBatch batch)
+    {
+        if (subscription.Status != "paused")
+        {
+            throw StripeApiException.Request($"Subscription {subscription.Id} cannot be resumed because it is not paused (status: {subscription.Status}).");
+        }
+
+        var before = subscription.ToJson();
+        subscription.PauseBehavior = null;
+        subscription.Status = "active";
+        EmitUpdated(subscription, before, batch);
+        state.Emit(batch, "customer.subscription.resumed", subscription.ToJson());
+    }
+
+    public void CancelNow(SubscriptionRecord subscription, EventBatch batch)
+    {
+        if (subscription.Status == "canceled")
+        {
+            throw StripeApiException.Request($"Subscription {subscription.Id} is already canceled.");
+        }
+
+        var now = state.Now;
+        subscription.Status = "canceled";
+        subscription.CanceledAt ??= now;
+        subscription.EndedAt = now;
+        subscription.CancellationReason = "cancellation_requested";
+        state.Emit(batch, "customer.subscription.deleted", subscription.ToJson());
+    }
+
+    /// <summary>Past due turns active once no invoice of the subscription is left open.</summary>
+    public void AfterInvoicePaid(InvoiceRecord invoice, EventBatch batch)
+    {
+        var subscription = state.Subscriptions[invoice.SubscriptionId];
+        if (subscription.Status == "past_due" && !HasOpenInvoice(subscription))
+        {
+            var before = subscription.ToJson();
+            subscription.Status = "active";
+            EmitUpdated(subscription, before, batch);
+        }
+    }
+
+    /// <summary>When this subscription next needs the clock: a trial warning or its period end.</summary>
+    public DateTimeOffset? NextDue(SubscriptionRecord subscription)
+    {
+        if (subscription.Status == "canceled")
+        {
+            return null;
+        }
+
+        return TrialWarningDue(subscription) is { } warning && warning < subscription.PeriodEnd ? warning : subscription.PeriodEnd;
+    }
+
+    /// <summary>Does the one thing that is due now, if any.</summary>
+    public void RunDue(SubscriptionRecord subscription, EventBatch batch)
+    {
+        var now = state.Now;
+        if (TrialWarningDue(subscription) is { } warning && warning <= now)
+        {
+            subscription.TrialWillEndSent = true;
+            state.Emit(batch, "customer.subscription.trial_will_end", subscription.ToJson());
+            return;
+        }
+
+        if (subscription.Status == "canceled" || subscription.PeriodEnd > now)
+        {
+            return;
+        }
+
+        if (subscription.CancelAtPeriodEnd)
+        {
+            subscription.Status = "canceled";
+            subscription.EndedAt = subscription.PeriodEnd;
+            state.Emit(batch, "customer.subscription.deleted", subscription.ToJson());
+        }
+        else if (subscription.Status == "paused")
+        {
+            // Collection is paused: the period moves on without an invoice.
+            var before = subscription.ToJson();
+            subscription.PeriodStart = subscription.PeriodEnd;
+            subscription.PeriodEnd = Intervals.After(subscription.Price.Interval, subscription.PeriodStart);
+            EmitUpdated(subscription, before, batch);
+        }
+        else
+        {
+            Renew(subscription, batch);
+        }
+    }
+
+    private static string PeriodDescription(SandboxPrice price) =>
+        string.Create(CultureInfo.InvariantCulture, $"1 × {price.ProductName} (at {price.UnitAmount / 100m:0.00} {price.Currency.ToUpperInvariant()} / {price.Interval})");
+
+    private static DateTimeOffset? TrialWarningDue(SubscriptionRecord subscription) =>
+        subscription is { Status: "trialing", TrialWillEndSent: false, TrialEnd: { } end, TrialStart: { } start }
+            ? (end - TrialWarning > start ? end - TrialWarning : start)
+            : null;
+
+    private void Renew(SubscriptionRecord subscription, EventBatch batch)
+    {
+        var before = subscription.ToJson();
+        var customer = state.Customers[subscription.CustomerId];
+        var previousStart = subscription.PeriodStart;
+        var previousEnd = subscription.PeriodEnd;
+        subscription.PeriodStart = previousEnd;
+        subscription.PeriodEnd = Intervals.After(subscription.Price.Interval, previousEnd);
+
+        var line = InvoiceFlow.PeriodLine(subscription, subscription.Price.UnitAmount, PeriodDescription(subscription.Price));
+        var invoice = invoices.Draft(subscription, customer, "subscription_cycle", [line], previousStart, previousEnd);
+        invoices.Finalize(invoice, customer, batch);
+        invoices.Collect(invoice, customer, atCheckout: false, batch);
+        subscription.Status = HasOpenInvoice(subscription) ? "past_due" : "active";
+        EmitUpdated(subscription, before, batch);
+    }
+
+    private InvoiceRecord? SwitchPrice(SubscriptionRecord subscription, CustomerRecord customer, SandboxPrice price, string prorationBehavior)
+    {
+        var now = state.Now;
+        var old = subscription.Price;
+        subscription.Price = price;
+        if (prorationBehavior != "always_invoice" || subscription.Status == "trialing")
+        {
+            return null;
+        }
+
+        var period = (subscription.PeriodEnd - subscription.PeriodStart).TotalSeconds;
+        var left = Math.Clamp((subscription.PeriodEnd - now).TotalSeconds, 0, period);
+        var share = period > 0 ? left / period : 0;
+        var since = now.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+        List<InvoiceLineRecord> lines =
+        [
+            new(StripeIds.New("il"), -(long)Math.Round(old.UnitAmount * share), $"Unused time on {old.ProductName} after {since}", now, subscription.PeriodEnd, old, true, subscription.Id, subscription.ItemId),
+            new(StripeIds.New("il"), (long)Math.Round(price.UnitAmount * share), $"Remaining time on {price.ProductName} after {since}", now, subscription.PeriodEnd, price, true, subscription.Id, subscription.ItemId),
+        ];
+        return invoices.Draft(subscription, customer, "subscription_update", lines, now, now);
+    }
+
+    private bool HasOpenInvoice(SubscriptionRecord subscription) =>
+        state.Invoices.Values.Any(i => i.SubscriptionId == subscription.Id && i.Status == "open");
+
+    private void EmitUpdated(SubscriptionRecord subscription, JsonObject before, EventBatch batch)
+    {
+        var after = subscription.ToJson();
+        var previous = StripeJson.PreviousAttributes(before, after);
+        if (previous.Count > 0)
+        {
+            state.Emit(batch, "customer.subscription.updated", after, previous);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OrleansBilling.Sandbox.State;
+using OrleansBilling.Sandbox.Webhooks;
+
+namespace OrleansBilling.Sandbox.Control;
+
+/// <summary>The sandbox's own JSON endpoints for scripts and tests: clock, checkout, cards, logs, redelivery.</summary>
+internal static class SandboxControlEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var sandbox = app.MapGroup("/sandbox");
+        sandbox.ExcludeFromDescription();
+
+        sandbox.MapGet("/clock", (SandboxControl control) => Json(Clock(control.Now)));
+
+        sandbox.MapPost("/clock/advance", async (HttpRequest request, SandboxControl control) =>
+        {
+            if (await ReadAsync(request) is not { } body)
+            {
+                return Problem(400, "The body must be a JSON object such as {\"days\": 30, \"hours\": 1}.");
+            }
+
+            var by = TimeSpan.FromDays(Number(body, "days")) + TimeSpan.FromHours(Number(body, "hours"))
+                + TimeSpan.FromMinutes(Number(body, "minutes")) + TimeSpan.FromSeconds(Number(body, "seconds"));
+            if (by < TimeSpan.Zero)
+            {
+                return Problem(400, "The sandbox clock only moves forward.");
+            }
+
+            var result = await control.AdvanceClockAsync(by, request.HttpContext.RequestAborted);
+            var json = Clock(result.Now);
+            json["events"] = new JsonArray([.. result.Events.Select(e => (JsonNode)new JsonObject { ["id"] = e.Id, ["type"] = e.Type })]);
+            return Json(json);
+        });
+
+        sandbox.MapPost("/checkout/{id}/complete", async (string id, HttpRequest request, SandboxControl control) =>
+        {
+            if (await ReadAsync(request) is not { } body || body["card"]?.GetValueKind() != JsonValueKind.String)
+            {
+                return Problem(400, "The body must be a JSON object such as {\"card\": \"4242424242424242\"}.");
+            }
+
+            try
+            {
+                var result = await control.CompleteCheckoutAsync(id, body["card"]!.GetValue<string>(), body["email"]?.GetValue<string>(), request.HttpContext.RequestAborted);
+                var json = new JsonObject
+                {
+                    ["id"] = result.SessionId,
+                    ["status"] = result.Status,
+                    ["customer"] = result.CustomerId,
+                    ["subscription"] = result.SubscriptionId,
+                    ["invoice"] = result.InvoiceId,
+                    ["success_url"] = result.SuccessUrl,
+                };
+                if (result.Error is { } error)
+                {
+                    json["error"] = CardError(error);
+                    return Json(json, 402);
+                }
+
+                return Json(json);
+            }
+            catch (KeyNotFoundException exception)
+            {
+                return Problem(404, exception.Message);
+            }
+            catch (InvalidOperationException exception)
+            {
+                return Problem(400, exception.Message);
+            }
+        });
+
+        sandbox.MapPost("/customers/{id}/card", async (string id, HttpRequest request, SandboxControl control) =>
+        {
+            if (await ReadAsync(request) is not { } body || body["number"]?.GetValueKind() != JsonValueKind.String)
+            {
+                return Problem(400, "The body must be a JSON object such as {\"number\": \"4242424242424242\"}.");
+            }
+
+            try
+            {
+                var payOpen = body["pay_open_invoices"]?.GetValueKind() == JsonValueKind.True;
+                var error = await control.ReplaceCardAsync(id, body["number"]!.GetValue<string>(), payOpen, request.HttpContext.RequestAborted);
+                return error is null
+                    ? Json(new JsonObject { ["customer"] = id, ["replaced"] = true })
+                    : Json(new JsonObject { ["customer"] = id, ["replaced"] = false, ["error"] = CardError(error) }, 402);
+            }
+            catch (KeyNotFoundException exception)
+            {
+                return Problem(404, exception.Message);
+            }
+        });
+
+        sandbox.MapGet("/requests", (SandboxRequests requests) => Json(requests.ToJson()));
+
+        sandbox.MapGet("/meter-events", (SandboxControl control) => Json(new JsonArray([.. control.MeterEvents.Select(e => (JsonNode)new JsonObject
+        {
+            ["event_name"] = e.EventName,
+            ["customer"] = e.CustomerId,
+            ["value"] = e.Value,
+            ["identifier"] = e.Identifier,
+            ["timestamp"] = StripeJson.Unix(e.Timestamp),
+            ["created"] = StripeJson.Unix(e.Created),
+        })])));
+
+        sandbox.MapGet("/webhooks", (SandboxControl control, WebhookTarget target) =>
+        {
+            var status = control.WebhookStatus;
+            string? url;
+            try
+            {
+                url = target.Resolve().ToString();
+            }
+            catch (InvalidOperationException)
+            {
+                url = null;
+            }
+
+            return Json(new JsonObject
+            {
+                ["url"] = url,
+                ["delivered"] = status.Delivered,
+                ["pending_retry"] = status.PendingRetry,
+                ["failed"] = status.FailedForGood,
+                ["last_errors"] = new JsonArray([.. status.LastErrors.Select(e => (JsonNode)new JsonObject
+                {
+                    ["event"] = e.EventId,
+                    ["type"] = e.EventType,
+                    ["attempt"] = e.Attempt,
+                    ["error"] = e.Error,
+                    ["at"] = e.At.ToString("O", CultureInfo.InvariantCulture),
+                })]),
+            });
+        });
+
+        sandbox.MapPost("/events/redeliver", async (HttpRequest request, SandboxControl control) =>
+        {
+            if (await ReadAsync(request) is not { } body)
+            {
+                return Problem(400, "The body must be a JSON object such as {\"shuffle\": true, \"duplicates\": 2, \"seed\": 7}.");
+            }
+
+            var duplicates = (int)Number(body, "duplicates");
+            if (duplicates < 0)
+            {
+                return Problem(400, "duplicates must be zero or more.");
+            }
+
+            var shuffle = body["shuffle"]?.GetValueKind() == JsonValueKind.True;
+            int? seed = body["seed"]?.GetValueKind() == JsonValueKind.Number ? body["seed"]!.GetValue<int>() : null;
+            var result = await control.RedeliverAsync(shuffle, duplicates, seed, request.HttpContext.RequestAborted);
+            return Json(new JsonObject { ["sent"] = result.Sent, ["succeeded"] = result.Succeeded });
+        });
+    }
+
+    private static JsonObject Clock(DateTimeOffset now) => new()
+    {
+        ["now"] = now.ToString("O", CultureInfo.InvariantCulture),
+        ["unix"] = now.ToUnixTimeSeconds(),
+    };
+
+    private static JsonObject CardError(SandboxCardError error) => new()
+    {
+        ["type"] = "card_error",
+        ["code"] = error.Code,
+        ["decline_code"] = error.DeclineCode,
+        ["message"] = error.Message,
+    };
+
+    private static double Number(JsonObject body, string name) =>
+        body[name]?.GetValueKind() == JsonValueKind.Number ? body[name]!.GetValue<double>() : 0;
+
+    /// <summary>The JSON object body; an empty body is an empty object; anything else is null.</summary>
+    private static async Task<JsonObject?> ReadAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult Json(JsonNode json, int status = 200) =>
+        Results.Content(json.ToJsonString(), "application/json", statusCode: status);
+
+    private static IResult Problem(int status, string message) =>
+        Json(new JsonObject { ["error"] = new JsonObject { ["type"] = "invalid_request_error", ["message"] = message } }, status);
+}

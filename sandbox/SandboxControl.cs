@@ -1,0 +1,196 @@
+using OrleansBilling.Sandbox.Api;
+using OrleansBilling.Sandbox.Billing;
+using OrleansBilling.Sandbox.State;
+using OrleansBilling.Sandbox.Webhooks;
+
+namespace OrleansBilling.Sandbox;
+
+/// <summary>
+/// Drives the sandbox from C# the way its control endpoints do over HTTP: move the clock and run what
+/// becomes due, pay a checkout or replace a card as a customer would, re-send events, and read what the
+/// sandbox recorded (events, meter events, webhook delivery).
+/// </summary>
+public sealed class SandboxControl
+{
+    private readonly SandboxState state;
+    private readonly BillingScheduler scheduler;
+    private readonly CheckoutFlow checkout;
+    private readonly InvoiceFlow invoices;
+    private readonly SubscriptionFlow subscriptions;
+    private readonly WebhookSender webhooks;
+
+    internal SandboxControl(SandboxState state, BillingScheduler scheduler, CheckoutFlow checkout, InvoiceFlow invoices, SubscriptionFlow subscriptions, WebhookSender webhooks)
+    {
+        this.state = state;
+        this.scheduler = scheduler;
+        this.checkout = checkout;
+        this.invoices = invoices;
+        this.subscriptions = subscriptions;
+        this.webhooks = webhooks;
+    }
+
+    /// <summary>The sandbox time.</summary>
+    public DateTimeOffset Now => state.Clock.GetUtcNow();
+
+    /// <summary>Every event emitted so far, oldest first.</summary>
+    public IReadOnlyList<SandboxEvent> Events
+    {
+        get
+        {
+            lock (state.Gate)
+            {
+                return [.. state.Events.Select(ToPublic)];
+            }
+        }
+    }
+
+    /// <summary>Usage recorded through <c>POST /v1/billing/meter_events</c>, one per identifier, oldest first.</summary>
+    public IReadOnlyList<SandboxMeterEvent> MeterEvents
+    {
+        get
+        {
+            lock (state.Gate)
+            {
+                return [.. state.MeterEvents];
+            }
+        }
+    }
+
+    /// <summary>How webhook delivery is going.</summary>
+    public SandboxWebhookStatus WebhookStatus => webhooks.Status();
+
+    /// <summary>
+    /// Moves the clock forward, stopping at each moment something falls due (trial warnings, renewals,
+    /// cancellations at period end, session expiry) to run it and deliver its events before going on.
+    /// </summary>
+    public async Task<SandboxAdvanceResult> AdvanceClockAsync(TimeSpan by, CancellationToken cancellationToken = default)
+    {
+        var events = await scheduler.AdvanceAsync(by, cancellationToken);
+        return new SandboxAdvanceResult(state.Now, [.. events.Select(ToPublic)]);
+    }
+
+    /// <summary>Pays a Checkout Session with a test card, as the customer would on the hosted page.</summary>
+    /// <exception cref="KeyNotFoundException">No such session.</exception>
+    /// <exception cref="InvalidOperationException">The session expired.</exception>
+    public async Task<SandboxCheckoutResult> CompleteCheckoutAsync(string sessionId, string cardNumber, string? email = null, CancellationToken cancellationToken = default)
+    {
+        var batch = EventBatch.Automatic();
+        SandboxCheckoutResult result;
+        lock (state.Gate)
+        {
+            var session = state.CheckoutSessions.GetValueOrDefault(sessionId) ?? throw new KeyNotFoundException($"No such checkout session: '{sessionId}'");
+            SandboxCardError? error = null;
+            try
+            {
+                checkout.Complete(session, cardNumber, email, batch);
+            }
+            catch (StripeApiException refusal) when (refusal.Decline is { } decline)
+            {
+                error = new SandboxCardError(decline.Code, decline.DeclineCode, decline.Message);
+            }
+            catch (StripeApiException refusal)
+            {
+                throw new InvalidOperationException(refusal.Message, refusal);
+            }
+
+            result = new SandboxCheckoutResult(
+                session.Id,
+                session.Status,
+                session.CustomerId,
+                session.SubscriptionId,
+                session.InvoiceId,
+                session.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", session.Id, StringComparison.Ordinal),
+                error);
+        }
+
+        await webhooks.DeliverAsync(batch.Events, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// Replaces a customer's card with a test card (refused cards are not saved). With
+    /// <paramref name="payOpenInvoices"/>, then tries the customer's open invoices, oldest first, as the
+    /// hosted portal does after a card update.
+    /// </summary>
+    /// <returns>Null when the card was saved, else why it was refused.</returns>
+    /// <exception cref="KeyNotFoundException">No such customer.</exception>
+    public async Task<SandboxCardError?> ReplaceCardAsync(string customerId, string cardNumber, bool payOpenInvoices = false, CancellationToken cancellationToken = default)
+    {
+        var batch = EventBatch.Automatic();
+        SandboxCardError? error = null;
+        lock (state.Gate)
+        {
+            var customer = state.Customers.GetValueOrDefault(customerId) ?? throw new KeyNotFoundException($"No such customer: '{customerId}'");
+            var number = TestCards.Normalize(cardNumber);
+            if (TestCards.RefusalOnSave(number) is { } decline)
+            {
+                error = new SandboxCardError(decline.Code, decline.DeclineCode, decline.Message);
+            }
+            else
+            {
+                var before = customer.ToJson();
+                customer.Card = new CardRecord(number, StripeIds.New("pm", 14));
+                var after = customer.ToJson();
+                state.Emit(batch, "customer.updated", after, StripeJson.PreviousAttributes(before, after));
+                if (payOpenInvoices)
+                {
+                    PayOpenInvoices(customer, batch);
+                }
+            }
+        }
+
+        await webhooks.DeliverAsync(batch.Events, cancellationToken);
+        return error;
+    }
+
+    /// <summary>
+    /// Sends every event so far again, freshly signed, optionally shuffled and with extra copies of each,
+    /// to prove the receiver copes with Stripe's at-least-once, unordered delivery. Failures are not retried.
+    /// </summary>
+    public async Task<SandboxRedeliveryResult> RedeliverAsync(bool shuffle, int duplicates, int? seed = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(duplicates);
+        List<EventRecord> deliveries;
+        lock (state.Gate)
+        {
+            deliveries = [.. state.Events.SelectMany(e => Enumerable.Repeat(e, duplicates + 1))];
+        }
+
+        if (shuffle)
+        {
+            var random = seed is { } value ? new Random(value) : Random.Shared;
+            var array = deliveries.ToArray();
+            random.Shuffle(array);
+            deliveries = [.. array];
+        }
+
+        var succeeded = 0;
+        foreach (var delivery in deliveries)
+        {
+            if (await webhooks.SendOnceAsync(delivery, cancellationToken))
+            {
+                succeeded++;
+            }
+        }
+
+        return new SandboxRedeliveryResult(deliveries.Count, succeeded);
+    }
+
+    internal static SandboxEvent ToPublic(EventRecord record) =>
+        new(record.Id, record.Type, record.Created, record.ObjectId, record.Payload);
+
+    private void PayOpenInvoices(CustomerRecord customer, EventBatch batch)
+    {
+        var open = state.Invoices.Values
+            .Where(i => i.CustomerId == customer.Id && i.Status == "open")
+            .OrderBy(i => i.Sequence)
+            .ToList();
+        foreach (var invoice in open)
+        {
+            if (invoices.Collect(invoice, customer, atCheckout: false, batch) is { Succeeded: true })
+            {
+                subscriptions.AfterInvoicePaid(invoice, batch);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Routing;
+using OrleansBilling.Sandbox.Api;
+using OrleansBilling.Sandbox.Control;
+using OrleansBilling.Sandbox.Pages;
+
+namespace OrleansBilling.Sandbox;
+
+/// <summary>Maps the sandbox's endpoints, all under <c>/sandbox</c>.</summary>
+public static class SandboxEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps Stripe's API at <c>/sandbox/stripe/v1/…</c> (point Stripe.net's ApiBase at <c>{base}/sandbox/stripe</c>),
+    /// the hosted checkout, portal and invoice pages, and the control endpoints (<c>/sandbox/clock</c>,
+    /// <c>/sandbox/requests</c>, <c>/sandbox/webhooks</c>, <c>/sandbox/events/redeliver</c>, …).
+    /// </summary>
+    public static IEndpointRouteBuilder MapStripeSandbox(this IEndpointRouteBuilder app)
+    {
+        StripeApiRoutes.Map(app);
+        SandboxPageEndpoints.Map(app);
+        SandboxControlEndpoints.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrleansBilling.Sandbox.Api;
+using OrleansBilling.Sandbox.Billing;
+using OrleansBilling.Sandbox.State;
+using OrleansBilling.Sandbox.Webhooks;
+
+namespace OrleansBilling.Sandbox;
+
+/// <summary>Registers the Stripe sandbox.</summary>
+public static class SandboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the sandbox: its <see cref="SandboxClock"/> (as itself only: whether Orleans runs on it is the
+    /// host's choice), the emulator state, <see cref="SandboxControl"/>, <see cref="SandboxRequests"/>, the
+    /// webhook sender (a hosted service that retries failed deliveries) and its named HttpClient.
+    /// Options are validated at start: a missing webhook secret stops the host.
+    /// </summary>
+    public static IServiceCollection AddStripeSandbox(this IServiceCollection services, Action<SandboxOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<SandboxOptions>().Configure(configure).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
+
+        services.AddSingleton<SandboxClock>();
+        services.AddSingleton<SandboxRequests>();
+        services.AddSingleton<SandboxState>();
+        services.AddSingleton<PaymentProcessor>();
+        services.AddSingleton<InvoiceFlow>();
+        services.AddSingleton<SubscriptionFlow>();
+        services.AddSingleton<CheckoutFlow>();
+        services.AddSingleton<RefundFlow>();
+
+        services.AddSingleton<WebhookTarget>();
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
+        services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+
+        services.AddSingleton<BillingScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<BillingScheduler>());
+        services.AddSingleton(sp => new SandboxControl(
+            sp.GetRequiredService<SandboxState>(),
+            sp.GetRequiredService<BillingScheduler>(),
+            sp.GetRequiredService<CheckoutFlow>(),
+            sp.GetRequiredService<InvoiceFlow>(),
+            sp.GetRequiredService<SubscriptionFlow>(),
+            sp.GetRequiredService<WebhookSender>()));
+
+        services.AddSingleton<CustomersApi>();
+        services.AddSingleton<CheckoutSessionsApi>();
+        services.AddSingleton<SubscriptionsApi>();
+        services.AddSingleton<InvoicesApi>();
+        services.AddSingleton<RefundsApi>();
+        services.AddSingleton<BillingPortalApi>();
+        services.AddSingleton<MeterEventsApi>();
+        services.AddSingleton<EventsApi>();
+        services.AddSingleton<LookupsApi>();
+        services.AddSingleton<StripeResources>();
+        services.AddSingleton<StripeApiPipeline>();
+        return services;
+    }
+}

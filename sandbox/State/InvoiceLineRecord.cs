@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace OrleansBilling.Sandbox.State;
+
+/// <summary>One line of an invoice: a period of a subscription item, or a proration of one.</summary>
+internal sealed record InvoiceLineRecord(
+    string Id,
+    long Amount,
+    string Description,
+    DateTimeOffset PeriodStart,
+    DateTimeOffset PeriodEnd,
+    SandboxPrice Price,
+    bool Proration,
+    string SubscriptionId,
+    string SubscriptionItemId)
+{
+    public JsonObject ToJson(string invoiceId) => new()
+    {
+        ["id"] = Id,
+        ["object"] = "line_item",
+        ["amount"] = Amount,
+        ["currency"] = Price.Currency,
+        ["description"] = Description,
+        ["discount_amounts"] = new JsonArray(),
+        ["discountable"] = !Proration,
+        ["discounts"] = new JsonArray(),
+        ["invoice"] = invoiceId,
+        ["livemode"] = false,
+        ["metadata"] = new JsonObject(),
+        ["parent"] = new JsonObject
+        {
+            ["invoice_item_details"] = null,
+            ["subscription_item_details"] = new JsonObject
+            {
+                ["invoice_item"] = null,
+                ["proration"] = Proration,
+                ["proration_details"] = new JsonObject { ["credited_items"] = null },
+                ["subscription"] = SubscriptionId,
+                ["subscription_item"] = SubscriptionItemId,
+            },
+            ["type"] = "subscription_item_details",
+        },
+        ["period"] = new JsonObject
+        {
+            ["end"] = StripeJson.Unix(PeriodEnd),
+            ["start"] = StripeJson.Unix(PeriodStart),
+        },
+        ["pretax_credit_amounts"] = new JsonArray(),
+        ["pricing"] = new JsonObject
+        {
+            ["price_details"] = new JsonObject { ["price"] = Price.Id, ["product"] = StripeJson.ProductId(Price) },
+            ["type"] = "price_details",
+            ["unit_amount_decimal"] = Price.UnitAmount.ToString(CultureInfo.InvariantCulture),
+        },
+        ["quantity"] = 1,
+        ["subscription"] = SubscriptionId,
+        ["subtotal"] = Amount,
+        ["taxes"] = new JsonArray(),
+    };
+}

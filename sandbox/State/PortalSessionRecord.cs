@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace OrleansBilling.Sandbox.State;
+
+/// <summary>A customer portal session: a page where the customer replaces the card.</summary>
+internal sealed record PortalSessionRecord(string Id, DateTimeOffset Created, string CustomerId, string? ReturnUrl, string Url)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["id"] = Id,
+        ["object"] = "billing_portal.session",
+        ["configuration"] = "bpc_sandbox",
+        ["created"] = StripeJson.Unix(Created),
+        ["customer"] = CustomerId,
+        ["flow"] = null,
+        ["livemode"] = false,
+        ["locale"] = null,
+        ["on_behalf_of"] = null,
+        ["return_url"] = ReturnUrl,
+        ["url"] = Url,
+    };
+}

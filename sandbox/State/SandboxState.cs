@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace OrleansBilling.Sandbox.State;
+
+/// <summary>
+/// Everything the emulator holds. One lock guards all of it: every API call and clock step runs under
+/// <see cref="Gate"/>, takes JSON snapshots, and releases it before any event is delivered.
+/// </summary>
+internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> options)
+{
+    private long sequence;
+
+    public Lock Gate { get; } = new();
+
+    public SandboxClock Clock { get; } = clock;
+
+    /// <summary>
+    /// Sandbox time, or the moment a clock step is running: work that fell due at a moment happens at
+    /// that moment, so periods join exactly and events carry their due time.
+    /// </summary>
+    public DateTimeOffset Now => PinnedNow ?? Clock.GetUtcNow();
+
+    public DateTimeOffset? PinnedNow { get; set; }
+
+    /// <summary>Scheme and host of the latest request, for the page URLs Stripe would host itself.</summary>
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1";
+
+    public Dictionary<string, CustomerRecord> Customers { get; } = [];
+
+    public Dictionary<string, CheckoutSessionRecord> CheckoutSessions { get; } = [];
+
+    public Dictionary<string, SubscriptionRecord> Subscriptions { get; } = [];
+
+    public Dictionary<string, InvoiceRecord> Invoices { get; } = [];
+
+    public Dictionary<string, PaymentIntentRecord> PaymentIntents { get; } = [];
+
+    public Dictionary<string, ChargeRecord> Charges { get; } = [];
+
+    public Dictionary<string, RefundRecord> Refunds { get; } = [];
+
+    public Dictionary<string, PortalSessionRecord> PortalSessions { get; } = [];
+
+    public List<SandboxMeterEvent> MeterEvents { get; } = [];
+
+    public List<EventRecord> Events { get; } = [];
+
+    public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; } = [];
+
+    public long NextSequence() => ++sequence;
+
+    public CustomerRecord AddCustomer(string? email, string? name)
+    {
+        var customer = new CustomerRecord
+        {
+            Id = StripeIds.New("cus", 14),
+            Sequence = NextSequence(),
+            Created = Now,
+            InvoicePrefix = StripeIds.New("X", 7)[2..].ToUpperInvariant(),
+            Email = email,
+            Name = name,
+        };
+        Customers.Add(customer.Id, customer);
+        return customer;
+    }
+
+    public SandboxPrice? FindPrice(string id) => options.Value.Prices.FirstOrDefault(p => p.Id == id);
+
+    public EventRecord Emit(EventBatch batch, string type, JsonObject snapshot, JsonObject? previousAttributes = null)
+    {
+        var record = new EventRecord(StripeIds.New("evt"), type, Now, snapshot, previousAttributes, batch.RequestId, batch.IdempotencyKey);
+        Events.Add(record);
+        batch.Events.Add(record);
+        return record;
+    }
+
+    /// <summary>The current JSON of any object by id, for <c>expand[]</c>.</summary>
+    public JsonObject? FindJson(string id)
+    {
+        var prefix = id.Split('_')[0];
+        return prefix switch
+        {
+            "cus" => Customers.GetValueOrDefault(id)?.ToJson(),
+            "cs" => CheckoutSessions.GetValueOrDefault(id)?.ToJson(),
+            "sub" => Subscriptions.GetValueOrDefault(id)?.ToJson(),
+            "in" => Invoices.GetValueOrDefault(id)?.ToJson(),
+            "pi" => PaymentIntents.GetValueOrDefault(id)?.ToJson(),
+            "ch" => Charges.GetValueOrDefault(id)?.ToJson(),
+            "re" => Refunds.GetValueOrDefault(id)?.ToJson(),
+            "price" => FindPrice(id) is { } price ? StripeJson.Price(price) : null,
+            _ => null,
+        };
+    }
+}

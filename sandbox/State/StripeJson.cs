@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace OrleansBilling.Sandbox.State;
+
+/// <summary>Pieces of JSON that many of Stripe's objects share.</summary>
+internal static class StripeJson
+{
+    public static long Unix(DateTimeOffset time) => time.ToUnixTimeSeconds();
+
+    public static JsonNode? Unix(DateTimeOffset? time) => time is { } value ? JsonValue.Create(value.ToUnixTimeSeconds()) : null;
+
+    public static JsonObject Metadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            json[key] = value;
+        }
+
+        return json;
+    }
+
+    public static JsonObject List(string url, IEnumerable<JsonNode> data, bool hasMore = false) => new()
+    {
+        ["object"] = "list",
+        ["data"] = new JsonArray([.. data]),
+        ["has_more"] = hasMore,
+        ["url"] = url,
+    };
+
+    /// <summary>A stable product id per product name, so the same catalog gives the same ids on every start.</summary>
+    public static string ProductId(SandboxPrice price)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(price.ProductName));
+        return "prod_" + Convert.ToHexStringLower(hash)[..14];
+    }
+
+    public static JsonObject Price(SandboxPrice price) => new()
+    {
+        ["id"] = price.Id,
+        ["object"] = "price",
+        ["active"] = true,
+        ["billing_scheme"] = "per_unit",
+        ["created"] = 1_700_000_000L,
+        ["currency"] = price.Currency,
+        ["livemode"] = false,
+        ["lookup_key"] = null,
+        ["metadata"] = new JsonObject(),
+        ["nickname"] = price.ProductName,
+        ["product"] = ProductId(price),
+        ["recurring"] = new JsonObject
+        {
+            ["interval"] = price.Interval,
+            ["interval_count"] = 1,
+            ["meter"] = null,
+            ["trial_period_days"] = null,
+            ["usage_type"] = "licensed",
+        },
+        ["tax_behavior"] = "unspecified",
+        ["tiers_mode"] = null,
+        ["transform_quantity"] = null,
+        ["type"] = "recurring",
+        ["unit_amount"] = price.UnitAmount,
+        ["unit_amount_decimal"] = price.UnitAmount.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The deprecated plan object Stripe still puts on subscription items beside the price.</summary>
+    public static JsonObject Plan(SandboxPrice price) => new()
+    {
+        ["id"] = price.Id,
+        ["object"] = "plan",
+        ["active"] = true,
+        ["amount"] = price.UnitAmount,
+        ["amount_decimal"] = price.UnitAmount.ToString(CultureInfo.InvariantCulture),
+        ["billing_scheme"] = "per_unit",
+        ["created"] = 1_700_000_000L,
+        ["currency"] = price.Currency,
+        ["interval"] = price.Interval,
+        ["interval_count"] = 1,
+        ["livemode"] = false,
+        ["metadata"] = new JsonObject(),
+        ["meter"] = null,
+        ["nickname"] = price.ProductName,
+        ["product"] = ProductId(price),
+        ["tiers_mode"] = null,
+        ["transform_usage"] = null,
+        ["trial_period_days"] = null,
+        ["usage_type"] = "licensed",
+    };
+
+    /// <summary>Stripe's <c>previous_attributes</c>: the old value of every top-level field that changed.</summary>
+    public static JsonObject PreviousAttributes(JsonObject before, JsonObject after)
+    {
+        var previous = new JsonObject();
+        foreach (var (key, value) in after)
+        {
+            var old = before[key];
+            if (!JsonNode.DeepEquals(old, value))
+            {
+                previous[key] = old?.DeepClone();
+            }
+        }
+
+        return previous;
+    }
+
+    public static JsonObject EmptyAddress() => new()
+    {
+        ["city"] = null,
+        ["country"] = null,
+        ["line1"] = null,
+        ["line2"] = null,
+        ["postal_code"] = null,
+        ["state"] = null,
+    };
+}

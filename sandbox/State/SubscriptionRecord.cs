@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+
+namespace OrleansBilling.Sandbox.State;
+
+/// <summary>A subscription with one item, the shape this service sells.</summary>
+internal sealed class SubscriptionRecord
+{
+    public required string Id { get; init; }
+
+    public required long Sequence { get; init; }
+
+    public required DateTimeOffset Created { get; init; }
+
+    public required string CustomerId { get; init; }
+
+    public required string ItemId { get; init; }
+
+    public required DateTimeOffset ItemCreated { get; init; }
+
+    public required SandboxPrice Price { get; set; }
+
+    public required DateTimeOffset PeriodStart { get; set; }
+
+    public required DateTimeOffset PeriodEnd { get; set; }
+
+    public required string Status { get; set; }
+
+    public Dictionary<string, string> Metadata { get; set; } = [];
+
+    public bool CancelAtPeriodEnd { get; set; }
+
+    public DateTimeOffset? CancelAt { get; set; }
+
+    public DateTimeOffset? CanceledAt { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+
+    public string? CancellationReason { get; set; }
+
+    public DateTimeOffset? TrialStart { get; init; }
+
+    public DateTimeOffset? TrialEnd { get; init; }
+
+    public bool TrialWillEndSent { get; set; }
+
+    public string? LatestInvoiceId { get; set; }
+
+    /// <summary><c>pause_collection[behavior]</c> while paused, else null.</summary>
+    public string? PauseBehavior { get; set; }
+
+    public string? DefaultPaymentMethod { get; set; }
+
+    public JsonObject ItemsJson() => StripeJson.List(
+        $"/v1/subscription_items?subscription={Id}",
+        [
+            new JsonObject
+            {
+                ["id"] = ItemId,
+                ["object"] = "subscription_item",
+                ["billing_thresholds"] = null,
+                ["created"] = StripeJson.Unix(ItemCreated),
+                ["current_period_end"] = StripeJson.Unix(PeriodEnd),
+                ["current_period_start"] = StripeJson.Unix(PeriodStart),
+                ["discounts"] = new JsonArray(),
+                ["metadata"] = new JsonObject(),
+                ["plan"] = StripeJson.Plan(Price),
+                ["price"] = StripeJson.Price(Price),
+                ["quantity"] = 1,
+                ["subscription"] = Id,
+                ["tax_rates"] = new JsonArray(),
+            },
+        ]);
+
+    public JsonObject ToJson() => new()
+    {
+        ["id"] = Id,
+        ["object"] = "subscription",
+        ["application"] = null,
+        ["application_fee_percent"] = null,
+        ["automatic_tax"] = new JsonObject { ["disabled_reason"] = null, ["enabled"] = false, ["liability"] = null },
+        ["billing_cycle_anchor"] = StripeJson.Unix(TrialEnd ?? Created),
+        ["billing_mode"] = new JsonObject { ["type"] = "classic" },
+        ["cancel_at"] = StripeJson.Unix(CancelAt),
+        ["cancel_at_period_end"] = CancelAtPeriodEnd,
+        ["canceled_at"] = StripeJson.Unix(CanceledAt),
+        ["cancellation_details"] = new JsonObject { ["comment"] = null, ["feedback"] = null, ["reason"] = CancellationReason },
+        ["collection_method"] = "charge_automatically",
+        ["created"] = StripeJson.Unix(Created),
+        ["currency"] = Price.Currency,
+        ["customer"] = CustomerId,
+        ["days_until_due"] = null,
+        ["default_payment_method"] = DefaultPaymentMethod,
+        ["default_source"] = null,
+        ["default_tax_rates"] = new JsonArray(),
+        ["description"] = null,
+        ["discounts"] = new JsonArray(),
+        ["ended_at"] = StripeJson.Unix(EndedAt),
+        ["items"] = ItemsJson(),
+        ["latest_invoice"] = LatestInvoiceId,
+        ["livemode"] = false,
+        ["metadata"] = StripeJson.Metadata(Metadata),
+        ["next_pending_invoice_item_invoice"] = null,
+        ["on_behalf_of"] = null,
+        ["pause_collection"] = PauseBehavior is null ? null : new JsonObject { ["behavior"] = PauseBehavior, ["resumes_at"] = null },
+        ["pending_setup_intent"] = null,
+        ["pending_update"] = null,
+        ["schedule"] = null,
+        ["start_date"] = StripeJson.Unix(Created),
+        ["status"] = Status,
+        ["test_clock"] = null,
+        ["trial_end"] = StripeJson.Unix(TrialEnd),
+        ["trial_settings"] = new JsonObject
+        {
+            ["end_behavior"] = new JsonObject { ["missing_payment_method"] = "create_invoice" },
+        },
+        ["trial_start"] = StripeJson.Unix(TrialStart),
+    };
+}
