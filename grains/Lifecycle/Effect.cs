@@ -10,9 +10,14 @@ namespace OrleansBilling.Grains.Lifecycle;
 [GenerateSerializer, Immutable, Alias("billing.Effect")]
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "effect")]
 [JsonDerivedType(typeof(PublishReadModel), "publishReadModel")]
+[JsonDerivedType(typeof(IndexProviderCustomer), "indexProviderCustomer")]
 public abstract record Effect
 {
     /// <summary>Bring the read model (current row and history) up to date with the grain.</summary>
     [GenerateSerializer, Immutable, Alias("billing.Effect.PublishReadModel")]
     public sealed record PublishReadModel : Effect;
+
+    /// <summary>Let events that name only the provider's customer (refunds) find this subscription.</summary>
+    [GenerateSerializer, Immutable, Alias("billing.Effect.IndexProviderCustomer")]
+    public sealed record IndexProviderCustomer([property: Id(0)] string ProviderCustomerId) : Effect;
 }

@@ -1,4 +1,5 @@
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.Grains.Payments;
 
 namespace OrleansBilling.Grains.Lifecycle;
 
@@ -57,4 +58,16 @@ public abstract record LifecycleInput(string InputId, string Source)
 
     /// <summary>The customer moves to another plan of the product.</summary>
     public sealed record ChangePlan(string InputId, string PlanId) : LifecycleInput(InputId, "api");
+
+    /// <summary>
+    /// The provider's subscription as it is now (fetched, not taken from an event's snapshot):
+    /// the subscription follows it through whichever transition of the table leads there.
+    /// </summary>
+    /// <param name="InputId">The id of the event that caused the fetch.</param>
+    /// <param name="Observed">The provider's subscription.</param>
+    /// <param name="PlanId">The plan its price maps to, if any.</param>
+    public sealed record Reconcile(string InputId, ProviderSubscription Observed, string? PlanId) : LifecycleInput(InputId, "provider");
+
+    /// <summary>Something worth the history that changes no state (a refund, a finalized invoice).</summary>
+    public sealed record RecordFact(string InputId, string Source, string Name, string? Detail) : LifecycleInput(InputId, Source);
 }

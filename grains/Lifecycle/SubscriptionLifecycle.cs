@@ -1,6 +1,7 @@
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Payments;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 
 namespace OrleansBilling.Grains.Lifecycle;
@@ -36,6 +37,8 @@ public static class SubscriptionLifecycle
             LifecycleInput.Pause => Pause(context),
             LifecycleInput.ResumeCollection => ResumeCollection(context),
             LifecycleInput.ChangePlan c => ChangePlan(context, c),
+            LifecycleInput.Reconcile r => Reconcile(context, r),
+            LifecycleInput.RecordFact f => context.Record(f.Name, current, f.Detail),
             _ => throw new ArgumentOutOfRangeException(nameof(input), input, "No lifecycle rule for this input."),
         };
     }
@@ -229,6 +232,102 @@ public static class SubscriptionLifecycle
         }
 
         return step.Take(LifecycleTransition.PlanChanged, s.State, s with { PlanId = input.PlanId }, $"from={s.PlanId}; to={input.PlanId}");
+    }
+
+    /// <summary>
+    /// Follows the provider's subscription to the state it shows, through the one transition of the
+    /// table that leads there. Facts that only move one way still guard: a canceled subscription
+    /// never comes back, a subscription never returns to its trial or to incomplete, a period end
+    /// never moves backwards, a paid invoice is never unpaid.
+    /// </summary>
+    private static Decision Reconcile(Step step, LifecycleInput.Reconcile input)
+    {
+        var s = step.Current;
+        var o = input.Observed;
+        if (IsTheCanceledSubscription(s, o.Id) || (s.State == Canceled && o.Id == s.ProviderSubscriptionId))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Subscription {o.Id} was canceled, and a canceled subscription never comes back.");
+        }
+
+        if (o.PeriodEnd < s.CurrentPeriodEnd && o.Id == s.ProviderSubscriptionId)
+        {
+            return step.Skip(IgnoreReason.Stale, "The provider's snapshot is older than what is known: a period end never moves backwards.");
+        }
+
+        var latestPaid = o.LatestInvoicePaid || s.IsPaid(o.LatestInvoiceId);
+        var next = (o.LatestInvoicePaid && o.LatestInvoiceId is { } paidInvoice ? s.RememberPaid(paidInvoice) : s) with
+        {
+            ProviderSubscriptionId = o.Id,
+            ProviderCustomerId = o.CustomerId ?? s.ProviderCustomerId,
+            PlanId = input.PlanId ?? s.PlanId,
+            CurrentPeriodStart = IsLater(o.PeriodEnd, s.CurrentPeriodEnd) ? o.PeriodStart : s.CurrentPeriodStart,
+            CurrentPeriodEnd = Later(s.CurrentPeriodEnd, o.PeriodEnd),
+            TrialEnd = o.TrialEnd ?? s.TrialEnd,
+        };
+        var detail = $"subscription={o.Id}; status={o.Status}; plan={next.PlanId}";
+
+        switch (o.Status)
+        {
+            case ProviderSubscriptionStatus.Incomplete:
+                return s.State is None or Canceled
+                    ? step.Refuse(LifecycleTransition.CheckoutStarted)
+                    : step.Skip(s.State == Incomplete ? IgnoreReason.AlreadyInState : IgnoreReason.Stale, "A subscription never returns to incomplete.", s.State == Incomplete ? next : null);
+            case ProviderSubscriptionStatus.IncompleteExpired:
+                return s.State == Incomplete
+                    ? step.Take(LifecycleTransition.CheckoutExpired, s.ReturnState, s with { CheckoutSessionId = null }, detail)
+                    : step.Skip(IgnoreReason.Stale, "The expired checkout was followed by another.");
+            case ProviderSubscriptionStatus.Canceled:
+                return s.State == Canceled
+                    ? step.Skip(IgnoreReason.AlreadyInState, "Already canceled.", next)
+                    : step.Take(LifecycleTransition.Canceled, Canceled, next with { CanceledBefore = true, CancelReason = "ended_at_provider", OpenInvoiceId = null }, detail);
+            case ProviderSubscriptionStatus.Trialing when s.State is Active or PastDue or Suspended:
+                return step.Skip(IgnoreReason.Stale, "A subscription never returns to its trial.");
+            case ProviderSubscriptionStatus.PastDue or ProviderSubscriptionStatus.Unpaid when latestPaid:
+                return step.Skip(IgnoreReason.Stale, $"Invoice {o.LatestInvoiceId} is paid: the past-due snapshot is late.");
+        }
+
+        var target = o.Status switch
+        {
+            ProviderSubscriptionStatus.Trialing => o.CancelAtPeriodEnd ? Canceling : Trialing,
+            ProviderSubscriptionStatus.Active => o.CancelAtPeriodEnd ? Canceling : Active,
+            ProviderSubscriptionStatus.Paused => Paused,
+
+            // Suspension is this service's dunning decision; the provider only knows "past due".
+            _ => s.State == Suspended ? Suspended : PastDue,
+        };
+
+        if (target == s.State)
+        {
+            return next.PlanId != s.PlanId && s.State is Active or Trialing
+                ? step.Take(LifecycleTransition.PlanChanged, s.State, next, $"from={s.PlanId}; to={next.PlanId}")
+                : step.Skip(IgnoreReason.AlreadyInState, $"Already {target}.", next);
+        }
+
+        var transition = (s.State, target) switch
+        {
+            (Incomplete, Active or Trialing) when s.CanceledBefore => LifecycleTransition.WonBack,
+            (Canceled, Active or Trialing) => LifecycleTransition.WonBack,
+            (_, Trialing) when s.State is not Canceling and not Paused => LifecycleTransition.TrialStarted,
+            (Trialing, Active) => LifecycleTransition.TrialConverted,
+            (PastDue or Suspended, Active) => LifecycleTransition.PaymentRecovered,
+            (Canceling, Active or Trialing) => LifecycleTransition.CancelUndone,
+            (Paused, Active or Trialing) => LifecycleTransition.Resumed,
+            (_, Active) => LifecycleTransition.Activated,
+            (_, Canceling) => LifecycleTransition.CancelScheduled,
+            (_, PastDue) => LifecycleTransition.PaymentFailed,
+            (_, Paused) => LifecycleTransition.Paused,
+            _ => LifecycleTransition.Activated,
+        };
+
+        next = transition switch
+        {
+            LifecycleTransition.CancelScheduled or LifecycleTransition.Paused => next with { ResumeState = s.State },
+            LifecycleTransition.PaymentFailed => next with { OpenInvoiceId = o.LatestInvoiceId },
+            LifecycleTransition.PaymentRecovered => next with { OpenInvoiceId = null },
+            LifecycleTransition.Activated or LifecycleTransition.TrialStarted or LifecycleTransition.WonBack => next with { CheckoutSessionId = null },
+            _ => next,
+        };
+        return step.Take(transition, target, next, detail);
     }
 
     /// <summary>A resumed or un-canceled subscription is trialing only while its trial lasts.</summary>

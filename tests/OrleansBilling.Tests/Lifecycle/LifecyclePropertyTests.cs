@@ -1,6 +1,7 @@
 using CsCheck;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.Grains.Lifecycle;
+using OrleansBilling.Grains.Payments;
 using Xunit;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
@@ -42,7 +43,14 @@ public sealed class LifecyclePropertyTests
         (1, Gen.Select(InputIds, Sources, LifecycleInput (id, source) => new LifecycleInput.EndSubscription(id, source, "requested"))),
         (1, Gen.Select(InputIds, Sources, LifecycleInput (id, source) => new LifecycleInput.Pause(id, source))),
         (1, Gen.Select(InputIds, Sources, LifecycleInput (id, source) => new LifecycleInput.ResumeCollection(id, source))),
-        (1, Gen.Select(InputIds, PlanIds, LifecycleInput (id, plan) => new LifecycleInput.ChangePlan(id, plan))));
+        (1, Gen.Select(InputIds, PlanIds, LifecycleInput (id, plan) => new LifecycleInput.ChangePlan(id, plan))),
+        (4, Gen.Select(InputIds, Gen.Enum<ProviderSubscriptionStatus>(), Gen.Bool, ProviderSubscriptionIds, PeriodEnds, InvoiceIds, Gen.Bool,
+            LifecycleInput (id, status, cancelAtPeriodEnd, subscription, periodEnd, invoice, paid) =>
+                new LifecycleInput.Reconcile(
+                    id,
+                    new ProviderSubscription(subscription ?? "sub_1", "cus_1", status, cancelAtPeriodEnd, "price_basic", periodEnd.AddMonths(-1), periodEnd, null, invoice, paid),
+                    "basic"))),
+        (1, Gen.Select(InputIds, LifecycleInput (id) => new LifecycleInput.RecordFact(id, "provider", "ChargeRefunded", "amount=900"))));
 
     /// <summary>Fresh inputs, and now and then an earlier input of the same sequence delivered again.</summary>
     private static readonly Gen<LifecycleInput[]> Sequences = Gen.Frequency<(LifecycleInput? Fresh, int Earlier)>(

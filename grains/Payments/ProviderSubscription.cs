@@ -1,0 +1,24 @@
+namespace OrleansBilling.Grains.Payments;
+
+/// <summary>A subscription as the payment provider holds it right now ("fetch on doubt").</summary>
+/// <param name="Id">The provider's subscription id.</param>
+/// <param name="CustomerId">The provider's customer id.</param>
+/// <param name="Status">Its status.</param>
+/// <param name="CancelAtPeriodEnd">Whether it ends at the period end.</param>
+/// <param name="PriceId">The price of its (single) item.</param>
+/// <param name="PeriodStart">The current period's start.</param>
+/// <param name="PeriodEnd">The current period's end.</param>
+/// <param name="TrialEnd">The trial's end, if it has or had one.</param>
+/// <param name="LatestInvoiceId">Its latest invoice.</param>
+/// <param name="LatestInvoicePaid">Whether that invoice is paid.</param>
+public sealed record ProviderSubscription(
+    string Id,
+    string? CustomerId,
+    ProviderSubscriptionStatus Status,
+    bool CancelAtPeriodEnd,
+    string? PriceId,
+    DateTimeOffset? PeriodStart,
+    DateTimeOffset? PeriodEnd,
+    DateTimeOffset? TrialEnd,
+    string? LatestInvoiceId,
+    bool LatestInvoicePaid);

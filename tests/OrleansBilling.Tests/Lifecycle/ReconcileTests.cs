@@ -1,0 +1,156 @@
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.Grains.Lifecycle;
+using OrleansBilling.Grains.Payments;
+using Xunit;
+using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
+using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
+
+namespace OrleansBilling.Tests.Lifecycle;
+
+/// <summary>Following the provider's current subscription through the table ("fetch on doubt").</summary>
+public sealed class ReconcileTests
+{
+    private static readonly DateTimeOffset NextMonth = Now.AddMonths(1);
+
+    [Theory]
+    [InlineData(ProviderSubscriptionStatus.Active, LifecycleTransition.Activated, Active)]
+    [InlineData(ProviderSubscriptionStatus.Trialing, LifecycleTransition.TrialStarted, Trialing)]
+    public void A_started_checkout_follows_the_new_subscription(ProviderSubscriptionStatus status, LifecycleTransition transition, SubscriptionState to)
+    {
+        var decision = Decide(In(Incomplete), Observed(status));
+
+        var applied = AssertTakes(decision, transition, to);
+        Assert.Equal("sub_1", applied.Next.ProviderSubscriptionId);
+    }
+
+    [Fact]
+    public void A_customer_canceled_before_who_subscribes_again_is_won_back()
+    {
+        var canceled = In(Canceled) with { CanceledBefore = true, ProviderSubscriptionId = "sub_old" };
+
+        var decision = Decide(canceled, Observed(ProviderSubscriptionStatus.Active, subscription: "sub_new"));
+
+        AssertTakes(decision, LifecycleTransition.WonBack, Active);
+    }
+
+    [Fact]
+    public void A_trial_that_turned_active_converts()
+    {
+        AssertTakes(Decide(In(Trialing), Observed(ProviderSubscriptionStatus.Active)), LifecycleTransition.TrialConverted, Active);
+    }
+
+    [Fact]
+    public void Cancel_at_period_end_is_scheduled_and_its_withdrawal_undoes_it()
+    {
+        var canceling = AssertTakes(Decide(In(Active), Observed(ProviderSubscriptionStatus.Active, cancelAtPeriodEnd: true)), LifecycleTransition.CancelScheduled, Canceling).Next;
+
+        AssertTakes(Decide(canceling, Observed(ProviderSubscriptionStatus.Active, id: "evt_2")), LifecycleTransition.CancelUndone, Active);
+    }
+
+    [Fact]
+    public void Past_due_with_an_unpaid_latest_invoice_is_a_failed_payment_that_records_the_invoice()
+    {
+        var applied = AssertTakes(Decide(In(Active), Observed(ProviderSubscriptionStatus.PastDue, latestInvoice: "in_2")), LifecycleTransition.PaymentFailed, PastDue);
+
+        Assert.Equal("in_2", applied.Next.OpenInvoiceId);
+    }
+
+    [Fact]
+    public void Past_due_whose_latest_invoice_is_known_paid_is_a_late_snapshot()
+    {
+        var paid = In(Active).RememberPaid("in_2");
+
+        AssertSkipped(Decide(paid, Observed(ProviderSubscriptionStatus.PastDue, latestInvoice: "in_2")), IgnoreReason.Stale, Active);
+    }
+
+    [Theory]
+    [InlineData(PastDue)]
+    [InlineData(Suspended)]
+    public void Active_again_after_past_due_is_a_recovery(SubscriptionState from)
+    {
+        AssertTakes(Decide(In(from), Observed(ProviderSubscriptionStatus.Active)), LifecycleTransition.PaymentRecovered, Active);
+    }
+
+    [Fact]
+    public void A_suspended_subscription_stays_suspended_while_the_provider_says_past_due()
+    {
+        AssertSkipped(Decide(In(Suspended), Observed(ProviderSubscriptionStatus.PastDue)), IgnoreReason.AlreadyInState, Suspended);
+    }
+
+    [Theory]
+    [InlineData(Trialing)]
+    [InlineData(Active)]
+    [InlineData(PastDue)]
+    [InlineData(Suspended)]
+    [InlineData(Paused)]
+    [InlineData(Canceling)]
+    public void A_canceled_provider_subscription_cancels_every_live_state(SubscriptionState from)
+    {
+        var applied = AssertTakes(Decide(In(from), Observed(ProviderSubscriptionStatus.Canceled)), LifecycleTransition.Canceled, Canceled);
+
+        Assert.True(applied.Next.CanceledBefore);
+    }
+
+    [Fact]
+    public void The_canceled_subscription_never_comes_back()
+    {
+        var canceled = In(Canceled) with { CanceledBefore = true, ProviderSubscriptionId = "sub_1" };
+
+        AssertSkipped(Decide(canceled, Observed(ProviderSubscriptionStatus.Active)), IgnoreReason.Stale, Canceled);
+    }
+
+    [Fact]
+    public void An_older_snapshot_is_stale_because_a_period_end_never_moves_backwards()
+    {
+        var current = In(Active) with { ProviderSubscriptionId = "sub_1", CurrentPeriodEnd = NextMonth.AddMonths(1) };
+
+        AssertSkipped(Decide(current, Observed(ProviderSubscriptionStatus.PastDue)), IgnoreReason.Stale, Active);
+    }
+
+    [Theory]
+    [InlineData(Active)]
+    [InlineData(PastDue)]
+    public void A_subscription_never_returns_to_incomplete(SubscriptionState from)
+    {
+        AssertSkipped(Decide(In(from), Observed(ProviderSubscriptionStatus.Incomplete)), IgnoreReason.Stale, from);
+    }
+
+    [Fact]
+    public void A_new_price_at_the_provider_is_a_plan_change()
+    {
+        var decision = Decide(In(Active), Observed(ProviderSubscriptionStatus.Active) with { PlanId = "pro" });
+
+        Assert.Equal("pro", AssertTakes(decision, LifecycleTransition.PlanChanged, Active).Next.PlanId);
+    }
+
+    [Fact]
+    public void Past_due_while_canceling_is_refused_as_the_table_has_no_such_transition()
+    {
+        var decision = Assert.IsType<Decision.Refused>(Decide(In(Canceling), Observed(ProviderSubscriptionStatus.PastDue)));
+
+        Assert.Equal(LifecycleTransition.PaymentFailed, decision.Attempted);
+    }
+
+    private static LifecycleInput.Reconcile Observed(
+        ProviderSubscriptionStatus status,
+        bool cancelAtPeriodEnd = false,
+        string subscription = "sub_1",
+        string? latestInvoice = "in_1",
+        string id = "evt_1") =>
+        new(id, new ProviderSubscription(subscription, "cus_1", status, cancelAtPeriodEnd, "price_demo_basic", Now, NextMonth, null, latestInvoice, false), "basic");
+
+    private static Decision.Applied AssertTakes(Decision decision, LifecycleTransition transition, SubscriptionState to)
+    {
+        var applied = Assert.IsType<Decision.Applied>(decision);
+        Assert.Equal(transition, applied.Transition);
+        Assert.Equal(to, applied.Next.State);
+        return applied;
+    }
+
+    private static void AssertSkipped(Decision decision, IgnoreReason reason, SubscriptionState state)
+    {
+        var ignored = Assert.IsType<Decision.Ignored>(decision);
+        Assert.Equal(reason, ignored.Reason);
+        Assert.Equal(state, ignored.Next.State);
+    }
+}
