@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
+using OrleansBilling.Gateway.Admin;
 using OrleansBilling.Gateway.Api;
 using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
+using OrleansBilling.Gateway.Webhooks;
 using Scalar.AspNetCore;
 
 namespace OrleansBilling.Gateway;
@@ -25,6 +27,8 @@ public static class GatewayServices
             }
         });
         services.AddSingleton<ProductApiKeyDirectory>();
+        services.AddOptions<StripeWebhookOptions>().BindConfiguration(StripeWebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
@@ -63,12 +67,15 @@ public static class GatewayServices
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ProductKeyMiddleware>();
+        app.UseMiddleware<AdminKeyMiddleware>();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.WithTitle("OrleansBilling API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapProductApi();
+        app.MapStripeWebhook();
+        app.MapAdminApi();
         return app;
     }
 }

@@ -1,7 +1,9 @@
 using OrleansBilling.Gateway;
 using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Silo.Database;
+using OrleansBilling.Sandbox;
 using OrleansBilling.Silo.Hosting;
+using OrleansBilling.Silo.Payments;
 
 namespace OrleansBilling.Silo;
 
@@ -21,7 +23,13 @@ public static class BillingHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.AddBillingSilo();
+        var sandbox = SandboxMode.From(builder.Configuration);
+        if (sandbox.Enabled)
+        {
+            SandboxMode.ApplyDefaults(builder.Configuration);
+        }
+
+        builder.AddBillingSilo(sandbox);
         customize?.Invoke(builder);
         var app = builder.Build();
 
@@ -33,7 +41,12 @@ public static class BillingHost
         }
 
         app.MapBillingGateway();
-        StartupBanner.PrintWhenStarted(app, inMemory: connectionString is null);
+        if (sandbox.Enabled)
+        {
+            app.MapStripeSandbox();
+        }
+
+        StartupBanner.PrintWhenStarted(app, inMemory: connectionString is null, sandbox.Enabled);
         return app;
     }
 }

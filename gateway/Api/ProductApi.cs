@@ -34,8 +34,33 @@ public static class ProductApi
         v1.MapPost("/customers/{customerId}/subscription/plan", ChangePlan)
             .WithName("ChangePlan").WithSummary("Upgrade or downgrade, with proration")
             .Produces<SubscriptionView>().ProducesCommandProblems();
+        v1.MapPost("/customers/{customerId}/portal", CreatePortal)
+            .WithName("CreatePortalSession").WithSummary("A link to the self-service billing portal")
+            .Produces<PortalView>().ProducesCommandProblems();
+        v1.MapGet("/customers/{customerId}/invoices", GetInvoices)
+            .WithName("ListInvoices").WithSummary("The customer's most recent invoices, newest first")
+            .Produces<IReadOnlyList<InvoiceView>>();
         return v1;
     }
+
+    private static async Task<IResult> CreatePortal(string customerId, PortalBody body, IGrainFactory grains, HttpContext http)
+    {
+        if (Subscription(http, customerId, grains) is not { } grain)
+        {
+            return ApiProblems.InvalidId("customer id", customerId);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        RequireUrl(errors, "returnUrl", body.ReturnUrl);
+        return errors.Count > 0
+            ? ApiProblems.InvalidRequest(errors)
+            : await Command(http, "portal", body, context => grain.CreatePortalSession(body.ReturnUrl!, context));
+    }
+
+    private static async Task<IResult> GetInvoices(string customerId, IGrainFactory grains, HttpContext http) =>
+        Subscription(http, customerId, grains) is { } grain
+            ? Results.Ok(await grain.GetInvoices())
+            : ApiProblems.InvalidId("customer id", customerId);
 
     private static async Task<IResult> GetEntitlements(string customerId, IGrainFactory grains, HttpContext http) =>
         Subscription(http, customerId, grains) is { } grain

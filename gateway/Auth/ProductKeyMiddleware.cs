@@ -1,5 +1,3 @@
-using OrleansBilling.Gateway.Problems;
-
 namespace OrleansBilling.Gateway.Auth;
 
 /// <summary>
@@ -11,9 +9,6 @@ namespace OrleansBilling.Gateway.Auth;
 /// </summary>
 public sealed class ProductKeyMiddleware(RequestDelegate next, ProductApiKeyDirectory directory)
 {
-    private const string Bearer = "Bearer ";
-    private const int MaxHeaderLength = 512;
-
     public async Task InvokeAsync(HttpContext http)
     {
         if (http.GetEndpoint()?.Metadata.GetMetadata<RequiresProductKey>() is null)
@@ -22,19 +17,9 @@ public sealed class ProductKeyMiddleware(RequestDelegate next, ProductApiKeyDire
             return;
         }
 
-        string? header = http.Request.Headers.Authorization;
-        if (header is null
-            || header.Length <= Bearer.Length
-            || header.Length > MaxHeaderLength
-            || !header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
-            || await directory.FindProductAsync(header[Bearer.Length..].Trim()) is not { } productId)
+        if (BearerToken.From(http.Request) is not { } key || await directory.FindProductAsync(key) is not { } productId)
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            await Results.Problem(
-                type: ProblemTypes.Unauthorized,
-                statusCode: StatusCodes.Status401Unauthorized,
-                title: "Unauthorized",
-                detail: "Send the product's API key as 'Authorization: Bearer <api key>'.").ExecuteAsync(http);
+            await BearerToken.ChallengeAsync(http, "the product's API key");
             return;
         }
 

@@ -38,6 +38,7 @@ public static class ApiProblems
         CommandErrorCode.IdempotencyKeyReused => Problem(error, ProblemTypes.IdempotencyKeyReused, StatusCodes.Status422UnprocessableEntity, "Idempotency-Key reused"),
         CommandErrorCode.InvalidRequest => Problem(error, ProblemTypes.InvalidRequest, StatusCodes.Status400BadRequest, "The request is not valid"),
         CommandErrorCode.ProviderUnavailable => Problem(error, ProblemTypes.ProviderUnavailable, StatusCodes.Status503ServiceUnavailable, "Payment provider unavailable"),
+        CommandErrorCode.NoBillingAccount => Problem(error, ProblemTypes.NoBillingAccount, StatusCodes.Status409Conflict, "No billing account yet"),
         CommandErrorCode.ProviderRejected => Problem(error, ProblemTypes.ProviderRejected, StatusCodes.Status502BadGateway, "Payment provider refused the request"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error.Code, "Unknown command error."),
     };

@@ -15,6 +15,8 @@ public static class ProblemTypes
     public const string ProviderUnavailable = Prefix + "provider-unavailable";
     public const string ProviderRejected = Prefix + "provider-rejected";
     public const string NotFound = Prefix + "not-found";
+    public const string InvalidWebhook = Prefix + "invalid-webhook";
+    public const string NoBillingAccount = Prefix + "no-billing-account";
     public const string MethodNotAllowed = Prefix + "method-not-allowed";
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
     public const string PayloadTooLarge = Prefix + "payload-too-large";

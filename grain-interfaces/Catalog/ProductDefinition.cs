@@ -6,16 +6,23 @@ namespace OrleansBilling.GrainInterfaces.Catalog;
 /// <param name="Plans">The catalog.</param>
 /// <param name="Dunning">The product's dunning policy; <see cref="DunningPolicy.Default"/> when it has none.</param>
 /// <param name="EmailTemplates">Lifecycle email name (<c>welcome</c>, <c>payment_failed</c>, …) to the email provider's template id.</param>
+/// <param name="AllowPromotionCodes">Whether checkout offers a promotion-code field.</param>
+/// <param name="AutomaticTax">Whether the provider computes tax at checkout.</param>
 [GenerateSerializer, Immutable, Alias("billing.ProductDefinition")]
 public sealed record ProductDefinition(
     [property: Id(0)] string ProductId,
     [property: Id(1)] string Name,
     [property: Id(2)] IReadOnlyList<Plan> Plans,
     [property: Id(3)] DunningPolicy? Dunning,
-    [property: Id(4)] IReadOnlyDictionary<string, long> EmailTemplates)
+    [property: Id(4)] IReadOnlyDictionary<string, long> EmailTemplates,
+    [property: Id(5)] bool AllowPromotionCodes = false,
+    [property: Id(6)] bool AutomaticTax = false)
 {
     /// <summary>The plan with this id, or null.</summary>
     public Plan? FindPlan(string? planId) => Plans.FirstOrDefault(p => string.Equals(p.PlanId, planId, StringComparison.Ordinal));
+
+    /// <summary>The plan billed through this provider price, or null.</summary>
+    public Plan? FindPlanByPrice(string? priceId) => Plans.FirstOrDefault(p => string.Equals(p.ProviderPriceId, priceId, StringComparison.Ordinal));
 
     /// <summary>Why the definition is not usable; empty when it is.</summary>
     public IReadOnlyList<string> Problems()

@@ -17,4 +17,6 @@ public enum CommandErrorCode
     ProviderUnavailable,
     /// <summary>The payment provider refused the request.</summary>
     ProviderRejected,
+    /// <summary>The customer has no account at the payment provider yet (never checked out).</summary>
+    NoBillingAccount,
 }

@@ -33,6 +33,14 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     [Alias("ChangePlan")]
     Task<CommandResult<SubscriptionView>> ChangePlan(string planId, ProrationMode proration, CommandContext context);
 
+    /// <summary>A link to the provider's billing portal, where the customer manages cards and invoices.</summary>
+    [Alias("CreatePortalSession")]
+    Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context);
+
+    /// <summary>The customer's most recent invoices, newest first; empty before the first checkout.</summary>
+    [Alias("GetInvoices")]
+    Task<IReadOnlyList<InvoiceView>> GetInvoices();
+
     /// <summary>Applies a verified payment-provider event: at most once per event id, only through the lifecycle table.</summary>
     [Alias("ApplyProviderEvent")]
     Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent);

@@ -13,6 +13,8 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// <param name="InvoiceId">The invoice, for invoice events; a paid invoice is never unpaid again.</param>
 /// <param name="AmountMinor">The invoice's amount in minor units.</param>
 /// <param name="ObjectId">The id of the provider object the event is about (checkout session, subscription, invoice).</param>
+/// <param name="FactName">For <see cref="ProviderEventKind.Fact"/>: the history entry's name (<c>ChargeRefunded</c>).</param>
+/// <param name="Detail">For facts: what the history should say about it.</param>
 [GenerateSerializer, Immutable, Alias("billing.ProviderEvent")]
 public sealed record ProviderEvent(
     [property: Id(0)] string EventId,
@@ -26,4 +28,6 @@ public sealed record ProviderEvent(
     [property: Id(8)] DateTimeOffset? TrialEnd = null,
     [property: Id(9)] string? InvoiceId = null,
     [property: Id(10)] long? AmountMinor = null,
-    [property: Id(11)] string? ObjectId = null);
+    [property: Id(11)] string? ObjectId = null,
+    [property: Id(12)] string? FactName = null,
+    [property: Id(13)] string? Detail = null);

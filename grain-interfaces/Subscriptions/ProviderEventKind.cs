@@ -16,4 +16,10 @@ public enum ProviderEventKind
     SubscriptionCanceled,
     SubscriptionPaused,
     SubscriptionResumed,
+
+    /// <summary>The provider's subscription changed: fetch it and follow it through the lifecycle table.</summary>
+    SubscriptionChanged,
+
+    /// <summary>Something for the history that changes no state (<see cref="ProviderEvent.FactName"/>).</summary>
+    Fact,
 }

@@ -23,4 +23,22 @@ public interface IPaymentProvider
 
     /// <summary>Moves the subscription to another price, charged as <paramref name="proration"/> says.</summary>
     Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>The subscription as the provider holds it now.</summary>
+    Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken);
+
+    /// <summary>The invoice as the provider holds it now.</summary>
+    Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken);
+
+    /// <summary>The customer's most recent invoices, newest first.</summary>
+    Task<IReadOnlyList<ProviderInvoice>> ListInvoicesAsync(string providerCustomerId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Charges an open invoice now (dunning's retry, support's "pay now").</summary>
+    Task<ProviderInvoice> PayInvoiceAsync(string providerInvoiceId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Refunds a payment, wholly or <paramref name="amountMinor"/> of it.</summary>
+    Task<string> RefundAsync(string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Opens the provider's self-service billing portal for the customer.</summary>
+    Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken);
 }

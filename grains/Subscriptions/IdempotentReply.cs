@@ -8,4 +8,5 @@ public sealed record IdempotentReply(
     [property: Id(0)] string Fingerprint,
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] CommandResult<CheckoutView>? Checkout,
-    [property: Id(3)] CommandResult<SubscriptionView>? Subscription);
+    [property: Id(3)] CommandResult<SubscriptionView>? Subscription,
+    [property: Id(4)] CommandResult<PortalView>? Portal = null);

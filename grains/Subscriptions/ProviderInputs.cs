@@ -20,6 +20,8 @@ public static class ProviderInputs
         ProviderEventKind.SubscriptionCanceled => new LifecycleInput.EndSubscription(e.EventId, "provider", "ended_at_provider"),
         ProviderEventKind.SubscriptionPaused => new LifecycleInput.Pause(e.EventId, "provider"),
         ProviderEventKind.SubscriptionResumed => new LifecycleInput.ResumeCollection(e.EventId, "provider"),
+        ProviderEventKind.Fact => new LifecycleInput.RecordFact(e.EventId, "provider", e.FactName ?? "ProviderFact", e.Detail),
+        ProviderEventKind.SubscriptionChanged => throw new ArgumentException("A changed subscription is fetched from the provider, not read from the event.", nameof(e)),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "Unknown provider event kind."),
     };
 

@@ -8,6 +8,7 @@ using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Stripe;
 
 namespace OrleansBilling.Grains.Subscriptions;
 
@@ -91,10 +92,13 @@ public sealed partial class SubscriptionGrain(
             CheckoutSession session;
             try
             {
+                // One trial per customer: whoever had a trial before pays from the first day.
+                var trialDays = Current.TrialEnd is null ? plan.TrialDays : 0;
                 session = await payments.CreateCheckoutSessionAsync(
                     new CheckoutSessionRequest(
-                        productId, customerId, plan, request.Email ?? Current.Email, Current.ProviderCustomerId,
-                        request.SuccessUrl, request.CancelUrl, ProviderKey($"checkout-{Current.CheckoutAttempts + 1}")),
+                        productId, customerId, plan, trialDays, request.Email ?? Current.Email, Current.ProviderCustomerId,
+                        request.SuccessUrl, request.CancelUrl, catalog.AllowPromotionCodes, catalog.AutomaticTax,
+                        ProviderKey($"checkout-{Current.CheckoutAttempts + 1}")),
                     CancellationToken.None);
             }
             catch (PaymentProviderException ex)
@@ -102,7 +106,13 @@ public sealed partial class SubscriptionGrain(
                 return CommandResult<CheckoutView>.Failure(ProviderFailed(ex));
             }
 
+            var knewCustomer = Current.ProviderCustomerId is not null;
             Apply(Decide(new LifecycleInput.StartCheckout(inputId, plan.PlanId, request.Email, session.SessionId, session.ProviderCustomerId), catalog));
+            if (!knewCustomer && session.ProviderCustomerId is { } providerCustomerId)
+            {
+                AddEffect(new Effect.IndexProviderCustomer(providerCustomerId));
+            }
+
             return CommandResult<CheckoutView>.Success(new CheckoutView(session.SessionId, session.Url, Current.State));
         });
 
@@ -145,6 +155,37 @@ public sealed partial class SubscriptionGrain(
             (subscriptionId, key) => payments.ChangePriceAsync(subscriptionId, plan.ProviderPriceId, proration, key, CancellationToken.None));
     }
 
+    public Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context) =>
+        Command(context, reply => reply.Portal, (reply, result) => reply with { Portal = result }, async () =>
+        {
+            if (Current.ProviderCustomerId is not { } providerCustomerId)
+            {
+                return CommandResult<PortalView>.Failure(new CommandError(
+                    CommandErrorCode.NoBillingAccount, "The customer has no billing account yet: start a checkout first.", Current.State));
+            }
+
+            try
+            {
+                var url = await payments.CreatePortalSessionAsync(providerCustomerId, returnUrl, ProviderKey($"portal-{Guid.NewGuid():N}"), CancellationToken.None);
+                return CommandResult<PortalView>.Success(new PortalView(url));
+            }
+            catch (PaymentProviderException ex)
+            {
+                return CommandResult<PortalView>.Failure(ProviderFailed(ex));
+            }
+        });
+
+    public async Task<IReadOnlyList<InvoiceView>> GetInvoices()
+    {
+        if (Current.ProviderCustomerId is not { } providerCustomerId)
+        {
+            return [];
+        }
+
+        var invoices = await payments.ListInvoicesAsync(providerCustomerId, limit: 24, CancellationToken.None);
+        return [.. invoices.Select(i => new InvoiceView(i.Id, i.Status, i.AmountDue, i.AmountPaid, i.Currency, i.Created, i.PeriodStart, i.PeriodEnd, i.HostedUrl))];
+    }
+
     public async Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent)
     {
         if (await Product(refresh: false) is not { } catalog)
@@ -152,7 +193,39 @@ public sealed partial class SubscriptionGrain(
             return new EventOutcome(EventOutcomeKind.NotAllowed, Current.State, null, "The product is not configured.");
         }
 
-        var decision = Decide(ProviderInputs.From(providerEvent), catalog);
+        if (Current.CheckoutAttempts == 0 && Current.ProviderSubscriptionId is null)
+        {
+            return new EventOutcome(EventOutcomeKind.Orphan, Current.State, null, "This customer never started a checkout here.");
+        }
+
+        if (Current.HasApplied(providerEvent.EventId))
+        {
+            return new EventOutcome(EventOutcomeKind.Duplicate, Current.State, null, $"Event {providerEvent.EventId} was applied before.");
+        }
+
+        LifecycleInput input;
+        try
+        {
+            input = await InputFor(providerEvent, catalog);
+        }
+        catch (PaymentProviderException ex) when (!ex.Transient)
+        {
+            // The provider does not know the object: no retry will change that, so it is an anomaly.
+            return new EventOutcome(EventOutcomeKind.NotAllowed, Current.State, null, ex.Message);
+        }
+
+        var decision = Decide(input, catalog);
+        if (decision is Decision.Refused && input is not LifecycleInput.Reconcile
+            && (providerEvent.ProviderSubscriptionId ?? Current.ProviderSubscriptionId) is { } subscriptionId)
+        {
+            // Fetch on doubt (DESIGN.md §2, rule 4): follow the provider's current state if the table allows it.
+            var reconciled = await TryObserve(providerEvent.EventId, subscriptionId, catalog) is { } observed ? Decide(observed, catalog) : null;
+            if (reconciled is not null and not Decision.Refused)
+            {
+                decision = reconciled;
+            }
+        }
+
         Apply(decision);
         await PersistAndAct();
         if (decision is Decision.Refused refused)
@@ -182,6 +255,51 @@ public sealed partial class SubscriptionGrain(
                 await StopEffectsReminder();
             }
         }
+    }
+
+    /// <summary>
+    /// The lifecycle input an event stands for. A changed subscription is fetched rather than read
+    /// from the event's snapshot, so events in any order lead to the provider's current state; a
+    /// failed payment that would start dunning is checked against the invoice as it is now.
+    /// </summary>
+    private async Task<LifecycleInput> InputFor(ProviderEvent e, ProductDefinition catalog)
+    {
+        if (e.Kind == ProviderEventKind.SubscriptionChanged)
+        {
+            var subscriptionId = e.ProviderSubscriptionId ?? Current.ProviderSubscriptionId
+                ?? throw new ArgumentException($"Event {e.EventId} names no subscription.", nameof(e));
+            return await Observe(e.EventId, subscriptionId, catalog);
+        }
+
+        if (e.Kind == ProviderEventKind.InvoicePaymentFailed && Current.State is SubscriptionState.Active or SubscriptionState.Trialing
+            && e.InvoiceId is { } invoiceId && !Current.IsPaid(invoiceId))
+        {
+            var invoice = await payments.GetInvoiceAsync(invoiceId, CancellationToken.None);
+            if (invoice.IsPaid)
+            {
+                return new LifecycleInput.InvoicePaid(e.EventId, invoice.Id, invoice.AmountPaid, invoice.SubscriptionId, null, null);
+            }
+        }
+
+        return ProviderInputs.From(e);
+    }
+
+    private async Task<LifecycleInput.Reconcile?> TryObserve(string inputId, string providerSubscriptionId, ProductDefinition catalog)
+    {
+        try
+        {
+            return await Observe(inputId, providerSubscriptionId, catalog);
+        }
+        catch (PaymentProviderException ex) when (!ex.Transient)
+        {
+            return null;
+        }
+    }
+
+    private async Task<LifecycleInput.Reconcile> Observe(string inputId, string providerSubscriptionId, ProductDefinition catalog)
+    {
+        var observed = await payments.GetSubscriptionAsync(providerSubscriptionId, CancellationToken.None);
+        return new LifecycleInput.Reconcile(inputId, observed, catalog.FindPlanByPrice(observed.PriceId)?.PlanId);
     }
 
     /// <summary>
@@ -269,23 +387,36 @@ public sealed partial class SubscriptionGrain(
             case Decision.Applied applied:
                 state.State.Subscription = applied.Next;
                 state.State.History.Add(applied.Entry);
-                foreach (var effect in applied.Effects.Where(e => !state.State.PendingEffects.Contains(e)))
+                dirty = true;
+                foreach (var effect in applied.Effects)
                 {
-                    state.State.PendingEffects.Add(effect);
+                    AddEffect(effect);
                 }
 
-                dirty = true;
                 break;
             case Decision.Ignored ignored when !ReferenceEquals(ignored.Next, state.State.Subscription):
+                // Remembering a skipped input is worth no write on its own: the Stripe inbox keeps
+                // every event id durably. Only refreshed fields (a later period end) are persisted.
+                var refreshed = ignored.Next with { AppliedInputIds = Current.AppliedInputIds } != Current;
                 state.State.Subscription = ignored.Next;
-                if (!state.State.PendingEffects.Contains(new Effect.PublishReadModel()))
+                if (refreshed)
                 {
-                    state.State.PendingEffects.Add(new Effect.PublishReadModel());
+                    AddEffect(new Effect.PublishReadModel());
                 }
 
-                dirty = true;
                 break;
         }
+    }
+
+    /// <summary>Effects are idempotent, so one pending copy of each is enough.</summary>
+    private void AddEffect(Effect effect)
+    {
+        if (!state.State.PendingEffects.Contains(effect))
+        {
+            state.State.PendingEffects.Add(effect);
+        }
+
+        dirty = true;
     }
 
     private async Task PersistAndAct()
@@ -363,6 +494,9 @@ public sealed partial class SubscriptionGrain(
     private Task Execute(Effect effect) => effect switch
     {
         Effect.PublishReadModel => PublishReadModel(),
+        Effect.IndexProviderCustomer index => GrainFactory
+            .GetGrain<IProviderCustomerIndexGrain>(ProviderCustomerIndexGrain.KeyOf(index.ProviderCustomerId))
+            .Set(this.GetPrimaryKeyString()),
         _ => throw new InvalidOperationException($"No executor for effect {effect.GetType().Name}."),
     };
 

@@ -1,22 +1,28 @@
 using System.Net;
 using Npgsql;
 using Orleans.Configuration;
-using OrleansBilling.Gateway;
 using OrleansBilling.Gateway.Health;
 using OrleansBilling.Gateway.Hosting;
-using OrleansBilling.Grains;
+using OrleansBilling.Gateway;
+using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Stripe.Webhooks;
+using OrleansBilling.Grains.Stripe;
+using OrleansBilling.Grains;
+using OrleansBilling.Sandbox;
 using OrleansBilling.Silo.Database;
+using OrleansBilling.Silo.Payments;
 using OrleansBilling.Silo.Products;
 using OrleansBilling.Silo.ReadModel;
+using OrleansBilling.Silo.Webhooks;
 
 namespace OrleansBilling.Silo.Hosting;
 
 /// <summary>Wires a silo: in memory with localhost clustering by default, everything on PostgreSQL when <c>ConnectionStrings:Billing</c> is set.</summary>
 public static class SiloHosting
 {
-    public static WebApplicationBuilder AddBillingSilo(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddBillingSilo(this WebApplicationBuilder builder, SandboxMode sandbox)
     {
         var configuration = builder.Configuration;
         var connectionString = ClusterSettings.BillingConnectionString(configuration);
@@ -25,6 +31,12 @@ public static class SiloHosting
         {
             silo.Configure<ClusterOptions>(options => ClusterSettings.Apply(options, configuration));
             silo.UseSystemTextJsonGrainStorageSerializer();
+            if (sandbox.Enabled)
+            {
+                // The sandbox clock jumps: re-read due reminders often so a jump wakes them promptly.
+                silo.Configure<ReminderOptions>(options => options.RefreshReminderListPeriod = TimeSpan.FromSeconds(1));
+            }
+
             if (connectionString is null)
             {
                 silo.UseLocalhostClustering(
@@ -40,8 +52,30 @@ public static class SiloHosting
         });
 
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IPaymentProvider, UnconfiguredPaymentProvider>();
+        services.AddSingleton(sandbox);
+        services.AddOptions<StripeOptions>()
+            .BindConfiguration(StripeOptions.Section)
+            .Validate(
+                stripe => !string.IsNullOrEmpty(stripe.ApiKey),
+                "Stripe:ApiKey is required: the secret key of the Stripe account (sk_live_… or sk_test_…). Only the local sandbox needs none.")
+            .ValidateOnStart();
+        services.AddHttpClient(StripeClientSource.HttpClientName);
+        services.AddSingleton<IStripeClientSource, StripeClientSource>();
+        services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
+        if (sandbox.Enabled)
+        {
+            services.AddStripeSandbox(options =>
+            {
+                options.WebhookSecret = configuration["Stripe:WebhookSecret"] ?? "";
+                options.Prices.AddRange(SandboxPrices(configuration));
+            });
+            services.UseBillingClock(sp => sp.GetRequiredService<SandboxClock>());
+        }
+        else
+        {
+            services.UseBillingClock(_ => TimeProvider.System);
+        }
+
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BillingOptions>, BillingOptionsValidator>();
         services.AddSingleton<SeededProducts>();
@@ -52,16 +86,30 @@ public static class SiloHosting
         {
             services.AddSingleton<InMemoryReadModelWriter>();
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
+            services.AddSingleton<InMemoryStripeEventStore>();
+            services.AddSingleton<IStripeEventStore>(sp => sp.GetRequiredService<InMemoryStripeEventStore>());
         }
         else
         {
             services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             services.AddSingleton<IReadModelWriter, PostgresReadModelWriter>();
+            services.AddSingleton<IStripeEventStore, PostgresStripeEventStore>();
             health.AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
         }
 
         services.AddBillingGateway();
         return builder;
+    }
+
+    /// <summary>The sandbox bills the prices of every product this silo seeds.</summary>
+    private static IEnumerable<SandboxPrice> SandboxPrices(IConfiguration configuration)
+    {
+        var declared = configuration.GetSection(BillingOptions.Section).Get<BillingOptions>()?.Products ?? [];
+        var products = declared.Select(p => p.Value.ToDefinition(p.Key).Definition).OfType<ProductDefinition>().Append(DemoProduct.Definition);
+        return products
+            .SelectMany(product => product.Plans.Select(plan => new SandboxPrice(
+                plan.ProviderPriceId, $"{product.Name} {plan.Name}", plan.AmountMinor, plan.Currency, plan.Interval.ToString().ToLowerInvariant())))
+            .DistinctBy(price => price.Id);
     }
 
     private static void UsePostgres(ISiloBuilder silo, IConfiguration configuration, string orleansConnectionString)

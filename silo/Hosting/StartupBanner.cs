@@ -7,7 +7,7 @@ namespace OrleansBilling.Silo.Hosting;
 /// <summary>The one readable block printed at start: where the service listens, and the demo product and its key.</summary>
 public static class StartupBanner
 {
-    public static void PrintWhenStarted(WebApplication app, bool inMemory)
+    public static void PrintWhenStarted(WebApplication app, bool inMemory, bool sandbox)
     {
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -29,6 +29,15 @@ public static class StartupBanner
                 lines.Add($"    Demo product   {DemoProduct.Id}: basic 9.00 USD/month; pro 29.00 USD/month with a 14-day trial");
                 lines.Add($"    Demo API key   {key}" + (seeded.DemoApiKeyGenerated ? "   (generated; set Billing:Demo:ApiKey to keep one)" : ""));
                 lines.Add($"    Try            curl -H \"Authorization: Bearer {key}\" {baseUrl}/v1/customers/cust_1/entitlements");
+            }
+
+            if (sandbox)
+            {
+                var configuration = app.Configuration;
+                lines.Add($"    Sandbox        Stripe API {baseUrl}/sandbox/stripe (key {configuration["Stripe:ApiKey"]}), clock {baseUrl}/sandbox/clock");
+                lines.Add($"    Webhooks       {baseUrl}/webhooks/stripe, signing secret {configuration["Stripe:WebhookSecret"]}");
+                lines.Add($"    Admin key      {configuration["Billing:AdminKey"]}   ({baseUrl}/admin/v1/anomalies)");
+                lines.Add("    Test cards     4242424242424242 pays; 4000000000000341 pays once then fails; 4000000000009995 and 4000000000000002 are declined");
             }
 
             lines.Add("");

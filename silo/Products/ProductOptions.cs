@@ -19,6 +19,12 @@ public sealed class ProductOptions
     /// <summary>Lifecycle email name to the email provider's template id.</summary>
     public Dictionary<string, long> EmailTemplates { get; set; } = [];
 
+    /// <summary>Offer a promotion-code field at checkout.</summary>
+    public bool AllowPromotionCodes { get; set; }
+
+    /// <summary>Let the provider compute tax at checkout.</summary>
+    public bool AutomaticTax { get; set; }
+
     /// <summary>The definition these options declare, or why they cannot be one.</summary>
     public (ProductDefinition? Definition, IReadOnlyList<string> Problems) ToDefinition(string productId)
     {
@@ -59,7 +65,8 @@ public sealed class ProductOptions
             problems.Add($"Plan '{plan.PlanId}' needs a PriceId (the Stripe price it bills through).");
         }
 
-        var definition = new ProductDefinition(productId, Name ?? productId, plans, steps.Count == 0 ? null : new DunningPolicy(steps), EmailTemplates);
+        var definition = new ProductDefinition(
+            productId, Name ?? productId, plans, steps.Count == 0 ? null : new DunningPolicy(steps), EmailTemplates, AllowPromotionCodes, AutomaticTax);
         problems.AddRange(definition.Problems());
         return problems.Count == 0 ? (definition, problems) : (null, problems);
     }

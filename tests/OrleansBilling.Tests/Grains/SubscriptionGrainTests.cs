@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Payments;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -32,7 +33,7 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
         Assert.Equal(SubscriptionState.Incomplete, result.Value!.State);
         Assert.StartsWith("https://checkout.test/", result.Value.Url, StringComparison.Ordinal);
         var call = Assert.Single(cluster.Payments.CallsNamed("checkout"), c => c.Target == "demo/checkout_1");
-        Assert.Equal("price_demo_basic", call.Detail);
+        Assert.Equal("price_demo_basic; trial=0", call.Detail);
         Assert.Equal("demo/checkout_1/checkout-1", call.IdempotencyKey);
         var history = (await grain.GetSubscription()).RecentHistory;
         Assert.Equal(nameof(LifecycleTransition.CheckoutStarted), Assert.Single(history).Name);
@@ -85,14 +86,56 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
     public async Task An_event_the_table_does_not_allow_is_refused_and_changes_nothing()
     {
         var grain = cluster.Subscription("not_allowed_event");
+        await grain.StartCheckout(Basic, CommandContext.Api);
 
         var outcome = await grain.ApplyProviderEvent(new ProviderEvent("evt_na_1", ProviderEventKind.SubscriptionResumed, cluster.Clock.GetUtcNow()));
 
         Assert.Equal(EventOutcomeKind.NotAllowed, outcome.Kind);
         Assert.Equal(LifecycleTransition.Resumed, outcome.Transition);
         var view = await grain.GetSubscription();
-        Assert.Equal(SubscriptionState.None, view.State);
-        Assert.Empty(view.RecentHistory);
+        Assert.Equal(SubscriptionState.Incomplete, view.State);
+        Assert.Equal(nameof(LifecycleTransition.CheckoutStarted), Assert.Single(view.RecentHistory).Name);
+    }
+
+    [Fact]
+    public async Task An_event_about_a_customer_who_never_checked_out_is_an_orphan_and_changes_nothing()
+    {
+        var grain = cluster.Subscription("never_checked_out");
+
+        var outcome = await grain.ApplyProviderEvent(Activated("evt_orphan_grain"));
+
+        Assert.Equal(EventOutcomeKind.Orphan, outcome.Kind);
+        Assert.Empty((await grain.GetSubscription()).RecentHistory);
+    }
+
+    [Fact]
+    public async Task A_refused_event_is_reconciled_with_the_providers_current_subscription()
+    {
+        var grain = cluster.Subscription("doubt_1");
+        await grain.StartCheckout(Basic, CommandContext.Api);
+        cluster.Payments.Subscriptions["sub_doubt_1"] = new ProviderSubscription(
+            "sub_doubt_1", "cus_doubt_1", ProviderSubscriptionStatus.Active, false, "price_demo_basic", null, null, null, null, false);
+
+        // Pausing a checkout in progress is not in the table; asking Stripe shows the subscription is active.
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent("evt_doubt_1", ProviderEventKind.SubscriptionPaused, cluster.Clock.GetUtcNow(), ProviderSubscriptionId: "sub_doubt_1"));
+
+        Assert.Equal(EventOutcomeKind.Applied, outcome.Kind);
+        Assert.Equal(LifecycleTransition.Activated, outcome.Transition);
+        Assert.Equal(SubscriptionState.Active, (await grain.GetSubscription()).State);
+    }
+
+    [Fact]
+    public async Task A_failed_payment_for_an_invoice_the_provider_shows_paid_does_not_start_dunning()
+    {
+        var grain = await ActiveOnBasic("late_failure");
+        cluster.Payments.Invoices["in_late_failure"] = new ProviderInvoice(
+            "in_late_failure", "sub_late_failure", "paid", 900, 900, "usd", cluster.Clock.GetUtcNow(), null, null, null, "pi_late");
+
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
+            "evt_late_failure", ProviderEventKind.InvoicePaymentFailed, cluster.Clock.GetUtcNow(), ProviderSubscriptionId: "sub_late_failure", InvoiceId: "in_late_failure"));
+
+        Assert.NotEqual(LifecycleTransition.PaymentFailed, outcome.Transition);
+        Assert.Equal(SubscriptionState.Active, (await grain.GetSubscription()).State);
     }
 
     [Fact]

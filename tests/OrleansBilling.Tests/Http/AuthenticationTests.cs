@@ -108,7 +108,7 @@ public sealed class AuthenticationTests(TwoProductsService service) : IClassFixt
         await demo.StartCheckoutAsync("auth_shared_2");
         await other.StartCheckoutAsync("auth_shared_2");
 
-        Assert.Equal("price_demo_basic", Assert.Single(service.Payments.CallsNamed("checkout"), c => c.Target == "demo/auth_shared_2").Detail);
-        Assert.Equal("price_other_basic", Assert.Single(service.Payments.CallsNamed("checkout"), c => c.Target == "other/auth_shared_2").Detail);
+        Assert.Equal("price_demo_basic; trial=0", Assert.Single(service.Payments.CallsNamed("checkout"), c => c.Target == "demo/auth_shared_2").Detail);
+        Assert.Equal("price_other_basic; trial=0", Assert.Single(service.Payments.CallsNamed("checkout"), c => c.Target == "other/auth_shared_2").Detail);
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Payments;
 using OrleansBilling.Silo.Products;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
@@ -110,6 +111,8 @@ internal static class BillingApi
     public static async Task MakePastDueAsync(this BillingService service, HttpClient client, string customerId)
     {
         await service.ActivateAsync(client, customerId);
+        service.Payments.Invoices[$"in_{customerId}_2"] = new ProviderInvoice(
+            $"in_{customerId}_2", ProviderSubscriptionOf(customerId), "open", 900, 0, "usd", service.Clock.GetUtcNow(), null, null, null, null);
         var outcome = await service.Subscription(customerId).ApplyProviderEvent(new ProviderEvent(
             $"evt_{customerId}_payment_failed",
             ProviderEventKind.InvoicePaymentFailed,

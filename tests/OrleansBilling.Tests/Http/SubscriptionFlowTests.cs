@@ -16,7 +16,7 @@ public sealed class SubscriptionFlowTests(BillingService service) : IClassFixtur
         var checkout = await response.ReadOkAsync();
         Assert.StartsWith("https://checkout.test/", checkout.GetProperty("url").GetString(), StringComparison.Ordinal);
         Assert.Equal("Incomplete", checkout.GetProperty("state").GetString());
-        Assert.Single(service.Payments.CallsNamed("checkout"), c => c.Target == "demo/flow_checkout" && c.Detail == "price_demo_basic");
+        Assert.Single(service.Payments.CallsNamed("checkout"), c => c.Target == "demo/flow_checkout" && c.Detail == "price_demo_basic; trial=0");
     }
 
     [Fact]

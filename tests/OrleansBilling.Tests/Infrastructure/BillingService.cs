@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.TestingHost;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Silo;
+using OrleansBilling.Silo.Hosting;
 using Xunit;
 
 namespace OrleansBilling.Tests.Infrastructure;
@@ -22,6 +22,8 @@ namespace OrleansBilling.Tests.Infrastructure;
 public class BillingService : IAsyncLifetime
 {
     public const string DemoApiKey = "bk_test_demo_key_0123456789";
+    public const string WebhookSecret = "whsec_test_0123456789abcdef";
+    public const string AdminKey = "adm_test_0123456789";
 
     private WebApplication? app;
 
@@ -53,12 +55,13 @@ public class BillingService : IAsyncLifetime
             $"--Orleans:GatewayPort={ports[1]}",
             $"--Orleans:ClusterId=test-{Guid.NewGuid():N}",
             $"--Billing:Demo:ApiKey={DemoApiKey}",
+            $"--Stripe:WebhookSecret={WebhookSecret}",
+            $"--Billing:AdminKey={AdminKey}",
             .. Arguments(),
         ];
         app = BillingHost.Build(args, builder =>
         {
-            builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
-            builder.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            builder.Services.UseBillingClock(_ => Clock);
             builder.Services.Replace(ServiceDescriptor.Singleton<IPaymentProvider>(Payments));
             if (RecordReadModel)
             {

@@ -7,7 +7,9 @@ using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Stripe.Webhooks;
 using OrleansBilling.Silo.Products;
+using OrleansBilling.Silo.Webhooks;
 using Xunit;
 
 namespace OrleansBilling.Tests.Infrastructure;
@@ -27,6 +29,8 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public RecordingReadModelWriter ReadModel { get; } = new();
 
+    public InMemoryStripeEventStore Events { get; } = new();
+
     public InProcessTestCluster Cluster => cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public IGrainFactory Grains => Cluster.Client;
@@ -44,6 +48,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Services.AddSingleton<IPaymentProvider>(Payments);
             silo.Services.AddSingleton<IReadModelWriter>(ReadModel);
+            silo.Services.AddSingleton<IStripeEventStore>(Events);
         });
         cluster = builder.Build();
         await cluster.DeployAsync();

@@ -14,5 +14,6 @@ public sealed class PostgresBillingService(string connectionString, string clust
         $"--Orleans:ClusterId={clusterId}",
         "--Orleans:AdvertisedIP=127.0.0.1",
         "--Billing:Demo:Enabled=true",
+        "--Billing:Sandbox:Enabled=true",
     ];
 }

@@ -29,7 +29,7 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
 
     public Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutSessionRequest request, CancellationToken cancellationToken)
     {
-        Record("checkout", request.ProductId + "/" + request.CustomerId, request.IdempotencyKey, request.Plan.ProviderPriceId);
+        Record("checkout", request.ProductId + "/" + request.CustomerId, request.IdempotencyKey, $"{request.Plan.ProviderPriceId}; trial={request.TrialDays}");
         var session = sessionsByKey.GetOrAdd(request.IdempotencyKey, _ =>
         {
             var n = Interlocked.Increment(ref sessionCount);
@@ -60,6 +60,56 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
     {
         Record("change_price", providerSubscriptionId, idempotencyKey, $"{providerPriceId}:{proration}");
         return Task.CompletedTask;
+    }
+
+    /// <summary>Subscriptions as the provider holds them, for "fetch on doubt".</summary>
+    public ConcurrentDictionary<string, ProviderSubscription> Subscriptions { get; } = new();
+
+    /// <summary>Invoices as the provider holds them.</summary>
+    public ConcurrentDictionary<string, ProviderInvoice> Invoices { get; } = new();
+
+    public Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken)
+    {
+        Record("get_subscription", providerSubscriptionId, "", null);
+        return Subscriptions.TryGetValue(providerSubscriptionId, out var subscription)
+            ? Task.FromResult(subscription)
+            : Task.FromException<ProviderSubscription>(new PaymentProviderException($"No such subscription: {providerSubscriptionId}", transient: false));
+    }
+
+    public Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken)
+    {
+        Record("get_invoice", providerInvoiceId, "", null);
+        return Invoices.TryGetValue(providerInvoiceId, out var invoice)
+            ? Task.FromResult(invoice)
+            : Task.FromException<ProviderInvoice>(new PaymentProviderException($"No such invoice: {providerInvoiceId}", transient: false));
+    }
+
+    public Task<IReadOnlyList<ProviderInvoice>> ListInvoicesAsync(string providerCustomerId, int limit, CancellationToken cancellationToken)
+    {
+        Record("list_invoices", providerCustomerId, "", null);
+        return Task.FromResult<IReadOnlyList<ProviderInvoice>>([.. Invoices.Values.OrderByDescending(i => i.Created).Take(limit)]);
+    }
+
+    public Task<ProviderInvoice> PayInvoiceAsync(string providerInvoiceId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        Record("pay_invoice", providerInvoiceId, idempotencyKey, null);
+        var paid = Invoices.AddOrUpdate(
+            providerInvoiceId,
+            _ => throw new PaymentProviderException($"No such invoice: {providerInvoiceId}", transient: false),
+            (_, invoice) => invoice with { Status = "paid", AmountPaid = invoice.AmountDue });
+        return Task.FromResult(paid);
+    }
+
+    public Task<string> RefundAsync(string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        Record("refund", paymentIntentId, idempotencyKey, amountMinor?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Task.FromResult($"re_test_{Calls.Count}");
+    }
+
+    public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        Record("portal", providerCustomerId, idempotencyKey, returnUrl);
+        return Task.FromResult($"https://portal.test/{providerCustomerId}");
     }
 
     private void Record(string operation, string target, string idempotencyKey, string? detail)

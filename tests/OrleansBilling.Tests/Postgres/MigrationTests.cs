@@ -15,6 +15,7 @@ public sealed class MigrationTests(PostgresServer server)
         "0002_orleans_reminders.sql",
         "0003_orleans_clustering.sql",
         "0004_billing_read_model.sql",
+        "0005_billing_stripe_events.sql",
     ];
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class MigrationTests(PostgresServer server)
         Assert.Equal(AllScripts, journalAfterFirst.Select(j => j.Script));
         Assert.Empty(second);
         Assert.Equal(journalAfterFirst, journalAfterSecond);
-        Assert.Contains(logger.Entries, e => e.Message.Contains("0004_billing_read_model.sql", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.Message.Contains("0005_billing_stripe_events.sql", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
         await second.InitializeAsync();
         await Poll.UntilAsync(() => ActiveSilos(first) == 2 && ActiveSilos(second) == 2, Patience, "both silos to see two active silos");
 
-        var gateway = GatewayHost.Build(["--urls=http://127.0.0.1:0", $"--ConnectionStrings:Billing={connectionString}", $"--Orleans:ClusterId={clusterId}"])!;
+        var gateway = GatewayHost.Build(["--urls=http://127.0.0.1:0", $"--ConnectionStrings:Billing={connectionString}", $"--Orleans:ClusterId={clusterId}", "--Stripe:WebhookSecret=whsec_gateway_test"])!;
         await using var _ = gateway;
         await gateway.StartAsync(Cancel);
         using var client = new HttpClient { BaseAddress = new Uri(gateway.Urls.First()) };

@@ -1,0 +1,33 @@
+using OrleansBilling.Gateway.Problems;
+
+namespace OrleansBilling.Gateway.Auth;
+
+/// <summary>Reading <c>Authorization: Bearer …</c> and refusing without one, the same way for every key.</summary>
+public static class BearerToken
+{
+    private const string Prefix = "Bearer ";
+    private const int MaxHeaderLength = 512;
+
+    /// <summary>The token of a well-formed bearer header, else null.</summary>
+    public static string? From(HttpRequest request)
+    {
+        string? header = request.Headers.Authorization;
+        return header is not null
+            && header.Length > Prefix.Length
+            && header.Length <= MaxHeaderLength
+            && header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)
+                ? header[Prefix.Length..].Trim()
+                : null;
+    }
+
+    /// <summary>Answers 401 with a bearer challenge and a problem naming the key that is wanted.</summary>
+    public static Task ChallengeAsync(HttpContext http, string wanted)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(
+            type: ProblemTypes.Unauthorized,
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "Unauthorized",
+            detail: $"Send {wanted} as 'Authorization: Bearer <key>'.").ExecuteAsync(http);
+    }
+}

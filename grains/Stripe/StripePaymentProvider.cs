@@ -1,0 +1,187 @@
+using System.Net;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Payments;
+using Stripe;
+using Stripe.Checkout;
+
+namespace OrleansBilling.Grains.Stripe;
+
+/// <summary>
+/// The payment-provider port on Stripe.net. Every object it creates carries
+/// <c>metadata.product</c> and <c>metadata.customer</c>; every write carries the idempotency key
+/// the grain derived from domain ids. Stripe's types stay in this class.
+/// </summary>
+public sealed class StripePaymentProvider(IStripeClientSource source) : IPaymentProvider
+{
+    private StripeClient Client => source.Client;
+
+    public Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutSessionRequest request, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var metadata = new Dictionary<string, string> { ["product"] = request.ProductId, ["customer"] = request.CustomerId };
+            var customerId = request.ProviderCustomerId;
+            if (customerId is null)
+            {
+                // One Stripe customer per subscription grain, created once and reused by every later checkout.
+                var customer = await Client.V1.Customers.CreateAsync(
+                    new CustomerCreateOptions { Email = request.Email, Metadata = metadata },
+                    Idempotent($"{request.IdempotencyKey}/customer"),
+                    cancellationToken);
+                customerId = customer.Id;
+            }
+
+            var session = await Client.V1.Checkout.Sessions.CreateAsync(
+                new SessionCreateOptions
+                {
+                    Mode = "subscription",
+                    Customer = customerId,
+                    ClientReferenceId = $"{request.ProductId}/{request.CustomerId}",
+                    LineItems = [new SessionLineItemOptions { Price = request.Plan.ProviderPriceId, Quantity = 1 }],
+                    SuccessUrl = request.SuccessUrl,
+                    CancelUrl = request.CancelUrl,
+                    Metadata = metadata,
+                    SubscriptionData = new SessionSubscriptionDataOptions
+                    {
+                        Metadata = metadata,
+                        TrialPeriodDays = request.TrialDays > 0 ? request.TrialDays : null,
+                    },
+                    AllowPromotionCodes = request.AllowPromotionCodes ? true : null,
+                    AutomaticTax = request.AutomaticTax ? new SessionAutomaticTaxOptions { Enabled = true } : null,
+                },
+                Idempotent(request.IdempotencyKey),
+                cancellationToken);
+            return new CheckoutSession(session.Id, session.Url, customerId);
+        });
+
+    public Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(() => atPeriodEnd
+            ? Client.V1.Subscriptions.UpdateAsync(providerSubscriptionId, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, Idempotent(idempotencyKey), cancellationToken)
+            : Client.V1.Subscriptions.CancelAsync(providerSubscriptionId, new SubscriptionCancelOptions { InvoiceNow = false, Prorate = false }, Idempotent(idempotencyKey), cancellationToken));
+
+    public Task UndoScheduledCancelAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(() => Client.V1.Subscriptions.UpdateAsync(
+            providerSubscriptionId, new SubscriptionUpdateOptions { CancelAtPeriodEnd = false }, Idempotent(idempotencyKey), cancellationToken));
+
+    public Task ResumeSubscriptionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(() => Client.V1.Subscriptions.ResumeAsync(
+            providerSubscriptionId, new SubscriptionResumeOptions(), Idempotent(idempotencyKey), cancellationToken));
+
+    public Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
+            return await Client.V1.Subscriptions.UpdateAsync(
+                providerSubscriptionId,
+                new SubscriptionUpdateOptions
+                {
+                    Items = [new SubscriptionItemOptions { Id = subscription.Items.Data[0].Id, Price = providerPriceId }],
+                    ProrationBehavior = proration switch
+                    {
+                        ProrationMode.AlwaysInvoice => "always_invoice",
+                        ProrationMode.None => "none",
+                        _ => "create_prorations",
+                    },
+                },
+                Idempotent(idempotencyKey),
+                cancellationToken);
+        });
+
+    public Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
+            var status = StatusOf(subscription.Status);
+
+            // Whether the latest invoice is paid only matters when Stripe says "past due".
+            var latestPaid = false;
+            if (status is ProviderSubscriptionStatus.PastDue or ProviderSubscriptionStatus.Unpaid && subscription.LatestInvoiceId is { } latest)
+            {
+                latestPaid = (await Client.V1.Invoices.GetAsync(latest, null, null, cancellationToken)).Status == "paid";
+            }
+
+            var item = subscription.Items?.Data?.FirstOrDefault();
+            return new ProviderSubscription(
+                subscription.Id,
+                subscription.CustomerId,
+                status,
+                subscription.CancelAtPeriodEnd,
+                item?.Price?.Id,
+                Utc(item?.CurrentPeriodStart),
+                Utc(item?.CurrentPeriodEnd),
+                Utc(subscription.TrialEnd),
+                subscription.LatestInvoiceId,
+                latestPaid);
+        });
+
+    public Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken) =>
+        Call(async () => InvoiceOf(await Client.V1.Invoices.GetAsync(providerInvoiceId, null, null, cancellationToken)));
+
+    public Task<IReadOnlyList<ProviderInvoice>> ListInvoicesAsync(string providerCustomerId, int limit, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var invoices = await Client.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = providerCustomerId, Limit = limit }, null, cancellationToken);
+            return (IReadOnlyList<ProviderInvoice>)invoices.Data.Select(InvoiceOf).ToList();
+        });
+
+    public Task<ProviderInvoice> PayInvoiceAsync(string providerInvoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () => InvoiceOf(await Client.V1.Invoices.PayAsync(providerInvoiceId, new InvoicePayOptions(), Idempotent(idempotencyKey), cancellationToken)));
+
+    public Task<string> RefundAsync(string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () => (await Client.V1.Refunds.CreateAsync(
+            new RefundCreateOptions { PaymentIntent = paymentIntentId, Amount = amountMinor }, Idempotent(idempotencyKey), cancellationToken)).Id);
+
+    public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () => (await Client.V1.BillingPortal.Sessions.CreateAsync(
+            new global::Stripe.BillingPortal.SessionCreateOptions { Customer = providerCustomerId, ReturnUrl = returnUrl }, Idempotent(idempotencyKey), cancellationToken)).Url);
+
+    private static ProviderInvoice InvoiceOf(Invoice invoice) => new(
+        invoice.Id,
+        invoice.Parent?.SubscriptionDetails?.SubscriptionId,
+        invoice.Status,
+        invoice.AmountDue,
+        invoice.AmountPaid,
+        invoice.Currency,
+        Utc(invoice.Created)!.Value,
+        Utc(invoice.PeriodStart),
+        Utc(invoice.PeriodEnd),
+        invoice.HostedInvoiceUrl,
+        invoice.Payments?.Data?.FirstOrDefault()?.Payment?.PaymentIntentId);
+
+    private static ProviderSubscriptionStatus StatusOf(string status) => status switch
+    {
+        "incomplete" => ProviderSubscriptionStatus.Incomplete,
+        "incomplete_expired" => ProviderSubscriptionStatus.IncompleteExpired,
+        "trialing" => ProviderSubscriptionStatus.Trialing,
+        "active" => ProviderSubscriptionStatus.Active,
+        "past_due" => ProviderSubscriptionStatus.PastDue,
+        "unpaid" => ProviderSubscriptionStatus.Unpaid,
+        "paused" => ProviderSubscriptionStatus.Paused,
+        "canceled" => ProviderSubscriptionStatus.Canceled,
+        _ => throw new PaymentProviderException($"Stripe answered an unknown subscription status '{status}'.", transient: false),
+    };
+
+    private static DateTimeOffset? Utc(DateTime? time) =>
+        time is { } t && t != default ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+
+    private static RequestOptions Idempotent(string key) => new() { IdempotencyKey = key };
+
+    /// <summary>Stripe's failures become the port's: transient when a retry may help (network, 409, 429, 5xx).</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (StripeException ex)
+        {
+            var status = (int)ex.HttpStatusCode;
+            var transient = status is 0 or (int)HttpStatusCode.Conflict or (int)HttpStatusCode.TooManyRequests or >= 500;
+            var reason = ex.StripeError?.DeclineCode ?? ex.StripeError?.Code ?? ex.StripeError?.Type ?? "error";
+            throw new PaymentProviderException($"Stripe refused the request ({status}, {reason}): {ex.StripeError?.Message ?? ex.Message}", transient, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new PaymentProviderException($"Stripe could not be reached: {ex.Message}", transient: true, ex);
+        }
+    }
+}

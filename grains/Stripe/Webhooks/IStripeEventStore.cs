@@ -1,0 +1,25 @@
+using OrleansBilling.GrainInterfaces.Webhooks;
+
+namespace OrleansBilling.Grains.Stripe.Webhooks;
+
+/// <summary>
+/// The raw inbound Stripe events (<c>billing.stripe_events</c>) and the anomalies among them: the
+/// audit trail, the first line of de-duplication, and what replay reads.
+/// </summary>
+public interface IStripeEventStore
+{
+    /// <summary>The outcome recorded for an event, or null when it was never handled to the end.</summary>
+    Task<string?> FindOutcomeAsync(string eventId, CancellationToken cancellationToken);
+
+    /// <summary>Stores a verified event as received. Storing it again changes nothing.</summary>
+    Task InsertAsync(StripeWebhook webhook, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+
+    /// <summary>Records what handling the event came to.</summary>
+    Task SetOutcomeAsync(string eventId, WebhookOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken);
+
+    /// <summary>Records an anomaly. Recording the same event's anomaly again changes nothing.</summary>
+    Task AddAnomalyAsync(AnomalyView anomaly, CancellationToken cancellationToken);
+
+    /// <summary>The most recent anomalies, newest first.</summary>
+    Task<IReadOnlyList<AnomalyView>> RecentAnomaliesAsync(int limit, CancellationToken cancellationToken);
+}

@@ -1,0 +1,52 @@
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using Stripe;
+
+namespace OrleansBilling.Grains.Stripe.Webhooks;
+
+/// <summary>
+/// Invoice events of subscriptions: <c>invoice.paid</c> (and <c>invoice.payment_succeeded</c>, the same
+/// fact told twice) and <c>invoice.payment_failed</c> move the lifecycle;
+/// <c>invoice.finalized</c> and <c>invoice.payment_action_required</c> are facts for the history.
+/// </summary>
+public sealed class InvoiceHandler : IStripeEventHandler
+{
+    public IReadOnlyList<string> Types { get; } =
+    [
+        EventTypes.InvoicePaid,
+        EventTypes.InvoicePaymentSucceeded,
+        EventTypes.InvoicePaymentFailed,
+        EventTypes.InvoiceFinalized,
+        EventTypes.InvoicePaymentActionRequired,
+    ];
+
+    public WebhookRoute Route(Event stripeEvent)
+    {
+        var invoice = (Invoice)stripeEvent.Data.Object;
+        if (invoice.Parent?.SubscriptionDetails is not { } parent)
+        {
+            return new WebhookRoute.Ignore("An invoice of no subscription is not this service's.");
+        }
+
+        var period = invoice.Lines?.Data?.FirstOrDefault()?.Period;
+        var at = stripeEvent.Created;
+        var providerEvent = stripeEvent.Type switch
+        {
+            EventTypes.InvoicePaid or EventTypes.InvoicePaymentSucceeded => new ProviderEvent(
+                stripeEvent.Id, ProviderEventKind.InvoicePaid, at, invoice.CustomerId, parent.SubscriptionId,
+                PeriodStart: Utc(period?.Start), PeriodEnd: Utc(period?.End), InvoiceId: invoice.Id, AmountMinor: invoice.AmountPaid, ObjectId: invoice.Id),
+            EventTypes.InvoicePaymentFailed => new ProviderEvent(
+                stripeEvent.Id, ProviderEventKind.InvoicePaymentFailed, at, invoice.CustomerId, parent.SubscriptionId,
+                InvoiceId: invoice.Id, AmountMinor: invoice.AmountDue, ObjectId: invoice.Id),
+            EventTypes.InvoiceFinalized => Fact(stripeEvent, invoice, parent.SubscriptionId, "InvoiceFinalized"),
+            _ => Fact(stripeEvent, invoice, parent.SubscriptionId, "PaymentActionRequired"),
+        };
+        return new WebhookRoute.Apply(StripeMetadata.SubscriptionKey(parent.Metadata), invoice.CustomerId, providerEvent);
+    }
+
+    private static ProviderEvent Fact(Event stripeEvent, Invoice invoice, string subscriptionId, string name) => new(
+        stripeEvent.Id, ProviderEventKind.Fact, stripeEvent.Created, invoice.CustomerId, subscriptionId, InvoiceId: invoice.Id,
+        ObjectId: invoice.Id, FactName: name, Detail: $"invoice={invoice.Id}; amount_due={invoice.AmountDue}; url={invoice.HostedInvoiceUrl}");
+
+    private static DateTimeOffset? Utc(DateTime? time) =>
+        time is { } t && t != default ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+}

@@ -1,0 +1,89 @@
+using Npgsql;
+using NpgsqlTypes;
+using OrleansBilling.GrainInterfaces.Webhooks;
+using OrleansBilling.Grains.Stripe.Webhooks;
+
+namespace OrleansBilling.Silo.Database;
+
+/// <summary>The Stripe inbox on PostgreSQL (<c>billing.stripe_events</c>, <c>billing.anomalies</c>).</summary>
+public sealed class PostgresStripeEventStore(NpgsqlDataSource database) : IStripeEventStore
+{
+    public async Task<string?> FindOutcomeAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT outcome FROM billing.stripe_events WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task InsertAsync(StripeWebhook webhook, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            """
+            INSERT INTO billing.stripe_events (id, type, api_version, created, received_at, payload)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (id) DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = webhook.EventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = webhook.Type });
+        command.Parameters.Add(new NpgsqlParameter { Value = webhook.ApiVersion });
+        command.Parameters.Add(new NpgsqlParameter { Value = webhook.Created.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter { Value = receivedAt.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter { Value = webhook.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task SetOutcomeAsync(string eventId, WebhookOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "UPDATE billing.stripe_events SET outcome = $2, subscription_key = $3, detail = $4, processed_at = $5 WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = outcome.Outcome });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)outcome.SubscriptionKey ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)outcome.Detail ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = processedAt.UtcDateTime });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task AddAnomalyAsync(AnomalyView anomaly, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            """
+            INSERT INTO billing.anomalies (event_id, event_type, subscription_key, state, transition, detail, recorded_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (event_id) DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = anomaly.EventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = anomaly.EventType });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.SubscriptionKey ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = anomaly.State });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.Transition ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.Detail ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = anomaly.RecordedAt.UtcDateTime });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AnomalyView>> RecentAnomaliesAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            """
+            SELECT event_id, event_type, subscription_key, state, transition, detail, recorded_at
+            FROM billing.anomalies ORDER BY recorded_at DESC, event_id LIMIT $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var anomalies = new List<AnomalyView>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            anomalies.Add(new AnomalyView(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero)));
+        }
+
+        return anomalies;
+    }
+}

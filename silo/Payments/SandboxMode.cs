@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using OrleansBilling.Gateway.Hosting;
+
+namespace OrleansBilling.Silo.Payments;
+
+/// <summary>
+/// Whether this process hosts the sandbox (local Stripe emulator, movable clock) and points
+/// Stripe.net at it. On by default exactly when no database is configured: the local default.
+/// </summary>
+public sealed class SandboxMode(bool enabled)
+{
+    public const string StripePath = "/sandbox/stripe";
+    public const string SandboxApiKey = "sk_test_sandbox";
+
+    public bool Enabled { get; } = enabled;
+
+    /// <summary><c>Billing:Sandbox:Enabled</c>, defaulting to on without <c>ConnectionStrings:Billing</c>.</summary>
+    public static SandboxMode From(IConfiguration configuration) =>
+        new(configuration.GetValue<bool?>("Billing:Sandbox:Enabled") ?? ClusterSettings.BillingConnectionString(configuration) is null);
+
+    /// <summary>
+    /// The sandbox's defaults for whatever is not configured: a test-mode API key, a fresh webhook
+    /// signing secret and a fresh admin key (both printed at start).
+    /// </summary>
+    public static void ApplyDefaults(ConfigurationManager configuration)
+    {
+        var defaults = new Dictionary<string, string?>();
+        AddIfMissing(configuration, defaults, "Stripe:ApiKey", SandboxApiKey);
+        AddIfMissing(configuration, defaults, "Stripe:WebhookSecret", "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
+        AddIfMissing(configuration, defaults, "Billing:AdminKey", "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        configuration.AddInMemoryCollection(defaults);
+    }
+
+    private static void AddIfMissing(IConfiguration configuration, Dictionary<string, string?> defaults, string key, string value)
+    {
+        if (string.IsNullOrEmpty(configuration[key]))
+        {
+            defaults[key] = value;
+        }
+    }
+}
