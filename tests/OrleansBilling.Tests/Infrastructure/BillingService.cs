@@ -45,6 +45,12 @@ public class BillingService : IAsyncLifetime
     /// <summary>Whether tests replace the read model with a recording one (not when a database is the point).</summary>
     protected virtual bool RecordReadModel => true;
 
+    /// <summary>
+    /// True to run as the local default really does: Stripe.net against the in-process sandbox, on
+    /// the sandbox's clock. False (the default) puts the recording provider and the fake clock in.
+    /// </summary>
+    protected virtual bool UseSandbox => false;
+
     public virtual async ValueTask InitializeAsync()
     {
         var ports = LoopbackPorts.Take(2);
@@ -61,8 +67,12 @@ public class BillingService : IAsyncLifetime
         ];
         app = BillingHost.Build(args, builder =>
         {
-            builder.Services.UseBillingClock(_ => Clock);
-            builder.Services.Replace(ServiceDescriptor.Singleton<IPaymentProvider>(Payments));
+            if (!UseSandbox)
+            {
+                builder.Services.UseBillingClock(_ => Clock);
+                builder.Services.Replace(ServiceDescriptor.Singleton<IPaymentProvider>(Payments));
+            }
+
             if (RecordReadModel)
             {
                 builder.Services.Replace(ServiceDescriptor.Singleton<IReadModelWriter>(ReadModel));
