@@ -36,8 +36,11 @@ public interface IPaymentProvider
     /// <summary>Charges an open invoice now (dunning's retry, support's "pay now").</summary>
     Task<ProviderInvoice> PayInvoiceAsync(string providerInvoiceId, string idempotencyKey, CancellationToken cancellationToken);
 
-    /// <summary>Refunds a payment, wholly or <paramref name="amountMinor"/> of it.</summary>
-    Task<string> RefundAsync(string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// Refunds a payment, wholly or <paramref name="amountMinor"/> of it. The refund carries the
+    /// subscription's product and customer, so its webhook events find their way back.
+    /// </summary>
+    Task<string> RefundAsync(string subscriptionKey, string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Opens the provider's self-service billing portal for the customer.</summary>
     Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken);

@@ -1,4 +1,5 @@
 using System.Net;
+using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Payments;
 using Stripe;
@@ -126,9 +127,21 @@ public sealed class StripePaymentProvider(IStripeClientSource source) : IPayment
     public Task<ProviderInvoice> PayInvoiceAsync(string providerInvoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => InvoiceOf(await Client.V1.Invoices.PayAsync(providerInvoiceId, new InvoicePayOptions(), Idempotent(idempotencyKey), cancellationToken)));
 
-    public Task<string> RefundAsync(string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
-        Call(async () => (await Client.V1.Refunds.CreateAsync(
-            new RefundCreateOptions { PaymentIntent = paymentIntentId, Amount = amountMinor }, Idempotent(idempotencyKey), cancellationToken)).Id);
+    public Task<string> RefundAsync(string subscriptionKey, string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var (productId, customerId) = BillingIds.ParseSubscriptionKey(subscriptionKey);
+            var refund = await Client.V1.Refunds.CreateAsync(
+                new RefundCreateOptions
+                {
+                    PaymentIntent = paymentIntentId,
+                    Amount = amountMinor,
+                    Metadata = new Dictionary<string, string> { ["product"] = productId, ["customer"] = customerId },
+                },
+                Idempotent(idempotencyKey),
+                cancellationToken);
+            return refund.Id;
+        });
 
     public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => (await Client.V1.BillingPortal.Sessions.CreateAsync(

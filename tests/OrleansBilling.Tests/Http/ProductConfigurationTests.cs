@@ -30,4 +30,24 @@ public sealed class ProductConfigurationTests
         Assert.Contains(failure.Failures, f => f.Contains("ISO 8601", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.Contains("last step must be 'cancel'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Outside_the_local_sandbox_a_missing_stripe_key_or_webhook_secret_stops_the_start()
+    {
+        var ports = LoopbackPorts.Take(2);
+        await using var app = BillingHost.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--Orleans:SiloPort={ports[0]}",
+            $"--Orleans:GatewayPort={ports[1]}",
+            "--Billing:Sandbox:Enabled=false",
+        ]);
+
+        // Both settings are checked before anything runs, and each failure names its setting.
+        var failure = await Assert.ThrowsAsync<AggregateException>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        var messages = failure.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures).ToList();
+        Assert.Contains(messages, f => f.Contains("Stripe:ApiKey is required", StringComparison.Ordinal));
+        Assert.Contains(messages, f => f.Contains("Stripe:WebhookSecret is required", StringComparison.Ordinal));
+    }
 }

@@ -100,7 +100,7 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.FromResult(paid);
     }
 
-    public Task<string> RefundAsync(string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<string> RefundAsync(string subscriptionKey, string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken)
     {
         Record("refund", paymentIntentId, idempotencyKey, amountMinor?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Task.FromResult($"re_test_{Calls.Count}");
