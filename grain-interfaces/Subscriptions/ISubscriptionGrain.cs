@@ -38,7 +38,7 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context);
 
     /// <summary>The customer's most recent invoices, newest first; empty before the first checkout.</summary>
-    [Alias("GetInvoices")]
+    [ReadOnly, Alias("GetInvoices")]
     Task<IReadOnlyList<InvoiceView>> GetInvoices();
 
     /// <summary>Applies a verified payment-provider event: at most once per event id, only through the lifecycle table.</summary>

@@ -166,7 +166,9 @@ public sealed partial class SubscriptionGrain(
 
             try
             {
-                var url = await payments.CreatePortalSessionAsync(providerCustomerId, returnUrl, ProviderKey($"portal-{Guid.NewGuid():N}"), CancellationToken.None);
+                // Portal sessions are short-lived: each request gets a fresh one unless it repeats an idempotency key.
+                var url = await payments.CreatePortalSessionAsync(
+                    providerCustomerId, returnUrl, ProviderKey($"portal-{context.IdempotencyKey ?? Guid.NewGuid().ToString("N")}"), CancellationToken.None);
                 return CommandResult<PortalView>.Success(new PortalView(url));
             }
             catch (PaymentProviderException ex)
