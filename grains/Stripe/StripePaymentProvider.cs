@@ -196,5 +196,9 @@ public sealed class StripePaymentProvider(IStripeClientSource source) : IPayment
         {
             throw new PaymentProviderException($"Stripe could not be reached: {ex.Message}", transient: true, ex);
         }
+        catch (TaskCanceledException ex)
+        {
+            throw new PaymentProviderException("Stripe did not answer in time.", transient: true, ex);
+        }
     }
 }

@@ -59,7 +59,10 @@ public static class SiloHosting
                 stripe => !string.IsNullOrEmpty(stripe.ApiKey),
                 "Stripe:ApiKey is required: the secret key of the Stripe account (sk_live_… or sk_test_…). Only the local sandbox needs none.")
             .ValidateOnStart();
-        services.AddHttpClient(StripeClientSource.HttpClientName);
+        // Under Orleans' 30 s response timeout, so a slow Stripe call fails inside the grain call
+        // (and is answered as "provider unavailable") instead of outliving its caller.
+        services.AddHttpClient(StripeClientSource.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(20))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddSingleton<IStripeClientSource, StripeClientSource>();
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
         if (sandbox.Enabled)
