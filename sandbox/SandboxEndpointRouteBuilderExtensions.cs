@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using OrleansBilling.Sandbox.Api;
+using OrleansBilling.Sandbox.Brevo;
 using OrleansBilling.Sandbox.Control;
 using OrleansBilling.Sandbox.Pages;
 
@@ -11,13 +12,17 @@ public static class SandboxEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps Stripe's API at <c>/sandbox/stripe/v1/…</c> (point Stripe.net's ApiBase at <c>{base}/sandbox/stripe</c>),
     /// the hosted checkout, portal and invoice pages, and the control endpoints (<c>/sandbox/clock</c>,
-    /// <c>/sandbox/requests</c>, <c>/sandbox/webhooks</c>, <c>/sandbox/events/redeliver</c>, …).
+    /// <c>/sandbox/requests</c>, <c>/sandbox/webhooks</c>, <c>/sandbox/events/redeliver</c>, …); and Brevo's
+    /// transactional email at <c>/sandbox/brevo/v3/smtp/email</c> (the Brevo client's base address is
+    /// <c>{base}/sandbox/brevo/v3/</c>), <c>/sandbox/brevo/fail</c> and the mailbox (<c>/sandbox/emails</c>,
+    /// <c>/sandbox/mailbox</c>).
     /// </summary>
     public static IEndpointRouteBuilder MapStripeSandbox(this IEndpointRouteBuilder app)
     {
         StripeApiRoutes.Map(app);
         SandboxPageEndpoints.Map(app);
         SandboxControlEndpoints.Map(app);
+        BrevoRoutes.Map(app);
         return app;
     }
 }

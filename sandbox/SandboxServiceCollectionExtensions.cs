@@ -7,13 +7,14 @@ using OrleansBilling.Sandbox.Webhooks;
 
 namespace OrleansBilling.Sandbox;
 
-/// <summary>Registers the Stripe sandbox.</summary>
+/// <summary>Registers the sandbox: the Stripe emulator and the Brevo emulator beside it.</summary>
 public static class SandboxServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the sandbox: its <see cref="SandboxClock"/> (as itself only: whether Orleans runs on it is the
     /// host's choice), the emulator state, <see cref="SandboxControl"/>, <see cref="SandboxRequests"/>, the
-    /// webhook sender (a hosted service that retries failed deliveries) and its named HttpClient.
+    /// webhook sender (a hosted service that retries failed deliveries) and its named HttpClient, and the
+    /// Brevo emulator's <see cref="SandboxMailbox"/>.
     /// Options are validated at start: a missing webhook secret stops the host.
     /// </summary>
     public static IServiceCollection AddStripeSandbox(this IServiceCollection services, Action<SandboxOptions> configure)
@@ -57,6 +58,8 @@ public static class SandboxServiceCollectionExtensions
         services.AddSingleton<LookupsApi>();
         services.AddSingleton<StripeResources>();
         services.AddSingleton<StripeApiPipeline>();
+
+        services.AddSingleton(sp => new SandboxMailbox(sp.GetRequiredService<SandboxClock>()));
         return services;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OrleansBilling.Sandbox.State;
 using OrleansBilling.Sandbox.Webhooks;
+using static OrleansBilling.Sandbox.Control.SandboxJson;
 
 namespace OrleansBilling.Sandbox.Control;
 
@@ -175,29 +176,6 @@ internal static class SandboxControlEndpoints
 
     private static double Number(JsonObject body, string name) =>
         body[name]?.GetValueKind() == JsonValueKind.Number ? body[name]!.GetValue<double>() : 0;
-
-    /// <summary>The JSON object body; an empty body is an empty object; anything else is null.</summary>
-    private static async Task<JsonObject?> ReadAsync(HttpRequest request)
-    {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return [];
-        }
-
-        try
-        {
-            return JsonNode.Parse(text) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static IResult Json(JsonNode json, int status = 200) =>
-        Results.Content(json.ToJsonString(), "application/json", statusCode: status);
 
     private static IResult Problem(int status, string message) =>
         Json(new JsonObject { ["error"] = new JsonObject { ["type"] = "invalid_request_error", ["message"] = message } }, status);

@@ -7,6 +7,9 @@ namespace OrleansBilling.Sandbox.Pages;
 /// <summary>The frame of the sandbox's hosted pages: plain HTML with a form, nothing to load from elsewhere.</summary>
 internal static class HtmlPage
 {
+    public const string Stripe = "Stripe";
+    public const string Brevo = "Brevo";
+
     public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
 
     public static string Money(long amount, string currency) =>
@@ -14,8 +17,12 @@ internal static class HtmlPage
 
     public static string Date(DateTimeOffset time) => time.ToString("d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
-    public static IResult Result(string title, string body, int status = 200) =>
-        Results.Content(Render(title, body), "text/html; charset=utf-8", statusCode: status);
+    /// <param name="title">The page's title.</param>
+    /// <param name="body">The page's HTML, already encoded.</param>
+    /// <param name="status">The HTTP status.</param>
+    /// <param name="sandbox">Which emulator the page belongs to: <see cref="Stripe"/> or <see cref="Brevo"/>.</param>
+    public static IResult Result(string title, string body, int status = 200, string sandbox = Stripe) =>
+        Results.Content(Render(title, body, sandbox), "text/html; charset=utf-8", statusCode: status);
 
     public static string TestCardList() =>
         """
@@ -27,14 +34,14 @@ internal static class HtmlPage
         </ul></details>
         """;
 
-    private static string Render(string title, string body) =>
+    private static string Render(string title, string body, string sandbox) =>
         $$"""
         <!doctype html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{{Encode(title)}} · Stripe sandbox</title>
+        <title>{{Encode(title)}} · {{sandbox}} sandbox</title>
         <style>
         body { font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem; color: #1a1f36; }
         .banner { background: #fff3cd; padding: .4rem .8rem; border-radius: .3rem; font-size: .85rem; }
@@ -48,7 +55,7 @@ internal static class HtmlPage
         </style>
         </head>
         <body>
-        <p class="banner">Test mode · OrleansBilling Stripe sandbox · no real money moves</p>
+        <p class="banner">Test mode · OrleansBilling {{sandbox}} sandbox · {{(sandbox == Brevo ? "no email leaves this machine" : "no real money moves")}}</p>
         {{body}}
         </body>
         </html>
