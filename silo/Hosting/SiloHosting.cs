@@ -12,6 +12,7 @@ using OrleansBilling.Grains.Stripe;
 using OrleansBilling.Grains;
 using OrleansBilling.Sandbox;
 using OrleansBilling.Silo.Database;
+using OrleansBilling.Silo.Email;
 using OrleansBilling.Silo.Payments;
 using OrleansBilling.Silo.Products;
 using OrleansBilling.Silo.ReadModel;
@@ -65,6 +66,7 @@ public static class SiloHosting
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddSingleton<IStripeClientSource, StripeClientSource>();
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
+        services.AddBrevoEmail(sandbox);
         if (sandbox.Enabled)
         {
             services.AddStripeSandbox(options =>

@@ -35,6 +35,8 @@ public static class StartupBanner
             {
                 var configuration = app.Configuration;
                 lines.Add($"    Sandbox        Stripe API {baseUrl}/sandbox/stripe (key {configuration["Stripe:ApiKey"]}), clock {baseUrl}/sandbox/clock");
+                var brevo = configuration["Brevo:BaseUrl"] is { Length: > 0 } configured ? configured : $"{baseUrl}/sandbox/brevo/v3";
+                lines.Add($"    Email          Brevo API {brevo} (key {configuration["Brevo:ApiKey"]}), mailbox {baseUrl}/sandbox/mailbox (JSON {baseUrl}/sandbox/emails)");
                 lines.Add($"    Webhooks       {baseUrl}/webhooks/stripe, signing secret {configuration["Stripe:WebhookSecret"]}");
                 lines.Add($"    Admin key      {configuration["Billing:AdminKey"]}   ({baseUrl}/admin/v1/anomalies)");
                 lines.Add("    Test cards     4242424242424242 pays; 4000000000000341 pays once then fails; 4000000000009995 and 4000000000000002 are declined");

@@ -4,13 +4,16 @@ using OrleansBilling.Gateway.Hosting;
 namespace OrleansBilling.Silo.Payments;
 
 /// <summary>
-/// Whether this process hosts the sandbox (local Stripe emulator, movable clock) and points
-/// Stripe.net at it. On by default exactly when no database is configured: the local default.
+/// Whether this process hosts the sandbox (local Stripe and Brevo emulators, movable clock) and
+/// points Stripe.net and the Brevo client at it. On by default exactly when no database is
+/// configured: the local default.
 /// </summary>
 public sealed class SandboxMode(bool enabled)
 {
     public const string StripePath = "/sandbox/stripe";
     public const string SandboxApiKey = "sk_test_sandbox";
+    public const string BrevoPath = "/sandbox/brevo/v3/";
+    public const string SandboxBrevoApiKey = "xkeysib-sandbox";
 
     public bool Enabled { get; } = enabled;
 
@@ -19,13 +22,15 @@ public sealed class SandboxMode(bool enabled)
         new(configuration.GetValue<bool?>("Billing:Sandbox:Enabled") ?? ClusterSettings.BillingConnectionString(configuration) is null);
 
     /// <summary>
-    /// The sandbox's defaults for whatever is not configured: a test-mode API key, a fresh webhook
-    /// signing secret and a fresh admin key (both printed at start).
+    /// The sandbox's defaults for whatever is not configured: test API keys for Stripe and Brevo, a
+    /// fresh webhook signing secret and a fresh admin key (both printed at start). <c>Brevo:BaseUrl</c>
+    /// defaults to this process's own emulator once it listens (<see cref="Email.BrevoEndpoint"/>).
     /// </summary>
     public static void ApplyDefaults(ConfigurationManager configuration)
     {
         var defaults = new Dictionary<string, string?>();
         AddIfMissing(configuration, defaults, "Stripe:ApiKey", SandboxApiKey);
+        AddIfMissing(configuration, defaults, "Brevo:ApiKey", SandboxBrevoApiKey);
         AddIfMissing(configuration, defaults, "Stripe:WebhookSecret", "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
         AddIfMissing(configuration, defaults, "Billing:AdminKey", "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         configuration.AddInMemoryCollection(defaults);
