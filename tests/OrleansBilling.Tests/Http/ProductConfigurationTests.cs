@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
-using OrleansBilling.Silo;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -9,16 +7,10 @@ namespace OrleansBilling.Tests.Http;
 /// <summary>Configuration is checked before the service starts: a mistake stops it with every problem named.</summary>
 public sealed class ProductConfigurationTests
 {
-    private static WebApplication Host(params string[] settings)
-    {
-        var ports = LoopbackPorts.Take(2);
-        return BillingHost.Build(["--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={ports[0]}", $"--Orleans:GatewayPort={ports[1]}", .. settings]);
-    }
-
     [Fact]
     public async Task A_product_declared_wrongly_stops_the_start_naming_every_problem()
     {
-        await using var app = Host(
+        await using var app = StartupValidation.Host(
             "--Billing:Products:broken:Plans:gold:Amount=-5",
             "--Billing:Products:broken:Dunning:0:After=three days",
             "--Billing:Products:broken:Dunning:0:Action=email",
@@ -35,7 +27,7 @@ public sealed class ProductConfigurationTests
     [Fact]
     public async Task Outside_the_local_sandbox_a_missing_stripe_key_or_webhook_secret_stops_the_start()
     {
-        await using var app = Host("--Billing:Sandbox:Enabled=false");
+        await using var app = StartupValidation.Host("--Billing:Sandbox:Enabled=false");
 
         // Both settings are checked before anything runs, and each failure names its setting.
         var failure = await Assert.ThrowsAsync<AggregateException>(() => app.StartAsync(TestContext.Current.CancellationToken));
