@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
 using OrleansBilling.Gateway.Admin;
 using OrleansBilling.Gateway.Api;
@@ -18,6 +19,7 @@ public static class GatewayServices
 
     public static IServiceCollection AddBillingGateway(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;

@@ -13,6 +13,7 @@ namespace OrleansBilling.Gateway.Api;
 [JsonSerializable(typeof(SubscriptionView))]
 [JsonSerializable(typeof(CheckoutView))]
 [JsonSerializable(typeof(PortalView))]
+[JsonSerializable(typeof(DunningView))]
 [JsonSerializable(typeof(IReadOnlyList<InvoiceView>))]
 [JsonSerializable(typeof(PortalBody))]
 [JsonSerializable(typeof(CheckoutBody))]

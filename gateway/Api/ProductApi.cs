@@ -22,6 +22,9 @@ public static class ProductApi
         v1.MapGet("/customers/{customerId}/subscription", GetSubscription)
             .WithName("GetSubscription").WithSummary("State, plan, period and recent history")
             .Produces<SubscriptionView>();
+        v1.MapGet("/customers/{customerId}/dunning", GetDunning)
+            .WithName("GetDunning").WithSummary("The open dunning episode: steps taken, the next step and when")
+            .Produces<DunningView>();
         v1.MapPost("/checkout", StartCheckout)
             .WithName("StartCheckout").WithSummary("Start a subscription: returns the hosted checkout URL")
             .Produces<CheckoutView>().ProducesCommandProblems();
@@ -70,6 +73,11 @@ public static class ProductApi
     private static async Task<IResult> GetSubscription(string customerId, IGrainFactory grains, HttpContext http) =>
         Subscription(http, customerId, grains) is { } grain
             ? Results.Ok(await grain.GetSubscription())
+            : ApiProblems.InvalidId("customer id", customerId);
+
+    private static async Task<IResult> GetDunning(string customerId, IGrainFactory grains, HttpContext http) =>
+        Subscription(http, customerId, grains) is { } grain
+            ? Results.Ok(await grain.GetDunning())
             : ApiProblems.InvalidId("customer id", customerId);
 
     private static async Task<IResult> StartCheckout(CheckoutBody body, IGrainFactory grains, HttpContext http)

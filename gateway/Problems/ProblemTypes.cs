@@ -16,6 +16,7 @@ public static class ProblemTypes
     public const string ProviderRejected = Prefix + "provider-rejected";
     public const string NotFound = Prefix + "not-found";
     public const string InvalidWebhook = Prefix + "invalid-webhook";
+    public const string InvalidDunningPolicy = Prefix + "invalid-dunning-policy";
     public const string NoBillingAccount = Prefix + "no-billing-account";
     public const string MethodNotAllowed = Prefix + "method-not-allowed";
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";

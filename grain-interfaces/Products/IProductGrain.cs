@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 
 namespace OrleansBilling.GrainInterfaces.Products;
 
@@ -10,6 +11,14 @@ public interface IProductGrain : IGrainWithStringKey
     /// <summary>Creates or replaces the product's definition. Returns why it was refused; empty when stored.</summary>
     [Alias("Configure")]
     Task<IReadOnlyList<string>> Configure(ProductDefinition definition);
+
+    /// <summary>Replaces the product's dunning policy; new episodes use it, running ones keep theirs. Returns why it was refused.</summary>
+    [Alias("SetDunningPolicy")]
+    Task<IReadOnlyList<string>> SetDunningPolicy(DunningPolicy policy);
+
+    /// <summary>The dunning timeline a customer whose payments keep failing would follow from <paramref name="start"/>; empty for an unknown product.</summary>
+    [ReadOnly, Alias("PreviewDunning")]
+    Task<IReadOnlyList<DunningStepView>> PreviewDunning(DateTimeOffset start);
 
     /// <summary>The definition, or null for a product never configured.</summary>
     [ReadOnly, Alias("GetDefinition")]

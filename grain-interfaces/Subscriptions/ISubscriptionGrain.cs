@@ -13,6 +13,10 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetSubscription")]
     Task<SubscriptionView> GetSubscription();
 
+    /// <summary>The open dunning episode: steps taken, the next step and when; closed when none runs.</summary>
+    [ReadOnly, Alias("GetDunning")]
+    Task<DunningView> GetDunning();
+
     /// <summary>What the customer may use now.</summary>
     [ReadOnly, Alias("GetEntitlements")]
     Task<EntitlementsView> GetEntitlements();

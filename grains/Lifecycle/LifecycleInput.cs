@@ -68,6 +68,15 @@ public abstract record LifecycleInput(string InputId, string Source)
     /// <param name="PlanId">The plan its price maps to, if any.</param>
     public sealed record Reconcile(string InputId, ProviderSubscription Observed, string? PlanId) : LifecycleInput(InputId, "provider");
 
+    /// <summary>The next step of the open dunning episode is due.</summary>
+    /// <param name="InputId">One per episode and step, so a step is taken at most once.</param>
+    /// <param name="Episode">The episode's number; a tick for a closed episode is stale.</param>
+    /// <param name="Step">The step's index; a step taken before is not taken again.</param>
+    public sealed record TakeDunningStep(string InputId, int Episode, int Step) : LifecycleInput(InputId, "dunning")
+    {
+        public static TakeDunningStep For(int episode, int step) => new($"dunning:{episode}:{step}", episode, step);
+    }
+
     /// <summary>Something worth the history that changes no state (a refund, a finalized invoice).</summary>
     public sealed record RecordFact(string InputId, string Source, string Name, string? Detail) : LifecycleInput(InputId, Source);
 }

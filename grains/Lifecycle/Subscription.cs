@@ -49,6 +49,12 @@ public sealed record Subscription
     /// <summary>Invoices known to be paid: a paid invoice is never unpaid again.</summary>
     [Id(19)] public ImmutableList<string> PaidInvoiceIds { get; init; } = [];
 
+    /// <summary>The open dunning episode, if a payment failed and has not been recovered.</summary>
+    [Id(20)] public DunningEpisode? Dunning { get; init; }
+
+    /// <summary>How many dunning episodes the subscription has had.</summary>
+    [Id(21)] public int DunningEpisodes { get; init; }
+
     /// <summary>A customer nobody has subscribed yet.</summary>
     public static Subscription New(string productId, string customerId) => new() { ProductId = productId, CustomerId = customerId };
 

@@ -23,7 +23,7 @@ public static class SubscriptionLifecycle
             return new Decision.Ignored(current, IgnoreReason.Duplicate, $"Input {input.InputId} was applied before.");
         }
 
-        var context = new Step(current, input, now);
+        var context = new Step(current, input, now, product.Dunning ?? DunningPolicy.Default);
         return input switch
         {
             LifecycleInput.StartCheckout c => StartCheckout(context, c, product),
@@ -39,6 +39,7 @@ public static class SubscriptionLifecycle
             LifecycleInput.ChangePlan c => ChangePlan(context, c),
             LifecycleInput.Reconcile r => Reconcile(context, r),
             LifecycleInput.RecordFact f => context.Record(f.Name, current, f.Detail),
+            LifecycleInput.TakeDunningStep d => TakeDunningStep(context, d),
             _ => throw new ArgumentOutOfRangeException(nameof(input), input, "No lifecycle rule for this input."),
         };
     }
@@ -330,6 +331,55 @@ public static class SubscriptionLifecycle
         return step.Take(transition, target, next, detail);
     }
 
+    /// <summary>
+    /// The next step of the open episode: its email, an optional payment retry, suspension, or the
+    /// hard cancel when the policy is exhausted. A tick for a closed episode, a step taken before,
+    /// or a step not yet due changes nothing.
+    /// </summary>
+    private static Decision TakeDunningStep(Step step, LifecycleInput.TakeDunningStep input)
+    {
+        var s = step.Current;
+        if (s.Dunning is not { } episode || episode.Number != input.Episode || s.State is not (PastDue or Suspended))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Dunning episode {input.Episode} is closed.");
+        }
+
+        if (episode.NextStep != input.Step || episode.NextDueAt > step.Now)
+        {
+            return step.Skip(IgnoreReason.AlreadyInState, $"Step {input.Step} of episode {input.Episode} is taken or not yet due.");
+        }
+
+        var policyStep = episode.Policy.Steps[input.Step];
+        var taken = episode with { StepsTaken = input.Step + 1 };
+        var key = $"dunning:{episode.Number}:{input.Step}";
+        var email = new Effect.SendEmail(policyStep.Template, key);
+        var detail = $"episode={episode.Number}; step={input.Step}; action={policyStep.Action}; template={policyStep.Template}";
+
+        if (policyStep.Action == DunningAction.Cancel)
+        {
+            var ended = s with { Dunning = null, CanceledBefore = true, CancelReason = "dunning_exhausted", OpenInvoiceId = null };
+            return s.ProviderSubscriptionId is { } subscriptionId
+                ? step.Take(LifecycleTransition.DunningExhausted, Canceled, ended, detail, email, new Effect.CancelAtProvider(subscriptionId, $"{s.ProductId}/{s.CustomerId}/dunning-{episode.Number}-cancel"))
+                : step.Take(LifecycleTransition.DunningExhausted, Canceled, ended, detail, email);
+        }
+
+        var effects = new List<Effect> { email };
+        if (policyStep.RetryPayment && episode.InvoiceId is { } invoiceId)
+        {
+            effects.Add(new Effect.RetryPayment(invoiceId, $"{s.ProductId}/{s.CustomerId}/dunning-{episode.Number}-{input.Step}"));
+        }
+
+        if (taken.NextDueAt is { } nextDue)
+        {
+            effects.Add(new Effect.ArmDunning(nextDue));
+        }
+
+        var next = s with { Dunning = taken };
+        return policyStep.Action == DunningAction.Suspend && s.State == PastDue
+            ? step.Take(LifecycleTransition.AccessSuspended, Suspended, next, detail, [.. effects])
+            : step.Take(LifecycleTransition.DunningStepTaken, s.State, next, detail, [.. effects]);
+    }
+
     /// <summary>A resumed or un-canceled subscription is trialing only while its trial lasts.</summary>
     private static SubscriptionState ResumeTarget(Subscription s, DateTimeOffset now) =>
         s.ResumeState == Trialing && s.TrialEnd > now ? Trialing : Active;
@@ -352,20 +402,20 @@ public static class SubscriptionLifecycle
         IsLater(candidate, current) ? candidate : current;
 
     /// <summary>One decision in the making: the subscription, the input and the clock.</summary>
-    private readonly record struct Step(Subscription Current, LifecycleInput Input, DateTimeOffset Now)
+    private readonly record struct Step(Subscription Current, LifecycleInput Input, DateTimeOffset Now, DunningPolicy Policy)
     {
-        public Decision Take(LifecycleTransition transition, SubscriptionState target, Subscription next, string? detail)
+        public Decision Take(LifecycleTransition transition, SubscriptionState target, Subscription next, string? detail, params Effect[] effects)
         {
             if (!LifecycleTable.Rule(transition).Allows(Current.State, target))
             {
                 return Refuse(transition);
             }
 
-            return Append(HistoryKind.Transition, transition.ToString(), transition, next with { State = target }, detail);
+            return Append(HistoryKind.Transition, transition.ToString(), transition, next with { State = target }, detail, effects);
         }
 
         public Decision Record(string fact, Subscription next, string? detail) =>
-            Append(HistoryKind.Fact, fact, null, next with { State = Current.State }, detail);
+            Append(HistoryKind.Fact, fact, null, next with { State = Current.State }, detail, []);
 
         public Decision Skip(IgnoreReason reason, string explanation, Subscription? refreshed = null) =>
             new Decision.Ignored((refreshed ?? Current).Remember(Input.InputId), reason, explanation);
@@ -373,11 +423,12 @@ public static class SubscriptionLifecycle
         public Decision Refuse(LifecycleTransition transition) =>
             new Decision.Refused(Current.State, transition, $"{transition} is not allowed from {Current.State}.");
 
-        private Decision.Applied Append(HistoryKind kind, string name, LifecycleTransition? transition, Subscription next, string? detail)
+        private Decision.Applied Append(HistoryKind kind, string name, LifecycleTransition? transition, Subscription next, string? detail, Effect[] effects)
         {
             var sequence = Current.LastSequence + 1;
-            var entry = new HistoryEntry(sequence, Now, kind, name, Current.State, next.State, Input.Source, detail);
-            return new Decision.Applied(next.Remember(Input.InputId) with { LastSequence = sequence }, transition, entry, Publish);
+            var (settled, consequences) = LifecycleConsequences.Of(transition, name, Current, next with { LastSequence = sequence }, Now, Policy);
+            var entry = new HistoryEntry(sequence, Now, kind, name, Current.State, settled.State, Input.Source, detail);
+            return new Decision.Applied(settled.Remember(Input.InputId), transition, entry, [.. Publish, .. effects, .. consequences]);
         }
     }
 }

@@ -1,6 +1,8 @@
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Lifecycle;
 
 namespace OrleansBilling.Grains.Products;
 
@@ -33,6 +35,28 @@ public sealed class ProductGrain(
 
         return [];
     }
+
+    public async Task<IReadOnlyList<string>> SetDunningPolicy(DunningPolicy policy)
+    {
+        if (state.State.Definition is not { } definition)
+        {
+            return [$"Product '{ProductId}' is not configured."];
+        }
+
+        if (policy.Problems() is { Count: > 0 } problems)
+        {
+            return problems;
+        }
+
+        state.State.Definition = definition with { Dunning = policy };
+        await state.WriteStateAsync();
+        return [];
+    }
+
+    public Task<IReadOnlyList<DunningStepView>> PreviewDunning(DateTimeOffset start) =>
+        Task.FromResult(state.State.Definition is { } definition
+            ? DunningEpisode.Timeline(definition.Dunning ?? DunningPolicy.Default, start)
+            : (IReadOnlyList<DunningStepView>)[]);
 
     public Task<ProductDefinition?> GetDefinition() => Task.FromResult(state.State.Definition);
 

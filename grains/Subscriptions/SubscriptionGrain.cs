@@ -5,6 +5,7 @@ using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Email;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
@@ -21,11 +22,15 @@ namespace OrleansBilling.Grains.Subscriptions;
 public sealed partial class SubscriptionGrain(
     [PersistentState("subscription", BillingStorage.Name)] IPersistentState<SubscriptionGrainState> state,
     IPaymentProvider payments,
+    IEmailSender emails,
     IReadModelWriter readModel,
     TimeProvider clock,
     ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain, IRemindable
 {
     private const string EffectsReminder = "effects";
+    private const string DunningReminder = "dunning";
+    private const int SentEmailsKept = 200;
+    private static readonly TimeSpan DunningSafetyPeriod = TimeSpan.FromHours(1);
     private const int HistoryInView = 20;
     private const int HistoryKept = 100;
     private const int RepliesKept = 500;
@@ -58,6 +63,19 @@ public sealed partial class SubscriptionGrain(
     }
 
     public Task<SubscriptionView> GetSubscription() => Task.FromResult(View());
+
+    public Task<DunningView> GetDunning()
+    {
+        if (Current.Dunning is not { } episode)
+        {
+            return Task.FromResult(new DunningView(false, null, null, null, [], null, null));
+        }
+
+        var suspend = episode.Policy.Steps.FirstOrDefault(step => step.Action == DunningAction.Suspend);
+        return Task.FromResult(new DunningView(
+            true, episode.Number, episode.StartedAt, episode.InvoiceId, episode.Timeline(), episode.NextDueAt,
+            suspend is null ? null : episode.StartedAt + suspend.After));
+    }
 
     public Task<EntitlementsView> GetEntitlements() =>
         entitlements is { } known && CatalogIsFresh()
@@ -230,6 +248,7 @@ public sealed partial class SubscriptionGrain(
 
         Apply(decision);
         await PersistAndAct();
+        await TakeDueDunningSteps(catalog);
         if (decision is Decision.Refused refused)
         {
             LogRefusedEvent(providerEvent.EventId, providerEvent.Kind, refused.Current, refused.Attempted);
@@ -249,6 +268,22 @@ public sealed partial class SubscriptionGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == DunningReminder)
+        {
+            // A wake-up only: the schedule lives in the episode, so a late, missed or repeated tick
+            // takes exactly the steps that are due and not yet taken.
+            if (Current.Dunning is null)
+            {
+                await StopReminder(DunningReminder);
+            }
+            else if (await Product(refresh: false) is { } catalog)
+            {
+                await TakeDueDunningSteps(catalog);
+            }
+
+            return;
+        }
+
         if (reminderName == EffectsReminder)
         {
             await RunEffects();
@@ -256,6 +291,22 @@ public sealed partial class SubscriptionGrain(
             {
                 await StopEffectsReminder();
             }
+        }
+    }
+
+    /// <summary>Takes, in order, every step of the open dunning episode that is due now.</summary>
+    private async Task TakeDueDunningSteps(ProductDefinition catalog)
+    {
+        while (Current.Dunning is { NextStep: { } step } episode && episode.NextDueAt <= clock.GetUtcNow())
+        {
+            var decision = Decide(LifecycleInput.TakeDunningStep.For(episode.Number, step), catalog);
+            if (decision is not Decision.Applied)
+            {
+                return;
+            }
+
+            Apply(decision);
+            await PersistAndAct();
         }
     }
 
@@ -485,11 +536,7 @@ public sealed partial class SubscriptionGrain(
     /// <summary>A reminder left from an earlier activation stops itself on its next tick.</summary>
     private async Task StopEffectsReminder()
     {
-        if (await this.GetReminder(EffectsReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
+        await StopReminder(EffectsReminder);
         effectsReminderArmed = false;
     }
 
@@ -499,8 +546,91 @@ public sealed partial class SubscriptionGrain(
         Effect.IndexProviderCustomer index => GrainFactory
             .GetGrain<IProviderCustomerIndexGrain>(ProviderCustomerIndexGrain.KeyOf(index.ProviderCustomerId))
             .Set(this.GetPrimaryKeyString()),
+        Effect.SendEmail email => SendEmail(email),
+        Effect.RetryPayment retry => ProviderAnswerIsEnough(() => payments.PayInvoiceAsync(retry.InvoiceId, retry.IdempotencyKey, CancellationToken.None)),
+        Effect.CancelAtProvider cancel => ProviderAnswerIsEnough(() => payments.CancelSubscriptionAsync(cancel.ProviderSubscriptionId, atPeriodEnd: false, cancel.IdempotencyKey, CancellationToken.None)),
+        Effect.ArmDunning arm => this.RegisterOrUpdateReminder(DunningReminder, Later(arm.DueAt - clock.GetUtcNow()), DunningSafetyPeriod),
+        Effect.StopDunning => StopReminder(DunningReminder),
         _ => throw new InvalidOperationException($"No executor for effect {effect.GetType().Name}."),
     };
+
+    /// <summary>
+    /// Sends a lifecycle email once per sent-log key. A product without a template for the moment, or
+    /// a customer without an address, gets none; a refusal that no retry can mend is given up on.
+    /// </summary>
+    private async Task SendEmail(Effect.SendEmail email)
+    {
+        if (state.State.SentEmails.Contains(email.Key))
+        {
+            return;
+        }
+
+        if (product?.EmailTemplates.TryGetValue(email.Template, out var templateId) == true && Current.Email is { } address)
+        {
+            try
+            {
+                await emails.SendAsync(
+                    new EmailMessage($"{this.GetPrimaryKeyString()}/{email.Key}", address, null, templateId, EmailParams(), [email.Template, productId]),
+                    CancellationToken.None);
+            }
+            catch (EmailSendException ex) when (!ex.Transient)
+            {
+                LogEmailRefused(ex, email.Template, this.GetPrimaryKeyString());
+            }
+        }
+
+        state.State.SentEmails.Add(email.Key);
+        if (state.State.SentEmails.Count > SentEmailsKept)
+        {
+            state.State.SentEmails.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Template variables: who, which plan, how much, and what happens next.</summary>
+    private Dictionary<string, string> EmailParams()
+    {
+        var s = Current;
+        var plan = product?.FindPlan(s.PlanId);
+        var values = new Dictionary<string, string>
+        {
+            ["customer"] = customerId,
+            ["product"] = product?.Name ?? productId,
+            ["plan"] = plan?.Name ?? s.PlanId ?? "",
+            ["amount"] = plan is null ? "" : $"{plan.AmountMinor / 100m:0.00} {plan.Currency.ToUpperInvariant()}",
+            ["period_end"] = s.CurrentPeriodEnd?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        };
+        if (s.Dunning is { } episode)
+        {
+            values["next_step"] = episode.NextDueAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            var suspend = episode.Policy.Steps.FirstOrDefault(step => step.Action == DunningAction.Suspend);
+            values["grace_end"] = suspend is null ? "" : (episode.StartedAt + suspend.After).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            values["invoice"] = episode.InvoiceId ?? "";
+        }
+
+        return values;
+    }
+
+    /// <summary>A provider's "no" (card declined, already canceled) answers the effect; only outages retry.</summary>
+    private static async Task ProviderAnswerIsEnough(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (PaymentProviderException ex) when (!ex.Transient)
+        {
+        }
+    }
+
+    private async Task StopReminder(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private static TimeSpan Later(TimeSpan dueIn) => dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1);
 
     private async Task PublishReadModel()
     {
@@ -601,6 +731,9 @@ public sealed partial class SubscriptionGrain(
 
     private CommandError ProviderFailed(PaymentProviderException ex) =>
         new(ex.Transient ? CommandErrorCode.ProviderUnavailable : CommandErrorCode.ProviderRejected, ex.Message, Current.State);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {Template} to {Subscription} was refused for good; not retried")]
+    private partial void LogEmailRefused(Exception exception, string template, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Effect {Effect} of {Subscription} failed; it will be retried")]
     private partial void LogEffectFailed(Exception exception, string effect, string subscription);

@@ -24,4 +24,7 @@ public sealed class SubscriptionGrainState
     [Id(4)] public long Revision { get; set; }
 
     [Id(5)] public Dictionary<string, IdempotentReply> Replies { get; set; } = [];
+
+    /// <summary>The sent-log: keys of the lifecycle emails already sent (or given up on), oldest first.</summary>
+    [Id(6)] public List<string> SentEmails { get; set; } = [];
 }

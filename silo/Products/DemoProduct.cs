@@ -19,5 +19,16 @@ public static class DemoProduct
                 Limits: new Dictionary<string, long> { ["seats"] = 10, ["api_calls"] = 100000 }),
         ],
         Dunning: null,
-        EmailTemplates: new Dictionary<string, long>());
+        EmailTemplates: new Dictionary<string, long>
+        {
+            ["welcome"] = 1,
+            ["trial_will_end"] = 2,
+            ["payment_failed"] = 3,
+            ["payment_reminder"] = 4,
+            ["access_suspended"] = 5,
+            ["subscription_canceled"] = 6,
+            ["payment_recovered"] = 7,
+            ["win_back"] = 8,
+            ["plan_changed"] = 9,
+        });
 }

@@ -36,11 +36,12 @@ public sealed class JsonContractTests(BillingService service) : IClassFixture<Bi
         using var client = service.Client();
         await service.MakePastDueAsync(client, "json_history");
 
-        var latest = (await client.SubscriptionOfAsync("json_history")).GetProperty("recentHistory")[0];
+        // The newest entry is dunning's first step (due at once); the failure comes just before it.
+        var failed = (await client.SubscriptionOfAsync("json_history")).GetProperty("recentHistory")[1];
 
-        Assert.Equal("PaymentFailed", latest.GetProperty("name").GetString());
-        Assert.Equal("Transition", latest.GetProperty("kind").GetString());
-        Assert.Equal("Active", latest.GetProperty("from").GetString());
-        Assert.Equal("PastDue", latest.GetProperty("to").GetString());
+        Assert.Equal("PaymentFailed", failed.GetProperty("name").GetString());
+        Assert.Equal("Transition", failed.GetProperty("kind").GetString());
+        Assert.Equal("Active", failed.GetProperty("from").GetString());
+        Assert.Equal("PastDue", failed.GetProperty("to").GetString());
     }
 }

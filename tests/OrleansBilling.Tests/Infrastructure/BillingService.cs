@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using OrleansBilling.Grains.Email;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Silo;
@@ -32,6 +33,8 @@ public class BillingService : IAsyncLifetime
     public RecordingPaymentProvider Payments { get; } = new();
 
     public RecordingReadModelWriter ReadModel { get; } = new();
+
+    public RecordingEmailSender Emails { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -71,6 +74,7 @@ public class BillingService : IAsyncLifetime
             {
                 builder.Services.UseBillingClock(_ => Clock);
                 builder.Services.Replace(ServiceDescriptor.Singleton<IPaymentProvider>(Payments));
+                builder.Services.Replace(ServiceDescriptor.Singleton<IEmailSender>(Emails));
             }
 
             if (RecordReadModel)

@@ -4,7 +4,10 @@ using Orleans.TestingHost;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using Orleans.Configuration;
+using Orleans.Reminders;
 using OrleansBilling.Grains;
+using OrleansBilling.Grains.Email;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Stripe.Webhooks;
@@ -31,6 +34,8 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public InMemoryStripeEventStore Events { get; } = new();
 
+    public RecordingEmailSender Emails { get; } = new();
+
     public InProcessTestCluster Cluster => cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public IGrainFactory Grains => Cluster.Client;
@@ -49,6 +54,12 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<IPaymentProvider>(Payments);
             silo.Services.AddSingleton<IReadModelWriter>(ReadModel);
             silo.Services.AddSingleton<IStripeEventStore>(Events);
+            silo.Services.AddSingleton<IEmailSender>(Emails);
+
+            // Reminders follow the fake clock (after the background areas went to real time), and
+            // re-read their range often so an Advance wakes them promptly.
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
+            silo.Configure<ReminderOptions>(options => options.RefreshReminderListPeriod = TimeSpan.FromSeconds(1));
         });
         cluster = builder.Build();
         await cluster.DeployAsync();

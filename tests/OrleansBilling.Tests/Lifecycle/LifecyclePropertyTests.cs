@@ -50,7 +50,8 @@ public sealed class LifecyclePropertyTests
                     id,
                     new ProviderSubscription(subscription ?? "sub_1", "cus_1", status, cancelAtPeriodEnd, "price_basic", periodEnd.AddMonths(-1), periodEnd, null, invoice, paid),
                     "basic"))),
-        (1, Gen.Select(InputIds, LifecycleInput (id) => new LifecycleInput.RecordFact(id, "provider", "ChargeRefunded", "amount=900"))));
+        (1, Gen.Select(InputIds, LifecycleInput (id) => new LifecycleInput.RecordFact(id, "provider", "ChargeRefunded", "amount=900"))),
+        (2, Gen.Select(Gen.Int[1, 3], Gen.Int[0, 4], LifecycleInput (episode, step) => LifecycleInput.TakeDunningStep.For(episode, step))));
 
     /// <summary>Fresh inputs, and now and then an earlier input of the same sequence delivered again.</summary>
     private static readonly Gen<LifecycleInput[]> Sequences = Gen.Frequency<(LifecycleInput? Fresh, int Earlier)>(
