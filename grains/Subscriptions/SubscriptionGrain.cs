@@ -46,6 +46,7 @@ public sealed partial class SubscriptionGrain(
     private bool dirty;
     private TimeSpan effectRetryDelay = TimeSpan.FromSeconds(1);
     private IGrainTimer? effectRetryTimer;
+    private IGrainTimer? dunningTimer;
     private bool effectsReminderArmed;
 
     private Subscription Current => state.State.Subscription ??= Subscription.New(productId, customerId);
@@ -57,6 +58,11 @@ public sealed partial class SubscriptionGrain(
         {
             // Effects written before a crash or a failed attempt run again, without holding up activation.
             ScheduleEffectRetry(TimeSpan.Zero);
+        }
+
+        if (state.State.Subscription?.Dunning?.NextDueAt is { } dueAt)
+        {
+            ArmDunningTimer(Later(dueAt - clock.GetUtcNow()));
         }
 
         return Task.CompletedTask;
@@ -549,8 +555,8 @@ public sealed partial class SubscriptionGrain(
         Effect.SendEmail email => SendEmail(email),
         Effect.RetryPayment retry => ProviderAnswerIsEnough(() => payments.PayInvoiceAsync(retry.InvoiceId, retry.IdempotencyKey, CancellationToken.None)),
         Effect.CancelAtProvider cancel => ProviderAnswerIsEnough(() => payments.CancelSubscriptionAsync(cancel.ProviderSubscriptionId, atPeriodEnd: false, cancel.IdempotencyKey, CancellationToken.None)),
-        Effect.ArmDunning arm => this.RegisterOrUpdateReminder(DunningReminder, Later(arm.DueAt - clock.GetUtcNow()), DunningSafetyPeriod),
-        Effect.StopDunning => StopReminder(DunningReminder),
+        Effect.ArmDunning arm => ArmDunning(arm.DueAt),
+        Effect.StopDunning => StopDunning(),
         _ => throw new InvalidOperationException($"No executor for effect {effect.GetType().Name}."),
     };
 
@@ -620,6 +626,39 @@ public sealed partial class SubscriptionGrain(
         catch (PaymentProviderException ex) when (!ex.Transient)
         {
         }
+    }
+
+    /// <summary>
+    /// The durable reminder brings the grain back even after a restart, but Orleans skips a tick
+    /// whose time has passed and waits a whole period; a timer of this activation takes the step
+    /// when it is due (also when the sandbox clock jumps), and the reminder remains the safety net.
+    /// </summary>
+    private async Task ArmDunning(DateTimeOffset dueAt)
+    {
+        var dueIn = Later(dueAt - clock.GetUtcNow());
+        await this.RegisterOrUpdateReminder(DunningReminder, dueIn, DunningSafetyPeriod);
+        ArmDunningTimer(dueIn);
+    }
+
+    private void ArmDunningTimer(TimeSpan dueIn)
+    {
+        dunningTimer?.Dispose();
+        dunningTimer = this.RegisterGrainTimer(
+            async _ =>
+            {
+                if (await Product(refresh: false) is { } catalog)
+                {
+                    await TakeDueDunningSteps(catalog);
+                }
+            },
+            new GrainTimerCreationOptions { DueTime = dueIn, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private Task StopDunning()
+    {
+        dunningTimer?.Dispose();
+        dunningTimer = null;
+        return StopReminder(DunningReminder);
     }
 
     private async Task StopReminder(string name)
