@@ -125,6 +125,11 @@ public static class SubscriptionLifecycle
             return step.Skip(IgnoreReason.Stale, $"Subscription {input.ProviderSubscriptionId} was canceled, and a canceled subscription never comes back.");
         }
 
+        if (IsAnotherSubscription(s, input.ProviderSubscriptionId))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Invoice {input.InvoiceId} is of subscription {input.ProviderSubscriptionId}, not of the one the customer runs now.");
+        }
+
         var paid = s.RememberPaid(input.InvoiceId) with
         {
             ProviderSubscriptionId = input.ProviderSubscriptionId ?? s.ProviderSubscriptionId,
@@ -154,6 +159,11 @@ public static class SubscriptionLifecycle
         if (s.IsPaid(input.InvoiceId))
         {
             return step.Skip(IgnoreReason.Stale, $"Invoice {input.InvoiceId} was paid after this attempt failed.");
+        }
+
+        if (IsAnotherSubscription(s, input.ProviderSubscriptionId))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Invoice {input.InvoiceId} is of subscription {input.ProviderSubscriptionId}, not of the one the customer runs now.");
         }
 
         var detail = $"invoice={input.InvoiceId}";
@@ -247,6 +257,14 @@ public static class SubscriptionLifecycle
         if (IsTheCanceledSubscription(s, o.Id) || (s.State == Canceled && o.Id == s.ProviderSubscriptionId))
         {
             return step.Skip(IgnoreReason.Stale, $"Subscription {o.Id} was canceled, and a canceled subscription never comes back.");
+        }
+
+        if (IsAnotherSubscription(s, o.Id))
+        {
+            // An ended one is the customer's past (a win-back is a new subscription); a second running one is an anomaly.
+            return o.Status is ProviderSubscriptionStatus.Canceled or ProviderSubscriptionStatus.IncompleteExpired
+                ? step.Skip(IgnoreReason.Stale, $"Subscription {o.Id} has ended and is not the one the customer runs now.")
+                : step.Refuse(o.Status == ProviderSubscriptionStatus.Trialing ? LifecycleTransition.TrialStarted : LifecycleTransition.Activated);
         }
 
         if (o.PeriodEnd < s.CurrentPeriodEnd && o.Id == s.ProviderSubscriptionId)
@@ -343,6 +361,16 @@ public static class SubscriptionLifecycle
         && (s.CanceledBefore || s.State == Canceled)
         && providerSubscriptionId is not null
         && providerSubscriptionId == s.ProviderSubscriptionId;
+
+    /// <summary>
+    /// While a subscription runs, an input about any other provider subscription is not about this one:
+    /// its invoices and its end do not move the one the customer runs now.
+    /// </summary>
+    private static bool IsAnotherSubscription(Subscription s, string? providerSubscriptionId) =>
+        LifecycleTable.LiveStates.Contains(s.State)
+        && providerSubscriptionId is not null
+        && s.ProviderSubscriptionId is not null
+        && providerSubscriptionId != s.ProviderSubscriptionId;
 
     private static bool IsLater(DateTimeOffset? candidate, DateTimeOffset? current) =>
         candidate is not null && (current is null || candidate > current);

@@ -251,6 +251,19 @@ public sealed class SubscriptionLifecycleTests
         AssertIgnored(decision, IgnoreReason.Stale, Incomplete);
     }
 
+    [Theory]
+    [InlineData(Trialing)]
+    [InlineData(Active)]
+    [InlineData(PastDue)]
+    public void InvoicePaid_of_another_subscription_than_the_running_one_is_stale(SubscriptionState state)
+    {
+        var running = In(state) with { ProviderSubscriptionId = "sub_new" };
+
+        var decision = Decide(running, Paid(subscriptionId: "sub_old", periodEnd: NextMonth.AddMonths(1)));
+
+        AssertIgnored(decision, IgnoreReason.Stale, state);
+    }
+
     [Fact]
     public void InvoicePaid_with_an_amount_converts_a_trial()
     {
@@ -402,6 +415,18 @@ public sealed class SubscriptionLifecycleTests
         var decision = Decide(paid, Failed("in_1"));
 
         AssertIgnored(decision, IgnoreReason.Stale, Active);
+    }
+
+    [Theory]
+    [InlineData(Trialing)]
+    [InlineData(Active)]
+    public void PaymentFailed_of_another_subscription_than_the_running_one_is_stale(SubscriptionState state)
+    {
+        var running = In(state) with { ProviderSubscriptionId = "sub_new" };
+
+        var decision = Decide(running, new LifecycleInput.InvoicePaymentFailed("evt_failed", "in_old", "sub_old"));
+
+        AssertIgnored(decision, IgnoreReason.Stale, state);
     }
 
     [Theory]
