@@ -23,6 +23,11 @@ public static class SubscriptionLifecycle
             return new Decision.Ignored(current, IgnoreReason.Duplicate, $"Input {input.InputId} was applied before.");
         }
 
+        if (input.ChangeId is { } change && current.HasApplied(change))
+        {
+            return new Decision.Ignored(current.Remember(input.InputId), IgnoreReason.Duplicate, $"The change {change} was applied before under another id.");
+        }
+
         var context = new Step(current, input, now);
         return input switch
         {
@@ -396,7 +401,7 @@ public static class SubscriptionLifecycle
             Append(HistoryKind.Fact, fact, null, next with { State = Current.State }, detail);
 
         public Decision Skip(IgnoreReason reason, string explanation, Subscription? refreshed = null) =>
-            new Decision.Ignored((refreshed ?? Current).Remember(Input.InputId), reason, explanation);
+            new Decision.Ignored(Remembered(refreshed ?? Current), reason, explanation);
 
         public Decision Refuse(LifecycleTransition transition) =>
             new Decision.Refused(Current.State, transition, $"{transition} is not allowed from {Current.State}.");
@@ -405,7 +410,10 @@ public static class SubscriptionLifecycle
         {
             var sequence = Current.LastSequence + 1;
             var entry = new HistoryEntry(sequence, Now, kind, name, Current.State, next.State, Input.Source, detail);
-            return new Decision.Applied(next.Remember(Input.InputId) with { LastSequence = sequence }, transition, entry, Publish);
+            return new Decision.Applied(Remembered(next) with { LastSequence = sequence }, transition, entry, Publish);
         }
+
+        private Subscription Remembered(Subscription next) =>
+            Input.ChangeId is { } change ? next.Remember(Input.InputId).Remember(change) : next.Remember(Input.InputId);
     }
 }

@@ -719,6 +719,28 @@ public sealed class SubscriptionLifecycleTests
     }
 
     [Fact]
+    public void A_fact_told_again_under_another_id_is_a_duplicate_and_recorded_once()
+    {
+        var recorded = After(In(Active), Fact("evt_finalized_1", "in_1/finalized"));
+
+        var decision = Decide(recorded, Fact("evt_finalized_2", "in_1/finalized"));
+
+        Assert.Equal(recorded.LastSequence, AssertIgnored(decision, IgnoreReason.Duplicate, Active).Next.LastSequence);
+    }
+
+    [Fact]
+    public void A_failed_attempt_told_again_under_another_id_is_a_duplicate_while_the_next_attempt_is_a_fact()
+    {
+        var pastDue = After(In(Active), Failed("in_1", id: "evt_failed_1") with { ChangeId = "in_1/attempt-1/failed" });
+
+        var again = Decide(pastDue, Failed("in_1", id: "evt_failed_2") with { ChangeId = "in_1/attempt-1/failed" });
+        var next = Decide(pastDue, Failed("in_1", id: "evt_failed_3") with { ChangeId = "in_1/attempt-2/failed" });
+
+        AssertIgnored(again, IgnoreReason.Duplicate, PastDue);
+        AssertFact(next, PastDue, "PaymentAttemptFailed");
+    }
+
+    [Fact]
     public void History_entries_are_numbered_one_two_three_and_name_their_transition()
     {
         var checkout = Assert.IsType<Decision.Applied>(Decide(Subscription.New("demo", "c1"), StartCheckout()));
@@ -756,6 +778,9 @@ public sealed class SubscriptionLifecycleTests
         new(id, invoice, amount, subscriptionId, Now, periodEnd ?? NextMonth);
 
     private static LifecycleInput.InvoicePaymentFailed Failed(string invoice, string id = "evt_failed") => new(id, invoice);
+
+    private static LifecycleInput.RecordFact Fact(string id, string change) =>
+        new(id, "provider", "InvoiceFinalized", "invoice=in_1") { ChangeId = change };
 
     private static LifecycleInput.ScheduleCancel ScheduleCancel() => new("evt_schedule_cancel", "api");
 
