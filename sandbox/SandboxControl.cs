@@ -59,6 +59,18 @@ public sealed class SandboxControl
     /// <summary>How webhook delivery is going.</summary>
     public SandboxWebhookStatus WebhookStatus => webhooks.Status();
 
+    /// <summary>Events not yet delivered (on their way, or waiting for a retry), as Stripe's <c>pending_webhooks</c> counts them.</summary>
+    public int PendingWebhooks
+    {
+        get
+        {
+            lock (state.Gate)
+            {
+                return state.Events.Count(e => e.PendingWebhooks > 0);
+            }
+        }
+    }
+
     /// <summary>
     /// Moves the clock forward, stopping at each moment something falls due (trial warnings, renewals,
     /// cancellations at period end, session expiry) to run it and deliver its events before going on.

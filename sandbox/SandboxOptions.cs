@@ -12,6 +12,15 @@ public sealed class SandboxOptions
     /// </summary>
     public Uri? WebhookUrl { get; set; }
 
+    /// <summary>
+    /// True to answer an API call only after the events it caused were delivered (or queued for retry), so
+    /// tests of the sandbox alone can assert on their receiver at once. False (the default) answers first
+    /// and delivers after, as Stripe does: a receiver that waits on the caller would otherwise hold the call
+    /// until the delivery times out (the service's subscription grain awaits Stripe's answer while the
+    /// webhook awaits the grain).
+    /// </summary>
+    public bool DeliverBeforeAnswering { get; set; }
+
     /// <summary>The prices the sandbox knows: the service's catalog.</summary>
     public List<SandboxPrice> Prices { get; } = [];
 }

@@ -11,6 +11,12 @@ namespace OrleansBilling.Grains.Lifecycle;
 /// <param name="Source">Who caused it, for the history: <c>api</c>, <c>provider</c>, <c>dunning</c>, <c>admin</c>.</param>
 public abstract record LifecycleInput(string InputId, string Source)
 {
+    /// <summary>
+    /// The one change a provider input tells of, when another input with another id may tell it again
+    /// (Stripe may send two events for one change): an input whose change was applied before has no further effect.
+    /// </summary>
+    public string? ChangeId { get; init; }
+
     /// <summary>A hosted checkout was opened at the provider for a plan.</summary>
     public sealed record StartCheckout(string InputId, string PlanId, string? Email, string? SessionId, string? ProviderCustomerId)
         : LifecycleInput(InputId, "api");
@@ -39,7 +45,7 @@ public abstract record LifecycleInput(string InputId, string Source)
         DateTimeOffset? PeriodEnd) : LifecycleInput(InputId, "provider");
 
     /// <summary>An attempt to pay an invoice failed.</summary>
-    public sealed record InvoicePaymentFailed(string InputId, string InvoiceId) : LifecycleInput(InputId, "provider");
+    public sealed record InvoicePaymentFailed(string InputId, string InvoiceId, string? ProviderSubscriptionId = null) : LifecycleInput(InputId, "provider");
 
     /// <summary>The subscription will end at the period end (API or provider).</summary>
     public sealed record ScheduleCancel(string InputId, string Source) : LifecycleInput(InputId, Source);

@@ -23,6 +23,11 @@ public static class SubscriptionLifecycle
             return new Decision.Ignored(current, IgnoreReason.Duplicate, $"Input {input.InputId} was applied before.");
         }
 
+        if (input.ChangeId is { } change && current.HasApplied(change))
+        {
+            return new Decision.Ignored(current.Remember(input.InputId), IgnoreReason.Duplicate, $"The change {change} was applied before under another id.");
+        }
+
         var context = new Step(current, input, now, product.Dunning ?? DunningPolicy.Default);
         return input switch
         {
@@ -126,6 +131,11 @@ public static class SubscriptionLifecycle
             return step.Skip(IgnoreReason.Stale, $"Subscription {input.ProviderSubscriptionId} was canceled, and a canceled subscription never comes back.");
         }
 
+        if (IsAnotherSubscription(s, input.ProviderSubscriptionId))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Invoice {input.InvoiceId} is of subscription {input.ProviderSubscriptionId}, not of the one the customer runs now.");
+        }
+
         var paid = s.RememberPaid(input.InvoiceId) with
         {
             ProviderSubscriptionId = input.ProviderSubscriptionId ?? s.ProviderSubscriptionId,
@@ -155,6 +165,11 @@ public static class SubscriptionLifecycle
         if (s.IsPaid(input.InvoiceId))
         {
             return step.Skip(IgnoreReason.Stale, $"Invoice {input.InvoiceId} was paid after this attempt failed.");
+        }
+
+        if (IsAnotherSubscription(s, input.ProviderSubscriptionId))
+        {
+            return step.Skip(IgnoreReason.Stale, $"Invoice {input.InvoiceId} is of subscription {input.ProviderSubscriptionId}, not of the one the customer runs now.");
         }
 
         var detail = $"invoice={input.InvoiceId}";
@@ -248,6 +263,14 @@ public static class SubscriptionLifecycle
         if (IsTheCanceledSubscription(s, o.Id) || (s.State == Canceled && o.Id == s.ProviderSubscriptionId))
         {
             return step.Skip(IgnoreReason.Stale, $"Subscription {o.Id} was canceled, and a canceled subscription never comes back.");
+        }
+
+        if (IsAnotherSubscription(s, o.Id))
+        {
+            // An ended one is the customer's past (a win-back is a new subscription); a second running one is an anomaly.
+            return o.Status is ProviderSubscriptionStatus.Canceled or ProviderSubscriptionStatus.IncompleteExpired
+                ? step.Skip(IgnoreReason.Stale, $"Subscription {o.Id} has ended and is not the one the customer runs now.")
+                : step.Refuse(o.Status == ProviderSubscriptionStatus.Trialing ? LifecycleTransition.TrialStarted : LifecycleTransition.Activated);
         }
 
         if (o.PeriodEnd < s.CurrentPeriodEnd && o.Id == s.ProviderSubscriptionId)
@@ -394,6 +417,16 @@ public static class SubscriptionLifecycle
         && providerSubscriptionId is not null
         && providerSubscriptionId == s.ProviderSubscriptionId;
 
+    /// <summary>
+    /// While a subscription runs, an input about any other provider subscription is not about this one:
+    /// its invoices and its end do not move the one the customer runs now.
+    /// </summary>
+    private static bool IsAnotherSubscription(Subscription s, string? providerSubscriptionId) =>
+        LifecycleTable.LiveStates.Contains(s.State)
+        && providerSubscriptionId is not null
+        && s.ProviderSubscriptionId is not null
+        && providerSubscriptionId != s.ProviderSubscriptionId;
+
     private static bool IsLater(DateTimeOffset? candidate, DateTimeOffset? current) =>
         candidate is not null && (current is null || candidate > current);
 
@@ -418,7 +451,7 @@ public static class SubscriptionLifecycle
             Append(HistoryKind.Fact, fact, null, next with { State = Current.State }, detail, []);
 
         public Decision Skip(IgnoreReason reason, string explanation, Subscription? refreshed = null) =>
-            new Decision.Ignored((refreshed ?? Current).Remember(Input.InputId), reason, explanation);
+            new Decision.Ignored(Remembered(refreshed ?? Current), reason, explanation);
 
         public Decision Refuse(LifecycleTransition transition) =>
             new Decision.Refused(Current.State, transition, $"{transition} is not allowed from {Current.State}.");
@@ -428,7 +461,10 @@ public static class SubscriptionLifecycle
             var sequence = Current.LastSequence + 1;
             var (settled, consequences) = LifecycleConsequences.Of(transition, name, Current, next with { LastSequence = sequence }, Now, Policy);
             var entry = new HistoryEntry(sequence, Now, kind, name, Current.State, settled.State, Input.Source, detail);
-            return new Decision.Applied(settled.Remember(Input.InputId), transition, entry, [.. Publish, .. effects, .. consequences]);
+            return new Decision.Applied(Remembered(settled), transition, entry, [.. Publish, .. effects, .. consequences]);
         }
+
+        private Subscription Remembered(Subscription next) =>
+            Input.ChangeId is { } change ? next.Remember(Input.InputId).Remember(change) : next.Remember(Input.InputId);
     }
 }

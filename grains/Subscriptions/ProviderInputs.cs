@@ -14,13 +14,13 @@ public static class ProviderInputs
         ProviderEventKind.SubscriptionActivated => Started(e, SubscriptionState.Active),
         ProviderEventKind.InvoicePaid => new LifecycleInput.InvoicePaid(
             e.EventId, Require(e.InvoiceId, e), e.AmountMinor ?? 0, e.ProviderSubscriptionId, e.PeriodStart, e.PeriodEnd),
-        ProviderEventKind.InvoicePaymentFailed => new LifecycleInput.InvoicePaymentFailed(e.EventId, Require(e.InvoiceId, e)),
+        ProviderEventKind.InvoicePaymentFailed => new LifecycleInput.InvoicePaymentFailed(e.EventId, Require(e.InvoiceId, e), e.ProviderSubscriptionId) { ChangeId = e.ChangeId },
         ProviderEventKind.CancelScheduled => new LifecycleInput.ScheduleCancel(e.EventId, "provider"),
         ProviderEventKind.CancelUndone => new LifecycleInput.UndoCancel(e.EventId, "provider"),
         ProviderEventKind.SubscriptionCanceled => new LifecycleInput.EndSubscription(e.EventId, "provider", "ended_at_provider"),
         ProviderEventKind.SubscriptionPaused => new LifecycleInput.Pause(e.EventId, "provider"),
         ProviderEventKind.SubscriptionResumed => new LifecycleInput.ResumeCollection(e.EventId, "provider"),
-        ProviderEventKind.Fact => new LifecycleInput.RecordFact(e.EventId, "provider", e.FactName ?? "ProviderFact", e.Detail),
+        ProviderEventKind.Fact => new LifecycleInput.RecordFact(e.EventId, "provider", e.FactName ?? "ProviderFact", e.Detail) { ChangeId = e.ChangeId },
         ProviderEventKind.SubscriptionChanged => throw new ArgumentException("A changed subscription is fetched from the provider, not read from the event.", nameof(e)),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.Kind, "Unknown provider event kind."),
     };

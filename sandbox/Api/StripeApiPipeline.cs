@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using OrleansBilling.Sandbox.State;
 using OrleansBilling.Sandbox.Webhooks;
 
@@ -7,9 +8,11 @@ namespace OrleansBilling.Sandbox.Api;
 
 /// <summary>
 /// What every Stripe API call goes through, as at Stripe: test-key authentication, idempotency keys, the
-/// handler under the state lock, the request log, then delivery of the caused events before answering.
+/// handler under the state lock, the request log, the answer, then delivery of the caused events (or
+/// delivery before the answer, see <see cref="SandboxOptions.DeliverBeforeAnswering"/>).
 /// </summary>
-internal sealed class StripeApiPipeline(SandboxState state, SandboxRequests log, WebhookSender webhooks, StripeResources resources)
+internal sealed class StripeApiPipeline(
+    SandboxState state, SandboxRequests log, WebhookSender webhooks, StripeResources resources, IOptions<SandboxOptions> options)
 {
     public async Task HandleAsync(HttpContext context, Func<StripeResources, StripeApiRequest, ApiOutcome> handler)
     {
@@ -114,9 +117,16 @@ internal sealed class StripeApiPipeline(SandboxState state, SandboxRequests log,
 
         Record(method, path, parameters, key, outcome.Status, requestId, replayed: false);
 
-        // The service may call back into this API while handling an event: no lock is held here.
-        await webhooks.DeliverAsync(outcome.Events, CancellationToken.None);
+        if (options.Value.DeliverBeforeAnswering)
+        {
+            // The receiver may call back into this API while handling an event: no lock is held here.
+            await webhooks.DeliverAsync(outcome.Events, CancellationToken.None);
+            await FinishAsync(context, outcome.Status, body);
+            return;
+        }
+
         await FinishAsync(context, outcome.Status, body);
+        webhooks.DeliverInBackground(outcome.Events);
     }
 
     private static string ApiPath(string path)

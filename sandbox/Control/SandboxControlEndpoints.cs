@@ -127,6 +127,7 @@ internal static class SandboxControlEndpoints
             {
                 ["url"] = url,
                 ["delivered"] = status.Delivered,
+                ["pending"] = control.PendingWebhooks,
                 ["pending_retry"] = status.PendingRetry,
                 ["failed"] = status.FailedForGood,
                 ["last_errors"] = new JsonArray([.. status.LastErrors.Select(e => (JsonNode)new JsonObject

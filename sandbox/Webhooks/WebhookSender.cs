@@ -8,8 +8,9 @@ using OrleansBilling.Sandbox.State;
 namespace OrleansBilling.Sandbox.Webhooks;
 
 /// <summary>
-/// Delivers events at least once: each is POSTed signed, in order, by the call that caused it; a failure is
-/// retried in the background with back-off in real time (1 s, 2 s, 4 s …) up to <see cref="MostAttempts"/> tries.
+/// Delivers events at least once: each is POSTed signed, in order, by the call that caused it or in the
+/// background once that call has answered; a failure is retried in the background with back-off in real
+/// time (1 s, 2 s, 4 s …) up to <see cref="MostAttempts"/> tries.
 /// </summary>
 internal sealed partial class WebhookSender(
     IHttpClientFactory clients,
@@ -26,6 +27,7 @@ internal sealed partial class WebhookSender(
     private readonly PriorityQueue<WebhookDelivery, DateTimeOffset> retries = new();
     private readonly LinkedList<SandboxWebhookError> lastErrors = new();
     private readonly SemaphoreSlim wake = new(0);
+    private Task backgroundDeliveries = Task.CompletedTask;
     private long delivered;
     private long failedForGood;
 
@@ -47,6 +49,22 @@ internal sealed partial class WebhookSender(
         {
             var error = await SendAsync(record, cancellationToken);
             Settle(record, attempts: 1, error);
+        }
+    }
+
+    /// <summary>Delivers in order after the events handed over before, without the caller waiting.</summary>
+    public void DeliverInBackground(IReadOnlyList<EventRecord> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            backgroundDeliveries = backgroundDeliveries
+                .ContinueWith(_ => DeliverAsync(events, CancellationToken.None), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+                .Unwrap();
         }
     }
 

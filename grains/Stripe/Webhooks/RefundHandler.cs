@@ -18,7 +18,8 @@ public sealed class RefundHandler : IStripeEventHandler
         {
             return new WebhookRoute.Apply(null, charge.CustomerId, new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.Fact, stripeEvent.Created, charge.CustomerId, ObjectId: charge.Id,
-                FactName: "ChargeRefunded", Detail: $"charge={charge.Id}; amount_refunded={charge.AmountRefunded} {charge.Currency}"));
+                FactName: "ChargeRefunded", Detail: $"charge={charge.Id}; amount_refunded={charge.AmountRefunded} {charge.Currency}",
+                ChangeId: $"{charge.Id}/refunded-{charge.AmountRefunded}"));
         }
 
         var refund = (Refund)stripeEvent.Data.Object;
@@ -30,6 +31,7 @@ public sealed class RefundHandler : IStripeEventHandler
         };
         return new WebhookRoute.Apply(StripeMetadata.SubscriptionKey(refund.Metadata), null, new ProviderEvent(
             stripeEvent.Id, ProviderEventKind.Fact, stripeEvent.Created, ObjectId: refund.Id,
-            FactName: name, Detail: $"refund={refund.Id}; amount={refund.Amount} {refund.Currency}; status={refund.Status}"));
+            FactName: name, Detail: $"refund={refund.Id}; amount={refund.Amount} {refund.Currency}; status={refund.Status}",
+            ChangeId: $"{refund.Id}/{stripeEvent.Type}/{refund.Status}"));
     }
 }

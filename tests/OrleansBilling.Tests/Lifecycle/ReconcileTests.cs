@@ -99,6 +99,26 @@ public sealed class ReconcileTests
         AssertSkipped(Decide(canceled, Observed(ProviderSubscriptionStatus.Active)), IgnoreReason.Stale, Canceled);
     }
 
+    [Theory]
+    [InlineData(ProviderSubscriptionStatus.Canceled)]
+    [InlineData(ProviderSubscriptionStatus.IncompleteExpired)]
+    public void An_ended_subscription_other_than_the_running_one_is_stale(ProviderSubscriptionStatus status)
+    {
+        var wonBack = In(Active) with { CanceledBefore = true, ProviderSubscriptionId = "sub_new" };
+
+        AssertSkipped(Decide(wonBack, Observed(status, subscription: "sub_old")), IgnoreReason.Stale, Active);
+    }
+
+    [Fact]
+    public void A_second_running_subscription_is_refused()
+    {
+        var running = In(Active) with { ProviderSubscriptionId = "sub_1" };
+
+        var decision = Assert.IsType<Decision.Refused>(Decide(running, Observed(ProviderSubscriptionStatus.Active, subscription: "sub_2")));
+
+        Assert.Equal(LifecycleTransition.Activated, decision.Attempted);
+    }
+
     [Fact]
     public void An_older_snapshot_is_stale_because_a_period_end_never_moves_backwards()
     {

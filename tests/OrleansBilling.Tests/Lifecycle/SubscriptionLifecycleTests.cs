@@ -251,6 +251,19 @@ public sealed class SubscriptionLifecycleTests
         AssertIgnored(decision, IgnoreReason.Stale, Incomplete);
     }
 
+    [Theory]
+    [InlineData(Trialing)]
+    [InlineData(Active)]
+    [InlineData(PastDue)]
+    public void InvoicePaid_of_another_subscription_than_the_running_one_is_stale(SubscriptionState state)
+    {
+        var running = In(state) with { ProviderSubscriptionId = "sub_new" };
+
+        var decision = Decide(running, Paid(subscriptionId: "sub_old", periodEnd: NextMonth.AddMonths(1)));
+
+        AssertIgnored(decision, IgnoreReason.Stale, state);
+    }
+
     [Fact]
     public void InvoicePaid_with_an_amount_converts_a_trial()
     {
@@ -402,6 +415,18 @@ public sealed class SubscriptionLifecycleTests
         var decision = Decide(paid, Failed("in_1"));
 
         AssertIgnored(decision, IgnoreReason.Stale, Active);
+    }
+
+    [Theory]
+    [InlineData(Trialing)]
+    [InlineData(Active)]
+    public void PaymentFailed_of_another_subscription_than_the_running_one_is_stale(SubscriptionState state)
+    {
+        var running = In(state) with { ProviderSubscriptionId = "sub_new" };
+
+        var decision = Decide(running, new LifecycleInput.InvoicePaymentFailed("evt_failed", "in_old", "sub_old"));
+
+        AssertIgnored(decision, IgnoreReason.Stale, state);
     }
 
     [Theory]
@@ -694,6 +719,28 @@ public sealed class SubscriptionLifecycleTests
     }
 
     [Fact]
+    public void A_fact_told_again_under_another_id_is_a_duplicate_and_recorded_once()
+    {
+        var recorded = After(In(Active), Fact("evt_finalized_1", "in_1/finalized"));
+
+        var decision = Decide(recorded, Fact("evt_finalized_2", "in_1/finalized"));
+
+        Assert.Equal(recorded.LastSequence, AssertIgnored(decision, IgnoreReason.Duplicate, Active).Next.LastSequence);
+    }
+
+    [Fact]
+    public void A_failed_attempt_told_again_under_another_id_is_a_duplicate_while_the_next_attempt_is_a_fact()
+    {
+        var pastDue = After(In(Active), Failed("in_1", id: "evt_failed_1") with { ChangeId = "in_1/attempt-1/failed" });
+
+        var again = Decide(pastDue, Failed("in_1", id: "evt_failed_2") with { ChangeId = "in_1/attempt-1/failed" });
+        var next = Decide(pastDue, Failed("in_1", id: "evt_failed_3") with { ChangeId = "in_1/attempt-2/failed" });
+
+        AssertIgnored(again, IgnoreReason.Duplicate, PastDue);
+        AssertFact(next, PastDue, "PaymentAttemptFailed");
+    }
+
+    [Fact]
     public void History_entries_are_numbered_one_two_three_and_name_their_transition()
     {
         var checkout = Assert.IsType<Decision.Applied>(Decide(Subscription.New("demo", "c1"), StartCheckout()));
@@ -731,6 +778,9 @@ public sealed class SubscriptionLifecycleTests
         new(id, invoice, amount, subscriptionId, Now, periodEnd ?? NextMonth);
 
     private static LifecycleInput.InvoicePaymentFailed Failed(string invoice, string id = "evt_failed") => new(id, invoice);
+
+    private static LifecycleInput.RecordFact Fact(string id, string change) =>
+        new(id, "provider", "InvoiceFinalized", "invoice=in_1") { ChangeId = change };
 
     private static LifecycleInput.ScheduleCancel ScheduleCancel() => new("evt_schedule_cancel", "api");
 

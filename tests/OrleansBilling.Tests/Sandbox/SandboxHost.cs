@@ -67,6 +67,9 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.Services.AddStripeSandbox(options =>
         {
             options.WebhookSecret = Secret;
+
+            // These tests assert on the receiver right after an API call.
+            options.DeliverBeforeAnswering = true;
             options.Prices.Add(new SandboxPrice(Basic, "Basic", 1000, "eur", "month"));
             options.Prices.Add(new SandboxPrice(Pro, "Pro", 3000, "eur", "month"));
             options.Prices.Add(new SandboxPrice(Yearly, "Basic yearly", 10000, "eur", "year"));

@@ -1,0 +1,12 @@
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.ReadModel;
+
+namespace OrleansBilling.Tests.EndToEnd;
+
+/// <summary>One customer's subscription at one moment: its state, the API's view of it and its whole history.</summary>
+internal sealed record SubscriptionSnapshot(string State, string View, IReadOnlyList<HistoryRow> History)
+{
+    /// <summary>The history's transitions, in order.</summary>
+    public IReadOnlyList<string> Transitions =>
+        [.. History.Where(h => h.Kind == HistoryKind.Transition).Select(h => h.Name)];
+}
