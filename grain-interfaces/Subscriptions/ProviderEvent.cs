@@ -15,6 +15,7 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// <param name="ObjectId">The id of the provider object the event is about (checkout session, subscription, invoice).</param>
 /// <param name="FactName">For <see cref="ProviderEventKind.Fact"/>: the history entry's name (<c>ChargeRefunded</c>).</param>
 /// <param name="Detail">For facts: what the history should say about it.</param>
+/// <param name="HostedInvoiceUrl">Where the customer can see and pay the invoice, for invoice events.</param>
 /// <param name="ChangeId">
 /// For facts and failed payments: the one change the event tells of (<c>in_1/finalized</c>). Stripe may tell
 /// one change in two events with different ids; both carry the same change id and are recorded once.
@@ -35,4 +36,5 @@ public sealed record ProviderEvent(
     [property: Id(11)] string? ObjectId = null,
     [property: Id(12)] string? FactName = null,
     [property: Id(13)] string? Detail = null,
-    [property: Id(14)] string? ChangeId = null);
+    [property: Id(14)] string? ChangeId = null,
+    [property: Id(15)] string? HostedInvoiceUrl = null);

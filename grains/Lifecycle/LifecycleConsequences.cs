@@ -35,6 +35,11 @@ public static class LifecycleConsequences
             }
         }
 
+        if (transition == LifecycleTransition.WonBack)
+        {
+            next = next with { WinBacks = next.WinBacks + 1, LastWonBackAt = now };
+        }
+
         var email = transition switch
         {
             LifecycleTransition.Activated or LifecycleTransition.TrialStarted => "welcome",

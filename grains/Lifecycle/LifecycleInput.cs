@@ -45,7 +45,7 @@ public abstract record LifecycleInput(string InputId, string Source)
         DateTimeOffset? PeriodEnd) : LifecycleInput(InputId, "provider");
 
     /// <summary>An attempt to pay an invoice failed.</summary>
-    public sealed record InvoicePaymentFailed(string InputId, string InvoiceId, string? ProviderSubscriptionId = null) : LifecycleInput(InputId, "provider");
+    public sealed record InvoicePaymentFailed(string InputId, string InvoiceId, string? ProviderSubscriptionId = null, string? HostedInvoiceUrl = null) : LifecycleInput(InputId, "provider");
 
     /// <summary>The subscription will end at the period end (API or provider).</summary>
     public sealed record ScheduleCancel(string InputId, string Source) : LifecycleInput(InputId, Source);

@@ -55,6 +55,14 @@ public sealed record Subscription
     /// <summary>How many dunning episodes the subscription has had.</summary>
     [Id(21)] public int DunningEpisodes { get; init; }
 
+    /// <summary>Where the customer can pay the open invoice, when the provider said.</summary>
+    [Id(22)] public string? OpenInvoiceUrl { get; init; }
+
+    /// <summary>How often a canceled customer came back, and when last: reactivations, for reporting.</summary>
+    [Id(23)] public int WinBacks { get; init; }
+
+    [Id(24)] public DateTimeOffset? LastWonBackAt { get; init; }
+
     /// <summary>A customer nobody has subscribed yet.</summary>
     public static Subscription New(string productId, string customerId) => new() { ProductId = productId, CustomerId = customerId };
 

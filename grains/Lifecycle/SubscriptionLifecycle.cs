@@ -175,7 +175,7 @@ public static class SubscriptionLifecycle
         var detail = $"invoice={input.InvoiceId}";
         return s.State switch
         {
-            Active or Trialing => step.Take(LifecycleTransition.PaymentFailed, PastDue, s with { OpenInvoiceId = input.InvoiceId }, detail),
+            Active or Trialing => step.Take(LifecycleTransition.PaymentFailed, PastDue, s with { OpenInvoiceId = input.InvoiceId, OpenInvoiceUrl = input.HostedInvoiceUrl }, detail),
             PastDue or Suspended or Incomplete => step.Record("PaymentAttemptFailed", s, detail),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription is not dunned."),
             _ => step.Refuse(LifecycleTransition.PaymentFailed),

@@ -14,4 +14,6 @@ public sealed record SubscriptionRow(
     string? ProviderCustomerId,
     string? ProviderSubscriptionId,
     long Version,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    int WinBacks = 0,
+    DateTimeOffset? LastWonBackAt = null);

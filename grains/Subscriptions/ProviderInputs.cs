@@ -14,7 +14,7 @@ public static class ProviderInputs
         ProviderEventKind.SubscriptionActivated => Started(e, SubscriptionState.Active),
         ProviderEventKind.InvoicePaid => new LifecycleInput.InvoicePaid(
             e.EventId, Require(e.InvoiceId, e), e.AmountMinor ?? 0, e.ProviderSubscriptionId, e.PeriodStart, e.PeriodEnd),
-        ProviderEventKind.InvoicePaymentFailed => new LifecycleInput.InvoicePaymentFailed(e.EventId, Require(e.InvoiceId, e), e.ProviderSubscriptionId) { ChangeId = e.ChangeId },
+        ProviderEventKind.InvoicePaymentFailed => new LifecycleInput.InvoicePaymentFailed(e.EventId, Require(e.InvoiceId, e), e.ProviderSubscriptionId, e.HostedInvoiceUrl) { ChangeId = e.ChangeId },
         ProviderEventKind.CancelScheduled => new LifecycleInput.ScheduleCancel(e.EventId, "provider"),
         ProviderEventKind.CancelUndone => new LifecycleInput.UndoCancel(e.EventId, "provider"),
         ProviderEventKind.SubscriptionCanceled => new LifecycleInput.EndSubscription(e.EventId, "provider", "ended_at_provider"),

@@ -611,6 +611,7 @@ public sealed partial class SubscriptionGrain(
             var suspend = episode.Policy.Steps.FirstOrDefault(step => step.Action == DunningAction.Suspend);
             values["grace_end"] = suspend is null ? "" : (episode.StartedAt + suspend.After).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             values["invoice"] = episode.InvoiceId ?? "";
+            values["invoice_url"] = s.OpenInvoiceUrl ?? "";
         }
 
         return values;
@@ -677,7 +678,7 @@ public sealed partial class SubscriptionGrain(
         var key = this.GetPrimaryKeyString();
         var row = new SubscriptionRow(
             key, productId, customerId, s.State, s.PlanId, s.CurrentPeriodEnd, s.Email,
-            s.ProviderCustomerId, s.ProviderSubscriptionId, state.State.Revision, clock.GetUtcNow());
+            s.ProviderCustomerId, s.ProviderSubscriptionId, state.State.Revision, clock.GetUtcNow(), s.WinBacks, s.LastWonBackAt);
         var history = state.State.History
             .Where(h => h.Sequence > state.State.PublishedSequence)
             .Select(h => new HistoryRow(key, h.Sequence, productId, customerId, h.OccurredAt, h.Kind, h.Name, h.From, h.To, DetailJson(h)))

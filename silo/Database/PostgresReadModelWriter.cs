@@ -35,9 +35,9 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
     private const string UpsertCurrentSql = """
         INSERT INTO billing.subscriptions AS s
             (subscription_key, product_id, customer_id, state, plan_id, current_period_end, email,
-             provider_customer_id, provider_subscription_id, version, updated_at)
+             provider_customer_id, provider_subscription_id, version, updated_at, win_backs, last_won_back_at)
         VALUES (@key, @product, @customer, @state, @plan, @periodEnd, @email,
-                @providerCustomer, @providerSubscription, @version, @updatedAt)
+                @providerCustomer, @providerSubscription, @version, @updatedAt, @winBacks, @lastWonBackAt)
         ON CONFLICT (subscription_key) DO UPDATE
         SET product_id = EXCLUDED.product_id,
             customer_id = EXCLUDED.customer_id,
@@ -48,7 +48,9 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
             provider_customer_id = EXCLUDED.provider_customer_id,
             provider_subscription_id = EXCLUDED.provider_subscription_id,
             version = EXCLUDED.version,
-            updated_at = EXCLUDED.updated_at
+            updated_at = EXCLUDED.updated_at,
+            win_backs = EXCLUDED.win_backs,
+            last_won_back_at = EXCLUDED.last_won_back_at
         WHERE s.version <= EXCLUDED.version
         """;
 
@@ -133,6 +135,8 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         command.Parameters.Add(Nullable("providerSubscription", NpgsqlDbType.Text, row.ProviderSubscriptionId));
         command.Parameters.Add(new NpgsqlParameter<long>("version", NpgsqlDbType.Bigint) { TypedValue = row.Version });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("updatedAt", NpgsqlDbType.TimestampTz) { TypedValue = row.UpdatedAt.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<int>("winBacks", NpgsqlDbType.Integer) { TypedValue = row.WinBacks });
+        command.Parameters.Add(Nullable("lastWonBackAt", NpgsqlDbType.TimestampTz, row.LastWonBackAt?.UtcDateTime));
         return command;
     }
 

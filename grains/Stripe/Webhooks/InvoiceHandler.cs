@@ -36,7 +36,7 @@ public sealed class InvoiceHandler : IStripeEventHandler
                 PeriodStart: Utc(period?.Start), PeriodEnd: Utc(period?.End), InvoiceId: invoice.Id, AmountMinor: invoice.AmountPaid, ObjectId: invoice.Id),
             EventTypes.InvoicePaymentFailed => new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.InvoicePaymentFailed, at, invoice.CustomerId, parent.SubscriptionId,
-                InvoiceId: invoice.Id, AmountMinor: invoice.AmountDue, ObjectId: invoice.Id, ChangeId: $"{invoice.Id}/attempt-{invoice.AttemptCount}/failed"),
+                InvoiceId: invoice.Id, AmountMinor: invoice.AmountDue, ObjectId: invoice.Id, ChangeId: $"{invoice.Id}/attempt-{invoice.AttemptCount}/failed", HostedInvoiceUrl: invoice.HostedInvoiceUrl),
             EventTypes.InvoiceFinalized => Fact(stripeEvent, invoice, parent.SubscriptionId, "InvoiceFinalized", $"{invoice.Id}/finalized"),
             _ => Fact(stripeEvent, invoice, parent.SubscriptionId, "PaymentActionRequired", $"{invoice.Id}/attempt-{invoice.AttemptCount}/action-required"),
         };

@@ -30,7 +30,10 @@ public sealed class ReconcileTests
 
         var decision = Decide(canceled, Observed(ProviderSubscriptionStatus.Active, subscription: "sub_new"));
 
-        AssertTakes(decision, LifecycleTransition.WonBack, Active);
+        var applied = AssertTakes(decision, LifecycleTransition.WonBack, Active);
+        Assert.Equal(1, applied.Next.WinBacks);
+        Assert.Equal(Now, applied.Next.LastWonBackAt);
+        Assert.Contains(applied.Effects, e => e is Effect.SendEmail { Template: "win_back" });
     }
 
     [Fact]

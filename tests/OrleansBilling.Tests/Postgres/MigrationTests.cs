@@ -16,6 +16,7 @@ public sealed class MigrationTests(PostgresServer server)
         "0003_orleans_clustering.sql",
         "0004_billing_read_model.sql",
         "0005_billing_stripe_events.sql",
+        "0006_billing_reactivations.sql",
     ];
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class MigrationTests(PostgresServer server)
         Assert.Equal(AllScripts, journalAfterFirst.Select(j => j.Script));
         Assert.Empty(second);
         Assert.Equal(journalAfterFirst, journalAfterSecond);
-        Assert.Contains(logger.Entries, e => e.Message.Contains("0005_billing_stripe_events.sql", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.Message.Contains("0006_billing_reactivations.sql", StringComparison.Ordinal));
     }
 
     [Fact]
