@@ -30,14 +30,16 @@ public sealed class DunningTests(GrainCluster cluster) : IClassFixture<GrainClus
     {
         var grain = await PastDue("dun_full");
 
-        await AdvanceUntil(TimeSpan.FromDays(3), () => cluster.Emails.TemplatesFor("demo/dun_full").Contains("payment_reminder"));
+        // The step's effects run one after another: wait for the last of them, the payment retry.
+        await AdvanceUntil(TimeSpan.FromDays(3), () => cluster.Payments.CallsNamed("pay_invoice").Any(c => c.Target == "in_dun_full_2"));
+        Assert.Contains("payment_reminder", cluster.Emails.TemplatesFor("demo/dun_full"));
         Assert.Single(cluster.Payments.CallsNamed("pay_invoice"), c => c.Target == "in_dun_full_2");
 
         await AdvanceUntil(TimeSpan.FromDays(4), () => cluster.Emails.TemplatesFor("demo/dun_full").Contains("access_suspended"));
         Assert.Equal(SubscriptionState.Suspended, (await grain.GetSubscription()).State);
         Assert.False((await grain.GetEntitlements()).Entitled);
 
-        await AdvanceUntil(TimeSpan.FromDays(7), () => cluster.Emails.TemplatesFor("demo/dun_full").Contains("subscription_canceled"));
+        await AdvanceUntil(TimeSpan.FromDays(7), () => cluster.Payments.CallsNamed("cancel_now").Any(c => c.Target == "sub_dun_full"));
         var view = await grain.GetSubscription();
         Assert.Equal(SubscriptionState.Canceled, view.State);
         Assert.Equal(

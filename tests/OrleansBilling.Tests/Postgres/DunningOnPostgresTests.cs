@@ -30,7 +30,8 @@ public sealed class DunningOnPostgresTests(PostgresServer server)
 
         await using var second = new PostgresBillingService(connectionString, clusterId);
         await second.InitializeAsync();
-        await AdvanceUntil(second, TimeSpan.FromDays(15), () => second.Emails.TemplatesFor(key).Contains("subscription_canceled"));
+        // The last effect of the last step is the cancel at the provider: wait for it.
+        await AdvanceUntil(second, TimeSpan.FromDays(15), () => second.Payments.CallsNamed("cancel_now").Count > 0);
 
         Assert.Equal(["welcome", "payment_failed"], sentBefore);
         Assert.Equal(["payment_reminder", "access_suspended", "subscription_canceled"], second.Emails.TemplatesFor(key));
