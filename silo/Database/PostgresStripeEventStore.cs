@@ -15,7 +15,7 @@ public sealed class PostgresStripeEventStore(NpgsqlDataSource database) : IStrip
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    public async Task InsertAsync(StripeWebhook webhook, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public async Task<bool> InsertAsync(StripeWebhook webhook, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             """
@@ -29,7 +29,7 @@ public sealed class PostgresStripeEventStore(NpgsqlDataSource database) : IStrip
         command.Parameters.Add(new NpgsqlParameter { Value = webhook.Created.UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter { Value = receivedAt.UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter { Value = webhook.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task SetOutcomeAsync(string eventId, WebhookOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken)

@@ -16,11 +16,8 @@ public sealed class InMemoryStripeEventStore : IStripeEventStore
     public Task<string?> FindOutcomeAsync(string eventId, CancellationToken cancellationToken) =>
         Task.FromResult(events.TryGetValue(eventId, out var stored) ? stored.Outcome?.Outcome : null);
 
-    public Task InsertAsync(StripeWebhook webhook, DateTimeOffset receivedAt, CancellationToken cancellationToken)
-    {
-        events.TryAdd(webhook.EventId, new StoredEvent(webhook, receivedAt, null));
-        return Task.CompletedTask;
-    }
+    public Task<bool> InsertAsync(StripeWebhook webhook, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        Task.FromResult(events.TryAdd(webhook.EventId, new StoredEvent(webhook, receivedAt, null)));
 
     public Task SetOutcomeAsync(string eventId, WebhookOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken)
     {

@@ -11,8 +11,11 @@ public interface IStripeEventStore
     /// <summary>The outcome recorded for an event, or null when it was never handled to the end.</summary>
     Task<string?> FindOutcomeAsync(string eventId, CancellationToken cancellationToken);
 
-    /// <summary>Stores a verified event as received. Storing it again changes nothing.</summary>
-    Task InsertAsync(StripeWebhook webhook, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a verified event as received: true when it is stored now, false when it was stored
+    /// before (storing it again changes nothing).
+    /// </summary>
+    Task<bool> InsertAsync(StripeWebhook webhook, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
     /// <summary>Records what handling the event came to.</summary>
     Task SetOutcomeAsync(string eventId, WebhookOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken);

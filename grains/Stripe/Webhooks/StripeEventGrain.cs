@@ -28,13 +28,15 @@ public sealed partial class StripeEventGrain(
             return outcome with { Repeated = true };
         }
 
-        if (await store.FindOutcomeAsync(webhook.EventId, CancellationToken.None) is { } recorded)
+        // Store first. Only an event stored before (a redelivery, or a retry after a failure) needs
+        // its recorded outcome looked up: a new one, the usual case, costs one statement, not two.
+        if (!await store.InsertAsync(webhook, clock.GetUtcNow(), CancellationToken.None)
+            && await store.FindOutcomeAsync(webhook.EventId, CancellationToken.None) is { } recorded)
         {
             outcome = new WebhookOutcome(recorded, null, "Handled before.");
             return outcome with { Repeated = true };
         }
 
-        await store.InsertAsync(webhook, clock.GetUtcNow(), CancellationToken.None);
         var result = await Handle(webhook);
         await store.SetOutcomeAsync(webhook.EventId, result, clock.GetUtcNow(), CancellationToken.None);
         outcome = result;
