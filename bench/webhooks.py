@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Helpers of bench/webhooks.sh (standard library only).
+
+  setup URL API_KEY COUNT OUT      COUNT customers with a paid checkout (API + sandbox); their
+                                   Stripe subscription objects, as the sandbox serves them, to OUT
+  sign SUBSCRIPTIONS SECRET COUNT PREFIX THREADS OUT
+                                   COUNT signed customer.subscription.updated events, unique ids,
+                                   round-robin over the subscriptions, dealt to OUT.0 … OUT.<THREADS-1>
+                                   (one file per wrk thread); one "signature<TAB>body" a line
+  pgbench-script EVENTS OUT        the pgbench transaction: the service's inbox insert (with a real
+                                   event body as payload) and its grain-state write
+  percentile P LOG...              the P-th percentile (ms) of pgbench --log files (3rd column, µs)
+"""
+import concurrent.futures
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import sys
+import time
+import urllib.request
+
+API_VERSION = "2026-10-28.endive"
+
+
+def call(method, url, body=None, headers=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def setup(base, api_key, count, out):
+    auth = {"Authorization": f"Bearer {api_key}"}
+
+    def one(i):
+        customer = f"bench_wh_{i}"
+        checkout = call("POST", f"{base}/v1/checkout", {
+            "customerId": customer, "plan": "basic", "email": f"{customer}@example.test",
+            "successUrl": "https://app.test/ok", "cancelUrl": "https://app.test/no"}, auth)
+        # Completing the hosted checkout makes the sandbox create the subscription and deliver its
+        # signed events (checkout.session.completed, customer.subscription.created, invoice.*).
+        done = call("POST", f"{base}/sandbox/checkout/{checkout['sessionId']}/complete", {"card": "4242424242424242"})
+        subscription = call("GET", f"{base}/sandbox/stripe/v1/subscriptions/{done['subscription']}",
+                            headers={"Authorization": "Bearer sk_test_sandbox"})
+        state = call("GET", f"{base}/v1/customers/{customer}/subscription", headers=auth)["state"]
+        if state != "Active":
+            raise SystemExit(f"{customer} is {state} after a paid checkout, not Active")
+        return subscription
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        subscriptions = list(pool.map(one, range(1, count + 1)))
+    with open(out, "w") as f:
+        for subscription in subscriptions:
+            f.write(json.dumps(subscription, separators=(",", ":")) + "\n")
+
+
+def sign(subscriptions_file, secret, count, prefix, threads, out):
+    with open(subscriptions_file) as f:
+        subscriptions = [line.strip() for line in f if line.strip()]
+    key = secret.encode()
+    now = int(time.time())
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(open(f"{out}.{k}", "w")) for k in range(threads)]
+        for n in range(count):
+            # Unique per event: evt_ + 24 characters, like Stripe's ids.
+            event_id = f"evt_{prefix}{n:0{24 - len(prefix)}d}"
+            body = ('{"id":"%s","object":"event","api_version":"%s","created":%d,'
+                    '"data":{"object":%s,"previous_attributes":{"metadata":{}}},'
+                    '"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},'
+                    '"type":"customer.subscription.updated"}') % (event_id, API_VERSION, now, subscriptions[n % len(subscriptions)])
+            signature = hmac.new(key, f"{now}.{body}".encode(), hashlib.sha256).hexdigest()
+            files[n % threads].write(f"t={now},v1={signature}\t{body}\n")
+
+
+def pgbench_script(events_file, out):
+    with open(events_file) as f:
+        body = f.readline().rstrip("\n").split("\t", 1)[1]
+    created = json.loads(body)["created"]
+    literal = body.replace("'", "''")
+    # Two autocommit statements, as in the service, where the inbox row and the grain state are
+    # written by different components in their own transactions. pgbench runs in simple-query
+    # mode, so ":" inside the JSON literal is only replaced for the variables defined here.
+    script = f"""\\set bench_row random(1, :bench_rows)
+\\set bench_rnd random(1, 9000000000000000000)
+INSERT INTO billing.stripe_events (id, type, api_version, created, received_at, payload)
+VALUES ('evt_pgbench_' || :client_id || '_' || :bench_rnd, 'customer.subscription.updated', '{API_VERSION}',
+        to_timestamp({created}), now(), '{literal}'::jsonb)
+ON CONFLICT (id) DO NOTHING;
+UPDATE orleans.OrleansStorage
+SET PayloadBinary = PayloadBinary, Version = Version + 1, ModifiedOn = now()
+WHERE (GrainIdHash, ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString)
+    = (SELECT GrainIdHash, ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString
+       FROM bench.grain_rows WHERE n = :bench_row);
+"""
+    with open(out, "w") as f:
+        f.write(script)
+
+
+def percentile(p, logs):
+    latencies = []
+    for log in logs:
+        with open(log) as f:
+            latencies.extend(int(line.split()[2]) for line in f if line.strip())
+    latencies.sort()
+    index = min(len(latencies) - 1, max(0, int(round(p / 100 * len(latencies))) - 1))
+    print(f"{latencies[index] / 1000:.2f}ms")
+
+
+def main(argv):
+    command, args = argv[1], argv[2:]
+    if command == "setup":
+        setup(args[0], args[1], int(args[2]), args[3])
+    elif command == "sign":
+        sign(args[0], args[1], int(args[2]), args[3], int(args[4]), args[5])
+    elif command == "pgbench-script":
+        pgbench_script(args[0], args[1])
+    elif command == "percentile":
+        percentile(float(args[0]), args[1:])
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Benchmark: POST /webhooks/stripe with valid signed customer.subscription.updated events, the
+# service on PostgreSQL, side by side with pgbench running the same inbox insert and grain-state
+# write on the same database. Writes the figures into bench/README.md.
+# Needs wrk, pgbench, python3 and the PostgreSQL server binaries (initdb, pg_ctl), or BENCH_POSTGRES:
+# an Npgsql connection string (Host, Port, Username, Password) of a server to create a database on.
+# Usage: bench/webhooks.sh [seconds, default 20] [customers, default 500]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-20}
+customers=${2:-500}
+warmup=20
+connections=32
+threads=2
+key=bk_bench_demo_key_0123456789
+secret=whsec_bench_webhooks_0123456789abcdef
+port=5093
+pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+out=bench/out
+mkdir -p "$out"
+rm -f "$out"/webhooks-events-* "$out"/pgbench-log*
+for tool in wrk pgbench psql python3; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing (Debian packages wrk, postgresql-client, python3)" >&2; exit 2; }
+done
+
+dotnet build -c Release -v q --nologo silo/OrleansBilling.Silo.csproj
+
+pids=()
+pg_dir=""
+database=""
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [[ -n $pg_dir ]]; then
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 \
+      || "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$pg_dir"
+  elif [[ -n $database ]]; then
+    psql -q -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+# CPU seconds of processes and their reaped children (utime+stime+cutime+cstime of /proc/PID/stat).
+cpu_seconds() { # pids...
+  local pid ticks=0
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] && ticks=$((ticks + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13 + $14 + $15}')))
+  done
+  awk -v t=$ticks -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+# The local server's postmaster with every backend (exited backends count in the postmaster's cutime).
+postgres_cpu() {
+  [[ -n $pg_dir ]] || { echo 0; return; }
+  local postmaster; postmaster=$(head -1 "$pg_dir/data/postmaster.pid")
+  cpu_seconds "$postmaster" $(pgrep -P "$postmaster")
+}
+# CPU seconds the whole machine spent in processes (user, nice and system time of /proc/stat).
+machine_busy() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { printf "%.2f", ($2 + $3 + $4) / hz }' /proc/stat; }
+others() { awk -v b="$1" -v a="$2" -v o="$3" 'BEGIN { x = a - b - o; printf "%.1f", x < 0 ? 0 : x }'; } # busy before, after, ours → s
+per_event() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f", (b - a) * 1000 / n }'; } # before, after, count → ms
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# PostgreSQL: a throwaway server with production durability, or a new database on BENCH_POSTGRES.
+pg_settings="PostgreSQL 15 defaults: fsync=on, synchronous_commit=on, full_page_writes=on, wal_sync_method=fdatasync, shared_buffers=128MB; max_connections=200"
+if [[ -n ${BENCH_POSTGRES:-} ]]; then
+  eval "$(python3 - "$BENCH_POSTGRES" <<'PY'
+import shlex, sys
+keys = {"host": "PGHOST", "server": "PGHOST", "port": "PGPORT", "username": "PGUSER", "user id": "PGUSER",
+        "userid": "PGUSER", "user": "PGUSER", "password": "PGPASSWORD"}
+for part in sys.argv[1].split(";"):
+    name, _, value = part.partition("=")
+    if name.strip().lower() in keys:
+        print(f"export {keys[name.strip().lower()]}={shlex.quote(value.strip())}")
+PY
+)"
+  database=bench_webhooks_$$
+  psql -q -d postgres -c "CREATE DATABASE $database" >/dev/null
+  pg_settings="the server of BENCH_POSTGRES ($(psql -At -d postgres -c "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit') || ', shared_buffers=' || current_setting('shared_buffers')"))"
+else
+  pg_dir=$(mktemp -d /tmp/bench-webhooks-pg.XXXXXX)
+  as_postgres=()
+  if [[ $(id -u) == 0 ]]; then chown postgres:postgres "$pg_dir"; as_postgres=(runuser -u postgres --); fi
+  "${as_postgres[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
+  export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
+  PGPORT=$(free_port)
+  "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+    -o "-p $PGPORT -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  database=billing
+  psql -q -d postgres -c "CREATE DATABASE $database" >/dev/null
+fi
+export PGDATABASE=$database
+connection_string="Host=${PGHOST:-127.0.0.1};Port=${PGPORT:-5432};Username=${PGUSER:-postgres};Database=$database"
+[[ -n ${PGPASSWORD:-} ]] && connection_string+=";Password=$PGPASSWORD"
+
+wait_for() { # url, what
+  for _ in $(seq 1 300); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
+  echo "$2 did not come up" >&2; exit 1
+}
+
+dotnet silo/bin/Release/net10.0/OrleansBilling.Silo.dll --urls http://127.0.0.1:$port \
+  "--ConnectionStrings:Billing=$connection_string" --Billing:Sandbox:Enabled=true \
+  --Stripe:WebhookSecret=$secret --Billing:Demo:ApiKey=$key --Billing:Demo:Enabled=true \
+  --Orleans:AdvertisedIP=127.0.0.1 --Orleans:ClusterId=bench-webhooks-$$ \
+  --Logging:LogLevel:Default=Warning >"$out/webhooks-silo.log" 2>&1 &
+silo=$!
+pids+=($silo)
+wait_for http://127.0.0.1:$port/health/ready "the silo"
+base=http://127.0.0.1:$port
+webhook_url=$base/webhooks/stripe
+
+# N customers with a paid checkout: a real subscription in the sandbox, an Active grain on PostgreSQL.
+echo "creating $customers customers with a paid checkout"
+python3 bench/webhooks.py setup "$base" "$key" "$customers" "$out/webhooks-subscriptions.jsonl"
+
+send() { # name, prefix, events, seconds, [wrk options]
+  local name=$1 prefix=$2 events=$3 seconds=$4; shift 4
+  # Signed just before the run: Stripe's tolerance is 300 s.
+  python3 bench/webhooks.py sign "$out/webhooks-subscriptions.jsonl" "$secret" "$events" "$prefix" $threads "$out/webhooks-events-$name"
+  local TIMEFORMAT='%U %S'
+  { time wrk -t$threads -c$connections -d${seconds}s "$@" -s bench/webhooks.lua "$webhook_url" -- "$out/webhooks-events-$name" >"$out/webhooks-$name.txt"; } 2>"$out/webhooks-$name.cpu"
+  rm -f "$out/webhooks-events-$name".*
+  if grep -q 'Events exhausted' "$out/webhooks-$name.txt"; then
+    echo "the $name run sent more requests than it had events: $(grep 'Events exhausted' "$out/webhooks-$name.txt")" >&2; exit 1
+  fi
+}
+rps() { awk '/Requests\/sec/ {print $2}' "$out/webhooks-$1.txt"; }
+wrk_p99() { awk '$1 == "99%" {print $2}' "$out/webhooks-$1.txt"; }
+
+# Warm-up (JIT, tiered compilation, pools, every subscription grain once more), then enough fresh
+# events for the measured run: three times what the warm-up rate needs.
+send warmup benchw 80000 $warmup
+events=$(awk -v r="$(rps warmup)" -v d="$duration" 'BEGIN { printf "%d", r * d * 3 + 20000 }')
+psql -q -c CHECKPOINT
+silo_before=$(cpu_seconds $silo); pg_before=$(postgres_cpu); busy_before=$(machine_busy)
+send service benchm "$events" "$duration" --latency
+silo_after=$(cpu_seconds $silo); pg_after=$(postgres_cpu); busy_after=$(machine_busy)
+cat "$out/webhooks-service.txt"
+
+# Every answered event is in the inbox with an outcome.
+outcomes=$(psql -At -F ' ' -c "SELECT coalesce(outcome, 'none'), count(*) FROM billing.stripe_events WHERE id LIKE 'evt_benchm%' GROUP BY 1 ORDER BY 2 DESC" | paste -sd ',' | sed 's/,/, /g')
+unfinished=$(psql -At -c "SELECT count(*) FROM billing.stripe_events WHERE id LIKE 'evt_benchm%' AND outcome IS NULL")
+answered=$(awk '/requests in/ {print $1}' "$out/webhooks-service.txt")
+non2xx=$(awk '/Non-2xx/ {print $NF}' "$out/webhooks-service.txt"); non2xx=${non2xx:-0}
+socket_errors=$(awk '/Socket errors/ {sub(/^ *Socket errors: */, ""); print}' "$out/webhooks-service.txt")
+wrk_cpu=$(awk '{print $1 + $2}' "$out/webhooks-service.cpu")
+service_others=$(others "$busy_before" "$busy_after" "$(awk -v a="$silo_after" -v b="$silo_before" -v p="$pg_after" -v q="$pg_before" -v w="$wrk_cpu" 'BEGIN { print a - b + p - q + w }')")
+service_cpu="silo $(per_event "$silo_before" "$silo_after" "$answered") ms, PostgreSQL $(per_event "$pg_before" "$pg_after" "$answered") ms, wrk $(per_event 0 "$(awk '{print $1 + $2}' "$out/webhooks-service.cpu")" "$answered") ms"
+echo "inbox rows of the measured run by outcome: $outcomes"
+kill "$silo"; wait "$silo" 2>/dev/null || true
+
+# pgbench: the inbox insert and the grain-state write of the same database, one per transaction.
+psql -q <<SQL
+CREATE SCHEMA bench;
+CREATE TABLE bench.grain_rows AS
+  SELECT row_number() OVER (ORDER BY GrainIdExtensionString) AS n,
+         GrainIdHash, ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString
+  FROM orleans.OrleansStorage
+  WHERE GrainTypeString = 'subscription' AND GrainIdExtensionString LIKE 'demo/bench_wh_%';
+ALTER TABLE bench.grain_rows ADD PRIMARY KEY (n);
+ANALYZE bench.grain_rows;
+SQL
+grain_rows=$(psql -At -c "SELECT count(*) FROM bench.grain_rows")
+python3 bench/webhooks.py sign "$out/webhooks-subscriptions.jsonl" "$secret" 1 p 1 "$out/webhooks-events-pgbench"
+python3 bench/webhooks.py pgbench-script "$out/webhooks-events-pgbench.0" "$out/webhooks-pgbench.sql"
+rm -f "$out/webhooks-events-pgbench.0"
+pgbench_run() { pgbench -n -M simple -c $connections -j $threads -D bench_rows="$grain_rows" -f "$out/webhooks-pgbench.sql" "$@"; }
+pgbench_run -T $warmup >/dev/null 2>&1
+psql -q -c CHECKPOINT
+pg_before=$(postgres_cpu); busy_before=$(machine_busy)
+TIMEFORMAT='%U %S'
+{ time pgbench_run -T "$duration" --log --log-prefix="$out/pgbench-log" >"$out/webhooks-pgbench.txt" 2>&1; } 2>"$out/webhooks-pgbench.cpu"
+pg_after=$(postgres_cpu); busy_after=$(machine_busy)
+cat "$out/webhooks-pgbench.txt"
+pg_tps=$(awk '/^tps/ {printf "%.2f", $3; exit}' "$out/webhooks-pgbench.txt")
+pg_count=$(awk '/number of transactions actually processed/ {print $NF}' "$out/webhooks-pgbench.txt")
+pgbench_others=$(others "$busy_before" "$busy_after" "$(awk -v p="$pg_after" -v q="$pg_before" -v c="$(awk '{print $1 + $2}' "$out/webhooks-pgbench.cpu")" 'BEGIN { print p - q + c }')")
+pgbench_cpu="PostgreSQL $(per_event "$pg_before" "$pg_after" "$pg_count") ms, pgbench $(per_event 0 "$(awk '{print $1 + $2}' "$out/webhooks-pgbench.cpu")" "$pg_count") ms"
+pg_p99=$(python3 bench/webhooks.py percentile 99 "$out"/pgbench-log*)
+pg_failed=$(awk '/number of failed transactions/ {print $5}' "$out/webhooks-pgbench.txt")
+ratio=$(awk -v s="$(rps service)" -v p="$pg_tps" 'BEGIN { printf "%.2f", s / p }')
+goal=$(awk -v r="$ratio" -v l="$(wrk_p99 service)" 'BEGIN {
+  ms = l; if (l ~ /us$/) ms = l / 1000; else if (l ~ /ms$/) ms = l + 0; else if (l ~ /s$/) ms = l * 1000;
+  print (r >= 0.5 ? "met" : "missed") " (ratio), " (ms < 20 ? "met" : "missed") " (p99)" }')
+
+table=$(cat <<TABLE
+Measured $(date -u +%Y-%m-%d) on this project's machine ($(nproc) cores, shared by the silo, PostgreSQL
+and wrk or pgbench), $customers customers, $connections connections for ${duration} s after a ${warmup} s warm-up
+of each, one after the other; a CHECKPOINT before each measured run. Release build, logging at Warning.
+PostgreSQL on loopback: $pg_settings.
+The machine is shared: CPU time of other processes during the measured runs (of $(nproc) × ${duration} s): $service_others s beside the service, $pgbench_others s beside pgbench.
+
+| what | per second | p99 latency |
+|---|---|---|
+| pgbench: inbox insert + grain-state update (\`-c$connections -j$threads -T$duration\`, tps) | $pg_tps | $pg_p99 |
+| service: \`POST /webhooks/stripe\`, signed \`customer.subscription.updated\` (\`wrk -t$threads -c$connections -d${duration}s\`, requests/s) | $(rps service) | $(wrk_p99 service) |
+
+Ratio service / pgbench: **$ratio** (goal: at least 0.5, p99 under 20 ms: $goal).
+Answers: $answered in ${duration} s, non-2xx: $non2xx${socket_errors:+, socket errors: $socket_errors}; pgbench failed transactions: ${pg_failed:-0}.
+Inbox rows of the measured run by outcome: $outcomes; without an outcome: $unfinished.
+CPU time per event: $service_cpu; per pgbench transaction: $pgbench_cpu.
+TABLE
+)
+python3 - "$table" <<'PY'
+import re, sys
+path = "bench/README.md"
+text = open(path).read()
+start, end = "<!-- webhooks:begin -->", "<!-- webhooks:end -->"
+text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: start + "\n" + sys.argv[1] + "\n" + end, text, flags=re.S)
+open(path, "w").write(text)
+PY
+echo "$table"
