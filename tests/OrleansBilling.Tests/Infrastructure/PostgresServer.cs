@@ -176,25 +176,23 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     // pg_ctl -w already waits for the server; this also proves that a TCP client gets in.
-    private static async Task WaitUntilAcceptingAsync(string connectionString)
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        var delay = TimeSpan.FromMilliseconds(20);
-        while (true)
-        {
-            try
+    private static Task WaitUntilAcceptingAsync(string connectionString) =>
+        Poll.UntilAsync(
+            async () =>
             {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync().ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or SocketException && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(delay).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
-            }
-        }
-    }
+                try
+                {
+                    await using var connection = new NpgsqlConnection(connectionString);
+                    await connection.OpenAsync().ConfigureAwait(false);
+                    return true;
+                }
+                catch (Exception ex) when (ex is NpgsqlException or SocketException)
+                {
+                    return false;
+                }
+            },
+            StartTimeout,
+            "the throwaway PostgreSQL server to accept connections");
 
     private async Task StopThrowawayServerAsync()
     {
