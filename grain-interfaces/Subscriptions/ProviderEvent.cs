@@ -15,6 +15,9 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// <param name="ObjectId">The id of the provider object the event is about (checkout session, subscription, invoice).</param>
 /// <param name="FactName">For <see cref="ProviderEventKind.Fact"/>: the history entry's name (<c>ChargeRefunded</c>).</param>
 /// <param name="Detail">For facts: what the history should say about it.</param>
+/// <param name="SubscriptionStatus">For subscription events: the status in the event's snapshot (Stripe's word).</param>
+/// <param name="CancelAtPeriodEnd">For subscription events: the snapshot's cancel-at-period-end flag.</param>
+/// <param name="PriceId">For subscription events: the snapshot's price.</param>
 /// <param name="HostedInvoiceUrl">Where the customer can see and pay the invoice, for invoice events.</param>
 /// <param name="ChangeId">
 /// For facts and failed payments: the one change the event tells of (<c>in_1/finalized</c>). Stripe may tell
@@ -37,4 +40,7 @@ public sealed record ProviderEvent(
     [property: Id(12)] string? FactName = null,
     [property: Id(13)] string? Detail = null,
     [property: Id(14)] string? ChangeId = null,
-    [property: Id(15)] string? HostedInvoiceUrl = null);
+    [property: Id(15)] string? HostedInvoiceUrl = null,
+    [property: Id(16)] string? SubscriptionStatus = null,
+    [property: Id(17)] bool? CancelAtPeriodEnd = null,
+    [property: Id(18)] string? PriceId = null);

@@ -91,7 +91,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source) : IPayment
         Call(async () =>
         {
             var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
-            var status = StatusOf(subscription.Status);
+            var status = StripeStatus.Parse(subscription.Status);
 
             // Whether the latest invoice is paid only matters when Stripe says "past due".
             var latestPaid = false;
@@ -160,18 +160,6 @@ public sealed class StripePaymentProvider(IStripeClientSource source) : IPayment
         invoice.HostedInvoiceUrl,
         invoice.Payments?.Data?.FirstOrDefault()?.Payment?.PaymentIntentId);
 
-    private static ProviderSubscriptionStatus StatusOf(string status) => status switch
-    {
-        "incomplete" => ProviderSubscriptionStatus.Incomplete,
-        "incomplete_expired" => ProviderSubscriptionStatus.IncompleteExpired,
-        "trialing" => ProviderSubscriptionStatus.Trialing,
-        "active" => ProviderSubscriptionStatus.Active,
-        "past_due" => ProviderSubscriptionStatus.PastDue,
-        "unpaid" => ProviderSubscriptionStatus.Unpaid,
-        "paused" => ProviderSubscriptionStatus.Paused,
-        "canceled" => ProviderSubscriptionStatus.Canceled,
-        _ => throw new PaymentProviderException($"Stripe answered an unknown subscription status '{status}'.", transient: false),
-    };
 
     private static DateTimeOffset? Utc(DateTime? time) =>
         time is { } t && t != default ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;

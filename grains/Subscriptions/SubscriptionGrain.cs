@@ -327,7 +327,11 @@ public sealed partial class SubscriptionGrain(
         {
             var subscriptionId = e.ProviderSubscriptionId ?? Current.ProviderSubscriptionId
                 ?? throw new ArgumentException($"Event {e.EventId} names no subscription.", nameof(e));
-            return await Observe(e.EventId, subscriptionId, catalog);
+
+            // A snapshot that shows exactly what is known changes nothing, in whatever order it
+            // comes: every change at the provider brings an event whose snapshot differs, and that
+            // one is fetched. So only a differing snapshot costs a round trip to the provider.
+            return SnapshotAgrees(e, catalog) is { } agreeing ? agreeing : await Observe(e.EventId, subscriptionId, catalog);
         }
 
         if (e.Kind == ProviderEventKind.InvoicePaymentFailed && Current.State is SubscriptionState.Active or SubscriptionState.Trialing
@@ -341,6 +345,36 @@ public sealed partial class SubscriptionGrain(
         }
 
         return ProviderInputs.From(e);
+    }
+
+    /// <summary>The event's own snapshot as a reconcile input, when it agrees with everything known; else null.</summary>
+    private LifecycleInput.Reconcile? SnapshotAgrees(ProviderEvent e, ProductDefinition catalog)
+    {
+        var s = Current;
+        if (e.SubscriptionStatus is not { } status || e.ProviderSubscriptionId != s.ProviderSubscriptionId
+            || e.PeriodEnd != s.CurrentPeriodEnd || catalog.FindPlanByPrice(e.PriceId)?.PlanId is not { } planId || planId != s.PlanId)
+        {
+            return null;
+        }
+
+        var shows = (status, e.CancelAtPeriodEnd ?? false) switch
+        {
+            ("active", false) => SubscriptionState.Active,
+            ("trialing", false) => SubscriptionState.Trialing,
+            ("active" or "trialing", true) => SubscriptionState.Canceling,
+            ("canceled", _) => SubscriptionState.Canceled,
+            ("paused", _) => SubscriptionState.Paused,
+            _ => (SubscriptionState?)null,
+        };
+        if (shows != s.State)
+        {
+            return null;
+        }
+
+        var observed = new ProviderSubscription(
+            e.ProviderSubscriptionId!, e.ProviderCustomerId, StripeStatus.Parse(status), e.CancelAtPeriodEnd ?? false, e.PriceId,
+            s.CurrentPeriodStart, e.PeriodEnd, e.TrialEnd ?? s.TrialEnd, null, false);
+        return new LifecycleInput.Reconcile(e.EventId, observed, planId);
     }
 
     private async Task<LifecycleInput.Reconcile?> TryObserve(string inputId, string providerSubscriptionId, ProductDefinition catalog)

@@ -21,11 +21,17 @@ public sealed class SubscriptionChangedHandler : IStripeEventHandler
     public WebhookRoute Route(Event stripeEvent)
     {
         var subscription = (Subscription)stripeEvent.Data.Object;
+        var item = subscription.Items?.Data?.FirstOrDefault();
         return new WebhookRoute.Apply(
             StripeMetadata.SubscriptionKey(subscription.Metadata),
             subscription.CustomerId,
             new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.SubscriptionChanged, stripeEvent.Created,
-                ProviderCustomerId: subscription.CustomerId, ProviderSubscriptionId: subscription.Id, ObjectId: subscription.Id));
+                ProviderCustomerId: subscription.CustomerId, ProviderSubscriptionId: subscription.Id, ObjectId: subscription.Id,
+                PeriodEnd: Utc(item?.CurrentPeriodEnd), TrialEnd: Utc(subscription.TrialEnd),
+                SubscriptionStatus: subscription.Status, CancelAtPeriodEnd: subscription.CancelAtPeriodEnd, PriceId: item?.Price?.Id));
     }
+
+    private static DateTimeOffset? Utc(DateTime? time) =>
+        time is { } t && t != default ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 }

@@ -125,6 +125,34 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task A_subscription_snapshot_that_shows_what_is_known_changes_nothing_without_asking_the_provider()
+    {
+        var grain = await ActiveOnBasic("snapshot_same");
+        var known = await grain.GetSubscription();
+
+        var outcome = await grain.ApplyProviderEvent(Changed("evt_snapshot_same", "sub_snapshot_same", known.CurrentPeriodEnd, cancelAtPeriodEnd: false));
+
+        Assert.Equal(EventOutcomeKind.NoChange, outcome.Kind);
+        Assert.DoesNotContain(cluster.Payments.CallsNamed("get_subscription"), c => c.Target == "sub_snapshot_same");
+    }
+
+    [Fact]
+    public async Task A_subscription_snapshot_that_differs_is_checked_against_the_provider_before_anything_moves()
+    {
+        var grain = await ActiveOnBasic("snapshot_differs");
+        var known = await grain.GetSubscription();
+        cluster.Payments.Subscriptions["sub_snapshot_differs"] = new ProviderSubscription(
+            "sub_snapshot_differs", null, ProviderSubscriptionStatus.Active, CancelAtPeriodEnd: false, "price_demo_basic", known.CurrentPeriodStart, known.CurrentPeriodEnd, null, null, false);
+
+        // The snapshot says "cancel at period end", but Stripe's current state says otherwise: a late event.
+        var outcome = await grain.ApplyProviderEvent(Changed("evt_snapshot_differs", "sub_snapshot_differs", known.CurrentPeriodEnd, cancelAtPeriodEnd: true));
+
+        Assert.Equal(EventOutcomeKind.NoChange, outcome.Kind);
+        Assert.Single(cluster.Payments.CallsNamed("get_subscription"), c => c.Target == "sub_snapshot_differs");
+        Assert.Equal(SubscriptionState.Active, (await grain.GetSubscription()).State);
+    }
+
+    [Fact]
     public async Task A_failed_payment_for_an_invoice_the_provider_shows_paid_does_not_start_dunning()
     {
         var grain = await ActiveOnBasic("late_failure");
@@ -306,6 +334,16 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
         Assert.Equal(EventOutcomeKind.Applied, outcome.Kind);
         return grain;
     }
+
+    private ProviderEvent Changed(string eventId, string subscriptionId, DateTimeOffset? periodEnd, bool cancelAtPeriodEnd) => new(
+        eventId,
+        ProviderEventKind.SubscriptionChanged,
+        cluster.Clock.GetUtcNow(),
+        ProviderSubscriptionId: subscriptionId,
+        PeriodEnd: periodEnd,
+        SubscriptionStatus: "active",
+        CancelAtPeriodEnd: cancelAtPeriodEnd,
+        PriceId: "price_demo_basic");
 
     private ProviderEvent Activated(string eventId) => new(
         eventId,
