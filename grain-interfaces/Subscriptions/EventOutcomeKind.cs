@@ -15,6 +15,6 @@ public enum EventOutcomeKind
     Stale,
     /// <summary>The lifecycle table allows no transition for it from the current state: an anomaly.</summary>
     NotAllowed,
-    /// <summary>The customer never started a checkout here: the event is about nobody this service knows.</summary>
+    /// <summary>The product is not configured here, or the customer never started a checkout: the event is about nobody this service knows.</summary>
     Orphan,
 }

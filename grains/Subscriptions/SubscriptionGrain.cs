@@ -216,7 +216,7 @@ public sealed partial class SubscriptionGrain(
     {
         if (await Product(refresh: false) is not { } catalog)
         {
-            return new EventOutcome(EventOutcomeKind.NotAllowed, Current.State, null, "The product is not configured.");
+            return new EventOutcome(EventOutcomeKind.Orphan, Current.State, null, $"Product '{productId}' is not configured here.");
         }
 
         if (Current.CheckoutAttempts == 0 && Current.ProviderSubscriptionId is null)

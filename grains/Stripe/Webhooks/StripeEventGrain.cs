@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using OrleansBilling.GrainInterfaces.Lifecycle;
-using OrleansBilling.GrainInterfaces;
-using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Webhooks;
 using Stripe;
@@ -60,12 +58,6 @@ public sealed partial class StripeEventGrain(
         if (key is null)
         {
             return new WebhookOutcome("Orphan", null, "The event names no customer of any product of this service.");
-        }
-
-        var (productId, _) = BillingIds.ParseSubscriptionKey(key);
-        if (await GrainFactory.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition() is null)
-        {
-            return new WebhookOutcome("Orphan", key, $"Product '{productId}' is not configured here.");
         }
 
         var applied = await GrainFactory.GetGrain<ISubscriptionGrain>(key).ApplyProviderEvent(apply.Event);
