@@ -44,4 +44,10 @@ public interface IPaymentProvider
 
     /// <summary>Opens the provider's self-service billing portal for the customer.</summary>
     Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reports usage events to the provider's billing meters, at most 100 per call. The call succeeds
+    /// or fails as a whole; sending an identifier again is harmless (the provider counts it once).
+    /// </summary>
+    Task SendMeterEventsAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken);
 }

@@ -143,6 +143,9 @@ public sealed class StripePaymentProvider(IStripeClientSource source) : IPayment
             return refund.Id;
         });
 
+    public Task SendMeterEventsAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken) =>
+        throw new NotImplementedException("Meter events arrive with the metering issue.");
+
     public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => (await Client.V1.BillingPortal.Sessions.CreateAsync(
             new global::Stripe.BillingPortal.SessionCreateOptions { Customer = providerCustomerId, ReturnUrl = returnUrl }, Idempotent(idempotencyKey), cancellationToken)).Url);

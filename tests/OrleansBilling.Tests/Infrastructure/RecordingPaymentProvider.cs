@@ -106,6 +106,9 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.FromResult($"re_test_{Calls.Count}");
     }
 
+    public Task SendMeterEventsAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken) =>
+        throw new NotImplementedException("Meter events arrive with the metering issue.");
+
     public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken)
     {
         Record("portal", providerCustomerId, idempotencyKey, returnUrl);

@@ -1,0 +1,25 @@
+namespace OrleansBilling.Grains.Usage;
+
+/// <summary>
+/// The durable ledger of usage events, per subscription (product and customer). It is the source of
+/// truth for idempotency and for the period totals the subscription grain keeps in memory, and it
+/// remembers which events the payment provider has accepted. PostgreSQL in production; in memory
+/// for the local default and unit tests.
+/// </summary>
+public interface IUsageJournal
+{
+    /// <summary>
+    /// Writes the records durably before returning and answers the idempotency keys that were new.
+    /// A key recorded before (in this call or any earlier one) is left as first written.
+    /// </summary>
+    Task<IReadOnlySet<string>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>The totals per period and meter of every period that starts at or after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<UsageTotals>> TotalsAsync(string productId, string customerId, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> records the provider has not accepted yet, oldest accepted first.</summary>
+    Task<IReadOnlyList<UsageRecord>> UnsentAsync(string productId, string customerId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Marks records as accepted by the provider; unknown or already marked keys are ignored.</summary>
+    Task MarkSentAsync(string productId, string customerId, IReadOnlyList<string> idempotencyKeys, DateTimeOffset sentAt, CancellationToken cancellationToken);
+}
