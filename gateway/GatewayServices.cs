@@ -31,6 +31,7 @@ public static class GatewayServices
         services.AddSingleton<ProductApiKeyDirectory>();
         services.AddOptions<StripeWebhookOptions>().BindConfiguration(StripeWebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddOptions<EntitlementsOptions>().BindConfiguration(EntitlementsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Xml;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces;
@@ -32,8 +33,150 @@ public static class AdminApi
             .WithName("PreviewDunning")
             .WithSummary("The timeline a customer whose payments keep failing would follow, from a given start")
             .Produces<IReadOnlyList<DunningStepView>>();
+        admin.MapGet("/products/{productId}/customers/{customerId}/overrides", ListOverrides)
+            .WithName("ListOverrides")
+            .WithSummary("The support overrides in force for a customer")
+            .Produces<IReadOnlyList<OverrideView>>();
+        admin.MapPost("/products/{productId}/customers/{customerId}/overrides", GrantOverride)
+            .WithName("GrantOverride")
+            .WithSummary("Switch a feature or set a limit for one customer until it expires; recorded with actor and reason")
+            .Produces<OverrideView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapDelete("/products/{productId}/customers/{customerId}/overrides/{overrideId}", RemoveOverride)
+            .WithName("RemoveOverride")
+            .WithSummary("Remove an override before it expires; recorded with actor")
+            .Produces<OverrideView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
+
+    /// <summary>Who acts, for the history: the <c>Billing-Actor</c> header names the support agent.</summary>
+    public const string ActorHeader = "Billing-Actor";
+
+    private static async Task<IResult> ListOverrides(string productId, string customerId, IGrainFactory grains) =>
+        await Customer(grains, productId, customerId) switch
+        {
+            (null, var problem) => problem!,
+            (var grain, _) => Results.Ok(await grain!.GetOverrides()),
+        };
+
+    private static async Task<IResult> GrantOverride(string productId, string customerId, OverrideBody body, IGrainFactory grains, HttpContext http)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if ((body.Feature is null) == (body.Limit is null))
+        {
+            errors["feature"] = ["Give either a feature or a limit."];
+        }
+
+        bool? featureValue = null;
+        long? limitValue = null;
+        if (body.Feature is not null)
+        {
+            featureValue = body.Value?.ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null };
+            if (featureValue is null)
+            {
+                errors["value"] = ["A feature override's value is true or false."];
+            }
+        }
+        else if (body.Limit is not null)
+        {
+            limitValue = body.Value is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var number) && number >= 0 ? number : null;
+            if (limitValue is null)
+            {
+                errors["value"] = ["A limit override's value is a whole number, 0 or more."];
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        {
+            errors["reason"] = ["A reason of at most 500 characters is required: it is kept in the history."];
+        }
+
+        if (body.ExpiresAt is null)
+        {
+            errors["expiresAt"] = ["When the override stops applying is required: overrides always expire."];
+        }
+
+        if (ActorOf(http) is not { } actor)
+        {
+            errors[ActorHeader] = ["At most 100 printable characters naming who acts."];
+        }
+        else if (errors.Count == 0)
+        {
+            var (grain, problem) = await Customer(grains, productId, customerId);
+            if (grain is null)
+            {
+                return problem!;
+            }
+
+            var (context, error) = Api.Idempotency.ContextOf(http.Request, "override", body);
+            if (context is null)
+            {
+                return ApiProblems.InvalidRequest(Api.Idempotency.Header, error!);
+            }
+
+            var request = new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value);
+            return Answer(http, await grain.GrantOverride(request, context with { Actor = actor }));
+        }
+
+        return ApiProblems.InvalidRequest(errors);
+    }
+
+    private static async Task<IResult> RemoveOverride(string productId, string customerId, string overrideId, IGrainFactory grains, HttpContext http)
+    {
+        if (ActorOf(http) is not { } actor)
+        {
+            return ApiProblems.InvalidRequest(ActorHeader, "At most 100 printable characters naming who acts.");
+        }
+
+        var (grain, problem) = await Customer(grains, productId, customerId);
+        return grain is null ? problem! : Answer(http, await grain.RemoveOverride(overrideId, new CommandContext(null, null, actor)));
+    }
+
+    private static IResult Answer(HttpContext http, CommandResult<OverrideView> result)
+    {
+        if (result.Replayed)
+        {
+            http.Response.Headers[Api.Idempotency.ReplayedHeader] = "true";
+        }
+
+        return result.Error is { } refusal ? ApiProblems.From(refusal) : Results.Ok(result.Value);
+    }
+
+    /// <summary>The customer's grain, or the problem: a malformed id, or a product this service does not know.</summary>
+    private static async Task<(ISubscriptionGrain? Grain, IResult? Problem)> Customer(IGrainFactory grains, string productId, string customerId)
+    {
+        if (!BillingIds.IsValid(productId))
+        {
+            return (null, ApiProblems.InvalidId("product id", productId));
+        }
+
+        if (!BillingIds.IsValid(customerId))
+        {
+            return (null, ApiProblems.InvalidId("customer id", customerId));
+        }
+
+        return await grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition() is null
+            ? (null, UnknownProduct(productId))
+            : (grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(productId, customerId)), null);
+    }
+
+    /// <summary><c>admin:&lt;name&gt;</c> from the header, <c>admin</c> without one; null when the header is malformed.</summary>
+    private static string? ActorOf(HttpContext http)
+    {
+        string? name = http.Request.Headers[ActorHeader];
+        return name switch
+        {
+            null => "admin",
+            { Length: > 0 and <= 100 } when !name.Any(char.IsControl) => $"admin:{name}",
+            _ => null,
+        };
+    }
+
+    private static IResult UnknownProduct(string productId) =>
+        Results.Problem(type: ProblemTypes.UnknownProduct, statusCode: StatusCodes.Status404NotFound, title: "Unknown product", detail: $"Product '{productId}' is not configured.");
 
     private static async Task<IResult> SetDunning(string productId, DunningPolicyBody body, IGrainFactory grains)
     {
@@ -72,7 +215,7 @@ public static class AdminApi
         var product = grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId));
         if (await product.GetDefinition() is null)
         {
-            return Results.Problem(type: ProblemTypes.UnknownProduct, statusCode: StatusCodes.Status404NotFound, title: "Unknown product", detail: $"Product '{productId}' is not configured.");
+            return UnknownProduct(productId);
         }
 
         var problems = await product.SetDunningPolicy(new DunningPolicy(steps));
@@ -90,7 +233,7 @@ public static class AdminApi
 
         var product = grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId));
         return await product.GetDefinition() is null
-            ? Results.Problem(type: ProblemTypes.UnknownProduct, statusCode: StatusCodes.Status404NotFound, title: "Unknown product", detail: $"Product '{productId}' is not configured.")
+            ? UnknownProduct(productId)
             : Results.Ok(await product.PreviewDunning(start ?? clock.GetUtcNow()));
     }
 

@@ -16,9 +16,8 @@ public static class ProductApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        v1.MapGet("/customers/{customerId}/entitlements", GetEntitlements)
-            .WithName("GetEntitlements").WithSummary("What the customer may use now")
-            .Produces<EntitlementsView>();
+        v1.MapEntitlementsApi();
+        v1.MapUsageApi();
         v1.MapGet("/customers/{customerId}/subscription", GetSubscription)
             .WithName("GetSubscription").WithSummary("State, plan, period and recent history")
             .Produces<SubscriptionView>();
@@ -63,11 +62,6 @@ public static class ProductApi
     private static async Task<IResult> GetInvoices(string customerId, IGrainFactory grains, HttpContext http) =>
         Subscription(http, customerId, grains) is { } grain
             ? Results.Ok(await grain.GetInvoices())
-            : ApiProblems.InvalidId("customer id", customerId);
-
-    private static async Task<IResult> GetEntitlements(string customerId, IGrainFactory grains, HttpContext http) =>
-        Subscription(http, customerId, grains) is { } grain
-            ? Results.Ok(await grain.GetEntitlements())
             : ApiProblems.InvalidId("customer id", customerId);
 
     private static async Task<IResult> GetSubscription(string customerId, IGrainFactory grains, HttpContext http) =>

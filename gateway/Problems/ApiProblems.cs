@@ -40,6 +40,8 @@ public static class ApiProblems
         CommandErrorCode.ProviderUnavailable => Problem(error, ProblemTypes.ProviderUnavailable, StatusCodes.Status503ServiceUnavailable, "Payment provider unavailable"),
         CommandErrorCode.NoBillingAccount => Problem(error, ProblemTypes.NoBillingAccount, StatusCodes.Status409Conflict, "No billing account yet"),
         CommandErrorCode.ProviderRejected => Problem(error, ProblemTypes.ProviderRejected, StatusCodes.Status502BadGateway, "Payment provider refused the request"),
+        CommandErrorCode.UnknownEntitlement => Problem(error, ProblemTypes.UnknownEntitlement, StatusCodes.Status422UnprocessableEntity, "Unknown feature or limit"),
+        CommandErrorCode.OverrideNotFound => Problem(error, ProblemTypes.NotFound, StatusCodes.Status404NotFound, "No such override"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error.Code, "Unknown command error."),
     };
 

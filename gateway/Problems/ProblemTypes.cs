@@ -22,6 +22,12 @@ public static class ProblemTypes
     public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
     public const string PayloadTooLarge = Prefix + "payload-too-large";
     public const string InternalError = Prefix + "internal-error";
+    public const string UnknownEntitlement = Prefix + "unknown-entitlement";
+    public const string UnknownMeter = Prefix + "unknown-meter";
+    public const string InvalidQuantity = Prefix + "invalid-quantity";
+    public const string OutsidePeriod = Prefix + "outside-billing-period";
+    public const string NoBillingPeriod = Prefix + "no-billing-period";
+    public const string UsageUnavailable = Prefix + "usage-unavailable";
 
     /// <summary>
     /// The type for a problem the framework raised (malformed JSON, unknown route, …), so that

@@ -8,6 +8,7 @@ namespace OrleansBilling.GrainInterfaces.Catalog;
 /// <param name="EmailTemplates">Lifecycle email name (<c>welcome</c>, <c>payment_failed</c>, …) to the email provider's template id.</param>
 /// <param name="AllowPromotionCodes">Whether checkout offers a promotion-code field.</param>
 /// <param name="AutomaticTax">Whether the provider computes tax at checkout.</param>
+/// <param name="Meters">The product's metered quantities; none when null.</param>
 [GenerateSerializer, Immutable, Alias("billing.ProductDefinition")]
 public sealed record ProductDefinition(
     [property: Id(0)] string ProductId,
@@ -16,8 +17,12 @@ public sealed record ProductDefinition(
     [property: Id(3)] DunningPolicy? Dunning,
     [property: Id(4)] IReadOnlyDictionary<string, long> EmailTemplates,
     [property: Id(5)] bool AllowPromotionCodes = false,
-    [property: Id(6)] bool AutomaticTax = false)
+    [property: Id(6)] bool AutomaticTax = false,
+    [property: Id(7)] IReadOnlyList<Meter>? Meters = null)
 {
+    /// <summary>The meter with this id, or null.</summary>
+    public Meter? FindMeter(string? meterId) => Meters?.FirstOrDefault(m => string.Equals(m.MeterId, meterId, StringComparison.Ordinal));
+
     /// <summary>The plan with this id, or null.</summary>
     public Plan? FindPlan(string? planId) => Plans.FirstOrDefault(p => string.Equals(p.PlanId, planId, StringComparison.Ordinal));
 
@@ -70,11 +75,44 @@ public sealed record ProductDefinition(
             problems.Add("Plan ids must be unique within a product.");
         }
 
+        problems.AddRange(MeterProblems());
         if (Dunning is not null)
         {
             problems.AddRange(Dunning.Problems());
         }
 
         return problems;
+    }
+
+    private IEnumerable<string> MeterProblems()
+    {
+        var meters = Meters ?? [];
+        foreach (var meter in meters)
+        {
+            if (!BillingIds.IsValid(meter.MeterId))
+            {
+                yield return $"Meter id '{meter.MeterId}' must be {BillingIds.Rule}.";
+            }
+
+            if (string.IsNullOrWhiteSpace(meter.ProviderEventName) || meter.ProviderEventName.Length > 100)
+            {
+                yield return $"Meter '{meter.MeterId}': the Stripe meter event name is required (at most 100 characters).";
+            }
+
+            if (!Enum.IsDefined(meter.Aggregation))
+            {
+                yield return $"Meter '{meter.MeterId}': the aggregation must be sum, count, max or last.";
+            }
+
+            if (meter.Limit is { } limit && !(Plans ?? []).Any(p => p.Limits.ContainsKey(limit)))
+            {
+                yield return $"Meter '{meter.MeterId}' counts against limit '{limit}', which no plan has.";
+            }
+        }
+
+        if (meters.Select(m => m.MeterId).Distinct(StringComparer.Ordinal).Count() != meters.Count)
+        {
+            yield return "Meter ids must be unique within a product.";
+        }
     }
 }

@@ -19,4 +19,8 @@ public enum CommandErrorCode
     ProviderRejected,
     /// <summary>The customer has no account at the payment provider yet (never checked out).</summary>
     NoBillingAccount,
+    /// <summary>The product's catalog has no such feature or limit.</summary>
+    UnknownEntitlement,
+    /// <summary>The customer has no override of that id (it was removed or has expired).</summary>
+    OverrideNotFound,
 }

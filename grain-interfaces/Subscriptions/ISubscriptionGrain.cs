@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OrleansBilling.GrainInterfaces.Usage;
 
 namespace OrleansBilling.GrainInterfaces.Subscriptions;
 
@@ -48,4 +49,27 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     /// <summary>Applies a verified payment-provider event: at most once per event id, only through the lifecycle table.</summary>
     [Alias("ApplyProviderEvent")]
     Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent);
+
+    /// <summary>
+    /// Records usage events durably, once per idempotency key, in the billing period each falls in,
+    /// and answers each event in order. Accepted usage is forwarded to the provider's meters later.
+    /// </summary>
+    [Alias("RecordUsage")]
+    Task<IReadOnlyList<UsageResult>> RecordUsage(IReadOnlyList<UsageEvent> events);
+
+    /// <summary>Sends usage the provider has not accepted yet now, instead of on the next timer; answers how much is still unsent.</summary>
+    [Alias("ForwardUsage")]
+    Task<int> ForwardUsage();
+
+    /// <summary>The support overrides in force.</summary>
+    [ReadOnly, Alias("GetOverrides")]
+    Task<IReadOnlyList<OverrideView>> GetOverrides();
+
+    /// <summary>Grants a support override; recorded in the history with who and why.</summary>
+    [Alias("GrantOverride")]
+    Task<CommandResult<OverrideView>> GrantOverride(OverrideRequest request, CommandContext context);
+
+    /// <summary>Removes a support override before it expires; recorded in the history with who.</summary>
+    [Alias("RemoveOverride")]
+    Task<CommandResult<OverrideView>> RemoveOverride(string overrideId, CommandContext context);
 }

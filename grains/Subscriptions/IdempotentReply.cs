@@ -9,4 +9,5 @@ public sealed record IdempotentReply(
     [property: Id(1)] DateTimeOffset At,
     [property: Id(2)] CommandResult<CheckoutView>? Checkout,
     [property: Id(3)] CommandResult<SubscriptionView>? Subscription,
-    [property: Id(4)] CommandResult<PortalView>? Portal = null);
+    [property: Id(4)] CommandResult<PortalView>? Portal = null,
+    [property: Id(5)] CommandResult<OverrideView>? Override = null);

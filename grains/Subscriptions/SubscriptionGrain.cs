@@ -10,6 +10,7 @@ using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Stripe;
+using OrleansBilling.Grains.Usage;
 
 namespace OrleansBilling.Grains.Subscriptions;
 
@@ -24,6 +25,7 @@ public sealed partial class SubscriptionGrain(
     IPaymentProvider payments,
     IEmailSender emails,
     IReadModelWriter readModel,
+    IUsageJournal usage,
     TimeProvider clock,
     ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain, IRemindable
 {
@@ -43,6 +45,7 @@ public sealed partial class SubscriptionGrain(
     private ProductDefinition? product;
     private DateTimeOffset productFetchedAt;
     private EntitlementsView? entitlements;
+    private DateTimeOffset entitlementsValidUntil;
     private bool dirty;
     private TimeSpan effectRetryDelay = TimeSpan.FromSeconds(1);
     private IGrainTimer? effectRetryTimer;
@@ -65,8 +68,16 @@ public sealed partial class SubscriptionGrain(
             ArmDunningTimer(Later(dueAt - clock.GetUtcNow()));
         }
 
+        if (state.State.Overrides.Count > 0)
+        {
+            ArmOverridesTimer(Later(state.State.Overrides.Min(o => o.ExpiresAt) - clock.GetUtcNow()));
+        }
+
         return Task.CompletedTask;
     }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        ForwardBeforeDeactivation(cancellationToken);
 
     public Task<SubscriptionView> GetSubscription() => Task.FromResult(View());
 
@@ -84,14 +95,25 @@ public sealed partial class SubscriptionGrain(
     }
 
     public Task<EntitlementsView> GetEntitlements() =>
-        entitlements is { } known && CatalogIsFresh()
+        entitlements is { } known && CatalogIsFresh() && clock.GetUtcNow() < entitlementsValidUntil
             ? Task.FromResult(known)
             : ComputeEntitlements();
 
+    /// <summary>
+    /// Computes the answer and keeps it until something changes it: a write, new usage, a catalog
+    /// change, or the clock reaching an override's expiry or the period's end.
+    /// </summary>
     private async Task<EntitlementsView> ComputeEntitlements()
     {
-        await Product(refresh: false);
-        return entitlements ??= EntitlementRules.For(Current, product, state.State.Revision);
+        var catalog = await Product(refresh: false);
+        var used = await CurrentUsage(catalog);
+        var now = clock.GetUtcNow();
+        var computed = EntitlementRules.For(Current, catalog, state.State.Revision, state.State.Overrides, used, now);
+        entitlementsValidUntil = new[] { Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue }
+            .Concat(state.State.Overrides.Where(o => o.ExpiresAt > now).Select(o => o.ExpiresAt))
+            .Min();
+        entitlements = computed;
+        return computed;
     }
 
     public Task<CommandResult<CheckoutView>> StartCheckout(CheckoutRequest request, CommandContext context) =>
@@ -290,6 +312,18 @@ public sealed partial class SubscriptionGrain(
             return;
         }
 
+        if (reminderName == UsageReminder)
+        {
+            await OnUsageReminder();
+            return;
+        }
+
+        if (reminderName == OverridesReminder)
+        {
+            await OnOverridesDue();
+            return;
+        }
+
         if (reminderName == EffectsReminder)
         {
             await RunEffects();
@@ -478,6 +512,7 @@ public sealed partial class SubscriptionGrain(
         switch (decision)
         {
             case Decision.Applied applied:
+                RememberPreviousPeriod(applied.Next);
                 state.State.Subscription = applied.Next;
                 state.State.History.Add(applied.Entry);
                 dirty = true;
@@ -491,6 +526,7 @@ public sealed partial class SubscriptionGrain(
                 // Remembering a skipped input is worth no write on its own: the Stripe inbox keeps
                 // every event id durably. Only refreshed fields (a later period end) are persisted.
                 var refreshed = ignored.Next with { AppliedInputIds = Current.AppliedInputIds } != Current;
+                RememberPreviousPeriod(ignored.Next);
                 state.State.Subscription = ignored.Next;
                 if (refreshed)
                 {
@@ -498,6 +534,16 @@ public sealed partial class SubscriptionGrain(
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>A renewal makes the current period the previous one, where late usage may still count.</summary>
+    private void RememberPreviousPeriod(Subscription next)
+    {
+        if (Current.CurrentPeriodStart is { } start && next.CurrentPeriodStart > start)
+        {
+            state.State.PreviousPeriodStart = start;
+            entitlements = null;
         }
     }
 

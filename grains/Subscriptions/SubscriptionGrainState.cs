@@ -27,4 +27,13 @@ public sealed class SubscriptionGrainState
 
     /// <summary>The sent-log: keys of the lifecycle emails already sent (or given up on), oldest first.</summary>
     [Id(6)] public List<string> SentEmails { get; set; } = [];
+
+    /// <summary>Where the billing period before the current one began: late usage may still count there.</summary>
+    [Id(7)] public DateTimeOffset? PreviousPeriodStart { get; set; }
+
+    /// <summary>Support overrides not yet removed; expired ones stop applying at once and leave at the next wake-up.</summary>
+    [Id(8)] public List<OverrideView> Overrides { get; set; } = [];
+
+    /// <summary>How many overrides were ever granted: numbers the next one.</summary>
+    [Id(9)] public int OverridesGranted { get; set; }
 }

@@ -30,5 +30,10 @@ public static class DemoProduct
             ["payment_recovered"] = 7,
             ["win_back"] = 8,
             ["plan_changed"] = 9,
-        });
+        },
+        Meters:
+        [
+            new Meter("api_calls", MeterAggregation.Sum, "demo_api_calls", Limit: "api_calls"),
+            new Meter("projects", MeterAggregation.Max, "demo_projects"),
+        ]);
 }

@@ -13,6 +13,9 @@ public sealed class ProductOptions
 
     public Dictionary<string, PlanOptions> Plans { get; set; } = [];
 
+    /// <summary>Metered quantities, by meter id.</summary>
+    public Dictionary<string, MeterOptions> Meters { get; set; } = [];
+
     /// <summary>The dunning steps; empty for the default policy.</summary>
     public List<DunningStepOptions> Dunning { get; set; } = [];
 
@@ -66,7 +69,8 @@ public sealed class ProductOptions
         }
 
         var definition = new ProductDefinition(
-            productId, Name ?? productId, plans, steps.Count == 0 ? null : new DunningPolicy(steps), EmailTemplates, AllowPromotionCodes, AutomaticTax);
+            productId, Name ?? productId, plans, steps.Count == 0 ? null : new DunningPolicy(steps), EmailTemplates, AllowPromotionCodes, AutomaticTax,
+            [.. Meters.Select(m => new Meter(m.Key, m.Value.Aggregation, m.Value.EventName ?? m.Key, m.Value.Limit))]);
         problems.AddRange(definition.Problems());
         return problems.Count == 0 ? (definition, problems) : (null, problems);
     }

@@ -1,0 +1,88 @@
+using System.IO.Hashing;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using OrleansBilling.Gateway.Auth;
+using OrleansBilling.Gateway.Problems;
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+
+namespace OrleansBilling.Gateway.Api;
+
+/// <summary>
+/// "May this customer do this now?": one customer with an <c>ETag</c> (a hash of the answer, so
+/// anything that changes the answer changes the tag), or up to 100 customers at once.
+/// </summary>
+public static class EntitlementsApi
+{
+    public const int MaxBatch = 100;
+
+    public static void MapEntitlementsApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/customers/{customerId}/entitlements", GetEntitlements)
+            .WithName("GetEntitlements").WithSummary("What the customer may use now: features, limits, meters and overrides")
+            .Produces<EntitlementsView>().Produces(StatusCodes.Status304NotModified);
+        v1.MapPost("/entitlements:batch", GetBatch)
+            .WithName("GetEntitlementsBatch").WithSummary($"Entitlements of up to {MaxBatch} customers at once")
+            .Produces<EntitlementsBatchResult>();
+    }
+
+    private static async Task<IResult> GetEntitlements(string customerId, IGrainFactory grains, HttpContext http, IOptionsMonitor<EntitlementsOptions> options)
+    {
+        if (!BillingIds.IsValid(customerId))
+        {
+            return ApiProblems.InvalidId("customer id", customerId);
+        }
+
+        var view = await Grain(grains, http, customerId).GetEntitlements();
+        var body = JsonSerializer.SerializeToUtf8Bytes(view, GatewayJsonContext.Default.EntitlementsView);
+        var etag = $"\"{XxHash128.HashToUInt128(body):x32}\"";
+        var headers = http.Response.Headers;
+        headers.ETag = etag;
+        headers.CacheControl = $"private, max-age={options.CurrentValue.MaxAgeSeconds}";
+        return Matches(http.Request, etag)
+            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            : Results.Bytes(body, "application/json");
+    }
+
+    private static async Task<IResult> GetBatch(EntitlementsBatchBody body, IGrainFactory grains, HttpContext http)
+    {
+        if (body.CustomerIds is not { Count: > 0 and <= MaxBatch } ids)
+        {
+            return ApiProblems.InvalidRequest("customerIds", $"Between 1 and {MaxBatch} customer ids.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (!BillingIds.IsValid(ids[i]))
+            {
+                errors[$"customerIds[{i}]"] = [$"A customer id must be {BillingIds.Rule}."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidRequest(errors);
+        }
+
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        var views = await Task.WhenAll(distinct.Select(id => Grain(grains, http, id!).GetEntitlements()));
+        return Results.Ok(new EntitlementsBatchResult([.. distinct.Select((id, i) => new CustomerEntitlements(id!, views[i]))]));
+    }
+
+    /// <summary>Whether <c>If-None-Match</c> names the current tag (or <c>*</c>); weak tags compare by value.</summary>
+    private static bool Matches(HttpRequest request, string etag)
+    {
+        if (request.Headers.IfNoneMatch.Count == 0)
+        {
+            return false;
+        }
+
+        var current = new EntityTagHeaderValue(etag);
+        return request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
+    }
+
+    private static ISubscriptionGrain Grain(IGrainFactory grains, HttpContext http, string customerId) =>
+        grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(ProductCaller.Of(http).ProductId, customerId));
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace OrleansBilling.Gateway.Api;
+
+/// <summary>
+/// One usage event: the body of <c>POST /v1/customers/{id}/usage</c>, and an element of
+/// <c>POST /v1/usage</c> (which also names the customer). Quantity and timestamp are read by hand,
+/// so a bad one is that event's error, not the whole batch's.
+/// </summary>
+/// <param name="CustomerId">The customer, in a batch.</param>
+/// <param name="Meter">The catalog meter.</param>
+/// <param name="Quantity">A finite number, 0 or more.</param>
+/// <param name="Timestamp">RFC 3339 with an offset; now when left out.</param>
+/// <param name="IdempotencyKey">The product's id for the event: a repeat counts once.</param>
+public sealed record UsageBody(string? CustomerId, string? Meter, JsonElement? Quantity, JsonElement? Timestamp, string? IdempotencyKey);
+
+/// <summary>Body of <c>POST /v1/usage</c>: up to 1000 events for any customers of the product.</summary>
+public sealed record UsageBatchBody(IReadOnlyList<UsageBody?>? Events);
+
+/// <summary>What became of one usage event.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="IdempotencyKey">The event's key.</param>
+/// <param name="Outcome"><c>Accepted</c>, <c>Duplicate</c> or <c>Rejected</c>.</param>
+/// <param name="Error">Why it was rejected.</param>
+/// <param name="Detail">The rejection in words.</param>
+/// <param name="PeriodStart">The billing period it counts in.</param>
+public sealed record UsageEventResult(
+    string? CustomerId,
+    string? IdempotencyKey,
+    GrainInterfaces.Usage.UsageOutcome Outcome,
+    GrainInterfaces.Usage.UsageError? Error,
+    string? Detail,
+    DateTimeOffset? PeriodStart);
+
+/// <summary>The answer to a batch: counts, then one result per event in the order sent.</summary>
+public sealed record UsageBatchResult(int Accepted, int Duplicates, int Rejected, IReadOnlyList<UsageEventResult> Results);
+
+/// <summary>Body of <c>POST /v1/entitlements:batch</c>.</summary>
+public sealed record EntitlementsBatchBody(IReadOnlyList<string?>? CustomerIds);
+
+/// <summary>One customer's entitlements in a batch answer.</summary>
+public sealed record CustomerEntitlements(string CustomerId, GrainInterfaces.Subscriptions.EntitlementsView Entitlements);
+
+/// <summary>The answer to <c>POST /v1/entitlements:batch</c>: one entry per distinct customer, in the order asked.</summary>
+public sealed record EntitlementsBatchResult(IReadOnlyList<CustomerEntitlements> Results);
