@@ -228,10 +228,20 @@ public sealed partial class SubscriptionGrain
     /// <summary>Before the activation goes (a rebalance, a silo shutting down), usage still unsent gets a last try.</summary>
     private async Task ForwardBeforeDeactivation(CancellationToken cancellationToken)
     {
-        if (usageMayBeUnsent)
+        if (!usageMayBeUnsent)
         {
-            usageTimer?.Dispose();
+            return;
+        }
+
+        usageTimer?.Dispose();
+        try
+        {
             await ForwardUnsentUsage(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever is left stays in the journal, and the usage reminder brings it out later.
+            LogUsageForwardFailed(ex, this.GetPrimaryKeyString(), TimeSpan.FromMinutes(1));
         }
     }
 

@@ -11,7 +11,9 @@ using OrleansBilling.Grains.Email;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Stripe.Webhooks;
+using OrleansBilling.Grains.Usage;
 using OrleansBilling.Silo.Products;
+using OrleansBilling.Silo.Usage;
 using OrleansBilling.Silo.Webhooks;
 using Xunit;
 
@@ -36,6 +38,8 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public RecordingEmailSender Emails { get; } = new();
 
+    public InMemoryUsageJournal Usage { get; } = new();
+
     public InProcessTestCluster Cluster => cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public IGrainFactory Grains => Cluster.Client;
@@ -55,6 +59,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<IReadModelWriter>(ReadModel);
             silo.Services.AddSingleton<IStripeEventStore>(Events);
             silo.Services.AddSingleton<IEmailSender>(Emails);
+            silo.Services.AddSingleton<IUsageJournal>(Usage);
 
             // Reminders follow the fake clock (after the background areas went to real time), and
             // re-read their range often so an Advance wakes them promptly.
@@ -78,4 +83,20 @@ public sealed class GrainCluster : IAsyncLifetime
     /// <summary>The demo product's subscription grain of a customer.</summary>
     public ISubscriptionGrain Subscription(string customerId) =>
         Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(DemoProduct.Id, customerId));
+
+    /// <summary>
+    /// Arrange: a demo customer on basic, checked out and activated, whose period began a day ago;
+    /// the provider subscription is <c>sub_{customerId}</c>.
+    /// </summary>
+    public async Task<ISubscriptionGrain> ActiveOnBasic(string customerId)
+    {
+        var grain = Subscription(customerId);
+        Assert.True((await grain.StartCheckout(new CheckoutRequest("basic", "https://app.test/ok", "https://app.test/cancel", "ada@example.com"), CommandContext.Api)).Succeeded);
+        var now = Clock.GetUtcNow();
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
+            $"evt_{customerId}_activated", ProviderEventKind.SubscriptionActivated, now,
+            ProviderSubscriptionId: $"sub_{customerId}", PlanId: "basic", PeriodStart: now.AddDays(-1), PeriodEnd: now.AddDays(-1).AddMonths(1)));
+        Assert.Equal(EventOutcomeKind.Applied, outcome.Kind);
+        return grain;
+    }
 }

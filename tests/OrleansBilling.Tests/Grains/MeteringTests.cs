@@ -1,0 +1,167 @@
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.GrainInterfaces.Usage;
+using OrleansBilling.Grains.Payments;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Grains;
+
+public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainCluster>
+{
+
+    [Fact]
+    public async Task Accepted_usage_counts_in_the_entitlements_and_a_repeat_counts_once()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_1");
+
+        var first = await grain.RecordUsage([Calls(40, "k1"), Calls(2, "k2")]);
+        var again = await grain.RecordUsage([Calls(40, "k1")]);
+
+        Assert.All(first, r => Assert.Equal(UsageOutcome.Accepted, r.Outcome));
+        Assert.Equal(UsageOutcome.Duplicate, Assert.Single(again).Outcome);
+        Assert.Equal(new MeterUsageView(42, 1000, 958), (await grain.GetEntitlements()).Meters["api_calls"]);
+    }
+
+    [Fact]
+    public async Task Concurrent_posts_of_the_same_key_count_once()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_concurrent");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => grain.RecordUsage([Calls(5, "same")])));
+
+        Assert.Equal(1, answers.Count(a => a[0].Outcome == UsageOutcome.Accepted));
+        Assert.Equal(15, answers.Count(a => a[0].Outcome == UsageOutcome.Duplicate));
+        Assert.Equal(5, (await grain.GetEntitlements()).Meters["api_calls"].Used);
+    }
+
+    [Fact]
+    public async Task Each_event_gets_its_own_answer_in_order()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_mixed");
+        var now = cluster.Clock.GetUtcNow();
+
+        var results = await grain.RecordUsage(
+        [
+            Calls(1, "ok"),
+            new UsageEvent("bandwidth", 1, null, "unknown_meter"),
+            Calls(-1, "negative"),
+            Calls(double.NaN, "nan"),
+            Calls(1, "old") with { Timestamp = now.AddMonths(-3) },
+            Calls(1, "future") with { Timestamp = now.AddHours(1) },
+            Calls(7, "ok"),
+            new UsageEvent("projects", 3, null, "projects_1"),
+        ]);
+
+        Assert.Equal(
+            [UsageOutcome.Accepted, UsageOutcome.Rejected, UsageOutcome.Rejected, UsageOutcome.Rejected, UsageOutcome.Rejected, UsageOutcome.Rejected, UsageOutcome.Duplicate, UsageOutcome.Accepted],
+            results.Select(r => r.Outcome));
+        Assert.Equal(
+            [null, UsageError.UnknownMeter, UsageError.InvalidQuantity, UsageError.InvalidQuantity, UsageError.OutsidePeriod, UsageError.OutsidePeriod, null, null],
+            results.Select(r => r.Error));
+        var meters = (await grain.GetEntitlements()).Meters;
+        Assert.Equal(1, meters["api_calls"].Used);
+        Assert.Equal(3, meters["projects"].Used);
+    }
+
+    [Fact]
+    public async Task A_customer_without_a_subscription_has_no_period_to_count_in()
+    {
+        var result = Assert.Single(await cluster.Subscription("meter_nobody").RecordUsage([Calls(1, "k")]));
+
+        Assert.Equal(UsageError.NoBillingPeriod, result.Error);
+        Assert.Empty(await cluster.Usage.UnsentAsync("demo", "meter_nobody", 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_renewal_starts_a_new_period_and_late_usage_still_counts_in_the_previous_one()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_renewal");
+        var view = await grain.GetSubscription();
+        await grain.RecordUsage([Calls(300, "before")]);
+
+        var renewedAt = view.CurrentPeriodEnd!.Value;
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
+            "evt_meter_renewal_paid", ProviderEventKind.InvoicePaid, renewedAt, ProviderSubscriptionId: "sub_meter_renewal",
+            InvoiceId: "in_meter_renewal_2", AmountMinor: 900, PeriodStart: renewedAt, PeriodEnd: renewedAt.AddMonths(1)));
+        Assert.Equal(EventOutcomeKind.Applied, outcome.Kind);
+        Assert.Equal(0, (await grain.GetEntitlements()).Meters["api_calls"].Used);
+
+        var late = Assert.Single(await grain.RecordUsage([Calls(5, "late") with { Timestamp = renewedAt.AddMinutes(-1) }]));
+        var fresh = Assert.Single(await grain.RecordUsage([Calls(9, "fresh") with { Timestamp = renewedAt.AddMinutes(1) }]));
+
+        Assert.Equal(view.CurrentPeriodStart, late.PeriodStart);
+        Assert.Equal(renewedAt, fresh.PeriodStart);
+        Assert.Equal(9, (await grain.GetEntitlements()).Meters["api_calls"].Used);
+    }
+
+    [Fact]
+    public async Task Usage_survives_deactivation_and_duplicates_are_still_recognised()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_survives");
+        await grain.RecordUsage([Calls(12, "a"), Calls(30, "b")]);
+
+        await cluster.Cluster.DeactivateAsync(grain);
+
+        Assert.Equal(UsageOutcome.Duplicate, Assert.Single(await grain.RecordUsage([Calls(12, "a")])).Outcome);
+        Assert.Equal(42, (await grain.GetEntitlements()).Meters["api_calls"].Used);
+    }
+
+    [Fact]
+    public async Task Usage_is_forwarded_to_the_provider_with_a_stable_identifier_and_marked_sent()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_forward");
+        await grain.RecordUsage([Calls(4, "f1"), new UsageEvent("projects", 2, null, "f2")]);
+
+        Assert.Equal(0, await grain.ForwardUsage());
+
+        var sent = cluster.Payments.MeterEvents.Where(e => e.Identifier.StartsWith("demo/meter_forward/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["demo/meter_forward/f1", "demo/meter_forward/f2"], sent.Select(e => e.Identifier).Order(StringComparer.Ordinal));
+        Assert.Equal(["demo_api_calls", "demo_projects"], sent.OrderBy(e => e.Identifier, StringComparer.Ordinal).Select(e => e.EventName));
+        Assert.All(sent, e => Assert.StartsWith("cus_", e.ProviderCustomerId, StringComparison.Ordinal));
+        Assert.Empty(await cluster.Usage.UnsentAsync("demo", "meter_forward", 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_failed_forward_keeps_the_usage_for_a_later_try()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_retry");
+        await grain.RecordUsage([Calls(4, "r1")]);
+        cluster.Payments.FailNext(1);
+
+        Assert.Equal(-1, await grain.ForwardUsage());
+        Assert.Single(await cluster.Usage.UnsentAsync("demo", "meter_retry", 10, TestContext.Current.CancellationToken));
+
+        Assert.Equal(0, await grain.ForwardUsage());
+        Assert.Single(cluster.Payments.MeterEvents, e => e.Identifier == "demo/meter_retry/r1");
+    }
+
+    [Fact]
+    public async Task The_forwarding_timer_sends_usage_without_being_asked()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_timer");
+        await grain.RecordUsage([Calls(1, "t1")]);
+
+        await Poll.UntilAsync(
+            () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+                return cluster.Payments.MeterEvents.Any(e => e.Identifier == "demo/meter_timer/t1");
+            },
+            TimeSpan.FromSeconds(10),
+            "the timer to forward the usage");
+    }
+
+    [Fact]
+    public void A_long_identifier_is_hashed_into_the_providers_100_characters()
+    {
+        var key = new string('k', 200);
+
+        var identifier = OrleansBilling.Grains.Subscriptions.SubscriptionGrain.ProviderIdentifier("demo/c1", key);
+
+        Assert.True(identifier.Length <= 100);
+        Assert.Equal(identifier, OrleansBilling.Grains.Subscriptions.SubscriptionGrain.ProviderIdentifier("demo/c1", key));
+        Assert.NotEqual(identifier, OrleansBilling.Grains.Subscriptions.SubscriptionGrain.ProviderIdentifier("demo/c2", key));
+    }
+
+    private UsageEvent Calls(double quantity, string key) => new("api_calls", quantity, null, key);
+}

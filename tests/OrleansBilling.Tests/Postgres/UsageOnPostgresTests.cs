@@ -1,0 +1,104 @@
+using OrleansBilling.Tests.Http;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Postgres;
+
+/// <summary>
+/// Acknowledged usage lives in PostgreSQL until Stripe has it: a silo that stops (or dies) before
+/// forwarding loses nothing, and nothing reaches Stripe twice.
+/// </summary>
+public sealed class UsageOnPostgresTests(PostgresServer server)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Usage_a_stopped_silo_never_forwarded_is_forwarded_by_the_next_cluster_exactly_once()
+    {
+        var connectionString = await server.CreateDatabaseAsync("usage_restart");
+        var clusterId = "usage-" + Guid.NewGuid().ToString("N")[..8];
+        var keys = Enumerable.Range(0, 120).Select(i => $"k{i}").ToList();
+
+        await using (var first = new PostgresBillingService(connectionString, clusterId))
+        {
+            await first.InitializeAsync();
+            using var client = first.Client();
+            await first.ActivateAsync(client, "pg_usage");
+
+            // Stripe is unreachable for this silo's whole life: neither its timer nor its last try
+            // before deactivation gets the usage out.
+            first.Payments.FailNext(int.MaxValue);
+            await PostUsageAsync(client, "pg_usage", keys);
+            Assert.Empty(first.Payments.MeterEvents);
+        }
+
+        await using var second = new PostgresBillingService(connectionString, clusterId);
+        await second.InitializeAsync();
+        await AdvanceUntil(second, () => second.Payments.DistinctMeterEvents.Count >= keys.Count);
+
+        Assert.Equal(
+            keys.Select(k => $"demo/pg_usage/{k}").Order(StringComparer.Ordinal),
+            second.Payments.MeterEvents.Select(e => e.Identifier).Order(StringComparer.Ordinal));
+        using var api = second.Client();
+        var meter = (await api.EntitlementsOfAsync("pg_usage")).GetProperty("meters").GetProperty("api_calls");
+        Assert.Equal(keys.Count, meter.GetProperty("used").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_silo_stopping_gracefully_forwards_its_unsent_usage_and_the_next_cluster_sends_nothing_again()
+    {
+        var connectionString = await server.CreateDatabaseAsync("usage_graceful");
+        var clusterId = "usage-" + Guid.NewGuid().ToString("N")[..8];
+        var keys = Enumerable.Range(0, 30).Select(i => $"g{i}").ToList();
+
+        var first = new PostgresBillingService(connectionString, clusterId);
+        try
+        {
+            await first.InitializeAsync();
+            using var client = first.Client();
+            await first.ActivateAsync(client, "pg_graceful");
+            await PostUsageAsync(client, "pg_graceful", keys);
+            Assert.Empty(first.Payments.MeterEvents);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        Assert.Equal(keys.Count, first.Payments.MeterEvents.Count);
+
+        await using var second = new PostgresBillingService(connectionString, clusterId);
+        await second.InitializeAsync();
+        using var api = second.Client();
+
+        // The reminder comes due (and finds nothing to send), and duplicates of the old keys count once.
+        second.Clock.Advance(TimeSpan.FromMinutes(5));
+        await PostUsageAsync(api, "pg_graceful", keys.Take(10), expectDuplicates: true);
+        Assert.Equal(0, await second.Grains.GetGrain<GrainInterfaces.Subscriptions.ISubscriptionGrain>("demo/pg_graceful").ForwardUsage());
+        Assert.Empty(second.Payments.MeterEvents);
+    }
+
+    private static async Task PostUsageAsync(HttpClient client, string customerId, IEnumerable<string> keys, bool expectDuplicates = false)
+    {
+        foreach (var chunk in keys.Chunk(100))
+        {
+            using var response = await client.PostJsonAsync("/v1/usage", new
+            {
+                events = chunk.Select(key => new { customerId, meter = "api_calls", quantity = 1, idempotencyKey = key }),
+            });
+            var body = await response.ReadOkAsync();
+            Assert.Equal(chunk.Length, body.GetProperty(expectDuplicates ? "duplicates" : "accepted").GetInt32());
+        }
+    }
+
+    /// <summary>Time passes in one-minute steps, so the reminder service's refresh and the usage reminder come due.</summary>
+    private static Task AdvanceUntil(BillingService service, Func<bool> condition) =>
+        Poll.UntilAsync(
+            () =>
+            {
+                service.Clock.Advance(TimeSpan.FromMinutes(1));
+                return condition();
+            },
+            Patience,
+            "the usage reminder to forward the usage");
+}
