@@ -44,7 +44,10 @@ public sealed class SandboxControl
         }
     }
 
-    /// <summary>Usage recorded through <c>POST /v1/billing/meter_events</c>, one per identifier, oldest first.</summary>
+    /// <summary>
+    /// Usage recorded through <c>POST /v1/billing/meter_events</c> or the v2 meter event stream, one per
+    /// identifier, oldest first; <see cref="SandboxMeterEvent.Received"/> counts the reports of each.
+    /// </summary>
     public IReadOnlyList<SandboxMeterEvent> MeterEvents
     {
         get

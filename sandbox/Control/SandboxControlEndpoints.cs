@@ -108,6 +108,7 @@ internal static class SandboxControlEndpoints
             ["identifier"] = e.Identifier,
             ["timestamp"] = StripeJson.Unix(e.Timestamp),
             ["created"] = StripeJson.Unix(e.Created),
+            ["received"] = e.Received,
         })])));
 
         sandbox.MapGet("/webhooks", (SandboxControl control, WebhookTarget target) =>
