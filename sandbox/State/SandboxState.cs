@@ -47,6 +47,12 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
     /// <summary>Usage, one record per identifier, oldest first.</summary>
     public IReadOnlyList<SandboxMeterEvent> MeterEvents => meterEvents;
 
+    /// <summary>Meter event sessions by their authentication token; expired ones are kept so their token is known as expired.</summary>
+    public Dictionary<string, MeterEventSessionRecord> MeterEventSessions { get; } = [];
+
+    /// <summary>Planned failures of the meter event stream: how many calls are left to fail, and with which status.</summary>
+    public (int Left, int Status) MeterEventStreamFailures { get; set; }
+
     public List<EventRecord> Events { get; } = [];
 
     public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; } = [];

@@ -97,6 +97,7 @@ public sealed class SandboxHost : IAsyncDisposable
     {
         ApiKey = apiKey,
         ApiBase = BaseUrl + "/sandbox/stripe",
+        MeterEventsBase = BaseUrl + "/sandbox/stripe",
         HttpClient = new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0, appInfo: null, enableTelemetry: false),
     });
 
