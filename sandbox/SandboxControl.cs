@@ -44,7 +44,10 @@ public sealed class SandboxControl
         }
     }
 
-    /// <summary>Usage recorded through <c>POST /v1/billing/meter_events</c>, one per identifier, oldest first.</summary>
+    /// <summary>
+    /// Usage recorded through <c>POST /v1/billing/meter_events</c> or the v2 meter event stream, one per
+    /// identifier, oldest first; <see cref="SandboxMeterEvent.Received"/> counts the reports of each.
+    /// </summary>
     public IReadOnlyList<SandboxMeterEvent> MeterEvents
     {
         get
@@ -53,6 +56,25 @@ public sealed class SandboxControl
             {
                 return [.. state.MeterEvents];
             }
+        }
+    }
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> calls to the v2 meter event stream with <paramref name="status"/>
+    /// (429 or 5xx) instead of recording their events, as an outage would; calls refused for their token do not
+    /// use one up. Replaces any failures still planned; a count of 0 cancels them.
+    /// </summary>
+    public void FailNextMeterEventStreamCalls(int count, int status = 500)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (status != 429 && status is < 500 or > 599)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "The meter event stream fails with 429 or a 5xx status.");
+        }
+
+        lock (state.Gate)
+        {
+            state.MeterEventStreamFailures = (count, status);
         }
     }
 

@@ -10,9 +10,10 @@ namespace OrleansBilling.Sandbox;
 public static class SandboxEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps Stripe's API at <c>/sandbox/stripe/v1/…</c> (point Stripe.net's ApiBase at <c>{base}/sandbox/stripe</c>),
+    /// Maps Stripe's API at <c>/sandbox/stripe/v1/…</c> and the meter event stream at <c>/sandbox/stripe/v2/billing/…</c>
+    /// (point Stripe.net's ApiBase and MeterEventsBase at <c>{base}/sandbox/stripe</c>),
     /// the hosted checkout, portal and invoice pages, and the control endpoints (<c>/sandbox/clock</c>,
-    /// <c>/sandbox/requests</c>, <c>/sandbox/webhooks</c>, <c>/sandbox/events/redeliver</c>, …); and Brevo's
+    /// <c>/sandbox/requests</c>, <c>/sandbox/meter-events</c>, <c>/sandbox/webhooks</c>, <c>/sandbox/events/redeliver</c>, …); and Brevo's
     /// transactional email at <c>/sandbox/brevo/v3/smtp/email</c> (the Brevo client's base address is
     /// <c>{base}/sandbox/brevo/v3/</c>), <c>/sandbox/brevo/fail</c> and the mailbox (<c>/sandbox/emails</c>,
     /// <c>/sandbox/mailbox</c>).

@@ -54,6 +54,8 @@ public static class SandboxServiceCollectionExtensions
         services.AddSingleton<RefundsApi>();
         services.AddSingleton<BillingPortalApi>();
         services.AddSingleton<MeterEventsApi>();
+        services.AddSingleton<MeterEventSessionsApi>();
+        services.AddSingleton<MeterEventStreamEndpoint>();
         services.AddSingleton<EventsApi>();
         services.AddSingleton<LookupsApi>();
         services.AddSingleton<StripeResources>();

@@ -1,19 +1,28 @@
+using System.Globalization;
 using System.Net;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Payments;
 using Stripe;
 using Stripe.Checkout;
+using MeterEventStreamCreateEventOptions = Stripe.V2.Billing.MeterEventStreamCreateEventOptions;
+using MeterEventStreamCreateOptions = Stripe.V2.Billing.MeterEventStreamCreateOptions;
 
 namespace OrleansBilling.Grains.Stripe;
 
 /// <summary>
 /// The payment-provider port on Stripe.net. Every object it creates carries
 /// <c>metadata.product</c> and <c>metadata.customer</c>; every write carries the idempotency key
-/// the grain derived from domain ids. Stripe's types stay in this class.
+/// the grain derived from domain ids. Stripe's types stay in this class. Usage goes to Stripe's v2
+/// high-throughput meter event stream, whose session token is kept for every send.
 /// </summary>
-public sealed class StripePaymentProvider(IStripeClientSource source) : IPaymentProvider
+public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvider clock) : IPaymentProvider
 {
+    /// <summary>Stripe's limit of events per meter event stream call.</summary>
+    public const int MaxMeterEventsPerCall = 100;
+
+    private readonly MeterEventSessionToken meterEventSession = new(source, clock);
+
     private StripeClient Client => source.Client;
 
     public Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutSessionRequest request, CancellationToken cancellationToken) =>
@@ -143,8 +152,34 @@ public sealed class StripePaymentProvider(IStripeClientSource source) : IPayment
             return refund.Id;
         });
 
-    public Task SendMeterEventsAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("Meter events arrive with the metering issue.");
+    public Task SendMeterEventsAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count > MaxMeterEventsPerCall)
+        {
+            throw new ArgumentException($"Stripe takes at most {MaxMeterEventsPerCall} meter events per call; this batch has {events.Count}.", nameof(events));
+        }
+
+        if (events.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var options = new MeterEventStreamCreateOptions { Events = [.. events.Select(StreamEventOf)] };
+        return Call(async () =>
+        {
+            var token = await meterEventSession.CurrentAsync(cancellationToken);
+            try
+            {
+                return await StreamAsync(options, token, cancellationToken);
+            }
+            catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.Unauthorized)
+            {
+                // The session lapsed before its announced expiry (clock skew) or was revoked: one new session, one more try.
+                return await StreamAsync(options, await meterEventSession.ReplaceAsync(token, cancellationToken), cancellationToken);
+            }
+        });
+    }
 
     public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => (await Client.V1.BillingPortal.Sessions.CreateAsync(
@@ -163,6 +198,32 @@ public sealed class StripePaymentProvider(IStripeClientSource source) : IPayment
         invoice.HostedInvoiceUrl,
         invoice.Payments?.Data?.FirstOrDefault()?.Payment?.PaymentIntentId);
 
+
+    private Task<EmptyStripeEntity> StreamAsync(MeterEventStreamCreateOptions options, string token, CancellationToken cancellationToken) =>
+        Client.V2.Billing.MeterEventStream.CreateAsync(options, new RequestOptions { ApiKey = token }, cancellationToken);
+
+    private static MeterEventStreamCreateEventOptions StreamEventOf(MeterEvent meterEvent)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(meterEvent.EventName, nameof(meterEvent));
+        ArgumentException.ThrowIfNullOrEmpty(meterEvent.ProviderCustomerId, nameof(meterEvent));
+        ArgumentException.ThrowIfNullOrEmpty(meterEvent.Identifier, nameof(meterEvent));
+        return new MeterEventStreamCreateEventOptions
+        {
+            EventName = meterEvent.EventName,
+            Identifier = meterEvent.Identifier,
+            Payload = new Dictionary<string, string> { ["stripe_customer_id"] = meterEvent.ProviderCustomerId, ["value"] = MeterValue(meterEvent) },
+            Timestamp = meterEvent.Timestamp.UtcDateTime,
+        };
+    }
+
+    /// <summary>
+    /// The value as a plain decimal string: a double's shortest round-trip text may have an exponent
+    /// (<c>1E-05</c>), a decimal's never has one.
+    /// </summary>
+    private static string MeterValue(MeterEvent meterEvent) =>
+        decimal.TryParse(meterEvent.Value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value.ToString(CultureInfo.InvariantCulture)
+            : throw new ArgumentException($"Meter event '{meterEvent.Identifier}' has a value Stripe cannot take: {meterEvent.Value}.", nameof(meterEvent));
 
     private static DateTimeOffset? Utc(DateTime? time) =>
         time is { } t && t != default ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;

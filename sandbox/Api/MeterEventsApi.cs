@@ -22,13 +22,7 @@ internal sealed class MeterEventsApi(SandboxState state) : ResourceApi(state)
         var timestamp = p.Long("timestamp") is { } unix ? DateTimeOffset.FromUnixTimeSeconds(unix) : State.Now;
 
         // A repeated identifier is the same usage reported again: answer the first, count it once.
-        var recorded = State.MeterEvents.FirstOrDefault(e => e.Identifier == identifier);
-        if (recorded is null)
-        {
-            recorded = new SandboxMeterEvent(eventName, customerId, value, identifier, timestamp, State.Now);
-            State.MeterEvents.Add(recorded);
-        }
-
+        var recorded = State.RecordMeterEvent(new SandboxMeterEvent(eventName, customerId, value, identifier, timestamp, State.Now));
         return Answer(request, ToJson(recorded));
     }
 

@@ -129,13 +129,20 @@ internal sealed class StripeApiPipeline(
         webhooks.DeliverInBackground(outcome.Events);
     }
 
-    private static string ApiPath(string path)
+    /// <summary>The path as Stripe's API has it (<c>/v1/…</c>, <c>/v2/…</c>), without the sandbox's prefix.</summary>
+    public static string ApiPath(string path)
     {
         var start = path.IndexOf("/v1/", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            start = path.IndexOf("/v2/", StringComparison.Ordinal);
+        }
+
         return start >= 0 ? path[start..] : path;
     }
 
-    private static string? ApiKey(HttpRequest request)
+    /// <summary>The key or token of the <c>Authorization</c> header, Bearer or Basic as Stripe takes them.</summary>
+    public static string? ApiKey(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))

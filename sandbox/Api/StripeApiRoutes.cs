@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace OrleansBilling.Sandbox.Api;
 
-/// <summary>The emulated part of Stripe's REST API, under <c>/sandbox/stripe/v1</c> (Stripe.net's ApiBase is <c>…/sandbox/stripe</c>).</summary>
+/// <summary>
+/// The emulated part of Stripe's REST API, under <c>/sandbox/stripe/v1</c> and <c>/sandbox/stripe/v2</c>
+/// (Stripe.net's ApiBase and MeterEventsBase are both <c>…/sandbox/stripe</c>).
+/// </summary>
 internal static class StripeApiRoutes
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -44,6 +47,12 @@ internal static class StripeApiRoutes
         Map(v1, "GET", "charges/{id}", static (r, q) => r.Lookups.Charge(q));
         Map(v1, "GET", "payment_intents/{id}", static (r, q) => r.Lookups.PaymentIntent(q));
         Map(v1, "GET", "prices/{id}", static (r, q) => r.Lookups.Price(q));
+
+        // The meter event stream's host is Stripe.net's MeterEventsBase; the sandbox serves it beside the API.
+        var v2 = app.MapGroup("/sandbox/stripe/v2");
+        v2.ExcludeFromDescription();
+        Map(v2, "POST", "billing/meter_event_session", static (r, q) => r.MeterEventSessions.Create(q));
+        v2.MapPost("billing/meter_event_stream", (HttpContext context, MeterEventStreamEndpoint stream) => stream.HandleAsync(context));
 
         // Anything else answers like Stripe does for a URL it does not know (after authentication).
         app.Map("/sandbox/stripe/{**rest}", (HttpContext context, StripeApiPipeline pipeline) =>

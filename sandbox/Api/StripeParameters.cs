@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -52,6 +53,17 @@ internal sealed class StripeParameters
         }
 
         return new StripeParameters(root, flat);
+    }
+
+    /// <summary>
+    /// A v2 call's JSON body flattened to bracket keys (<c>events[0][payload][value]</c>), so the request log
+    /// shows v1 and v2 calls alike. Numbers and booleans keep their JSON text; nulls are left out.
+    /// </summary>
+    public static StripeParameters FromJson(JsonObject body)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        Flatten(body, null, pairs);
+        return FromPairs(pairs);
     }
 
     public JsonObject Tree() => (JsonObject)root.DeepClone();
@@ -117,6 +129,30 @@ internal sealed class StripeParameters
         JsonObject list => [.. list.OrderBy(p => int.TryParse(p.Key, out var i) ? i : int.MaxValue).Select(p => p.Value).OfType<JsonValue>().Select(v => v.GetValue<string>())],
         _ => [],
     };
+
+    private static void Flatten(JsonNode? node, string? key, List<KeyValuePair<string, string>> pairs)
+    {
+        switch (node)
+        {
+            case JsonObject hash:
+                foreach (var (name, child) in hash)
+                {
+                    Flatten(child, key is null ? name : $"{key}[{name}]", pairs);
+                }
+
+                break;
+            case JsonArray list:
+                for (var i = 0; i < list.Count; i++)
+                {
+                    Flatten(list[i], string.Create(CultureInfo.InvariantCulture, $"{key}[{i}]"), pairs);
+                }
+
+                break;
+            case JsonValue value when key is not null:
+                pairs.Add(new(key, value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()));
+                break;
+        }
+    }
 
     private static List<string> Segments(string key)
     {

@@ -9,5 +9,6 @@ internal sealed record StripeResources(
     RefundsApi Refunds,
     BillingPortalApi BillingPortal,
     MeterEventsApi MeterEvents,
+    MeterEventSessionsApi MeterEventSessions,
     EventsApi Events,
     LookupsApi Lookups);

@@ -72,13 +72,5 @@ internal static class BrevoRoutes
         ["receivedAt"] = email.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>An integer member, <paramref name="absent"/> when missing, null when not an integer.</summary>
-    private static int? Integer(JsonObject body, string name, int absent) => body[name] switch
-    {
-        null => absent,
-        JsonValue value when value.TryGetValue<int>(out var number) => number,
-        _ => null,
-    };
-
     private static JsonObject Error(string message) => new() { ["code"] = "invalid_parameter", ["message"] = message };
 }

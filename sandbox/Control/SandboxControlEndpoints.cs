@@ -10,7 +10,7 @@ using static OrleansBilling.Sandbox.Control.SandboxJson;
 
 namespace OrleansBilling.Sandbox.Control;
 
-/// <summary>The sandbox's own JSON endpoints for scripts and tests: clock, checkout, cards, logs, redelivery.</summary>
+/// <summary>The sandbox's own JSON endpoints for scripts and tests: clock, checkout, cards, logs, meter events, redelivery.</summary>
 internal static class SandboxControlEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -108,7 +108,30 @@ internal static class SandboxControlEndpoints
             ["identifier"] = e.Identifier,
             ["timestamp"] = StripeJson.Unix(e.Timestamp),
             ["created"] = StripeJson.Unix(e.Created),
+            ["received"] = e.Received,
         })])));
+
+        sandbox.MapPost("/meter-events/fail", async (HttpRequest request, SandboxControl control) =>
+        {
+            const string Usage = "The body must be a JSON object such as {\"count\": 2, \"status\": 500}; status is 429 or 5xx.";
+            if (await ReadAsync(request) is not { } body
+                || Integer(body, "count", 1) is not { } count
+                || Integer(body, "status", 500) is not { } status)
+            {
+                return Problem(400, Usage);
+            }
+
+            try
+            {
+                control.FailNextMeterEventStreamCalls(count, status);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return Problem(400, Usage);
+            }
+
+            return Json(new JsonObject { ["count"] = count, ["status"] = status });
+        });
 
         sandbox.MapGet("/webhooks", (SandboxControl control, WebhookTarget target) =>
         {

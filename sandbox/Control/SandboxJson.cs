@@ -27,6 +27,14 @@ internal static class SandboxJson
         }
     }
 
+    /// <summary>An integer member, <paramref name="absent"/> when missing, null when not an integer.</summary>
+    public static int? Integer(JsonObject body, string name, int absent) => body[name] switch
+    {
+        null => absent,
+        JsonValue value when value.TryGetValue<int>(out var number) => number,
+        _ => null,
+    };
+
     public static IResult Json(JsonNode json, int status = 200) =>
         Results.Content(json.ToJsonString(), "application/json", statusCode: status);
 }

@@ -9,6 +9,8 @@ namespace OrleansBilling.Sandbox.State;
 /// </summary>
 internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> options)
 {
+    private readonly List<SandboxMeterEvent> meterEvents = [];
+    private readonly Dictionary<string, int> meterEventPositions = [];
     private long sequence;
 
     public Lock Gate { get; } = new();
@@ -42,13 +44,39 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
 
     public Dictionary<string, PortalSessionRecord> PortalSessions { get; } = [];
 
-    public List<SandboxMeterEvent> MeterEvents { get; } = [];
+    /// <summary>Usage, one record per identifier, oldest first.</summary>
+    public IReadOnlyList<SandboxMeterEvent> MeterEvents => meterEvents;
+
+    /// <summary>Meter event sessions by their authentication token; expired ones are kept so their token is known as expired.</summary>
+    public Dictionary<string, MeterEventSessionRecord> MeterEventSessions { get; } = [];
+
+    /// <summary>Planned failures of the meter event stream: how many calls are left to fail, and with which status.</summary>
+    public (int Left, int Status) MeterEventStreamFailures { get; set; }
 
     public List<EventRecord> Events { get; } = [];
 
     public Dictionary<string, IdempotencyEntry> IdempotencyKeys { get; } = [];
 
     public long NextSequence() => ++sequence;
+
+    /// <summary>
+    /// Records usage once per identifier, as Stripe counts it: a repeated identifier only adds to
+    /// <see cref="SandboxMeterEvent.Received"/>, and the first report stands.
+    /// </summary>
+    /// <returns>The record that counts.</returns>
+    public SandboxMeterEvent RecordMeterEvent(SandboxMeterEvent meterEvent)
+    {
+        if (meterEventPositions.TryGetValue(meterEvent.Identifier, out var position))
+        {
+            var first = meterEvents[position];
+            meterEvents[position] = first with { Received = first.Received + 1 };
+            return meterEvents[position];
+        }
+
+        meterEventPositions.Add(meterEvent.Identifier, meterEvents.Count);
+        meterEvents.Add(meterEvent);
+        return meterEvent;
+    }
 
     public CustomerRecord AddCustomer(string? email, string? name)
     {

@@ -12,6 +12,10 @@ internal static class StripeJson
 
     public static JsonNode? Unix(DateTimeOffset? time) => time is { } value ? JsonValue.Create(value.ToUnixTimeSeconds()) : null;
 
+    /// <summary>A time as the v2 API writes it: UTC with milliseconds, <c>2024-06-01T12:00:00.000Z</c>.</summary>
+    public static string Rfc3339(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
     public static JsonObject Metadata(IReadOnlyDictionary<string, string> metadata)
     {
         var json = new JsonObject();

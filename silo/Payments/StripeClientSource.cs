@@ -9,7 +9,7 @@ namespace OrleansBilling.Silo.Payments;
 /// <summary>
 /// Creates the Stripe.net client on first use, on an HttpClient from the factory. With the sandbox
 /// and no explicit <c>Stripe:ApiBase</c>, the base is this process's own address, known only once
-/// the server listens.
+/// the server listens; the meter event stream's base follows the API's unless configured apart.
 /// </summary>
 public sealed class StripeClientSource : IStripeClientSource
 {
@@ -25,10 +25,12 @@ public sealed class StripeClientSource : IStripeClientSource
             var apiBase = stripe.ApiBase is { Length: > 0 } configured
                 ? configured
                 : sandbox.Enabled ? $"{OwnAddress(server)}{SandboxMode.StripePath}" : null;
+            var meterEventsBase = stripe.MeterEventsBase is { Length: > 0 } meterConfigured ? meterConfigured : apiBase;
             return new StripeClient(new StripeClientOptions
             {
                 ApiKey = stripe.ApiKey,
                 ApiBase = apiBase,
+                MeterEventsBase = meterEventsBase,
                 HttpClient = new SystemNetHttpClient(httpClients.CreateClient(HttpClientName), maxNetworkRetries: 2, appInfo: null, enableTelemetry: false),
             });
         });

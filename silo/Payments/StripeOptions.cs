@@ -10,4 +10,10 @@ public sealed class StripeOptions
 
     /// <summary>Another API base URL (the sandbox, a recording proxy); Stripe's own when unset.</summary>
     public string? ApiBase { get; set; }
+
+    /// <summary>
+    /// Another base URL for the meter event stream. Unset, it follows <see cref="ApiBase"/> when that is set
+    /// (the stream's session token comes from there), else it is Stripe's.
+    /// </summary>
+    public string? MeterEventsBase { get; set; }
 }

@@ -106,8 +106,28 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.FromResult($"re_test_{Calls.Count}");
     }
 
-    public Task SendMeterEventsAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken) =>
-        throw new NotImplementedException("Meter events arrive with the metering issue.");
+    /// <summary>Every meter event of every call that succeeded, in arrival order, repeats included.</summary>
+    public ConcurrentQueue<MeterEvent> MeterEvents { get; } = new();
+
+    /// <summary>The meter events as the provider counts them: the first of each identifier, in arrival order.</summary>
+    public IReadOnlyList<MeterEvent> DistinctMeterEvents => [.. MeterEvents.DistinctBy(e => e.Identifier)];
+
+    /// <summary>Records the call (operation <c>meter_events</c>, the identifiers as detail); a failed call keeps none of its events.</summary>
+    public Task SendMeterEventsAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count > 100)
+        {
+            throw new ArgumentException($"At most 100 meter events per call; this batch has {events.Count}.", nameof(events));
+        }
+
+        Record("meter_events", string.Join(",", events.Select(e => e.ProviderCustomerId).Distinct()), "", string.Join(",", events.Select(e => e.Identifier)));
+        foreach (var meterEvent in events)
+        {
+            MeterEvents.Enqueue(meterEvent);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken)
     {

@@ -87,6 +87,26 @@ public sealed class PortalAndMeterEventTests
     }
 
     [Fact]
+    public async Task A_meter_event_sent_again_counts_once_and_is_seen_as_received_twice()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var options = new MeterEventCreateOptions
+        {
+            EventName = "api_requests",
+            Payload = new Dictionary<string, string> { ["stripe_customer_id"] = "cus_1", ["value"] = "25" },
+            Identifier = "usage-cus_1-0002",
+        };
+
+        await sandbox.Stripe.V1.Billing.MeterEvents.CreateAsync(options, cancellationToken: Ct);
+        await sandbox.Stripe.V1.Billing.MeterEvents.CreateAsync(options, cancellationToken: Ct);
+
+        var recorded = Assert.Single(sandbox.Control.MeterEvents);
+        Assert.Equal(2, recorded.Received);
+        var listed = JsonDocument.Parse(await sandbox.Http.GetStringAsync(new Uri("/sandbox/meter-events", UriKind.Relative), Ct)).RootElement;
+        Assert.Equal(2, listed[0].GetProperty("received").GetInt32());
+    }
+
+    [Fact]
     public async Task A_meter_event_without_a_value_is_400_parameter_missing()
     {
         await using var sandbox = await SandboxHost.StartAsync();

@@ -93,11 +93,13 @@ public sealed class SandboxHost : IAsyncDisposable
         return new SandboxHost(app, receiver);
     }
 
-    public StripeClient NewStripeClient(string apiKey) => new(new StripeClientOptions
+    /// <summary>A client on the sandbox; without retries unless asked, so a test sees each answer as sent.</summary>
+    public StripeClient NewStripeClient(string apiKey, int maxNetworkRetries = 0) => new(new StripeClientOptions
     {
         ApiKey = apiKey,
         ApiBase = BaseUrl + "/sandbox/stripe",
-        HttpClient = new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0, appInfo: null, enableTelemetry: false),
+        MeterEventsBase = BaseUrl + "/sandbox/stripe",
+        HttpClient = new SystemNetHttpClient(new HttpClient(), maxNetworkRetries, appInfo: null, enableTelemetry: false),
     });
 
     /// <summary>Shortens the webhook back-off so retry tests take milliseconds, not seconds.</summary>
