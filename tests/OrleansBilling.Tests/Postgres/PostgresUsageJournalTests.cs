@@ -12,8 +12,8 @@ namespace OrleansBilling.Tests.Postgres;
 /// concurrency, durability, failed rounds, cancellation and shutdown.
 /// </summary>
 /// <remarks>
-/// The tests about rounds hold a lock on the table so that the one writer of a journal of their own
-/// is stuck in a known round; whatever is appended meanwhile waits in the queue for the next one.
+/// The tests about rounds hold a lock on the table so that the writer of a journal of their own (one,
+/// unless told) is stuck in a known round; whatever is appended meanwhile waits in the queue for the next one.
 /// </remarks>
 public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixture) : UsageJournalContract, IClassFixture<UsageJournalDatabaseFixture>
 {
@@ -37,14 +37,56 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
         var customer = NewCustomer();
         var keys = Enumerable.Range(0, 20).Select(i => $"k{i:00}").ToArray();
 
-        // Each caller lists the keys in its own order: rounds that share keys must not deadlock.
-        var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(caller => Task.Run(
-            () => Journal.AppendAsync(Product, customer, [.. keys.OrderBy(k => (k.GetHashCode(StringComparison.Ordinal) ^ caller) & 0xFF).Select(k => Event(k, 1))], Cancellation),
+        // Each caller lists the keys in its own order (rounds that share keys must not deadlock) and
+        // reports its own quantity, so the stored row tells which caller's record won.
+        var answers = await Task.WhenAll(Enumerable.Range(1, 32).Select(caller => Task.Run(
+            () => Journal.AppendAsync(Product, customer, [.. keys.OrderBy(k => (k.GetHashCode(StringComparison.Ordinal) ^ caller) & 0xFF).Select(k => Event(k, caller))], Cancellation),
             Cancellation)));
 
         Assert.Equal(keys, answers.SelectMany(added => added).Order(StringComparer.Ordinal));
-        var totals = Assert.Single(await Journal.TotalsAsync(Product, customer, March, Cancellation));
-        Assert.Equal((20d, 20L), (totals.Sum, totals.Count));
+        var stored = await Journal.UnsentAsync(Product, customer, 100, Cancellation);
+        Assert.Equal(20, stored.Count);
+        Assert.All(stored, record => Assert.Contains(record.IdempotencyKey, answers[(int)record.Quantity - 1]));
+    }
+
+    [Fact]
+    public async Task Two_rounds_writing_the_same_keys_at_once_do_not_deadlock()
+    {
+        await using var scratch = await ScratchAsync(writers: 2);
+        var customer = NewCustomer();
+        var keys = Enumerable.Range(0, 2_000).Select(i => $"k{i:0000}").ToArray();
+        await using var blocker = await TableLock.TakeAsync(scratch.DataSource);
+        var ascending = scratch.Journal.AppendAsync(Product, customer, [.. keys.Select(k => Event(k, 1))], Cancellation);
+        await blocker.WaitUntilInsertsWaitAsync(1);
+        var descending = scratch.Journal.AppendAsync(Product, customer, [.. keys.Reverse().Select(k => Event(k, 1))], Cancellation);
+        await blocker.WaitUntilInsertsWaitAsync(2);
+
+        // Both rounds start together: in the callers' orders they would meet in the middle, each
+        // waiting for a key the other holds.
+        await blocker.ReleaseAsync();
+
+        var answers = await Task.WhenAll(ascending, descending);
+        Assert.Equal(keys, answers.SelectMany(added => added).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_key_that_two_callers_of_one_round_share_is_new_for_the_one_queued_first()
+    {
+        await using var scratch = await ScratchAsync();
+        var customer = NewCustomer();
+        await using var blocker = await TableLock.TakeAsync(scratch.DataSource);
+        var stuck = scratch.Journal.AppendAsync(Product, customer, [Event("stuck", 1)], Cancellation);
+        await blocker.WaitUntilInsertsWaitAsync(1);
+        var first = scratch.Journal.AppendAsync(Product, customer, [Event("shared", 1), Event("own1", 1)], Cancellation);
+        var second = scratch.Journal.AppendAsync(Product, customer, [Event("shared", 2), Event("own2", 1)], Cancellation);
+
+        await blocker.ReleaseAsync();
+
+        Assert.Equal(["stuck"], await stuck);
+        Assert.Equal(["own1", "shared"], (await first).Order(StringComparer.Ordinal));
+        Assert.Equal(["own2"], await second);
+        var shared = Assert.Single(await scratch.Journal.UnsentAsync(Product, customer, 10, Cancellation), r => r.IdempotencyKey == "shared");
+        Assert.Equal(1d, shared.Quantity);
     }
 
     [Fact]
@@ -77,7 +119,7 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
 
         await using var blocker = await TableLock.TakeAsync(scratch.DataSource);
         var stuck = scratch.Journal.AppendAsync(Product, customer, [Event("stuck", 1)], Cancellation);
-        await blocker.WaitUntilAnInsertWaitsAsync();
+        await blocker.WaitUntilInsertsWaitAsync(1);
         var second = scratch.Journal.AppendAsync(Product, customer, [Event("second", 1)], Cancellation);
         var third = scratch.Journal.AppendAsync(Product, NewCustomer(), [Event("third", 1)], Cancellation);
         // From now on the table refuses every new row, the stuck round's included.
@@ -102,7 +144,7 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
         var customer = NewCustomer();
         await using var blocker = await TableLock.TakeAsync(scratch.DataSource);
         var stuck = scratch.Journal.AppendAsync(Product, customer, [Event("stuck", 1)], Cancellation);
-        await blocker.WaitUntilAnInsertWaitsAsync();
+        await blocker.WaitUntilInsertsWaitAsync(1);
         using var giveUp = new CancellationTokenSource();
         var queued = scratch.Journal.AppendAsync(Product, customer, [Event("queued", 1)], giveUp.Token);
 
@@ -124,7 +166,7 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
         await using var blocker = await TableLock.TakeAsync(scratch.DataSource);
         using var giveUp = new CancellationTokenSource();
         var inRound = scratch.Journal.AppendAsync(Product, customer, [Event("k1", 1)], giveUp.Token);
-        await blocker.WaitUntilAnInsertWaitsAsync();
+        await blocker.WaitUntilInsertsWaitAsync(1);
 
         await giveUp.CancelAsync();
 
@@ -140,7 +182,7 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
         var customer = NewCustomer();
         await using var blocker = await TableLock.TakeAsync(scratch.DataSource);
         var stuck = scratch.Journal.AppendAsync(Product, customer, [Event("stuck", 1)], Cancellation);
-        await blocker.WaitUntilAnInsertWaitsAsync();
+        await blocker.WaitUntilInsertsWaitAsync(1);
         var queued = scratch.Journal.AppendAsync(Product, customer, [Event("queued", 1)], Cancellation);
 
         var disposing = scratch.Journal.DisposeAsync().AsTask();
@@ -155,11 +197,11 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
         Assert.Equal(2L, Assert.Single(await reader.TotalsAsync(Product, customer, March, Cancellation)).Count);
     }
 
-    private async Task<Scratch> ScratchAsync()
+    private async Task<Scratch> ScratchAsync(int writers = 1)
     {
-        var connectionString = await MigratedDatabase.CreateAsync(fixture.Server, "usage_rounds");
+        var connectionString = await MigratedDatabase.CreateAsync(fixture.Server, "usage_rounds", UsageJournalDatabaseFixture.EnglishCollation);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        return new Scratch(dataSource, UsageJournalDatabaseFixture.NewJournal(dataSource, writers: 1));
+        return new Scratch(dataSource, UsageJournalDatabaseFixture.NewJournal(dataSource, writers));
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
@@ -196,8 +238,8 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
             await command.ExecuteNonQueryAsync(Cancellation);
         }
 
-        /// <summary>Returns once a writer's insert is waiting for this lock (asked on another connection: activity is a per-transaction snapshot).</summary>
-        public Task WaitUntilAnInsertWaitsAsync() =>
+        /// <summary>Returns once <paramref name="rounds"/> writers' inserts wait for this lock (asked on another connection: activity is a per-transaction snapshot).</summary>
+        public Task WaitUntilInsertsWaitAsync(int rounds) =>
             Poll.UntilAsync(
                 async () =>
                 {
@@ -207,10 +249,10 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
                         WHERE datname = current_database() AND wait_event_type = 'Lock'
                           AND query LIKE 'INSERT INTO billing.usage_events%'
                         """);
-                    return (long)(await command.ExecuteScalarAsync(Cancellation))! > 0;
+                    return (long)(await command.ExecuteScalarAsync(Cancellation))! >= rounds;
                 },
                 Deadline,
-                "a usage journal round to wait for the table lock");
+                $"{rounds} usage journal rounds to wait for the table lock");
 
         public Task ReleaseAsync() => transaction.CommitAsync(Cancellation);
 

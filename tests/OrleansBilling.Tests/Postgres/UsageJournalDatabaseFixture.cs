@@ -7,9 +7,16 @@ using Xunit;
 
 namespace OrleansBilling.Tests.Postgres;
 
-/// <summary>A migrated database and a <see cref="PostgresUsageJournal"/> on it, shared by one test class.</summary>
+/// <summary>
+/// A migrated database and a <see cref="PostgresUsageJournal"/> on it, shared by one test class. The
+/// database orders text as American English does, not byte by byte as the test server does, so the
+/// journal's promise of byte order (for ties and listings) is tested where it would otherwise break.
+/// </summary>
 public sealed class UsageJournalDatabaseFixture(PostgresServer server) : IAsyncLifetime
 {
+    /// <summary>The ICU locale of the journal's databases.</summary>
+    public const string EnglishCollation = "en-US";
+
     private NpgsqlDataSource? _dataSource;
 
     /// <summary>The server, for tests that need a scratch database of their own.</summary>
@@ -31,7 +38,7 @@ public sealed class UsageJournalDatabaseFixture(PostgresServer server) : IAsyncL
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
-        ConnectionString = await MigratedDatabase.CreateAsync(server, "usage_journal");
+        ConnectionString = await MigratedDatabase.CreateAsync(server, "usage_journal", EnglishCollation);
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
         Journal = NewJournal(_dataSource);
     }

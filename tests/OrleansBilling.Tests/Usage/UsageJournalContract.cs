@@ -100,16 +100,17 @@ public abstract class UsageJournalContract
             Event("a1", 5, at: March.AddDays(2)),
             Event("a2", 9, at: March.AddDays(1)),
             Event("a3", 1.5, at: March.AddDays(3)),
-            Event("s1", 7, at: March.AddDays(4), meter: "storage_gb"),
+            Event("s1", 7, at: March.AddDays(4), meter: "Seats"),
             Event("n1", 4, at: April.AddDays(1), period: April),
         ], Cancellation);
 
         var totals = await Journal.TotalsAsync(Product, customer, March, Cancellation);
 
+        // Periods in time order, meters in byte order ("S" before "a").
         Assert.Equal(
             [
+                new UsageTotals(March, "Seats", 7, 1, 7, 7, March.AddDays(4)),
                 new UsageTotals(March, Meter, 15.5, 3, 9, 1.5, March.AddDays(3)),
-                new UsageTotals(March, "storage_gb", 7, 1, 7, 7, March.AddDays(4)),
                 new UsageTotals(April, Meter, 4, 1, 4, 4, April.AddDays(1)),
             ],
             totals);
@@ -156,16 +157,17 @@ public abstract class UsageJournalContract
         await Journal.AppendAsync(Product, customer,
         [
             Event("late", 1, received: Received.AddMinutes(2)),
-            Event("b", 1, received: Received),
             Event("a", 1, received: Received),
+            Event("B", 1, received: Received),
             Event("middle", 1, received: Received.AddMinutes(1)),
         ], Cancellation);
         await Journal.AppendAsync(NextProduct(), customer, [Event("elsewhere", 1, received: Received.AddDays(-1))], Cancellation);
 
         var unsent = await Journal.UnsentAsync(Product, customer, 3, Cancellation);
 
-        Assert.Equal(["a", "b", "middle"], unsent.Select(r => r.IdempotencyKey));
-        Assert.Equal(Event("a", 1, received: Received), unsent[0]);
+        // Equal times in byte order of the key: "B" before "a".
+        Assert.Equal(["B", "a", "middle"], unsent.Select(r => r.IdempotencyKey));
+        Assert.Equal(Event("B", 1, received: Received), unsent[0]);
         Assert.Empty(await Journal.UnsentAsync(Product, customer, 0, Cancellation));
     }
 
