@@ -9,6 +9,7 @@ using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Stripe.Webhooks;
 using OrleansBilling.Grains.Stripe;
+using OrleansBilling.Grains.Usage;
 using OrleansBilling.Grains;
 using OrleansBilling.Sandbox;
 using OrleansBilling.Silo.Database;
@@ -16,6 +17,7 @@ using OrleansBilling.Silo.Email;
 using OrleansBilling.Silo.Payments;
 using OrleansBilling.Silo.Products;
 using OrleansBilling.Silo.ReadModel;
+using OrleansBilling.Silo.Usage;
 using OrleansBilling.Silo.Webhooks;
 
 namespace OrleansBilling.Silo.Hosting;
@@ -91,6 +93,8 @@ public static class SiloHosting
         {
             services.AddSingleton<InMemoryReadModelWriter>();
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
+            services.AddSingleton<InMemoryUsageJournal>();
+            services.AddSingleton<IUsageJournal>(sp => sp.GetRequiredService<InMemoryUsageJournal>());
             services.AddSingleton<InMemoryStripeEventStore>();
             services.AddSingleton<IStripeEventStore>(sp => sp.GetRequiredService<InMemoryStripeEventStore>());
         }
@@ -98,6 +102,12 @@ public static class SiloHosting
         {
             services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
             services.AddSingleton<IReadModelWriter, PostgresReadModelWriter>();
+            services.AddOptions<PostgresUsageJournalOptions>()
+                .BindConfiguration(PostgresUsageJournalOptions.Section)
+                .ValidateDataAnnotations()
+                .ValidateOnStart();
+            // Disposed by the container after the silo has stopped, which writes what is still queued.
+            services.AddSingleton<IUsageJournal, PostgresUsageJournal>();
             services.AddSingleton<IStripeEventStore, PostgresStripeEventStore>();
             health.AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
         }

@@ -41,15 +41,23 @@ public sealed class PostgresServer : IAsyncDisposable
     /// Creates an empty database named after <paramref name="prefix"/> plus a random suffix and
     /// returns a connection string to it. Starts the server on first use.
     /// </summary>
-    public async Task<string> CreateDatabaseAsync(string prefix)
+    /// <param name="prefix">The start of the database's name.</param>
+    /// <param name="icuLocale">
+    /// An ICU locale (e.g. <c>en-US</c>) for the database's text ordering instead of the server's
+    /// byte order, for tests of code that must not depend on the database's collation.
+    /// </param>
+    public async Task<string> CreateDatabaseAsync(string prefix, string? icuLocale = null)
     {
         var admin = await EnsureStartedAsync().ConfigureAwait(false);
         var name = DatabaseName(prefix);
+        var collation = icuLocale is null
+            ? ""
+            : $" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{icuLocale.Replace("'", "''", StringComparison.Ordinal)}' LOCALE 'C'";
 
         await using (var connection = new NpgsqlConnection(admin))
         {
             await connection.OpenAsync().ConfigureAwait(false);
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{collation}", connection);
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 

@@ -17,6 +17,7 @@ public sealed class MigrationTests(PostgresServer server)
         "0004_billing_read_model.sql",
         "0005_billing_stripe_events.sql",
         "0006_billing_reactivations.sql",
+        "0007_billing_usage.sql",
     ];
 
     [Fact]

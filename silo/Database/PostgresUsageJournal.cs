@@ -1,0 +1,397 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using OrleansBilling.Grains.Usage;
+using OrleansBilling.Silo.Usage;
+
+namespace OrleansBilling.Silo.Database;
+
+/// <summary>The usage journal on PostgreSQL (<c>billing.usage_events</c>), with group commit.</summary>
+/// <remarks>
+/// <para>
+/// Appends arrive as thousands of small calls a second from different grains, and a commit that
+/// waits for the disk costs about the same for one row as for thousands. So callers only enqueue;
+/// a background writer takes everything queued (up to <see cref="PostgresUsageJournalOptions.MaxRowsPerRound"/>
+/// rows), writes it as one <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> statement
+/// (one transaction), and answers each caller with its own new keys once that commit is durable.
+/// If the round fails, every caller of it fails: none was acknowledged, and none of its rows was kept.
+/// </para>
+/// <para>
+/// A caller cancelled while its append waits in the queue gets <see cref="OperationCanceledException"/>
+/// and nothing of it is written. Once a writer has taken it, the caller waits for the round, which
+/// is bounded by the command timeout: the statement cannot be undone for one caller, and only its
+/// answer says which keys were new (a retry would call them old and they would go uncounted).
+/// </para>
+/// <para>
+/// Disposing stops taking appends and waits until every queued one is written or failed.
+/// </para>
+/// </remarks>
+public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
+{
+    // Rows are sorted by primary key before the insert, so two rounds that share keys (two writers,
+    // or two silos) take their index locks in the same order and cannot deadlock each other.
+    private const string InsertSql = """
+        INSERT INTO billing.usage_events
+            (product_id, customer_id, idempotency_key, meter_id, quantity, occurred_at, period_start, received_at)
+        SELECT * FROM unnest(@products, @customers, @keys, @meters, @quantities, @occurred, @periods, @received)
+        ON CONFLICT (product_id, customer_id, idempotency_key) DO NOTHING
+        RETURNING product_id, customer_id, idempotency_key
+        """;
+
+    // The "last" event of a group is the one with the latest occurred_at, then the later received_at,
+    // then the greater key in byte order; the lateral lookup finds it with one descent of the totals
+    // index instead of sorting the group.
+    private const string TotalsSql = """
+        SELECT t.period_start, t.meter_id, t.total, t.events, t.largest, l.quantity, t.last_at
+        FROM (
+            SELECT period_start, meter_id, sum(quantity) AS total, count(*) AS events,
+                   max(quantity) AS largest, max(occurred_at) AS last_at
+            FROM billing.usage_events
+            WHERE product_id = @product AND customer_id = @customer AND period_start >= @since
+            GROUP BY period_start, meter_id
+        ) AS t
+        CROSS JOIN LATERAL (
+            SELECT e.quantity
+            FROM billing.usage_events AS e
+            WHERE e.product_id = @product AND e.customer_id = @customer
+              AND e.period_start = t.period_start AND e.meter_id = t.meter_id AND e.occurred_at = t.last_at
+            ORDER BY e.received_at DESC, e.idempotency_key COLLATE "C" DESC
+            LIMIT 1
+        ) AS l
+        ORDER BY t.period_start, t.meter_id COLLATE "C"
+        """;
+
+    private const string UnsentSql = """
+        SELECT idempotency_key, meter_id, quantity, occurred_at, period_start, received_at
+        FROM billing.usage_events
+        WHERE product_id = @product AND customer_id = @customer AND sent_at IS NULL
+        ORDER BY received_at, idempotency_key COLLATE "C"
+        LIMIT @limit
+        """;
+
+    private const string MarkSentSql = """
+        UPDATE billing.usage_events SET sent_at = @sentAt
+        WHERE product_id = @product AND customer_id = @customer AND idempotency_key = ANY(@keys) AND sent_at IS NULL
+        """;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ILogger<PostgresUsageJournal> logger;
+    private readonly int maxRowsPerRound;
+    private readonly Channel<PendingAppend> queue;
+    private readonly Task[] writers;
+    private int disposed;
+
+    public PostgresUsageJournal(NpgsqlDataSource dataSource, IOptions<PostgresUsageJournalOptions> options, ILogger<PostgresUsageJournal> logger)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        var settings = options.Value;
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Writers, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxRowsPerRound, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.QueueCapacity, 1, nameof(options));
+
+        this.dataSource = dataSource;
+        this.logger = logger;
+        maxRowsPerRound = settings.MaxRowsPerRound;
+        queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(settings.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = settings.Writers == 1,
+        });
+        writers = [.. Enumerable.Range(0, settings.Writers).Select(_ => Task.Run(WriteRoundsAsync))];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        var accepted = UsageAppend.FirstOfEachKey(productId, customerId, records);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (accepted.Count == 0)
+        {
+            return new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        var pending = new PendingAppend(productId, customerId, accepted, cancellationToken);
+        try
+        {
+            await queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            pending.Withdraw();
+            throw new ObjectDisposedException(GetType().FullName, "The usage journal is shut down and takes no more appends.");
+        }
+        catch (OperationCanceledException)
+        {
+            pending.Withdraw();
+            throw;
+        }
+
+        return await pending.Completion.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<UsageTotals>> TotalsAsync(string productId, string customerId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(TotalsSql);
+        command.Parameters.Add(Text("product", productId));
+        command.Parameters.Add(Text("customer", customerId));
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("since", NpgsqlDbType.TimestampTz) { TypedValue = since.UtcDateTime });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var totals = new List<UsageTotals>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            totals.Add(new UsageTotals(
+                reader.GetFieldValue<DateTimeOffset>(0),
+                reader.GetString(1),
+                reader.GetDouble(2),
+                reader.GetInt64(3),
+                reader.GetDouble(4),
+                reader.GetDouble(5),
+                reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return totals;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<UsageRecord>> UnsentAsync(string productId, string customerId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        await using var command = dataSource.CreateCommand(UnsentSql);
+        command.Parameters.Add(Text("product", productId));
+        command.Parameters.Add(Text("customer", customerId));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var records = new List<UsageRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(new UsageRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetDouble(2),
+                reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return records;
+    }
+
+    /// <inheritdoc />
+    public async Task MarkSentAsync(string productId, string customerId, IReadOnlyList<string> idempotencyKeys, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(idempotencyKeys);
+        if (idempotencyKeys.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = dataSource.CreateCommand(MarkSentSql);
+        command.Parameters.Add(Text("product", productId));
+        command.Parameters.Add(Text("customer", customerId));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. idempotencyKeys] });
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("sentAt", NpgsqlDbType.TimestampTz) { TypedValue = sentAt.UtcDateTime });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes no more appends and returns once every queued one is written or failed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            queue.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(writers).ConfigureAwait(false);
+    }
+
+    private async Task WriteRoundsAsync()
+    {
+        var round = new List<PendingAppend>();
+        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            round.Clear();
+            var rows = 0;
+            while (rows < maxRowsPerRound && queue.Reader.TryRead(out var pending))
+            {
+                if (pending.TryTake())
+                {
+                    round.Add(pending);
+                    rows += pending.Records.Count;
+                }
+            }
+
+            if (round.Count > 0)
+            {
+                await WriteRoundAsync(round, rows).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WriteRoundAsync(List<PendingAppend> round, int rows)
+    {
+        try
+        {
+            await InsertAsync(round, rows).ConfigureAwait(false);
+            foreach (var pending in round)
+            {
+                pending.Complete();
+            }
+        }
+        catch (Exception error)
+        {
+            // Anything at all: a caller must never wait for a round that is over.
+            logger.LogWarning(error, "A usage journal round of {Appends} appends ({Rows} rows) failed; its callers were told and nothing of it was kept.", round.Count, rows);
+            foreach (var pending in round)
+            {
+                pending.Fail(error);
+            }
+        }
+    }
+
+    // One statement for the whole round. A key that two callers of the round share is sent once, for
+    // the caller queued first; that caller alone hears it as new, as if the other had come later.
+    private async Task InsertAsync(List<PendingAppend> round, int rows)
+    {
+        var owners = new Dictionary<(string ProductId, string CustomerId, string Key), PendingAppend>(rows);
+        var sent = new List<(PendingAppend Owner, UsageRecord Record)>(rows);
+        foreach (var pending in round)
+        {
+            foreach (var record in pending.Records)
+            {
+                if (owners.TryAdd((pending.ProductId, pending.CustomerId, record.IdempotencyKey), pending))
+                {
+                    sent.Add((pending, record));
+                }
+            }
+        }
+
+        sent.Sort(static (a, b) =>
+        {
+            var byProduct = string.CompareOrdinal(a.Owner.ProductId, b.Owner.ProductId);
+            if (byProduct != 0)
+            {
+                return byProduct;
+            }
+
+            var byCustomer = string.CompareOrdinal(a.Owner.CustomerId, b.Owner.CustomerId);
+            return byCustomer != 0 ? byCustomer : string.CompareOrdinal(a.Record.IdempotencyKey, b.Record.IdempotencyKey);
+        });
+
+        var count = sent.Count;
+        var products = new string[count];
+        var customers = new string[count];
+        var keys = new string[count];
+        var meters = new string[count];
+        var quantities = new double[count];
+        var occurred = new DateTime[count];
+        var periods = new DateTime[count];
+        var received = new DateTime[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (owner, record) = sent[i];
+            products[i] = owner.ProductId;
+            customers[i] = owner.CustomerId;
+            keys[i] = record.IdempotencyKey;
+            meters[i] = record.MeterId;
+            quantities[i] = record.Quantity;
+            occurred[i] = record.Timestamp.UtcDateTime;
+            periods[i] = record.PeriodStart.UtcDateTime;
+            received[i] = record.ReceivedAt.UtcDateTime;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(InsertSql, connection);
+        command.Parameters.Add(TextArray("products", products));
+        command.Parameters.Add(TextArray("customers", customers));
+        command.Parameters.Add(TextArray("keys", keys));
+        command.Parameters.Add(TextArray("meters", meters));
+        command.Parameters.Add(new NpgsqlParameter<double[]>("quantities", NpgsqlDbType.Array | NpgsqlDbType.Double) { TypedValue = quantities });
+        command.Parameters.Add(TimestampArray("occurred", occurred));
+        command.Parameters.Add(TimestampArray("periods", periods));
+        command.Parameters.Add(TimestampArray("received", received));
+        await command.PrepareAsync().ConfigureAwait(false);
+
+        // Collect first, hand out after: a caller hears about its keys only once the whole
+        // statement (and with it the commit) has succeeded.
+        var inserted = new List<(PendingAppend Owner, string Key)>(count);
+        await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                var key = reader.GetString(2);
+                inserted.Add((owners[(reader.GetString(0), reader.GetString(1), key)], key));
+            }
+        }
+
+        foreach (var (owner, key) in inserted)
+        {
+            owner.NewKeys.Add(key);
+        }
+    }
+
+    private static NpgsqlParameter<string> Text(string name, string value) => new(name, NpgsqlDbType.Text) { TypedValue = value };
+
+    private static NpgsqlParameter<string[]> TextArray(string name, string[] values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values };
+
+    private static NpgsqlParameter<DateTime[]> TimestampArray(string name, DateTime[] values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = values };
+
+    /// <summary>One caller's append on its way through the queue.</summary>
+    private sealed class PendingAppend
+    {
+        private const int Queued = 0;
+        private const int Taken = 1;
+        private const int Abandoned = 2;
+
+        private readonly TaskCompletionSource<IReadOnlySet<string>> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly CancellationTokenRegistration cancellation;
+        private int state;
+
+        public PendingAppend(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+        {
+            ProductId = productId;
+            CustomerId = customerId;
+            Records = records;
+            // Registered before the append is queued, so a writer never sees it without its registration.
+            cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((PendingAppend)state!).Abandon(token), this);
+        }
+
+        public string ProductId { get; }
+
+        public string CustomerId { get; }
+
+        public IReadOnlyList<UsageRecord> Records { get; }
+
+        public HashSet<string> NewKeys { get; } = new(StringComparer.Ordinal);
+
+        public Task<IReadOnlySet<string>> Completion => completion.Task;
+
+        /// <summary>Claims the append for a round; false if its caller gave up first.</summary>
+        public bool TryTake()
+        {
+            var taken = Interlocked.CompareExchange(ref state, Taken, Queued) == Queued;
+            cancellation.Dispose();
+            return taken;
+        }
+
+        /// <summary>The append never reached the queue.</summary>
+        public void Withdraw() => cancellation.Dispose();
+
+        public void Complete() => completion.TrySetResult(NewKeys);
+
+        public void Fail(Exception error) => completion.TrySetException(error);
+
+        private void Abandon(CancellationToken token)
+        {
+            if (Interlocked.CompareExchange(ref state, Abandoned, Queued) == Queued)
+            {
+                completion.TrySetCanceled(token);
+            }
+        }
+    }
+}
