@@ -20,7 +20,7 @@ public sealed partial class SubscriptionGrain
     public Task<IReadOnlyList<OverrideView>> GetOverrides()
     {
         var now = clock.GetUtcNow();
-        return Task.FromResult<IReadOnlyList<OverrideView>>([.. state.State.Overrides.Where(o => o.ExpiresAt > now)]);
+        return Task.FromResult<IReadOnlyList<OverrideView>>([.. state.State.Overrides.Where(o => o.ExpiresAt > now).Select(o => o.View())]);
     }
 
     public Task<CommandResult<OverrideView>> GrantOverride(OverrideRequest request, CommandContext context) =>
@@ -38,7 +38,7 @@ public sealed partial class SubscriptionGrain
                 return CommandResult<OverrideView>.Failure(refusal);
             }
 
-            var granted = new OverrideView(
+            var granted = new GrantedOverride(
                 $"ovr_{state.State.OverridesGranted + 1}", request.Feature, request.Limit, request.FeatureValue, request.LimitValue,
                 request.Reason, context.Actor, now, request.ExpiresAt);
             state.State.OverridesGranted++;
@@ -46,7 +46,7 @@ public sealed partial class SubscriptionGrain
             Record(catalog, InputId(context), context.Actor, "OverrideGranted", $"{Describe(granted)}; reason: {granted.Reason}");
             await PersistAndAct();
             await ArmOverrideExpiry();
-            return CommandResult<OverrideView>.Success(granted);
+            return CommandResult<OverrideView>.Success(granted.View());
         });
 
     public Task<CommandResult<OverrideView>> RemoveOverride(string overrideId, CommandContext context) =>
@@ -69,7 +69,7 @@ public sealed partial class SubscriptionGrain
             Record(catalog, InputId(context), context.Actor, "OverrideRemoved", Describe(removed));
             await PersistAndAct();
             await ArmOverrideExpiry();
-            return CommandResult<OverrideView>.Success(removed);
+            return CommandResult<OverrideView>.Success(removed.View());
         });
 
     /// <summary>Why the override cannot be granted, or null. Only switches and limits the catalog knows can be overridden.</summary>
@@ -163,6 +163,6 @@ public sealed partial class SubscriptionGrain
         await ArmOverrideExpiry();
     }
 
-    private static string Describe(OverrideView o) =>
+    private static string Describe(GrantedOverride o) =>
         string.Create(CultureInfo.InvariantCulture, $"{o.Id}: {(o.Feature is { } f ? $"feature {f} = {(o.FeatureValue == true ? "on" : "off")}" : $"limit {o.Limit} = {o.LimitValue}")} until {o.ExpiresAt:O} by {o.Actor}");
 }

@@ -108,7 +108,7 @@ public sealed partial class SubscriptionGrain(
         var catalog = await Product(refresh: false);
         var used = await CurrentUsage(catalog);
         var now = clock.GetUtcNow();
-        var computed = EntitlementRules.For(Current, catalog, state.State.Revision, state.State.Overrides, used, now);
+        var computed = EntitlementRules.For(Current, catalog, state.State.Revision, [.. state.State.Overrides.Select(o => o.View())], used, now);
         entitlementsValidUntil = new[] { Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue }
             .Concat(state.State.Overrides.Where(o => o.ExpiresAt > now).Select(o => o.ExpiresAt))
             .Min();

@@ -32,7 +32,7 @@ public sealed class SubscriptionGrainState
     [Id(7)] public DateTimeOffset? PreviousPeriodStart { get; set; }
 
     /// <summary>Support overrides not yet removed; expired ones stop applying at once and leave at the next wake-up.</summary>
-    [Id(8)] public List<OverrideView> Overrides { get; set; } = [];
+    [Id(8)] public List<GrantedOverride> Overrides { get; set; } = [];
 
     /// <summary>How many overrides were ever granted: numbers the next one.</summary>
     [Id(9)] public int OverridesGranted { get; set; }

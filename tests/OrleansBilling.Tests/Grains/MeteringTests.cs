@@ -80,6 +80,7 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
         await grain.RecordUsage([Calls(300, "before")]);
 
         var renewedAt = view.CurrentPeriodEnd!.Value;
+        cluster.Clock.Advance(renewedAt.AddMinutes(2) - cluster.Clock.GetUtcNow());
         var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
             "evt_meter_renewal_paid", ProviderEventKind.InvoicePaid, renewedAt, ProviderSubscriptionId: "sub_meter_renewal",
             InvoiceId: "in_meter_renewal_2", AmountMinor: 900, PeriodStart: renewedAt, PeriodEnd: renewedAt.AddMonths(1)));

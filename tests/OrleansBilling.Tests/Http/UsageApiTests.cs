@@ -87,6 +87,7 @@ public sealed class UsageApiTests(BillingService service) : IClassFixture<Billin
         using var client = service.Client();
         await service.ActivateAsync(client, "batch_a");
         await service.ActivateAsync(client, "batch_b");
+        service.Clock.Advance(TimeSpan.FromMinutes(10));
         var at = service.Clock.GetUtcNow().AddMinutes(-5);
 
         using var response = await client.PostJsonAsync("/v1/usage", new
