@@ -49,7 +49,7 @@ public sealed class DocumentationAndHealthTests(BillingService service) : IClass
             .Where(path => path.Name.StartsWith("/v1/", StringComparison.Ordinal))
             .SelectMany(path => path.Value.EnumerateObject())
             .ToList();
-        Assert.Equal(9, operations.Count);
+        Assert.Equal(12, operations.Count);
         Assert.All(operations, operation => Assert.True(
             operation.Value.GetProperty("security")[0].TryGetProperty("bearer", out _),
             $"{operation.Name} requires the bearer scheme"));
