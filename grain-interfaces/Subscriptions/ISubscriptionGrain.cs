@@ -57,7 +57,10 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     [Alias("RecordUsage")]
     Task<IReadOnlyList<UsageResult>> RecordUsage(IReadOnlyList<UsageEvent> events);
 
-    /// <summary>Sends usage the provider has not accepted yet now, instead of on the next timer; answers how much is still unsent.</summary>
+    /// <summary>
+    /// Sends usage the provider has not accepted yet now, instead of on the next timer. Answers 0 when
+    /// none is left unsent, -1 when some is (the provider failed, or there was more than one run's share).
+    /// </summary>
     [Alias("ForwardUsage")]
     Task<int> ForwardUsage();
 

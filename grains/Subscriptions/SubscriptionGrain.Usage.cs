@@ -64,7 +64,7 @@ public sealed partial class SubscriptionGrain
 
         var totals = await UsageTotals();
         var fresh = await usage.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
-        foreach (var (index, record) in records)
+        foreach (var (index, record) in records.OrderBy(r => r.Record.IdempotencyKey, StringComparer.Ordinal))
         {
             var isNew = fresh.Contains(record.IdempotencyKey);
             if (isNew)

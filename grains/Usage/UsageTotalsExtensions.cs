@@ -17,7 +17,8 @@ public static class UsageTotalsExtensions
 
     /// <summary>
     /// The totals with one more accepted event; <paramref name="totals"/> null starts them. On a
-    /// timestamp tie the later accepted event is the last, as in the journal.
+    /// timestamp tie the event added later is the last: the journal takes the later accepted, and
+    /// within one acceptance the greater key, so events accepted together are added in key order.
     /// </summary>
     public static UsageTotals Add(this UsageTotals? totals, UsageRecord record) => totals is null
         ? new UsageTotals(record.PeriodStart, record.MeterId, record.Quantity, 1, record.Quantity, record.Quantity, record.Timestamp)
