@@ -54,6 +54,9 @@ public class BillingService : IAsyncLifetime
     /// </summary>
     protected virtual bool UseSandbox => false;
 
+    /// <summary>Whether the recording payment provider stands in for Stripe.net (not when Stripe.net against a sandbox is the point).</summary>
+    protected virtual bool RecordPayments => true;
+
     public virtual async ValueTask InitializeAsync()
     {
         var ports = LoopbackPorts.Take(2);
@@ -73,7 +76,11 @@ public class BillingService : IAsyncLifetime
             if (!UseSandbox)
             {
                 builder.Services.UseBillingClock(_ => Clock);
-                builder.Services.Replace(ServiceDescriptor.Singleton<IPaymentProvider>(Payments));
+                if (RecordPayments)
+                {
+                    builder.Services.Replace(ServiceDescriptor.Singleton<IPaymentProvider>(Payments));
+                }
+
                 builder.Services.Replace(ServiceDescriptor.Singleton<IEmailSender>(Emails));
             }
 

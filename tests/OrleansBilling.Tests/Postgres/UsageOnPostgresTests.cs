@@ -1,4 +1,6 @@
+using OrleansBilling.Sandbox;
 using OrleansBilling.Tests.Http;
+using OrleansBilling.Tests.Sandbox;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -13,32 +15,38 @@ public sealed class UsageOnPostgresTests(PostgresServer server)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Usage_a_stopped_silo_never_forwarded_is_forwarded_by_the_next_cluster_exactly_once()
+    public async Task Usage_a_stopped_silo_never_forwarded_reaches_Stripe_from_the_next_cluster_exactly_once()
     {
         var connectionString = await server.CreateDatabaseAsync("usage_restart");
         var clusterId = "usage-" + Guid.NewGuid().ToString("N")[..8];
         var keys = Enumerable.Range(0, 120).Select(i => $"k{i}").ToList();
 
-        await using (var first = new PostgresBillingService(connectionString, clusterId))
+        // Stripe is a sandbox of its own here, so it outlives both clusters and remembers what it got.
+        await using var stripe = await SandboxHost.StartAsync(options => options.Prices.Add(new SandboxPrice("price_demo_basic", "Basic", 900, "usd", "month")));
+        var apiBase = stripe.BaseUrl + "/sandbox/stripe";
+
+        await using (var first = new PostgresBillingService(connectionString, clusterId, apiBase))
         {
             await first.InitializeAsync();
             using var client = first.Client();
             await first.ActivateAsync(client, "pg_usage");
 
-            // Stripe is unreachable for this silo's whole life: neither its timer nor its last try
-            // before deactivation gets the usage out.
-            first.Payments.FailNext(int.MaxValue);
+            // Stripe refuses every batch for this silo's whole life: neither its timer nor its last
+            // try before deactivation gets the usage out.
+            stripe.Control.FailNextMeterEventStreamCalls(1_000_000);
             await PostUsageAsync(client, "pg_usage", keys);
-            Assert.Empty(first.Payments.MeterEvents);
+            first.Clock.Advance(TimeSpan.FromSeconds(30));
         }
 
-        await using var second = new PostgresBillingService(connectionString, clusterId);
+        Assert.Empty(stripe.Control.MeterEvents);
+        stripe.Control.FailNextMeterEventStreamCalls(0);
+        await using var second = new PostgresBillingService(connectionString, clusterId, apiBase);
         await second.InitializeAsync();
-        await AdvanceUntil(second, () => second.Payments.DistinctMeterEvents.Count >= keys.Count);
+        await AdvanceUntil(second, () => stripe.Control.MeterEvents.Count >= keys.Count);
 
-        Assert.Equal(
-            keys.Select(k => $"demo/pg_usage/{k}").Order(StringComparer.Ordinal),
-            second.Payments.MeterEvents.Select(e => e.Identifier).Order(StringComparer.Ordinal));
+        var received = stripe.Control.MeterEvents;
+        Assert.Equal(keys.Select(k => $"demo/pg_usage/{k}").Order(StringComparer.Ordinal), received.Select(e => e.Identifier).Order(StringComparer.Ordinal));
+        Assert.All(received, e => Assert.Equal(1, e.Received));
         using var api = second.Client();
         var meter = (await api.EntitlementsOfAsync("pg_usage")).GetProperty("meters").GetProperty("api_calls");
         Assert.Equal(keys.Count, meter.GetProperty("used").GetDouble());
