@@ -172,8 +172,8 @@ public sealed partial class SubscriptionGrain
     }
 
     /// <summary>
-    /// Sends unsent usage in batches until none is left (or this run's share is done) and answers how
-    /// many are still unsent. A failure keeps the usage for a later try, with growing pauses.
+    /// Sends unsent usage in batches until none is left (or this run's share is done); answers 0 when
+    /// none is left, else -1. A failure keeps the usage for a later try, with growing pauses.
     /// </summary>
     private async Task<int> ForwardUnsentUsage(CancellationToken cancellationToken)
     {
@@ -191,7 +191,9 @@ public sealed partial class SubscriptionGrain
 
                 if (Current.ProviderCustomerId is not { } providerCustomer)
                 {
-                    return batch.Count;
+                    // Usage needs a billing period, which only a checkout brings, so this does not
+                    // happen; were it to, the usage waits in the journal for the customer to appear.
+                    return -1;
                 }
 
                 var catalog = await Product(refresh: false);
