@@ -40,8 +40,8 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         """;
 
     // The "last" event of a group is the one with the latest occurred_at, then the later received_at,
-    // then the greater key in byte order; the lateral lookup finds it with one descent of the totals
-    // index instead of sorting the group.
+    // then the greater key (the text columns compare byte by byte: COLLATE "C" in the table); the
+    // lateral lookup finds it with one descent of the totals index instead of sorting the group.
     private const string TotalsSql = """
         SELECT t.period_start, t.meter_id, t.total, t.events, t.largest, l.quantity, t.last_at
         FROM (
@@ -56,17 +56,17 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
             FROM billing.usage_events AS e
             WHERE e.product_id = @product AND e.customer_id = @customer
               AND e.period_start = t.period_start AND e.meter_id = t.meter_id AND e.occurred_at = t.last_at
-            ORDER BY e.received_at DESC, e.idempotency_key COLLATE "C" DESC
+            ORDER BY e.received_at DESC, e.idempotency_key DESC
             LIMIT 1
         ) AS l
-        ORDER BY t.period_start, t.meter_id COLLATE "C"
+        ORDER BY t.period_start, t.meter_id
         """;
 
     private const string UnsentSql = """
         SELECT idempotency_key, meter_id, quantity, occurred_at, period_start, received_at
         FROM billing.usage_events
         WHERE product_id = @product AND customer_id = @customer AND sent_at IS NULL
-        ORDER BY received_at, idempotency_key COLLATE "C"
+        ORDER BY received_at, idempotency_key
         LIMIT @limit
         """;
 
