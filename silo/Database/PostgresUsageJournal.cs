@@ -10,11 +10,13 @@ namespace OrleansBilling.Silo.Database;
 /// <summary>The usage journal on PostgreSQL (<c>billing.usage_events</c>), with group commit.</summary>
 /// <remarks>
 /// <para>
-/// Appends arrive as thousands of small calls a second from different grains, and a commit that
-/// waits for the disk costs about the same for one row as for thousands. So callers only enqueue;
-/// a background writer takes everything queued (up to <see cref="PostgresUsageJournalOptions.MaxRowsPerRound"/>
-/// rows), writes it as one <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> statement
-/// (one transaction), and answers each caller with its own new keys once that commit is durable.
+/// Appends arrive as thousands of small calls a second from different grains, and every statement
+/// and durable commit has a fixed cost (a round trip, a WAL flush) that rows written together share.
+/// So callers only enqueue; a background writer (<see cref="PostgresUsageJournalOptions.Writers"/>
+/// of them, each on its own connection) takes everything queued, up to
+/// <see cref="PostgresUsageJournalOptions.MaxRowsPerRound"/> rows, writes it as one
+/// <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> statement (one transaction), and
+/// answers each caller with its own new keys once that commit is durable.
 /// If the round fails, every caller of it fails: none was acknowledged, and none of its rows was kept.
 /// </para>
 /// <para>
@@ -29,8 +31,6 @@ namespace OrleansBilling.Silo.Database;
 /// </remarks>
 public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
 {
-    // Rows are sorted by primary key before the insert, so two rounds that share keys (two writers,
-    // or two silos) take their index locks in the same order and cannot deadlock each other.
     private const string InsertSql = """
         INSERT INTO billing.usage_events
             (product_id, customer_id, idempotency_key, meter_id, quantity, occurred_at, period_start, received_at)
@@ -40,8 +40,8 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         """;
 
     // The "last" event of a group is the one with the latest occurred_at, then the later received_at,
-    // then the greater key in byte order; the lateral lookup finds it with one descent of the totals
-    // index instead of sorting the group.
+    // then the greater key (the text columns compare byte by byte: COLLATE "C" in the table); the
+    // lateral lookup finds it with one descent of the totals index instead of sorting the group.
     private const string TotalsSql = """
         SELECT t.period_start, t.meter_id, t.total, t.events, t.largest, l.quantity, t.last_at
         FROM (
@@ -56,17 +56,17 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
             FROM billing.usage_events AS e
             WHERE e.product_id = @product AND e.customer_id = @customer
               AND e.period_start = t.period_start AND e.meter_id = t.meter_id AND e.occurred_at = t.last_at
-            ORDER BY e.received_at DESC, e.idempotency_key COLLATE "C" DESC
+            ORDER BY e.received_at DESC, e.idempotency_key DESC
             LIMIT 1
         ) AS l
-        ORDER BY t.period_start, t.meter_id COLLATE "C"
+        ORDER BY t.period_start, t.meter_id
         """;
 
     private const string UnsentSql = """
         SELECT idempotency_key, meter_id, quantity, occurred_at, period_start, received_at
         FROM billing.usage_events
         WHERE product_id = @product AND customer_id = @customer AND sent_at IS NULL
-        ORDER BY received_at, idempotency_key COLLATE "C"
+        ORDER BY received_at, idempotency_key
         LIMIT @limit
         """;
 
@@ -212,6 +212,7 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
     private async Task WriteRoundsAsync()
     {
         var round = new List<PendingAppend>();
+        await using var statement = new RoundStatement(dataSource);
         while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             round.Clear();
@@ -227,16 +228,16 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
 
             if (round.Count > 0)
             {
-                await WriteRoundAsync(round, rows).ConfigureAwait(false);
+                await WriteRoundAsync(statement, round, rows).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task WriteRoundAsync(List<PendingAppend> round, int rows)
+    private async Task WriteRoundAsync(RoundStatement statement, List<PendingAppend> round, int rows)
     {
         try
         {
-            await InsertAsync(round, rows).ConfigureAwait(false);
+            await InsertAsync(statement, round, rows).ConfigureAwait(false);
             foreach (var pending in round)
             {
                 pending.Complete();
@@ -246,6 +247,7 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         {
             // Anything at all: a caller must never wait for a round that is over.
             logger.LogWarning(error, "A usage journal round of {Appends} appends ({Rows} rows) failed; its callers were told and nothing of it was kept.", round.Count, rows);
+            await statement.ResetAsync().ConfigureAwait(false);
             foreach (var pending in round)
             {
                 pending.Fail(error);
@@ -255,7 +257,7 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
 
     // One statement for the whole round. A key that two callers of the round share is sent once, for
     // the caller queued first; that caller alone hears it as new, as if the other had come later.
-    private async Task InsertAsync(List<PendingAppend> round, int rows)
+    private static async Task InsertAsync(RoundStatement statement, List<PendingAppend> round, int rows)
     {
         var owners = new Dictionary<(string ProductId, string CustomerId, string Key), PendingAppend>(rows);
         var sent = new List<(PendingAppend Owner, UsageRecord Record)>(rows);
@@ -270,6 +272,8 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
             }
         }
 
+        // Rows are sorted by primary key, so two rounds that share keys (two writers, or two silos)
+        // take their index locks in the same order and cannot deadlock each other.
         sent.Sort(static (a, b) =>
         {
             var byProduct = string.CompareOrdinal(a.Owner.ProductId, b.Owner.ProductId);
@@ -282,43 +286,11 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
             return byCustomer != 0 ? byCustomer : string.CompareOrdinal(a.Record.IdempotencyKey, b.Record.IdempotencyKey);
         });
 
-        var count = sent.Count;
-        var products = new string[count];
-        var customers = new string[count];
-        var keys = new string[count];
-        var meters = new string[count];
-        var quantities = new double[count];
-        var occurred = new DateTime[count];
-        var periods = new DateTime[count];
-        var received = new DateTime[count];
-        for (var i = 0; i < count; i++)
-        {
-            var (owner, record) = sent[i];
-            products[i] = owner.ProductId;
-            customers[i] = owner.CustomerId;
-            keys[i] = record.IdempotencyKey;
-            meters[i] = record.MeterId;
-            quantities[i] = record.Quantity;
-            occurred[i] = record.Timestamp.UtcDateTime;
-            periods[i] = record.PeriodStart.UtcDateTime;
-            received[i] = record.ReceivedAt.UtcDateTime;
-        }
-
-        await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(InsertSql, connection);
-        command.Parameters.Add(TextArray("products", products));
-        command.Parameters.Add(TextArray("customers", customers));
-        command.Parameters.Add(TextArray("keys", keys));
-        command.Parameters.Add(TextArray("meters", meters));
-        command.Parameters.Add(new NpgsqlParameter<double[]>("quantities", NpgsqlDbType.Array | NpgsqlDbType.Double) { TypedValue = quantities });
-        command.Parameters.Add(TimestampArray("occurred", occurred));
-        command.Parameters.Add(TimestampArray("periods", periods));
-        command.Parameters.Add(TimestampArray("received", received));
-        await command.PrepareAsync().ConfigureAwait(false);
+        var command = await statement.PrepareAsync(sent).ConfigureAwait(false);
 
         // Collect first, hand out after: a caller hears about its keys only once the whole
         // statement (and with it the commit) has succeeded.
-        var inserted = new List<(PendingAppend Owner, string Key)>(count);
+        var inserted = new List<(PendingAppend Owner, string Key)>(sent.Count);
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
@@ -336,10 +308,81 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
 
     private static NpgsqlParameter<string> Text(string name, string value) => new(name, NpgsqlDbType.Text) { TypedValue = value };
 
-    private static NpgsqlParameter<string[]> TextArray(string name, string[] values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = values };
+    /// <summary>
+    /// A writer's insert statement: its own connection, held across rounds and prepared once, so a
+    /// round costs one round trip and no pool checkout or session reset. Reopened after a failure.
+    /// </summary>
+    private sealed class RoundStatement(NpgsqlDataSource dataSource) : IAsyncDisposable
+    {
+        private readonly NpgsqlParameter<string[]> products = new("products", NpgsqlDbType.Array | NpgsqlDbType.Text);
+        private readonly NpgsqlParameter<string[]> customers = new("customers", NpgsqlDbType.Array | NpgsqlDbType.Text);
+        private readonly NpgsqlParameter<string[]> keys = new("keys", NpgsqlDbType.Array | NpgsqlDbType.Text);
+        private readonly NpgsqlParameter<string[]> meters = new("meters", NpgsqlDbType.Array | NpgsqlDbType.Text);
+        private readonly NpgsqlParameter<double[]> quantities = new("quantities", NpgsqlDbType.Array | NpgsqlDbType.Double);
+        private readonly NpgsqlParameter<DateTime[]> occurred = new("occurred", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
+        private readonly NpgsqlParameter<DateTime[]> periods = new("periods", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
+        private readonly NpgsqlParameter<DateTime[]> received = new("received", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
+        private NpgsqlConnection? connection;
+        private NpgsqlCommand? command;
 
-    private static NpgsqlParameter<DateTime[]> TimestampArray(string name, DateTime[] values) =>
-        new(name, NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = values };
+        /// <summary>The statement with the round's rows bound, on an open connection.</summary>
+        public async Task<NpgsqlCommand> PrepareAsync(List<(PendingAppend Owner, UsageRecord Record)> rows)
+        {
+            var count = rows.Count;
+            products.TypedValue = new string[count];
+            customers.TypedValue = new string[count];
+            keys.TypedValue = new string[count];
+            meters.TypedValue = new string[count];
+            quantities.TypedValue = new double[count];
+            occurred.TypedValue = new DateTime[count];
+            periods.TypedValue = new DateTime[count];
+            received.TypedValue = new DateTime[count];
+            for (var i = 0; i < count; i++)
+            {
+                var (owner, record) = rows[i];
+                products.TypedValue[i] = owner.ProductId;
+                customers.TypedValue[i] = owner.CustomerId;
+                keys.TypedValue[i] = record.IdempotencyKey;
+                meters.TypedValue[i] = record.MeterId;
+                quantities.TypedValue[i] = record.Quantity;
+                occurred.TypedValue[i] = record.Timestamp.UtcDateTime;
+                periods.TypedValue[i] = record.PeriodStart.UtcDateTime;
+                received.TypedValue[i] = record.ReceivedAt.UtcDateTime;
+            }
+
+            if (command is null)
+            {
+                connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+                command = new NpgsqlCommand(InsertSql, connection)
+                {
+                    Parameters = { products, customers, keys, meters, quantities, occurred, periods, received },
+                };
+                await command.PrepareAsync().ConfigureAwait(false);
+            }
+
+            return command;
+        }
+
+        /// <summary>Drops the connection after a failure: it may be broken, and the next round opens a fresh one.</summary>
+        public async Task ResetAsync()
+        {
+            if (command is not null)
+            {
+                // Frees the parameters to join the next connection's command.
+                command.Parameters.Clear();
+                await command.DisposeAsync().ConfigureAwait(false);
+                command = null;
+            }
+
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                connection = null;
+            }
+        }
+
+        public async ValueTask DisposeAsync() => await ResetAsync().ConfigureAwait(false);
+    }
 
     /// <summary>One caller's append on its way through the queue.</summary>
     private sealed class PendingAppend

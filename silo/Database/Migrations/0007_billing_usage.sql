@@ -2,12 +2,15 @@
 -- customer) and idempotency key. It is the source of truth for idempotency and for the period
 -- totals a subscription grain keeps in memory, and it remembers which events the payment provider
 -- accepted (sent_at). Written only by PostgresUsageJournal, in large multi-row inserts.
+-- The ids are opaque identifiers, so they compare byte by byte (COLLATE "C") whatever the
+-- database's collation: that is the order the journal promises for ties and listings, and it
+-- makes every index comparison a memcmp instead of a locale-aware one on the hot insert path.
 CREATE TABLE billing.usage_events
 (
-    product_id      text             NOT NULL,
-    customer_id     text             NOT NULL,
-    idempotency_key text             NOT NULL,
-    meter_id        text             NOT NULL,
+    product_id      text COLLATE "C" NOT NULL,
+    customer_id     text COLLATE "C" NOT NULL,
+    idempotency_key text COLLATE "C" NOT NULL,
+    meter_id        text COLLATE "C" NOT NULL,
     quantity        double precision NOT NULL,
     occurred_at     timestamptz      NOT NULL,
     period_start    timestamptz      NOT NULL,
@@ -21,10 +24,9 @@ CREATE TABLE billing.usage_events
 );
 
 -- "The oldest events the provider has not accepted yet" of one subscription, in the order they are
--- sent. Partial, so it holds only the backlog, not the whole history; the key is in byte order
--- (COLLATE "C") because that is the tie-break the journal promises whatever the database's collation.
+-- sent. Partial, so it holds only the backlog, not the whole history.
 CREATE INDEX ix_usage_events_unsent
-    ON billing.usage_events (product_id, customer_id, received_at, idempotency_key COLLATE "C")
+    ON billing.usage_events (product_id, customer_id, received_at, idempotency_key)
     WHERE sent_at IS NULL;
 
 -- A subscription's totals per period and meter, read when its grain activates. The index walks one

@@ -8,6 +8,7 @@ using OrleansBilling.Gateway;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Usage;
 using OrleansBilling.Silo.Database;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
@@ -74,6 +75,26 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
         Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
         Assert.Equal("Incomplete", onFirstSilo.GetProperty("state").GetString());
         await gateway.StopAsync(Cancel);
+    }
+
+    [Fact]
+    public async Task The_service_on_PostgreSQL_journals_usage_in_its_database()
+    {
+        var connectionString = await server.CreateDatabaseAsync("service_usage");
+        var now = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        await using (var service = new PostgresBillingService(connectionString, "usage-" + Guid.NewGuid().ToString("N")[..8]))
+        {
+            await service.InitializeAsync();
+            var journal = service.Services.GetRequiredService<IUsageJournal>();
+
+            Assert.IsType<PostgresUsageJournal>(journal);
+            Assert.Equal(["k1"], await journal.AppendAsync("demo", "cust_usage", [new UsageRecord("k1", "api_calls", 1, now, now, now)], Cancel));
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Cancel);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM billing.usage_events WHERE customer_id = 'cust_usage'", connection);
+        Assert.Equal(1L, await command.ExecuteScalarAsync(Cancel));
     }
 
     [Fact]
