@@ -63,7 +63,20 @@ public sealed partial class SubscriptionGrain
         }
 
         var totals = await UsageTotals();
-        var fresh = await usage.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
+        IReadOnlySet<string> fresh;
+        try
+        {
+            fresh = await usage.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
+        }
+        catch
+        {
+            // A failure may hide a commit (the connection dropped after it): a retry of these keys
+            // would then be a duplicate and never counted here, so the totals are read again.
+            usageTotals = null;
+            entitlements = null;
+            throw;
+        }
+
         foreach (var (index, record) in records.OrderBy(r => r.Record.IdempotencyKey, StringComparer.Ordinal))
         {
             var isNew = fresh.Contains(record.IdempotencyKey);

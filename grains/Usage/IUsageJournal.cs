@@ -10,14 +10,19 @@ public interface IUsageJournal
 {
     /// <summary>
     /// Writes the records durably before returning and answers the idempotency keys that were new.
-    /// A key recorded before (in this call or any earlier one) is left as first written.
+    /// A key recorded before (in this call or any earlier one) is left as first written. A failure
+    /// may still have written the records (a commit whose answer was lost); a retry then finds their
+    /// keys recorded. Cancellation only takes effect before the records are handed to the database.
     /// </summary>
     Task<IReadOnlySet<string>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken);
 
-    /// <summary>The totals per period and meter of every period that starts at or after <paramref name="since"/>.</summary>
+    /// <summary>
+    /// The totals per period and meter of every period that starts at or after <paramref name="since"/>.
+    /// The last event is the one with the latest timestamp, then the later received, then the greater key (ordinal).
+    /// </summary>
     Task<IReadOnlyList<UsageTotals>> TotalsAsync(string productId, string customerId, DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> records the provider has not accepted yet, oldest accepted first.</summary>
+    /// <summary>Up to <paramref name="limit"/> records the provider has not accepted yet, oldest received first, then by key.</summary>
     Task<IReadOnlyList<UsageRecord>> UnsentAsync(string productId, string customerId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Marks records as accepted by the provider; unknown or already marked keys are ignored.</summary>

@@ -108,6 +108,20 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     }
 
     [Fact]
+    public async Task Usage_written_by_an_append_whose_answer_was_lost_still_counts_once()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_lost_answer");
+        cluster.Usage.LoseNextAnswer();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.RecordUsage([Calls(6, "lost")]));
+        var retried = Assert.Single(await grain.RecordUsage([Calls(6, "lost")]));
+
+        // The product retries; the journal has the event, so it is a duplicate, and it counts.
+        Assert.Equal(UsageOutcome.Duplicate, retried.Outcome);
+        Assert.Equal(6, (await grain.GetEntitlements()).Meters["api_calls"].Used);
+    }
+
+    [Fact]
     public async Task Usage_is_forwarded_to_the_provider_with_a_stable_identifier_and_marked_sent()
     {
         var grain = await cluster.ActiveOnBasic("meter_forward");

@@ -13,7 +13,6 @@ using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Stripe.Webhooks;
 using OrleansBilling.Grains.Usage;
 using OrleansBilling.Silo.Products;
-using OrleansBilling.Silo.Usage;
 using OrleansBilling.Silo.Webhooks;
 using Xunit;
 
@@ -38,7 +37,7 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public RecordingEmailSender Emails { get; } = new();
 
-    public InMemoryUsageJournal Usage { get; } = new();
+    public FaultyUsageJournal Usage { get; } = new();
 
     public InProcessTestCluster Cluster => cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
