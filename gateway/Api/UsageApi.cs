@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces;
@@ -110,9 +108,9 @@ public static class UsageApi
 
     /// <summary>The event the body stands for, or null when its shape is wrong (see <see cref="ShapeError"/>).</summary>
     private static UsageEvent? Parse(UsageBody? body) =>
-        body is { IdempotencyKey: { Length: > 0 } key, Meter: { Length: > 0 } meter } && BillingIds.IsValid(body.CustomerId)
-            && Quantity(body.Quantity) is { } quantity && Timestamp(body.Timestamp, out var timestamp)
-            ? new UsageEvent(meter, quantity, timestamp, key)
+        body is { IdempotencyKey: { Length: > 0 } key, Meter: { Length: > 0 } meter, Quantity.Value: { } quantity, Timestamp.Malformed: false }
+            && BillingIds.IsValid(body.CustomerId)
+            ? new UsageEvent(meter, quantity, body.Timestamp.Value, key)
             : null;
 
     private static (UsageError Error, string Detail) ShapeError(UsageBody? body) => body switch
@@ -121,40 +119,12 @@ public static class UsageApi
         _ when !BillingIds.IsValid(body.CustomerId) => (UsageError.InvalidCustomerId, $"A customerId of {BillingIds.Rule} is required."),
         { IdempotencyKey: null or "" } => (UsageError.InvalidIdempotencyKey, "An idempotencyKey is required: it makes a repeated event count once."),
         { Meter: null or "" } => (UsageError.UnknownMeter, "A meter is required."),
-        _ when Quantity(body.Quantity) is null => (UsageError.InvalidQuantity, "The quantity must be a finite number, 0 or more."),
+        { Quantity.Value: null } => (UsageError.InvalidQuantity, "The quantity must be a finite number, 0 or more."),
         _ => (UsageError.InvalidTimestamp, "The timestamp must be RFC 3339 with an offset (2026-11-24T10:00:00Z) or Unix seconds."),
     };
 
     private static UsageEventResult Rejected(UsageBody? body, (UsageError Error, string Detail) why) =>
         new(body?.CustomerId, body?.IdempotencyKey, UsageOutcome.Rejected, why.Error, why.Detail, null);
-
-    private static double? Quantity(JsonElement? value) =>
-        value is { ValueKind: JsonValueKind.Number } number && number.TryGetDouble(out var quantity) && double.IsFinite(quantity) && quantity >= 0
-            ? quantity
-            : null;
-
-    /// <summary>An absent timestamp is now (null); a present one must say its offset, or be Unix seconds.</summary>
-    private static bool Timestamp(JsonElement? value, out DateTimeOffset? timestamp)
-    {
-        timestamp = null;
-        switch (value)
-        {
-            case null or { ValueKind: JsonValueKind.Null }:
-                return true;
-            case { ValueKind: JsonValueKind.Number } number when number.TryGetInt64(out var seconds) && seconds is > 0 and < 253402300800:
-                timestamp = DateTimeOffset.FromUnixTimeSeconds(seconds);
-                return true;
-            case { ValueKind: JsonValueKind.String } text when text.GetString() is { } s && HasOffset(s)
-                && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed):
-                timestamp = parsed;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static bool HasOffset(string s) =>
-        s.Length > 19 && s[10] is 'T' or 't' && (s[^1] is 'Z' or 'z' || s[^6] is '+' or '-');
 
     private static IResult Problem(UsageError error, string? detail)
     {

@@ -1,10 +1,8 @@
-using System.Text.Json;
-
 namespace OrleansBilling.Gateway.Api;
 
 /// <summary>
 /// One usage event: the body of <c>POST /v1/customers/{id}/usage</c>, and an element of
-/// <c>POST /v1/usage</c> (which also names the customer). Quantity and timestamp are read by hand,
+/// <c>POST /v1/usage</c> (which also names the customer). Quantity and timestamp are read leniently,
 /// so a bad one is that event's error, not the whole batch's.
 /// </summary>
 /// <param name="CustomerId">The customer, in a batch.</param>
@@ -12,7 +10,7 @@ namespace OrleansBilling.Gateway.Api;
 /// <param name="Quantity">A finite number, 0 or more.</param>
 /// <param name="Timestamp">RFC 3339 with an offset; now when left out.</param>
 /// <param name="IdempotencyKey">The product's id for the event: a repeat counts once.</param>
-public sealed record UsageBody(string? CustomerId, string? Meter, JsonElement? Quantity, JsonElement? Timestamp, string? IdempotencyKey);
+public sealed record UsageBody(string? CustomerId, string? Meter, UsageQuantity Quantity, UsageTimestamp Timestamp, string? IdempotencyKey);
 
 /// <summary>Body of <c>POST /v1/usage</c>: up to 1000 events for any customers of the product.</summary>
 public sealed record UsageBatchBody(IReadOnlyList<UsageBody?>? Events);
