@@ -5,6 +5,8 @@
 # figures into bench/README.md.
 # Needs wrk, psql, python3 and the PostgreSQL server binaries (initdb, pg_ctl), or BENCH_POSTGRES
 # (see bench/common.sh). UsageJournal__* environment variables reach the silo's configuration.
+# BENCH_PERF=1 also profiles the silo with perf during each measured run and splits its CPU time by
+# part (bench/perf-split.py); the silo then runs with a perf map and without W^X.
 # Usage: bench/usage.sh [seconds, default 20] [customers, default 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,12 +21,15 @@ key=bk_bench_demo_key_0123456789
 port=5094
 source bench/common.sh
 require_tools wrk psql python3
+profile=${BENCH_PERF:-}
+[[ -z $profile ]] || require_tools perf
 build_release silo/OrleansBilling.Silo.csproj
 # Room for the silo's two connection pools (Npgsql's default of 100 each: the billing data source,
 # and Orleans' storage, reminders and clustering) and for psql beside them.
 BENCH_PG_OPTIONS="-c max_connections=300 ${BENCH_PG_OPTIONS:-}"
 start_postgres usage
 
+[[ -z $profile ]] || export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 dotnet silo/bin/Release/net10.0/OrleansBilling.Silo.dll --urls http://127.0.0.1:$port \
   "--ConnectionStrings:Billing=$connection_string" --Billing:Sandbox:Enabled=true \
   --Billing:Demo:ApiKey=$key --Billing:Demo:Enabled=true \
@@ -57,6 +62,7 @@ counted() { sed -n "s/.*events $2 \([0-9]*\).*/\1/p" "$out/usage-$1.txt"; } # na
 ms() { awk -v l="$1" 'BEGIN { if (l ~ /us$/) printf "%.2f", l / 1000; else if (l ~ /ms$/) printf "%.2f", l + 0; else printf "%.2f", l * 1000 }'; }
 
 rows=""
+splits=""
 for spread in "${spreads[@]}"; do
   per=$((batch / spread))
   name=m$spread
@@ -66,7 +72,12 @@ for spread in "${spreads[@]}"; do
   psql -q -c CHECKPOINT
   since=$(psql -At -c "SELECT now()")
   silo_before=$(cpu_seconds $silo); pg_before=$(postgres_cpu); busy_before=$(machine_busy)
+  if [[ -n $profile ]]; then
+    (sleep 2; perf record -q -F 499 -g -p $silo -o "$out/usage-$name.perf" -- sleep $((duration - 4)) >/dev/null 2>&1) &
+    profiler=$!
+  fi
   send $name "$spread" "$duration" --latency
+  [[ -z $profile ]] || wait $profiler
   silo_after=$(cpu_seconds $silo); pg_after=$(postgres_cpu); busy_after=$(machine_busy)
   until=$(psql -At -c "SELECT now()")
   cat "$out/usage-$name.txt"
@@ -83,6 +94,10 @@ for spread in "${spreads[@]}"; do
   ours=$(awk -v a="$silo_after" -v b="$silo_before" -v p="$pg_after" -v q="$pg_before" -v w="$wrk_cpu" 'BEGIN { print a - b + p - q + w }')
   us() { awk -v a="$1" -v b="$2" -v n="$accepted" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }'; }
   rows+="| $spread customers × $per events | $(awk -v n="$accepted" -v d="$duration" 'BEGIN { printf "%.0f", n / d }') | $(awk '/Requests\/sec/ {print $2}' "$out/usage-$name.txt") | $(ms "$(awk '$1 == "99%" {print $2}' "$out/usage-$name.txt")") ms | $(answers $name) | $stored | $forwarded | silo $(us "$silo_before" "$silo_after"), PostgreSQL $(us "$pg_before" "$pg_after"), wrk $(us 0 "$wrk_cpu") | $(others "$busy_before" "$busy_after" "$ours") s |"$'\n'
+  if [[ -n $profile ]]; then
+    perf script -i "$out/usage-$name.perf" 2>/dev/null | python3 bench/perf-split.py >"$out/usage-$name.split"
+    splits+="Silo CPU by part (perf, $spread customers × $per events): $(head -8 "$out/usage-$name.split" | sed 's/^ *//; s/ %  / % /' | paste -sd ';' | sed 's/;/; /g')."$'\n'
+  fi
   drain
 done
 
@@ -106,6 +121,7 @@ Best: **$best events/s** acknowledged durably (goal: at least 50,000).
 "Rows stored" counts the run's rows in \`billing.usage_events\`: never fewer than the events answered as accepted,
 more by the batches still in flight at wrk's deadline. CPU of other processes: time the machine spent outside the
 silo, PostgreSQL and wrk during the measured run (of $(nproc) × ${duration} s).
+${splits%$'\n'}
 TABLE
 )
 write_section usage "$table"
