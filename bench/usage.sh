@@ -57,16 +57,17 @@ drain() {
   echo "usage was still unsent 120 s after the run: $(unsent) events" >&2
 }
 rows_of() { psql -At -c "SELECT count(*) FROM billing.usage_events WHERE idempotency_key LIKE '$1-%'"; }
-answers() { sed -n 's/^Usage answers: //p' "$out/usage-$1.txt"; }
+answers() { sed -n 's/^Usage answers: 200 \([0-9]*\), other \([0-9]*\);.*/\1 × 200, \2 other/p' "$out/usage-$1.txt"; }
 counted() { sed -n "s/.*events $2 \([0-9]*\).*/\1/p" "$out/usage-$1.txt"; } # name, accepted|duplicates|rejected
-ms() { awk -v l="$1" 'BEGIN { if (l ~ /us$/) printf "%.2f", l / 1000; else if (l ~ /ms$/) printf "%.2f", l + 0; else printf "%.2f", l * 1000 }'; }
 
 rows=""
 splits=""
 for spread in "${spreads[@]}"; do
   per=$((batch / spread))
   name=m$spread
-  echo "batches of $spread customers × $per events: ${warmup} s warm-up, ${duration} s measured"
+  shape="$spread customers × $per event"
+  ((per == 1)) || shape+=s
+  echo "batches of $shape: ${warmup} s warm-up, ${duration} s measured"
   send w$spread "$spread" $warmup
   drain
   psql -q -c CHECKPOINT
@@ -93,15 +94,15 @@ for spread in "${spreads[@]}"; do
   wrk_cpu=$(awk '{print $1 + $2}' "$out/usage-$name.cpu")
   ours=$(awk -v a="$silo_after" -v b="$silo_before" -v p="$pg_after" -v q="$pg_before" -v w="$wrk_cpu" 'BEGIN { print a - b + p - q + w }')
   us() { awk -v a="$1" -v b="$2" -v n="$accepted" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }'; }
-  rows+="| $spread customers × $per events | $(awk -v n="$accepted" -v d="$duration" 'BEGIN { printf "%.0f", n / d }') | $(awk '/Requests\/sec/ {print $2}' "$out/usage-$name.txt") | $(ms "$(awk '$1 == "99%" {print $2}' "$out/usage-$name.txt")") ms | $(answers $name) | $stored | $forwarded | silo $(us "$silo_before" "$silo_after"), PostgreSQL $(us "$pg_before" "$pg_after"), wrk $(us 0 "$wrk_cpu") | $(others "$busy_before" "$busy_after" "$ours") s |"$'\n'
+  rows+="| $shape | $(awk -v n="$accepted" -v d="$duration" 'BEGIN { printf "%.0f", n / d }') | $(awk '/Requests\/sec/ {print $2}' "$out/usage-$name.txt") | $(awk '$1 == "99%" {print $2}' "$out/usage-$name.txt") | $(answers $name) | $accepted, $(counted $name rejected), $(counted $name duplicates) | $stored | $forwarded | silo $(us "$silo_before" "$silo_after"), PostgreSQL $(us "$pg_before" "$pg_after"), wrk $(us 0 "$wrk_cpu") | $(others "$busy_before" "$busy_after" "$ours") s |"$'\n'
   if [[ -n $profile ]]; then
     perf script -i "$out/usage-$name.perf" 2>/dev/null | python3 bench/perf-split.py >"$out/usage-$name.split"
-    splits+="Silo CPU by part (perf, $spread customers × $per events): $(head -8 "$out/usage-$name.split" | sed 's/^ *//; s/ %  / % /' | paste -sd ';' | sed 's/;/; /g')."$'\n'
+    splits+="Silo CPU by part (perf, $shape): $(head -8 "$out/usage-$name.split" | sed 's/^ *//; s/ %  / % /' | paste -sd ';' | sed 's/;/; /g')."$'\n'
   fi
   drain
 done
 
-rate_of() { sed -n "s/^| $1 customers × [0-9]* events | \([0-9]*\) .*/\1/p" <<<"$rows"; }
+rate_of() { sed -n "s/^| $1 customers × [0-9]* events\{0,1\} | \([0-9]*\) .*/\1/p" <<<"$rows"; }
 best=$(printf '%s\n' "${spreads[@]}" | while read -r s; do rate_of "$s"; done | sort -n | tail -1)
 journal=$(env | sed -n 's/^UsageJournal__\(.*\)/\1/p' | paste -sd ',' | sed 's/,/, /g')
 
@@ -113,8 +114,8 @@ one after the other on the same silo; usage forwarding drained and a CHECKPOINT 
 Release build, logging at Warning, usage journal ${journal:-as configured by default (Writers 2, MaxRowsPerRound 5000, QueueCapacity 10000)}.
 PostgreSQL on loopback: $pg_settings.
 
-| batch spread over | events/s acknowledged | requests/s | p99 | answers (events) | rows stored | forwarded to Stripe in the run | CPU per event (µs) | CPU of other processes |
-|---|---|---|---|---|---|---|---|---|
+| batch spread over | events/s acknowledged | requests/s | p99 | answers | events accepted, rejected, duplicate | rows stored | forwarded to Stripe in the run | CPU per event (µs) | CPU of other processes |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows%$'\n'}
 
 Best: **$best events/s** acknowledged durably (goal: at least 50,000).
