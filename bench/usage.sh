@@ -5,8 +5,9 @@
 # figures into bench/README.md.
 # Needs wrk, psql, python3 and the PostgreSQL server binaries (initdb, pg_ctl), or BENCH_POSTGRES
 # (see bench/common.sh). UsageJournal__* environment variables reach the silo's configuration.
-# BENCH_PERF=1 also profiles the silo with perf during each measured run and splits its CPU time by
-# part (bench/perf-split.py); the silo then runs with a perf map and without W^X.
+# BENCH_PERF=1 also profiles the silo with perf during a third run of each spread, after the measured
+# one, and splits its CPU time by part (bench/perf-split.py); the silo then runs with a perf map and
+# without W^X.
 # Usage: bench/usage.sh [seconds, default 20] [customers, default 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,7 +59,7 @@ drain() {
 }
 rows_of() { psql -At -c "SELECT count(*) FROM billing.usage_events WHERE idempotency_key LIKE '$1-%'"; }
 answers() { sed -n 's/^Usage answers: 200 \([0-9]*\), other \([0-9]*\);.*/\1 × 200, \2 other/p' "$out/usage-$1.txt"; }
-counted() { sed -n "s/.*events $2 \([0-9]*\).*/\1/p" "$out/usage-$1.txt"; } # name, accepted|duplicates|rejected
+counted() { sed -n "s/.*[ ,]$2 \([0-9]*\).*/\1/p" "$out/usage-$1.txt"; } # name, accepted|duplicates|rejected
 
 rows=""
 splits=""
@@ -73,12 +74,7 @@ for spread in "${spreads[@]}"; do
   psql -q -c CHECKPOINT
   since=$(psql -At -c "SELECT now()")
   silo_before=$(cpu_seconds $silo); pg_before=$(postgres_cpu); busy_before=$(machine_busy)
-  if [[ -n $profile ]]; then
-    (sleep 2; perf record -q -F 499 -g -p $silo -o "$out/usage-$name.perf" -- sleep $((duration - 4)) >/dev/null 2>&1) &
-    profiler=$!
-  fi
   send $name "$spread" "$duration" --latency
-  [[ -z $profile ]] || wait $profiler
   silo_after=$(cpu_seconds $silo); pg_after=$(postgres_cpu); busy_after=$(machine_busy)
   until=$(psql -At -c "SELECT now()")
   cat "$out/usage-$name.txt"
@@ -96,8 +92,13 @@ for spread in "${spreads[@]}"; do
   us() { awk -v a="$1" -v b="$2" -v n="$accepted" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }'; }
   rows+="| $shape | $(awk -v n="$accepted" -v d="$duration" 'BEGIN { printf "%.0f", n / d }') | $(awk '/Requests\/sec/ {print $2}' "$out/usage-$name.txt") | $(awk '$1 == "99%" {print $2}' "$out/usage-$name.txt") | $(answers $name) | $accepted, $(counted $name rejected), $(counted $name duplicates) | $stored | $forwarded | silo $(us "$silo_before" "$silo_after"), PostgreSQL $(us "$pg_before" "$pg_after"), wrk $(us 0 "$wrk_cpu") | $(others "$busy_before" "$busy_after" "$ours") s |"$'\n'
   if [[ -n $profile ]]; then
+    # A run of its own: perf takes CPU time of its own, which must not lower the measured figures.
+    send p$spread "$spread" 15 &
+    sleep 2
+    perf record -q -F 499 -g -p $silo -o "$out/usage-$name.perf" -- sleep 11 >/dev/null 2>&1
+    wait $!
     perf script -i "$out/usage-$name.perf" 2>/dev/null | python3 bench/perf-split.py >"$out/usage-$name.split"
-    splits+="Silo CPU by part (perf, $shape): $(head -8 "$out/usage-$name.split" | sed 's/^ *//; s/ %  / % /' | paste -sd ';' | sed 's/;/; /g')."$'\n'
+    splits+="Silo CPU by part (perf, 11 s of a 15 s run after the measured one, $shape): $(head -8 "$out/usage-$name.split" | sed 's/^ *//; s/ %  / % /' | paste -sd ';' | sed 's/;/; /g')."$'\n'
   fi
   drain
 done
