@@ -49,6 +49,9 @@ plain_url=http://127.0.0.1:5091/v1/customers/$customer/entitlements
 wait_for "$plain_url" "the plain endpoint"
 cmp -s "$out/entitlements.json" <(curl -sf "$plain_url") || { echo "the two endpoints do not serve the same JSON" >&2; exit 1; }
 
+# Two rounds, each side in turn, so that a slow spell of this shared machine shows as a difference
+# between rounds instead of deciding the ratio; the ratio is that of the summed rates.
+rounds=2
 declare -A others_of
 run() { # name, server pid, url, [header]
   local name=$1 server=$2 url=$3; shift 3
@@ -58,34 +61,44 @@ run() { # name, server pid, url, [header]
   { time wrk -t$threads -c$connections -d"$duration" --latency "$@" "$url" >"$out/$name.txt"; } 2>"$out/$name.cpu"
   others_of[$name]=$(others "$busy_before" "$(machine_busy)" "$(awk -v a="$before" -v b="$(cpu_seconds "$server")" -v w="$(awk '{print $1 + $2}' "$out/$name.cpu")" 'BEGIN { print b - a + w }')")
 }
-run plain $plain "$plain_url"
-run service $silo "$service_url" -H "Authorization: Bearer $key"
+for round in $(seq 1 $rounds); do
+  run plain-$round $plain "$plain_url"
+  run service-$round $silo "$service_url" -H "Authorization: Bearer $key"
+done
 # The answer must not have changed under load (the ETag is a hash of the body).
 [[ $(curl -sf -D - -o /dev/null -H "Authorization: Bearer $key" "$service_url" | sed -n 's/^ETag: *//Ip' | tr -d '\r') == "$etag" ]] \
   || { echo "the service's answer changed during the run" >&2; exit 1; }
 
 rps() { awk '/Requests\/sec/ {print $2}' "$out/$1.txt"; }
 p99() { awk '$1 == "99%" {print $2}' "$out/$1.txt"; }
-errors() { awk '/Non-2xx|Socket errors/ {print}' "$out/$1.txt"; }
-ratio=$(awk -v s="$(rps service)" -v p="$(rps plain)" 'BEGIN { printf "%.2f", s / p }')
-goal=$(awk -v r="$ratio" -v l="$(p99 service)" 'BEGIN {
-  ms = l; if (l ~ /us$/) ms = l / 1000; else if (l ~ /ms$/) ms = l + 0; else if (l ~ /s$/) ms = l * 1000;
-  print (r >= 0.6 ? "met" : "missed") " (ratio), " (ms < 5 ? "met" : "missed") " (p99)" }')
+errors() { awk '/Non-2xx|Socket errors/ {print FILENAME ": " $0}' "$out"/service-*.txt; }
+sum() { local side=$1 round total=0; for round in $(seq 1 $rounds); do total=$(awk -v t="$total" -v r="$(rps "$side-$round")" 'BEGIN { print t + r }'); done; echo "$total"; }
+ratio=$(awk -v s="$(sum service)" -v p="$(sum plain)" 'BEGIN { printf "%.2f", s / p }')
+worst_p99_ms=$(for round in $(seq 1 $rounds); do p99 "service-$round"; done | awk '{
+  ms = $1; if ($1 ~ /us$/) ms = $1 / 1000; else if ($1 ~ /ms$/) ms = $1 + 0; else if ($1 ~ /s$/) ms = $1 * 1000;
+  if (ms > worst) worst = ms } END { printf "%.2f", worst }')
+goal=$(awk -v r="$ratio" -v ms="$worst_p99_ms" 'BEGIN { print (r >= 0.6 ? "met" : "missed") " (ratio), " (ms < 5 ? "met" : "missed") " (p99)" }')
+rows=""
+others_text=""
+for round in $(seq 1 $rounds); do
+  rows+="| $round | plain Kestrel, same response (body, ETag, Cache-Control) from memory | $(rps plain-$round) | $(p99 plain-$round) |"$'\n'
+  rows+="| $round | service: API key, grain call, JSON and ETag (local default) | $(rps service-$round) | $(p99 service-$round) |"$'\n'
+  others_text+="round $round: ${others_of[plain-$round]} s beside the plain endpoint, ${others_of[service-$round]} s beside the service; "
+done
 
 table=$(cat <<TABLE
 Measured $(date -u +%Y-%m-%d) on this project's machine ($(nproc) cores; wrk and the servers share them),
-wrk -t$threads -c$connections -d$duration, after a 10 s warm-up of each, Release builds. The customer, \`$customer\`,
-is Active on the demo product's basic plan through a paid sandbox checkout and has usage on both meters
-(\`api_calls\` 210 of 1000, \`projects\` 3); its answer is $(wc -c <"$out/entitlements.json") bytes of JSON.
+wrk -t$threads -c$connections -d$duration, each after a 10 s warm-up, $rounds rounds of plain then service, Release builds.
+The customer, \`$customer\`, is Active on the demo product's basic plan through a paid sandbox checkout and has
+usage on both meters (\`api_calls\` 210 of 1000, \`projects\` 3); its answer is $(wc -c <"$out/entitlements.json") bytes of JSON.
 
-| endpoint | requests/s | p99 latency |
-|---|---|---|
-| plain Kestrel, same response (body, ETag, Cache-Control) from memory | $(rps plain) | $(p99 plain) |
-| service: API key, grain call, JSON and ETag (local default) | $(rps service) | $(p99 service) |
+| round | endpoint | requests/s | p99 latency |
+|---|---|---|---|
+${rows%$'\n'}
 
-Ratio service / plain: **$ratio** (goal: at least 0.6 with a p99 under 5 ms: $goal).
-The machine is shared: CPU time of other processes during the measured runs (of $(nproc) × $duration): ${others_of[plain]} s beside the plain endpoint, ${others_of[service]} s beside the service.
-$(errors service)
+Ratio service / plain over both rounds: **$ratio** (goal: at least 0.6 with a p99 under 5 ms: $goal).
+The machine is shared: CPU time of other processes during the measured runs (of $(nproc) × $duration each): ${others_text%; }.
+$(errors)
 TABLE
 )
 write_section entitlements "$table"
