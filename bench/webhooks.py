@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Helpers of bench/webhooks.sh (standard library only).
 
-  setup URL API_KEY COUNT OUT      COUNT customers with a paid checkout (API + sandbox); their
-                                   Stripe subscription objects, as the sandbox serves them, to OUT
+  setup URL API_KEY COUNT OUT      COUNT customers bench_wh_<n> with a paid checkout (API + sandbox,
+                                   see customers.py); their Stripe subscription objects, as the
+                                   sandbox serves them, to OUT
   sign SUBSCRIPTIONS SECRET COUNT PREFIX THREADS OUT
                                    COUNT signed customer.subscription.updated events, unique ids,
                                    round-robin over the subscriptions, dealt to OUT.0 … OUT.<THREADS-1>
@@ -11,7 +12,6 @@
                                    event body as payload) and its grain-state write
   percentile P LOG...              the P-th percentile (ms) of pgbench --log files (3rd column, µs)
 """
-import concurrent.futures
 import contextlib
 import hashlib
 import hmac
@@ -19,43 +19,14 @@ import json
 import os
 import sys
 import time
-import urllib.request
+
+from customers import activate, write_lines
 
 API_VERSION = "2026-10-28.endive"
 
 
-def call(method, url, body=None, headers=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
 def setup(base, api_key, count, out):
-    auth = {"Authorization": f"Bearer {api_key}"}
-
-    def one(i):
-        customer = f"bench_wh_{i}"
-        checkout = call("POST", f"{base}/v1/checkout", {
-            "customerId": customer, "plan": "basic", "email": f"{customer}@example.test",
-            "successUrl": "https://app.test/ok", "cancelUrl": "https://app.test/no"}, auth)
-        # Completing the hosted checkout makes the sandbox create the subscription and deliver its
-        # signed events (checkout.session.completed, customer.subscription.created, invoice.*).
-        done = call("POST", f"{base}/sandbox/checkout/{checkout['sessionId']}/complete", {"card": "4242424242424242"})
-        subscription = call("GET", f"{base}/sandbox/stripe/v1/subscriptions/{done['subscription']}",
-                            headers={"Authorization": "Bearer sk_test_sandbox"})
-        state = call("GET", f"{base}/v1/customers/{customer}/subscription", headers=auth)["state"]
-        if state != "Active":
-            raise SystemExit(f"{customer} is {state} after a paid checkout, not Active")
-        return subscription
-
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-        subscriptions = list(pool.map(one, range(1, count + 1)))
-    with open(out, "w") as f:
-        for subscription in subscriptions:
-            f.write(json.dumps(subscription, separators=(",", ":")) + "\n")
+    write_lines(activate(base, api_key, count, "bench_wh_"), out)
 
 
 def sign(subscriptions_file, secret, count, prefix, threads, out):

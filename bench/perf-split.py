@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Splits a perf profile of the silo by what the CPU was doing (standard library only).
+
+  perf script -i PERF_DATA | bench/perf-split.py
+
+Each sample goes to the first part whose rule matches its thread or any frame of its stack, so the
+order below matters: the Stripe sandbox before Stripe.net, forwarding before the journal. Managed
+frames have names only with DOTNET_PerfMapEnabled=1 (and DOTNET_EnableWriteXorExecute=0, without
+which perf cannot tie samples to the map). Async continuations start a new stack, so a part is the
+code that ran, not the request that caused it.
+"""
+import collections
+import re
+import sys
+
+PARTS = [
+    ("GC (server GC threads)", lambda thread, stack: thread.startswith((".NET Server GC", ".NET BGC"))),
+    ("JIT (tiered compilation)", lambda thread, stack: thread.startswith(".NET Tiered")),
+    ("sandbox: Stripe's side of the meter event stream", lambda thread, stack: "OrleansBilling.Sandbox" in stack),
+    ("forwarding: Stripe.net client and HTTP", lambda thread, stack: "Stripe." in stack or "System.Net.Http" in stack),
+    ("forwarding: unsent usage read and marked sent", lambda thread, stack: any(name in stack for name in ("UnsentAsync", "MarkSentAsync", "ForwardUnsentUsage"))),
+    ("journal: group commit (PostgresUsageJournal, Npgsql)", lambda thread, stack: "PostgresUsageJournal" in stack or "Npgsql" in stack),
+    ("reminders", lambda thread, stack: "Reminder" in stack),
+    ("grain: RecordUsage", lambda thread, stack: "SubscriptionGrain" in stack),
+    ("gateway: UsageApi (fan-out, answer)", lambda thread, stack: "UsageApi" in stack),
+    ("JSON (System.Text.Json elsewhere)", lambda thread, stack: "System.Text.Json" in stack),
+    ("Orleans runtime (messaging, scheduling)", lambda thread, stack: "Orleans" in stack),
+    ("Kestrel, ASP.NET Core", lambda thread, stack: "AspNetCore" in stack or "Kestrel" in stack),
+    ("thread pool, sockets, kernel, unnamed", lambda thread, stack: True),
+]
+
+HEADER = re.compile(r"^(.*?)\s+\d+(?:/\d+)?\s+")
+
+
+def samples(lines):
+    """(thread name, stack text) for each sample of `perf script` output."""
+    thread, frames = None, []
+    for line in lines:
+        if not line.strip():
+            if thread is not None:
+                yield thread, "\n".join(frames)
+            thread, frames = None, []
+        elif line[0] in " \t":
+            frames.append(line.strip())
+        else:
+            match = HEADER.match(line)
+            thread = match.group(1).strip() if match else line.split()[0]
+    if thread is not None:
+        yield thread, "\n".join(frames)
+
+
+def main():
+    counts = collections.Counter()
+    for thread, stack in samples(sys.stdin):
+        counts[next(name for name, rule in PARTS if rule(thread, stack))] += 1
+    total = sum(counts.values())
+    if total == 0:
+        raise SystemExit("no samples")
+    for name, count in counts.most_common():
+        print(f"{100 * count / total:5.1f} %  {name}")
+    print(f"({total} samples)")
+
+
+if __name__ == "__main__":
+    main()
