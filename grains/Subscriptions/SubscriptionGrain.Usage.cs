@@ -30,6 +30,7 @@ public sealed partial class SubscriptionGrain
     private TimeSpan usageRetryDelay = UsageForwardDelay;
     private bool usageReminderArmed;
     private bool usageMayBeUnsent;
+    private bool forwardingUsage;
 
     public async Task<IReadOnlyList<UsageResult>> RecordUsage(IReadOnlyList<UsageEvent> events)
     {
@@ -62,6 +63,9 @@ public sealed partial class SubscriptionGrain
             return results;
         }
 
+        // The reminder comes first: were it to fail after the write, stored events would be answered
+        // as not stored. With it in place, what is written is forwarded even if this silo dies.
+        await ArmUsageReminder();
         var totals = await UsageTotals();
         IReadOnlySet<string> fresh;
         try
@@ -168,12 +172,10 @@ public sealed partial class SubscriptionGrain
     /// </summary>
     private async Task ScheduleUsageForwarding(TimeSpan delay)
     {
-        if (!usageReminderArmed)
-        {
-            await this.RegisterOrUpdateReminder(UsageReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-            usageReminderArmed = true;
-        }
+        await ArmUsageReminder();
 
+        // Interleaved: a forwarding run waits on Stripe and the journal, and usage calls for this
+        // customer need not wait behind it. Only one run goes at a time (see ForwardUnsentUsage).
         usageTimer ??= this.RegisterGrainTimer(
             async _ =>
             {
@@ -181,7 +183,16 @@ public sealed partial class SubscriptionGrain
                 usageTimer = null;
                 await ForwardUnsentUsage(CancellationToken.None);
             },
-            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan });
+            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+    }
+
+    private async Task ArmUsageReminder()
+    {
+        if (!usageReminderArmed)
+        {
+            await this.RegisterOrUpdateReminder(UsageReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            usageReminderArmed = true;
+        }
     }
 
     /// <summary>
@@ -190,6 +201,13 @@ public sealed partial class SubscriptionGrain
     /// </summary>
     private async Task<int> ForwardUnsentUsage(CancellationToken cancellationToken)
     {
+        if (forwardingUsage)
+        {
+            // The run under way sends what is unsent now, and schedules itself again if more is left.
+            return -1;
+        }
+
+        forwardingUsage = true;
         try
         {
             for (var run = 0; run < MeterBatchesPerRun; run++)
@@ -223,6 +241,10 @@ public sealed partial class SubscriptionGrain
             await ScheduleUsageForwarding(usageRetryDelay);
             usageRetryDelay = TimeSpan.FromTicks(Math.Min(usageRetryDelay.Ticks * 2, MaxUsageRetryDelay.Ticks));
             return -1;
+        }
+        finally
+        {
+            forwardingUsage = false;
         }
 
         // More than one run's share: the rest goes on the next timer, leaving room for other calls.
