@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -16,6 +17,13 @@ namespace OrleansBilling.Gateway.Api;
 public static class EntitlementsApi
 {
     public const int MaxBatch = 100;
+
+    /// <summary>
+    /// The JSON and tag of answers seen before. A grain in this process hands out the very same
+    /// (immutable) answer until it changes, so it is serialized and hashed once, not per request;
+    /// an answer from a remote silo is a new object each time and is encoded each time.
+    /// </summary>
+    private static readonly ConditionalWeakTable<EntitlementsView, Encoded> EncodedAnswers = [];
 
     public static void MapEntitlementsApi(this RouteGroupBuilder v1)
     {
@@ -35,8 +43,7 @@ public static class EntitlementsApi
         }
 
         var view = await Grain(grains, http, customerId).GetEntitlements();
-        var body = JsonSerializer.SerializeToUtf8Bytes(view, GatewayJsonContext.Default.EntitlementsView);
-        var etag = $"\"{XxHash128.HashToUInt128(body):x32}\"";
+        var (body, etag) = EncodedAnswers.GetValue(view, Encode);
         var headers = http.Response.Headers;
         headers.ETag = etag;
         headers.CacheControl = $"private, max-age={options.CurrentValue.MaxAgeSeconds}";
@@ -70,6 +77,14 @@ public static class EntitlementsApi
         var views = await Task.WhenAll(distinct.Select(id => Grain(grains, http, id!).GetEntitlements()));
         return Results.Ok(new EntitlementsBatchResult([.. distinct.Select((id, i) => new CustomerEntitlements(id!, views[i]))]));
     }
+
+    private static Encoded Encode(EntitlementsView view)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(view, GatewayJsonContext.Default.EntitlementsView);
+        return new Encoded(body, $"\"{XxHash128.HashToUInt128(body):x32}\"");
+    }
+
+    private sealed record Encoded(byte[] Body, string ETag);
 
     /// <summary>Whether <c>If-None-Match</c> names the current tag (or <c>*</c>); weak tags compare by value.</summary>
     private static bool Matches(HttpRequest request, string etag)
