@@ -99,29 +99,31 @@ public static class AdminApi
             errors["expiresAt"] = ["When the override stops applying is required: overrides always expire."];
         }
 
-        if (ActorOf(http) is not { } actor)
+        var actor = ActorOf(http);
+        if (actor is null)
         {
             errors[ActorHeader] = ["At most 100 printable characters naming who acts."];
         }
-        else if (errors.Count == 0)
+
+        if (errors.Count > 0)
         {
-            var (grain, problem) = await Customer(grains, productId, customerId);
-            if (grain is null)
-            {
-                return problem!;
-            }
-
-            var (context, error) = Api.Idempotency.ContextOf(http.Request, "override", body);
-            if (context is null)
-            {
-                return ApiProblems.InvalidRequest(Api.Idempotency.Header, error!);
-            }
-
-            var request = new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value);
-            return Answer(http, await grain.GrantOverride(request, context with { Actor = actor }));
+            return ApiProblems.InvalidRequest(errors);
         }
 
-        return ApiProblems.InvalidRequest(errors);
+        var (grain, problem) = await Customer(grains, productId, customerId);
+        if (grain is null)
+        {
+            return problem!;
+        }
+
+        var (context, error) = Api.Idempotency.ContextOf(http.Request, "override", body);
+        if (context is null)
+        {
+            return ApiProblems.InvalidRequest(Api.Idempotency.Header, error!);
+        }
+
+        var request = new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value);
+        return Answer(http, await grain.GrantOverride(request, context with { Actor = actor! }));
     }
 
     private static async Task<IResult> RemoveOverride(string productId, string customerId, string overrideId, IGrainFactory grains, HttpContext http)
