@@ -52,7 +52,8 @@ send() { # name, spread, seconds, [wrk options]
       -s bench/usage.lua "$base/v1/usage" -- "$name" "$customers" bench_us_ "$spread" $batch >"$out/usage-$name.txt"; } 2>"$out/usage-$name.cpu"
 }
 # Usage still to forward to Stripe: the grains send it in batches of 100, 5 s after it arrives.
-unsent() { psql -At -c "SELECT count(*) FROM billing.usage_events WHERE sent_at IS NULL"; }
+# Each subscription's cursor (billing.usage_forwarded) says how far Stripe has its usage.
+unsent() { psql -At -c "SELECT count(*) FROM billing.usage_events e LEFT JOIN billing.usage_forwarded f USING (product_id, customer_id) WHERE e.seq > coalesce(f.sent_through, 0)"; }
 drain() {
   for _ in $(seq 1 120); do [[ $(unsent) == 0 ]] && return 0; sleep 1; done
   echo "usage was still unsent 120 s after the run: $(unsent) events" >&2
@@ -72,16 +73,16 @@ for spread in "${spreads[@]}"; do
   send w$spread "$spread" $warmup
   drain
   psql -q -c CHECKPOINT
-  since=$(psql -At -c "SELECT now()")
+  sent_before=$(( $(psql -At -c "SELECT count(*) FROM billing.usage_events") - $(unsent) ))
   silo_before=$(cpu_seconds $silo); pg_before=$(postgres_cpu); busy_before=$(machine_busy)
   send $name "$spread" "$duration" --latency
   silo_after=$(cpu_seconds $silo); pg_after=$(postgres_cpu); busy_after=$(machine_busy)
-  until=$(psql -At -c "SELECT now()")
+  sent_after=$(( $(psql -At -c "SELECT count(*) FROM billing.usage_events") - $(unsent) ))
   cat "$out/usage-$name.txt"
   sleep 2 # the requests wrk left unanswered at its deadline still finish
   accepted=$(counted $name accepted)
   stored=$(rows_of $name)
-  forwarded=$(psql -At -c "SELECT count(*) FROM billing.usage_events WHERE sent_at BETWEEN '$since' AND '$until'")
+  forwarded=$((sent_after - sent_before))
   # An acknowledged event is durable: every one must be a row. Rows may exceed the answers by the
   # batches still in flight when wrk stopped counting (at most one per connection).
   if ((stored < accepted)); then

@@ -232,7 +232,7 @@ public sealed partial class SubscriptionGrain
                     [.. batch.Select(r => new MeterEvent(
                         catalog?.FindMeter(r.MeterId)?.ProviderEventName ?? r.MeterId, providerCustomer, r.Quantity, r.Timestamp, ProviderIdentifier(r.IdempotencyKey)))],
                     cancellationToken);
-                await usage.MarkSentAsync(productId, customerId, [.. batch.Select(r => r.IdempotencyKey)], clock.GetUtcNow(), cancellationToken);
+                await usage.MarkSentAsync(productId, customerId, batch.Max(r => r.Sequence), clock.GetUtcNow(), cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -22,9 +22,13 @@ public interface IUsageJournal
     /// </summary>
     Task<IReadOnlyList<UsageTotals>> TotalsAsync(string productId, string customerId, DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> records the provider has not accepted yet, oldest received first, then by key.</summary>
+    /// <summary>Up to <paramref name="limit"/> records the provider has not accepted yet, in sequence order (the order they were appended in).</summary>
     Task<IReadOnlyList<UsageRecord>> UnsentAsync(string productId, string customerId, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Marks records as accepted by the provider; unknown or already marked keys are ignored.</summary>
-    Task MarkSentAsync(string productId, string customerId, IReadOnlyList<string> idempotencyKeys, DateTimeOffset sentAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// The provider has accepted every record of the subscription up to and including
+    /// <paramref name="throughSequence"/>. One mark per batch, not one per record: forwarding goes in
+    /// sequence order, so what is sent is always a prefix. A lower mark than an earlier one changes nothing.
+    /// </summary>
+    Task MarkSentAsync(string productId, string customerId, long throughSequence, DateTimeOffset sentAt, CancellationToken cancellationToken);
 }

@@ -7,10 +7,12 @@ namespace OrleansBilling.Grains.Usage;
 /// <param name="Timestamp">When the usage happened, as the product reported it.</param>
 /// <param name="PeriodStart">The start of the billing period the event was counted in.</param>
 /// <param name="ReceivedAt">When the service accepted it.</param>
+/// <param name="Sequence">The journal's number for it, growing with each append of the subscription; 0 until written.</param>
 public sealed record UsageRecord(
     string IdempotencyKey,
     string MeterId,
     double Quantity,
     DateTimeOffset Timestamp,
     DateTimeOffset PeriodStart,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    long Sequence = 0);

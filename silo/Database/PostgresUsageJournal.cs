@@ -62,17 +62,25 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         ORDER BY t.period_start, t.meter_id
         """;
 
+    // A subscription's records are appended one call after another (its grain waits for each), so
+    // their identity numbers grow in the order they were written, and what the provider has is a
+    // prefix: one cursor row per subscription says how far, instead of a mark on every record.
     private const string UnsentSql = """
-        SELECT idempotency_key, meter_id, quantity, occurred_at, period_start, received_at
+        SELECT idempotency_key, meter_id, quantity, occurred_at, period_start, received_at, seq
         FROM billing.usage_events
-        WHERE product_id = @product AND customer_id = @customer AND sent_at IS NULL
-        ORDER BY received_at, idempotency_key
+        WHERE product_id = @product AND customer_id = @customer
+          AND seq > coalesce((SELECT sent_through FROM billing.usage_forwarded
+                              WHERE product_id = @product AND customer_id = @customer), 0)
+        ORDER BY seq
         LIMIT @limit
         """;
 
     private const string MarkSentSql = """
-        UPDATE billing.usage_events SET sent_at = @sentAt
-        WHERE product_id = @product AND customer_id = @customer AND idempotency_key = ANY(@keys) AND sent_at IS NULL
+        INSERT INTO billing.usage_forwarded (product_id, customer_id, sent_through, sent_at)
+        VALUES (@product, @customer, @through, @sentAt)
+        ON CONFLICT (product_id, customer_id) DO UPDATE
+        SET sent_through = excluded.sent_through, sent_at = excluded.sent_at
+        WHERE billing.usage_forwarded.sent_through < excluded.sent_through
         """;
 
     private readonly NpgsqlDataSource dataSource;
@@ -175,25 +183,20 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
                 reader.GetDouble(2),
                 reader.GetFieldValue<DateTimeOffset>(3),
                 reader.GetFieldValue<DateTimeOffset>(4),
-                reader.GetFieldValue<DateTimeOffset>(5)));
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.GetInt64(6)));
         }
 
         return records;
     }
 
     /// <inheritdoc />
-    public async Task MarkSentAsync(string productId, string customerId, IReadOnlyList<string> idempotencyKeys, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    public async Task MarkSentAsync(string productId, string customerId, long throughSequence, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(idempotencyKeys);
-        if (idempotencyKeys.Count == 0)
-        {
-            return;
-        }
-
         await using var command = dataSource.CreateCommand(MarkSentSql);
         command.Parameters.Add(Text("product", productId));
         command.Parameters.Add(Text("customer", customerId));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. idempotencyKeys] });
+        command.Parameters.Add(new NpgsqlParameter<long>("through", NpgsqlDbType.Bigint) { TypedValue = throughSequence });
         command.Parameters.Add(new NpgsqlParameter<DateTime>("sentAt", NpgsqlDbType.TimestampTz) { TypedValue = sentAt.UtcDateTime });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -19,10 +19,12 @@ public sealed class InMemoryUsageJournal : IUsageJournal
         var added = new HashSet<string>(StringComparer.Ordinal);
         lock (usage)
         {
-            foreach (var record in accepted)
+            // Numbered in key order within an append, as PostgreSQL's rounds insert them.
+            foreach (var record in accepted.OrderBy(r => r.IdempotencyKey, StringComparer.Ordinal))
             {
-                if (usage.Events.TryAdd(record.IdempotencyKey, new StoredUsage(AsStored(record))))
+                if (!usage.Events.ContainsKey(record.IdempotencyKey))
                 {
+                    usage.Events.Add(record.IdempotencyKey, new StoredUsage(AsStored(record) with { Sequence = ++usage.LastSequence }));
                     added.Add(record.IdempotencyKey);
                 }
             }
@@ -49,43 +51,37 @@ public sealed class InMemoryUsageJournal : IUsageJournal
     public Task<IReadOnlyList<UsageRecord>> UnsentAsync(string productId, string customerId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        IReadOnlyList<UsageRecord> unsent =
-        [
-            .. Snapshot(productId, customerId)
-                .Where(e => e.SentAt is null)
-                .Select(e => e.Record)
-                .OrderBy(r => r.ReceivedAt)
-                .ThenBy(r => r.IdempotencyKey, StringComparer.Ordinal)
-                .Take(limit),
-        ];
-        return Task.FromResult(unsent);
-    }
-
-    public Task MarkSentAsync(string productId, string customerId, IReadOnlyList<string> idempotencyKeys, DateTimeOffset sentAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(idempotencyKeys);
         if (!subscriptions.TryGetValue((productId, customerId), out var usage))
         {
-            return Task.CompletedTask;
+            return Task.FromResult<IReadOnlyList<UsageRecord>>([]);
         }
 
         lock (usage)
         {
-            foreach (var key in idempotencyKeys)
+            IReadOnlyList<UsageRecord> unsent =
+            [
+                .. usage.Events.Values
+                    .Select(e => e.Record)
+                    .Where(r => r.Sequence > usage.SentThrough)
+                    .OrderBy(r => r.Sequence)
+                    .Take(limit),
+            ];
+            return Task.FromResult(unsent);
+        }
+    }
+
+    public Task MarkSentAsync(string productId, string customerId, long throughSequence, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        if (subscriptions.TryGetValue((productId, customerId), out var usage))
+        {
+            lock (usage)
             {
-                if (usage.Events.TryGetValue(key, out var stored) && stored.SentAt is null)
-                {
-                    usage.Events[key] = stored with { SentAt = UsageAppend.AsStored(sentAt) };
-                }
+                usage.SentThrough = Math.Max(usage.SentThrough, throughSequence);
             }
         }
 
         return Task.CompletedTask;
     }
-
-    /// <summary>When the provider accepted an event, if it did; for tests.</summary>
-    public DateTimeOffset? SentAt(string productId, string customerId, string idempotencyKey) =>
-        Snapshot(productId, customerId).FirstOrDefault(e => e.Record.IdempotencyKey == idempotencyKey)?.SentAt;
 
     // The "last" event: the latest timestamp, then the later accepted, then the greater key in byte
     // order, so the choice never depends on the order events arrived in.
@@ -123,7 +119,13 @@ public sealed class InMemoryUsageJournal : IUsageJournal
     private sealed class SubscriptionUsage
     {
         public Dictionary<string, StoredUsage> Events { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The sequence of the subscription's latest appended record.</summary>
+        public long LastSequence { get; set; }
+
+        /// <summary>The provider has every record up to this sequence.</summary>
+        public long SentThrough { get; set; }
     }
 
-    private sealed record StoredUsage(UsageRecord Record, DateTimeOffset? SentAt = null);
+    private sealed record StoredUsage(UsageRecord Record);
 }

@@ -26,6 +26,6 @@ public sealed class FaultyUsageJournal : IUsageJournal
     public Task<IReadOnlyList<UsageRecord>> UnsentAsync(string productId, string customerId, int limit, CancellationToken cancellationToken) =>
         journal.UnsentAsync(productId, customerId, limit, cancellationToken);
 
-    public Task MarkSentAsync(string productId, string customerId, IReadOnlyList<string> idempotencyKeys, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
-        journal.MarkSentAsync(productId, customerId, idempotencyKeys, sentAt, cancellationToken);
+    public Task MarkSentAsync(string productId, string customerId, long throughSequence, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
+        journal.MarkSentAsync(productId, customerId, throughSequence, sentAt, cancellationToken);
 }

@@ -21,16 +21,6 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
 
     protected override IUsageJournal Journal => fixture.Journal;
 
-    protected override async Task<DateTimeOffset?> SentAtAsync(string productId, string customerId, string idempotencyKey)
-    {
-        await using var command = fixture.DataSource.CreateCommand(
-            "SELECT sent_at FROM billing.usage_events WHERE product_id = $1 AND customer_id = $2 AND idempotency_key = $3");
-        command.Parameters.Add(new NpgsqlParameter { Value = productId });
-        command.Parameters.Add(new NpgsqlParameter { Value = customerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = idempotencyKey });
-        return await command.ExecuteScalarAsync(Cancellation) is DateTime sentAt ? new DateTimeOffset(sentAt, TimeSpan.Zero) : null;
-    }
-
     [Fact]
     public async Task The_same_keys_appended_concurrently_by_many_callers_count_once()
     {
@@ -98,7 +88,8 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
         await using (var first = UsageJournalDatabaseFixture.NewJournal(firstSource))
         {
             await first.AppendAsync(Product, customer, [Event("k1", 2), Event("k2", 3)], Cancellation);
-            await first.MarkSentAsync(Product, customer, ["k1"], Received, Cancellation);
+            var k1 = (await first.UnsentAsync(Product, customer, 10, Cancellation)).Single(r => r.IdempotencyKey == "k1");
+            await first.MarkSentAsync(Product, customer, k1.Sequence, Received, Cancellation);
             totals = await first.TotalsAsync(Product, customer, March, Cancellation);
         }
 

@@ -9,7 +9,4 @@ public sealed class InMemoryUsageJournalTests : UsageJournalContract
     private readonly InMemoryUsageJournal journal = new();
 
     protected override IUsageJournal Journal => journal;
-
-    protected override Task<DateTimeOffset?> SentAtAsync(string productId, string customerId, string idempotencyKey) =>
-        Task.FromResult(journal.SentAt(productId, customerId, idempotencyKey));
 }
