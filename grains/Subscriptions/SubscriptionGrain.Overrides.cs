@@ -13,8 +13,6 @@ namespace OrleansBilling.Grains.Subscriptions;
 public sealed partial class SubscriptionGrain
 {
     private const string OverridesReminder = "overrides";
-    private const int MaxOverrides = 50;
-    private static readonly TimeSpan MaxOverrideLifetime = TimeSpan.FromDays(366);
     private IGrainTimer? overridesTimer;
 
     public Task<IReadOnlyList<OverrideView>> GetOverrides()
@@ -33,9 +31,9 @@ public sealed partial class SubscriptionGrain
 
             var now = clock.GetUtcNow();
             await ExpireOverrides(catalog, now);
-            if (OverrideRefusal(request, catalog, now) is { } refusal)
+            if (OverrideRules.Refusal(request, catalog, state.State.Overrides.Count, now) is { } refusal)
             {
-                return CommandResult<OverrideView>.Failure(refusal);
+                return CommandResult<OverrideView>.Failure(new CommandError(refusal.Code, refusal.Message, Current.State));
             }
 
             var granted = new GrantedOverride(
@@ -71,41 +69,6 @@ public sealed partial class SubscriptionGrain
             await ArmOverrideExpiry();
             return CommandResult<OverrideView>.Success(removed.View());
         });
-
-    /// <summary>Why the override cannot be granted, or null. Only switches and limits the catalog knows can be overridden.</summary>
-    private CommandError? OverrideRefusal(OverrideRequest request, ProductDefinition catalog, DateTimeOffset now)
-    {
-        string? problem = null;
-        var code = CommandErrorCode.InvalidRequest;
-        if (request.Feature is { } feature && !catalog.Plans.Any(p => p.Features.ContainsKey(feature)))
-        {
-            (problem, code) = ($"Product '{productId}' has no feature '{feature}'.", CommandErrorCode.UnknownEntitlement);
-        }
-        else if (request.Limit is { } limit && !catalog.Plans.Any(p => p.Limits.ContainsKey(limit)) && !(catalog.Meters ?? []).Any(m => m.Limit == limit))
-        {
-            (problem, code) = ($"Product '{productId}' has no limit '{limit}'.", CommandErrorCode.UnknownEntitlement);
-        }
-        else if ((request.Feature is null) == (request.Limit is null)
-            || (request.Feature is not null && request.FeatureValue is null)
-            || (request.Limit is not null && request.LimitValue is not >= 0))
-        {
-            problem = "Give either a feature with true or false, or a limit with a number of 0 or more.";
-        }
-        else if (request.ExpiresAt <= now || request.ExpiresAt > now + MaxOverrideLifetime)
-        {
-            problem = $"expiresAt must be in the future and at most {MaxOverrideLifetime.TotalDays:0} days away: an override is an exception, not a plan.";
-        }
-        else if (string.IsNullOrWhiteSpace(request.Reason))
-        {
-            problem = "A reason is required: it is kept in the history.";
-        }
-        else if (state.State.Overrides.Count >= MaxOverrides)
-        {
-            problem = $"The customer already has {MaxOverrides} overrides in force; remove some first.";
-        }
-
-        return problem is null ? null : new CommandError(code, problem, Current.State);
-    }
 
     /// <summary>Removes the overrides that have expired, recording each in the history.</summary>
     private async Task ExpireOverrides(ProductDefinition catalog, DateTimeOffset now)
