@@ -46,7 +46,7 @@ public static class EntitlementsApi
         var (body, etag) = EncodedAnswers.GetValue(view, Encode);
         var headers = http.Response.Headers;
         headers.ETag = etag;
-        headers.CacheControl = $"private, max-age={options.CurrentValue.MaxAgeSeconds}";
+        headers.CacheControl = options.CurrentValue.CacheControl;
         return Matches(http.Request, etag)
             ? Results.StatusCode(StatusCodes.Status304NotModified)
             : Results.Bytes(body, "application/json");

@@ -12,5 +12,16 @@ public sealed class EntitlementsOptions
     /// product sees a change soon; with <c>If-None-Match</c> a recheck costs a 304 and no body.
     /// </summary>
     [Range(0, 3600)]
-    public int MaxAgeSeconds { get; set; } = 5;
+    public int MaxAgeSeconds
+    {
+        get;
+        set
+        {
+            field = value;
+            CacheControl = $"private, max-age={value}";
+        }
+    } = 5;
+
+    /// <summary>The header value, made once when the option is set rather than on every request.</summary>
+    internal string CacheControl { get; private set; } = "private, max-age=5";
 }
