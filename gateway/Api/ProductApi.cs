@@ -41,7 +41,9 @@ public static class ProductApi
             .Produces<PortalView>().ProducesCommandProblems();
         v1.MapGet("/customers/{customerId}/invoices", GetInvoices)
             .WithName("ListInvoices").WithSummary("The customer's most recent invoices, newest first")
-            .Produces<IReadOnlyList<InvoiceView>>();
+            .Produces<IReadOnlyList<InvoiceView>>()
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return v1;
     }
 
@@ -59,10 +61,16 @@ public static class ProductApi
             : await Command(http, "portal", body, context => grain.CreatePortalSession(body.ReturnUrl!, context));
     }
 
-    private static async Task<IResult> GetInvoices(string customerId, IGrainFactory grains, HttpContext http) =>
-        Subscription(http, customerId, grains) is { } grain
-            ? Results.Ok(await grain.GetInvoices())
-            : ApiProblems.InvalidId("customer id", customerId);
+    private static async Task<IResult> GetInvoices(string customerId, IGrainFactory grains, HttpContext http)
+    {
+        if (Subscription(http, customerId, grains) is not { } grain)
+        {
+            return ApiProblems.InvalidId("customer id", customerId);
+        }
+
+        var result = await grain.GetInvoices();
+        return result.Error is { } refusal ? ApiProblems.From(refusal) : Results.Ok(result.Value);
+    }
 
     private static async Task<IResult> GetSubscription(string customerId, IGrainFactory grains, HttpContext http) =>
         Subscription(http, customerId, grains) is { } grain

@@ -42,9 +42,12 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     [Alias("CreatePortalSession")]
     Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context);
 
-    /// <summary>The customer's most recent invoices, newest first; empty before the first checkout.</summary>
+    /// <summary>
+    /// The customer's most recent invoices, newest first; empty before the first checkout. The provider
+    /// holds them, so its outage is a refusal (<see cref="CommandErrorCode.ProviderUnavailable"/>), not an error.
+    /// </summary>
     [ReadOnly, Alias("GetInvoices")]
-    Task<IReadOnlyList<InvoiceView>> GetInvoices();
+    Task<CommandResult<IReadOnlyList<InvoiceView>>> GetInvoices();
 
     /// <summary>Applies a verified payment-provider event: at most once per event id, only through the lifecycle table.</summary>
     [Alias("ApplyProviderEvent")]

@@ -194,11 +194,13 @@ public sealed partial class SubscriptionGrain(
                 : CommandResult<SubscriptionView>.Failure(UnknownPlan(planId));
         }
 
+        // The key names the change itself: after a refusal, another change at the same point in the
+        // history must not meet the first one's answer in the provider's idempotency window.
         return await SubscriptionCommand(
             context,
             id => new LifecycleInput.ChangePlan(id, plan.PlanId),
             LifecycleTransition.PlanChanged,
-            (subscriptionId, key) => payments.ChangePriceAsync(subscriptionId, plan.ProviderPriceId, proration, key, CancellationToken.None));
+            (subscriptionId, key) => payments.ChangePriceAsync(subscriptionId, plan.ProviderPriceId, proration, $"{key}-{plan.PlanId}-{proration}", CancellationToken.None));
     }
 
     public Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context) =>
@@ -223,15 +225,23 @@ public sealed partial class SubscriptionGrain(
             }
         });
 
-    public async Task<IReadOnlyList<InvoiceView>> GetInvoices()
+    public async Task<CommandResult<IReadOnlyList<InvoiceView>>> GetInvoices()
     {
         if (Current.ProviderCustomerId is not { } providerCustomerId)
         {
-            return [];
+            return CommandResult<IReadOnlyList<InvoiceView>>.Success([]);
         }
 
-        var invoices = await payments.ListInvoicesAsync(providerCustomerId, limit: 24, CancellationToken.None);
-        return [.. invoices.Select(i => new InvoiceView(i.Id, i.Status, i.AmountDue, i.AmountPaid, i.Currency, i.Created, i.PeriodStart, i.PeriodEnd, i.HostedUrl))];
+        try
+        {
+            var invoices = await payments.ListInvoicesAsync(providerCustomerId, limit: 24, CancellationToken.None);
+            return CommandResult<IReadOnlyList<InvoiceView>>.Success(
+                [.. invoices.Select(i => new InvoiceView(i.Id, i.Status, i.AmountDue, i.AmountPaid, i.Currency, i.Created, i.PeriodStart, i.PeriodEnd, i.HostedUrl))]);
+        }
+        catch (PaymentProviderException ex)
+        {
+            return CommandResult<IReadOnlyList<InvoiceView>>.Failure(ProviderFailed(ex));
+        }
     }
 
     public async Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent)

@@ -140,7 +140,7 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
         Assert.Equal(item, update.Parameter("items[0][id]"));
         Assert.Equal("price_demo_pro", update.Parameter("items[0][price]"));
         Assert.Equal(sent, update.Parameter("proration_behavior"));
-        Assert.Matches($@"^demo/{customer}/PlanChanged-\d+$", update.IdempotencyKey);
+        Assert.Matches($@"^demo/{customer}/PlanChanged-\d+-pro-\w+$", update.IdempotencyKey);
     }
 
     [Fact]

@@ -248,4 +248,16 @@ public sealed class ProblemDetailsTests(BillingService service) : IClassFixture<
         await response.ReadProblemAsync(HttpStatusCode.BadGateway, ProviderRejected);
         Assert.Equal("None", (await client.SubscriptionOfAsync("prob_rejected")).GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task A_provider_outage_while_listing_invoices_is_503_provider_unavailable()
+    {
+        using var client = service.Client();
+        await service.ActivateAsync(client, "prob_outage_invoices");
+        service.Payments.FailNext(1);
+
+        using var response = await client.GetAsync("/v1/customers/prob_outage_invoices/invoices", TestContext.Current.CancellationToken);
+
+        await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable, ProviderUnavailable);
+    }
 }

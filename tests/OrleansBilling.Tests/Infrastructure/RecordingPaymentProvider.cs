@@ -18,6 +18,9 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
 
     public ConcurrentQueue<ProviderCall> Calls { get; } = new();
 
+    /// <summary>Every call the provider was asked to make, failed ones included, in order.</summary>
+    public ConcurrentQueue<ProviderCall> Attempts { get; } = new();
+
     /// <summary>The next <paramref name="count"/> calls throw; transient failures look like an outage.</summary>
     public void FailNext(int count, bool transient = true)
     {
@@ -137,6 +140,7 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
 
     private void Record(string operation, string target, string idempotencyKey, string? detail)
     {
+        Attempts.Enqueue(new ProviderCall(operation, target, idempotencyKey, detail));
         if (Interlocked.Decrement(ref failuresLeft) >= 0)
         {
             throw new PaymentProviderException($"Injected {(failTransient ? "outage" : "refusal")} for {operation}.", failTransient);
