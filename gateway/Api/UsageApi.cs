@@ -1,7 +1,6 @@
 using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces;
-using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Usage;
 
 namespace OrleansBilling.Gateway.Api;
@@ -87,7 +86,7 @@ public static class UsageApi
             IReadOnlyList<UsageResult> answers;
             try
             {
-                answers = await grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(productId, customer.Key))
+                answers = await grains.GetGrain<IUsageGrain>(BillingIds.SubscriptionKey(productId, customer.Key))
                     .RecordUsage([.. customer.Value.Select(e => e.Event)]);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -53,19 +53,17 @@ public interface ISubscriptionGrain : IGrainWithStringKey
     [Alias("ApplyProviderEvent")]
     Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent);
 
-    /// <summary>
-    /// Records usage events durably, once per idempotency key, in the billing period each falls in,
-    /// and answers each event in order. Accepted usage is forwarded to the provider's meters later.
-    /// </summary>
-    [Alias("RecordUsage")]
-    Task<IReadOnlyList<UsageResult>> RecordUsage(IReadOnlyList<UsageEvent> events);
+    /// <summary>The subscription's whole history, newest first, <paramref name="limit"/> entries before <paramref name="beforeSequence"/> (from the newest when null).</summary>
+    [ReadOnly, Alias("GetHistory")]
+    Task<IReadOnlyList<HistoryEntry>> GetHistory(long? beforeSequence, int limit);
 
-    /// <summary>
-    /// Sends usage the provider has not accepted yet now, instead of on the next timer. Answers 0 when
-    /// none is left unsent, -1 when some is (the provider failed, or there was more than one run's share).
-    /// </summary>
-    [Alias("ForwardUsage")]
-    Task<int> ForwardUsage();
+    /// <summary>The billing period usage counts in (for the customer's usage grain, which asks when it knows none).</summary>
+    [AlwaysInterleave, Alias("GetBillingPeriod")]
+    Task<BillingPeriod> GetBillingPeriod();
+
+    /// <summary>The customer's usage changed: entitlements computed from an older <paramref name="version"/> are stale.</summary>
+    [OneWay, AlwaysInterleave, Alias("UsageChanged")]
+    Task UsageChanged(long version);
 
     /// <summary>The support overrides in force.</summary>
     [ReadOnly, Alias("GetOverrides")]

@@ -11,13 +11,15 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// <param name="PeriodEnd">The current period's end; a period end never moves backwards.</param>
 /// <param name="TrialEnd">The trial's end, for trialing subscriptions.</param>
 /// <param name="InvoiceId">The invoice, for invoice events; a paid invoice is never unpaid again.</param>
-/// <param name="AmountMinor">The invoice's amount in minor units.</param>
+/// <param name="AmountMinor">The invoice's (or refund's) amount in minor units.</param>
 /// <param name="ObjectId">The id of the provider object the event is about (checkout session, subscription, invoice).</param>
-/// <param name="FactName">For <see cref="ProviderEventKind.Fact"/>: the history entry's name (<c>ChargeRefunded</c>).</param>
+/// <param name="Fact">For <see cref="ProviderEventKind.Fact"/>: what the history records (<see cref="HistoryFact.ChargeRefunded"/>).</param>
 /// <param name="Detail">For facts: what the history should say about it.</param>
 /// <param name="SubscriptionStatus">For subscription events: the status in the event's snapshot (Stripe's word).</param>
 /// <param name="CancelAtPeriodEnd">For subscription events: the snapshot's cancel-at-period-end flag.</param>
 /// <param name="PriceId">For subscription events: the snapshot's price.</param>
+/// <param name="Currency">The currency of <paramref name="AmountMinor"/>, ISO 4217 lower case.</param>
+/// <param name="Email">The customer's email address as the provider holds it, when the event carries it.</param>
 /// <param name="HostedInvoiceUrl">Where the customer can see and pay the invoice, for invoice events.</param>
 /// <param name="ChangeId">
 /// For facts and failed payments: the one change the event tells of (<c>in_1/finalized</c>). Stripe may tell
@@ -37,10 +39,12 @@ public sealed record ProviderEvent(
     [property: Id(9)] string? InvoiceId = null,
     [property: Id(10)] long? AmountMinor = null,
     [property: Id(11)] string? ObjectId = null,
-    [property: Id(12)] string? FactName = null,
+    [property: Id(12)] HistoryFact? Fact = null,
     [property: Id(13)] string? Detail = null,
     [property: Id(14)] string? ChangeId = null,
     [property: Id(15)] string? HostedInvoiceUrl = null,
     [property: Id(16)] string? SubscriptionStatus = null,
     [property: Id(17)] bool? CancelAtPeriodEnd = null,
-    [property: Id(18)] string? PriceId = null);
+    [property: Id(18)] string? PriceId = null,
+    [property: Id(19)] string? Currency = null,
+    [property: Id(20)] string? Email = null);

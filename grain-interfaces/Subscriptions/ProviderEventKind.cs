@@ -20,6 +20,9 @@ public enum ProviderEventKind
     /// <summary>The provider's subscription changed: fetch it and follow it through the lifecycle table.</summary>
     SubscriptionChanged,
 
-    /// <summary>Something for the history that changes no state (<see cref="ProviderEvent.FactName"/>).</summary>
+    /// <summary>Something for the history that changes no state (<see cref="ProviderEvent.Fact"/>).</summary>
     Fact,
+
+    /// <summary>The provider's customer changed; only its email address (<see cref="ProviderEvent.Email"/>) matters here.</summary>
+    CustomerUpdated,
 }

@@ -2,7 +2,7 @@ using OrleansBilling.GrainInterfaces.Lifecycle;
 
 namespace OrleansBilling.GrainInterfaces.Subscriptions;
 
-/// <summary>A subscription as a product or support sees it: state, plan, period and recent history.</summary>
+/// <summary>A subscription as a product or support sees it: state, plan and price, period and recent history.</summary>
 [GenerateSerializer, Immutable, Alias("billing.SubscriptionView")]
 public sealed record SubscriptionView(
     [property: Id(0)] string ProductId,
@@ -15,4 +15,5 @@ public sealed record SubscriptionView(
     [property: Id(7)] bool CancelAtPeriodEnd,
     [property: Id(8)] string? Email,
     [property: Id(9)] long Version,
-    [property: Id(10)] IReadOnlyList<HistoryEntry> RecentHistory);
+    [property: Id(10)] IReadOnlyList<HistoryEntry> RecentHistory,
+    [property: Id(11)] PriceTerms? Terms = null);

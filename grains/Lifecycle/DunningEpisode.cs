@@ -27,6 +27,9 @@ public sealed record DunningEpisode(
     /// <summary>When the next step is due, or null when every step was taken.</summary>
     public DateTimeOffset? NextDueAt => NextStep is { } next ? StartedAt + Policy.Steps[next].After : null;
 
+    /// <summary>When access ends unless the customer pays: the suspend step's time, or null for a policy without one.</summary>
+    public DateTimeOffset? GraceEnd => Policy.Steps.FirstOrDefault(step => step.Action == DunningAction.Suspend) is { } suspend ? StartedAt + suspend.After : null;
+
     /// <summary>Every step of the episode's policy with its date and whether it was taken.</summary>
     public IReadOnlyList<DunningStepView> Timeline() => Timeline(Policy, StartedAt, StepsTaken);
 

@@ -14,28 +14,26 @@ public static class EntitlementRules
 {
     private static readonly IReadOnlyDictionary<string, double> NoUsage = FrozenDictionary<string, double>.Empty;
 
-    /// <summary>What <paramref name="subscription"/> may use under <paramref name="product"/>'s catalog, without overrides or usage.</summary>
+    /// <summary>What <paramref name="subscription"/> may use under <paramref name="product"/>'s catalog, without usage, at the dawn of time.</summary>
     public static EntitlementsView For(Subscription subscription, ProductDefinition? product, long version) =>
-        For(subscription, product, version, [], NoUsage, DateTimeOffset.MinValue);
+        For(subscription, product, version, NoUsage, DateTimeOffset.MinValue);
 
     /// <summary>What <paramref name="subscription"/> may use now.</summary>
-    /// <param name="subscription">The subscription.</param>
+    /// <param name="subscription">The subscription, with its support overrides; those expired at <paramref name="now"/> are left out.</param>
     /// <param name="product">The product's definition; null grants nothing.</param>
     /// <param name="version">The subscription's revision.</param>
-    /// <param name="overrides">Support overrides; those expired at <paramref name="now"/> are left out.</param>
     /// <param name="used">The current period's usage per meter, each under its meter's aggregation.</param>
     /// <param name="now">The time of the answer.</param>
     public static EntitlementsView For(
         Subscription subscription,
         ProductDefinition? product,
         long version,
-        IReadOnlyList<OverrideView> overrides,
         IReadOnlyDictionary<string, double> used,
         DateTimeOffset now)
     {
         var plan = product?.FindPlan(subscription.PlanId);
         var entitled = LifecycleTable.IsEntitled(subscription.State) && plan is not null;
-        var inForce = overrides.Where(o => o.ExpiresAt > now).ToList();
+        var inForce = subscription.OverridesInForce(now).Select(o => o.View()).ToList();
 
         var features = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var name in product?.Plans.SelectMany(p => p.Features.Keys) ?? [])

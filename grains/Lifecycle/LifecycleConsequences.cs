@@ -1,37 +1,38 @@
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 
 namespace OrleansBilling.Grains.Lifecycle;
 
 /// <summary>
 /// What every transition brings with it, in one place: a failed payment opens a dunning episode,
-/// recovery and every ending close it, and each lifecycle moment sends the product's email once
-/// (its sent-log key is the history entry's sequence number, or the episode's).
+/// recovery and every ending close it, and each lifecycle moment asks for the product's email once
+/// (its sent-log key is the history entry's sequence number, or the episode's). The episode's
+/// schedule is state: the grain wakes itself for its next step.
 /// </summary>
 public static class LifecycleConsequences
 {
-    /// <summary>The subscription as the transition leaves it, and the effects it brings.</summary>
-    public static (Subscription Next, IReadOnlyList<Effect> Effects) Of(
-        LifecycleTransition? transition, string name, Subscription before, Subscription next, DateTimeOffset now, DunningPolicy policy)
+    /// <summary>The subscription as the transition (or fact) leaves it, and the emails it asks for, <paramref name="asked"/> first.</summary>
+    public static (Subscription Next, IReadOnlyList<LifecycleEmail> Emails) Of(
+        LifecycleTransition? transition, HistoryFact? fact, Subscription before, Subscription next, DateTimeOffset now, DunningPolicy policy,
+        IReadOnlyList<LifecycleEmail> asked)
     {
-        var effects = new List<Effect>();
+        var emails = new List<LifecycleEmail>(asked);
         var sequence = next.LastSequence;
 
         if (transition == LifecycleTransition.PaymentFailed && next.Dunning is null)
         {
             var episode = new DunningEpisode(next.DunningEpisodes + 1, now, next.OpenInvoiceId, policy, StepsTaken: 0);
             next = next with { Dunning = episode, DunningEpisodes = episode.Number };
-            effects.Add(new Effect.ArmDunning(episode.NextDueAt!.Value));
         }
 
         if (before.Dunning is { } open && next.State is not (PastDue or Suspended))
         {
             next = next with { Dunning = null };
-            effects.Add(new Effect.StopDunning());
             if (transition == LifecycleTransition.PaymentRecovered)
             {
-                effects.Add(new Effect.SendEmail("payment_recovered", $"recovered:{open.Number}"));
+                emails.Add(new LifecycleEmail("payment_recovered", $"recovered:{open.Number}"));
             }
         }
 
@@ -40,20 +41,20 @@ public static class LifecycleConsequences
             next = next with { WinBacks = next.WinBacks + 1, LastWonBackAt = now };
         }
 
-        var email = transition switch
+        var template = transition switch
         {
             LifecycleTransition.Activated or LifecycleTransition.TrialStarted => "welcome",
             LifecycleTransition.WonBack => "win_back",
             LifecycleTransition.PlanChanged => "plan_changed",
             LifecycleTransition.Canceled => "subscription_canceled",
-            null when name == "TrialWillEnd" => "trial_will_end",
+            null when fact == HistoryFact.TrialWillEnd => "trial_will_end",
             _ => null,
         };
-        if (email is not null)
+        if (template is not null)
         {
-            effects.Add(new Effect.SendEmail(email, $"{email}:{sequence}"));
+            emails.Add(new LifecycleEmail(template, $"{template}:{sequence}"));
         }
 
-        return (next, effects);
+        return (next, emails);
     }
 }

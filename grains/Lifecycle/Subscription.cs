@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 
 namespace OrleansBilling.Grains.Lifecycle;
 
@@ -63,12 +64,27 @@ public sealed record Subscription
 
     [Id(24)] public DateTimeOffset? LastWonBackAt { get; init; }
 
+    /// <summary>The price of the plan, as it was when the customer moved onto it.</summary>
+    [Id(25)] public PriceTerms? Terms { get; init; }
+
+    /// <summary>Support overrides not yet removed; an expired one stops applying at once and leaves at the next wake-up.</summary>
+    [Id(26)] public ImmutableList<GrantedOverride> Overrides { get; init; } = [];
+
+    /// <summary>How many overrides were ever granted: numbers the next one.</summary>
+    [Id(27)] public int OverridesGranted { get; init; }
+
+    /// <summary>Where the billing period before the current one began: late usage may still count there.</summary>
+    [Id(28)] public DateTimeOffset? PreviousPeriodStart { get; init; }
+
     /// <summary>A customer nobody has subscribed yet.</summary>
     public static Subscription New(string productId, string customerId) => new() { ProductId = productId, CustomerId = customerId };
 
     public bool HasApplied(string inputId) => AppliedInputIds.Contains(inputId);
 
     public bool IsPaid(string? invoiceId) => invoiceId is not null && PaidInvoiceIds.Contains(invoiceId);
+
+    /// <summary>The overrides in force at <paramref name="now"/>.</summary>
+    public IEnumerable<GrantedOverride> OverridesInForce(DateTimeOffset now) => Overrides.Where(o => o.ExpiresAt > now);
 
     internal Subscription Remember(string inputId) =>
         this with { AppliedInputIds = Bounded(AppliedInputIds.Add(inputId)) };

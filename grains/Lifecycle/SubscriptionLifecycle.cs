@@ -1,7 +1,9 @@
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.Usage;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 
 namespace OrleansBilling.Grains.Lifecycle;
@@ -9,12 +11,12 @@ namespace OrleansBilling.Grains.Lifecycle;
 /// <summary>
 /// The pure decision: <c>(subscription, input, product, now) → decision</c>. It maps each input to
 /// the one transition it asks for, takes it only when <see cref="LifecycleTable"/> allows it, and
-/// guards against late inputs with facts that only move one way.
+/// guards against late inputs with facts that only move one way. Every change it makes to the
+/// subscription is recorded as a typed history entry with its actor and, where the customer's price
+/// or state moves, the terms before and after.
 /// </summary>
 public static class SubscriptionLifecycle
 {
-    private static readonly IReadOnlyList<Effect> Publish = [new Effect.PublishReadModel()];
-
     /// <summary>Decides what <paramref name="input"/> does to <paramref name="current"/>.</summary>
     public static Decision Decide(Subscription current, LifecycleInput input, ProductDefinition product, DateTimeOffset now)
     {
@@ -28,7 +30,7 @@ public static class SubscriptionLifecycle
             return new Decision.Ignored(current.Remember(input.InputId), IgnoreReason.Duplicate, $"The change {change} was applied before under another id.");
         }
 
-        var context = new Step(current, input, now, product.Dunning ?? DunningPolicy.Default);
+        var context = new Step(current, input, now, product);
         return input switch
         {
             LifecycleInput.StartCheckout c => StartCheckout(context, c, product),
@@ -41,13 +43,74 @@ public static class SubscriptionLifecycle
             LifecycleInput.EndSubscription e => EndSubscription(context, e),
             LifecycleInput.Pause => Pause(context),
             LifecycleInput.ResumeCollection => ResumeCollection(context),
+            LifecycleInput.Resume => Resume(context),
             LifecycleInput.ChangePlan c => ChangePlan(context, c),
             LifecycleInput.Reconcile r => Reconcile(context, r),
-            LifecycleInput.RecordFact f => context.Record(f.Name, current, f.Detail),
+            LifecycleInput.RecordFact f => context.Record(f.Fact, current, f.Detail, f.Amount),
             LifecycleInput.TakeDunningStep d => TakeDunningStep(context, d),
+            LifecycleInput.GrantOverride g => OverrideDecisions.Grant(context, g),
+            LifecycleInput.RemoveOverride r => OverrideDecisions.Remove(context, r),
+            LifecycleInput.ExpireOverrides => OverrideDecisions.Expire(context),
+            LifecycleInput.ObserveEmail o => ObserveEmail(context, o),
+            LifecycleInput.EmailGivenUp g => context.Record(HistoryFact.EmailNotSent, current, $"template={g.Template}; refused by the email provider: {g.Reason}"),
             _ => throw new ArgumentOutOfRangeException(nameof(input), input, "No lifecycle rule for this input."),
         };
     }
+
+    /// <summary>
+    /// The free trial a checkout for <paramref name="plan"/> offers: the plan's, for a customer who never
+    /// had one; none for a customer who did (one trial per customer).
+    /// </summary>
+    public static int TrialDaysOffered(Subscription current, Plan plan) => current.TrialEnd is null ? plan.TrialDays : 0;
+
+    /// <summary>
+    /// A provider event's own snapshot of the subscription as a reconcile input, when it shows exactly
+    /// what is known (same subscription, period end, plan and state); else null, and the subscription
+    /// is fetched. Every change at the provider brings an event whose snapshot differs, and that one is
+    /// fetched, so an agreeing snapshot changes nothing in whatever order it comes.
+    /// </summary>
+    public static LifecycleInput.Reconcile? SnapshotAgrees(Subscription s, ProviderEvent e, ProductDefinition product)
+    {
+        if (e.SubscriptionStatus is not { } status || e.ProviderSubscriptionId is not { } subscriptionId || subscriptionId != s.ProviderSubscriptionId
+            || e.PeriodEnd != s.CurrentPeriodEnd || product.FindPlanByPrice(e.PriceId)?.PlanId is not { } planId || planId != s.PlanId
+            || ShownInSnapshot(status) is not { } parsed)
+        {
+            return null;
+        }
+
+        var observed = new ProviderSubscription(
+            subscriptionId, e.ProviderCustomerId, parsed, e.CancelAtPeriodEnd ?? false, e.PriceId,
+            s.CurrentPeriodStart, e.PeriodEnd, e.TrialEnd ?? s.TrialEnd, null, false);
+        return StateShownBy(observed, s) == s.State ? new LifecycleInput.Reconcile(e.EventId, observed, planId) : null;
+    }
+
+    /// <summary>
+    /// The provider's statuses a snapshot may be trusted for; any other (past due, incomplete) is fetched,
+    /// since what follows from it depends on the invoice behind it.
+    /// </summary>
+    private static ProviderSubscriptionStatus? ShownInSnapshot(string status) => status switch
+    {
+        "active" => ProviderSubscriptionStatus.Active,
+        "trialing" => ProviderSubscriptionStatus.Trialing,
+        "canceled" => ProviderSubscriptionStatus.Canceled,
+        "paused" => ProviderSubscriptionStatus.Paused,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The state the provider's subscription shows, in this service's words. Suspension is this
+    /// service's own dunning decision, so a suspended subscription the provider calls past due stays suspended.
+    /// </summary>
+    public static SubscriptionState StateShownBy(ProviderSubscription observed, Subscription current) => observed.Status switch
+    {
+        ProviderSubscriptionStatus.Trialing => observed.CancelAtPeriodEnd ? Canceling : Trialing,
+        ProviderSubscriptionStatus.Active => observed.CancelAtPeriodEnd ? Canceling : Active,
+        ProviderSubscriptionStatus.Paused => Paused,
+        ProviderSubscriptionStatus.Canceled => Canceled,
+        ProviderSubscriptionStatus.Incomplete => Incomplete,
+        ProviderSubscriptionStatus.IncompleteExpired => current.ReturnState,
+        _ => current.State == Suspended ? Suspended : PastDue,
+    };
 
     private static Decision StartCheckout(Step step, LifecycleInput.StartCheckout input, ProductDefinition product)
     {
@@ -143,6 +206,8 @@ public static class SubscriptionLifecycle
             CurrentPeriodEnd = Later(s.CurrentPeriodEnd, input.PeriodEnd),
         };
         var detail = $"invoice={input.InvoiceId}; amount={input.AmountMinor}";
+        var amount = (input.Currency ?? s.Terms?.Currency) is { } currency ? new Money(input.AmountMinor, currency) : null;
+        step = step with { Amount = amount };
 
         return s.State switch
         {
@@ -155,7 +220,7 @@ public static class SubscriptionLifecycle
             PastDue or Suspended when s.OpenInvoiceId is null || s.OpenInvoiceId == input.InvoiceId =>
                 step.Take(LifecycleTransition.PaymentRecovered, Active, paid with { OpenInvoiceId = null }, detail),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back; the payment is recorded by the provider."),
-            _ => step.Record("InvoicePaid", paid, detail),
+            _ => step.Record(HistoryFact.InvoicePaid, paid, detail, amount),
         };
     }
 
@@ -176,7 +241,7 @@ public static class SubscriptionLifecycle
         return s.State switch
         {
             Active or Trialing => step.Take(LifecycleTransition.PaymentFailed, PastDue, s with { OpenInvoiceId = input.InvoiceId, OpenInvoiceUrl = input.HostedInvoiceUrl }, detail),
-            PastDue or Suspended or Incomplete => step.Record("PaymentAttemptFailed", s, detail),
+            PastDue or Suspended or Incomplete => step.Record(HistoryFact.PaymentAttemptFailed, s, detail),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription is not dunned."),
             _ => step.Refuse(LifecycleTransition.PaymentFailed),
         };
@@ -226,6 +291,16 @@ public static class SubscriptionLifecycle
     private static Decision ResumeCollection(Step step) =>
         ReturnToRunning(step, LifecycleTransition.Resumed, "Not paused.");
 
+    /// <summary>A product's "resume": collection of a paused subscription, or a canceling one that keeps running.</summary>
+    private static Decision Resume(Step step) => step.Current.State == Paused
+        ? ReturnToRunning(step, LifecycleTransition.Resumed, "Not paused.")
+        : ReturnToRunning(step, LifecycleTransition.CancelUndone, "No cancel is scheduled.");
+
+    private static Decision ObserveEmail(Step step, LifecycleInput.ObserveEmail input) =>
+        string.Equals(step.Current.Email, input.Email, StringComparison.Ordinal)
+            ? step.Skip(IgnoreReason.AlreadyInState, "The address is the one known.")
+            : step.Record(HistoryFact.EmailAddressChanged, step.Current with { Email = input.Email }, step.Current.Email is null ? "an address is known now" : "the address changed");
+
     /// <summary>Back to <c>Active</c> or <c>Trialing</c> after a scheduled cancel or a pause.</summary>
     private static Decision ReturnToRunning(Step step, LifecycleTransition transition, string nothingToUndo)
     {
@@ -233,7 +308,7 @@ public static class SubscriptionLifecycle
         return s.State switch
         {
             // A provider repeating itself is harmless; a product asking to undo nothing is told so.
-            Active or Trialing when step.Input.Source == "provider" => step.Skip(IgnoreReason.AlreadyInState, nothingToUndo),
+            Active or Trialing when step.Input.FromProvider => step.Skip(IgnoreReason.AlreadyInState, nothingToUndo),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
             _ => step.Take(transition, ResumeTarget(s, step.Now), s, null),
         };
@@ -242,6 +317,11 @@ public static class SubscriptionLifecycle
     private static Decision ChangePlan(Step step, LifecycleInput.ChangePlan input)
     {
         var s = step.Current;
+        if (step.Product.FindPlan(input.PlanId) is null)
+        {
+            return step.Reject(CommandErrorCode.UnknownPlan, $"Product '{step.Product.ProductId}' has no plan '{input.PlanId}'.");
+        }
+
         if (s.PlanId == input.PlanId && s.State is Active or Trialing)
         {
             return step.Skip(IgnoreReason.AlreadyInState, $"Already on plan {input.PlanId}.");
@@ -310,15 +390,7 @@ public static class SubscriptionLifecycle
                 return step.Skip(IgnoreReason.Stale, $"Invoice {o.LatestInvoiceId} is paid: the past-due snapshot is late.");
         }
 
-        var target = o.Status switch
-        {
-            ProviderSubscriptionStatus.Trialing => o.CancelAtPeriodEnd ? Canceling : Trialing,
-            ProviderSubscriptionStatus.Active => o.CancelAtPeriodEnd ? Canceling : Active,
-            ProviderSubscriptionStatus.Paused => Paused,
-
-            // Suspension is this service's dunning decision; the provider only knows "past due".
-            _ => s.State == Suspended ? Suspended : PastDue,
-        };
+        var target = StateShownBy(o, s);
 
         if (target == s.State)
         {
@@ -374,27 +446,22 @@ public static class SubscriptionLifecycle
 
         var policyStep = episode.Policy.Steps[input.Step];
         var taken = episode with { StepsTaken = input.Step + 1 };
-        var key = $"dunning:{episode.Number}:{input.Step}";
-        var email = new Effect.SendEmail(policyStep.Template, key);
+        var email = new LifecycleEmail(policyStep.Template, $"dunning:{episode.Number}:{input.Step}");
         var detail = $"episode={episode.Number}; step={input.Step}; action={policyStep.Action}; template={policyStep.Template}";
+        step = step with { Emails = [email] };
 
         if (policyStep.Action == DunningAction.Cancel)
         {
             var ended = s with { Dunning = null, CanceledBefore = true, CancelReason = "dunning_exhausted", OpenInvoiceId = null };
             return s.ProviderSubscriptionId is { } subscriptionId
-                ? step.Take(LifecycleTransition.DunningExhausted, Canceled, ended, detail, email, new Effect.CancelAtProvider(subscriptionId, $"{s.ProductId}/{s.CustomerId}/dunning-{episode.Number}-cancel"))
-                : step.Take(LifecycleTransition.DunningExhausted, Canceled, ended, detail, email);
+                ? step.Take(LifecycleTransition.DunningExhausted, Canceled, ended, detail, new Effect.CancelAtProvider(subscriptionId, $"{s.ProductId}/{s.CustomerId}/dunning-{episode.Number}-cancel"))
+                : step.Take(LifecycleTransition.DunningExhausted, Canceled, ended, detail);
         }
 
-        var effects = new List<Effect> { email };
+        var effects = new List<Effect>();
         if (policyStep.RetryPayment && episode.InvoiceId is { } invoiceId)
         {
             effects.Add(new Effect.RetryPayment(invoiceId, $"{s.ProductId}/{s.CustomerId}/dunning-{episode.Number}-{input.Step}"));
-        }
-
-        if (taken.NextDueAt is { } nextDue)
-        {
-            effects.Add(new Effect.ArmDunning(nextDue));
         }
 
         var next = s with { Dunning = taken };
@@ -434,9 +501,18 @@ public static class SubscriptionLifecycle
     private static DateTimeOffset? Later(DateTimeOffset? current, DateTimeOffset? candidate) =>
         IsLater(candidate, current) ? candidate : current;
 
-    /// <summary>One decision in the making: the subscription, the input and the clock.</summary>
-    private readonly record struct Step(Subscription Current, LifecycleInput Input, DateTimeOffset Now, DunningPolicy Policy)
+    /// <summary>
+    /// One decision in the making: the subscription, the input, the clock and the catalog; what money
+    /// moved and which emails the input itself asks for, beside those its transition brings.
+    /// </summary>
+    internal readonly record struct Step(Subscription Current, LifecycleInput Input, DateTimeOffset Now, ProductDefinition Product)
     {
+        public Money? Amount { get; init; }
+
+        public IReadOnlyList<LifecycleEmail> Emails { get; init; } = [];
+
+        public DunningPolicy Policy => Product.Dunning ?? DunningPolicy.Default;
+
         public Decision Take(LifecycleTransition transition, SubscriptionState target, Subscription next, string? detail, params Effect[] effects)
         {
             if (!LifecycleTable.Rule(transition).Allows(Current.State, target))
@@ -444,27 +520,124 @@ public static class SubscriptionLifecycle
                 return Refuse(transition);
             }
 
-            return Append(HistoryKind.Transition, transition.ToString(), transition, next with { State = target }, detail, effects);
+            return Append(HistoryKind.Transition, transition, null, next with { State = target }, detail, effects, []);
         }
 
-        public Decision Record(string fact, Subscription next, string? detail) =>
-            Append(HistoryKind.Fact, fact, null, next with { State = Current.State }, detail, []);
+        public Decision Record(HistoryFact fact, Subscription next, string? detail, Money? amount = null) =>
+            (this with { Amount = amount ?? Amount }).Append(HistoryKind.Fact, null, fact, next with { State = Current.State }, detail, [], []);
 
-        public Decision Skip(IgnoreReason reason, string explanation, Subscription? refreshed = null) =>
-            new Decision.Ignored(Remembered(refreshed ?? Current), reason, explanation);
+        /// <summary>Several facts from one input (overrides expiring together); null when the list is empty.</summary>
+        public Decision Record(Subscription next, IReadOnlyList<(HistoryFact Fact, string? Detail)> facts) =>
+            Append(HistoryKind.Fact, null, facts[0].Fact, next with { State = Current.State }, facts[0].Detail, [], facts.Skip(1).ToList());
+
+        /// <summary>
+        /// Skips the input. A refreshed subscription whose plan, price, period or provider ids moved is not
+        /// skipped silently: every change of what is stored is recorded, as <see cref="HistoryFact.SubscriptionUpdated"/>.
+        /// </summary>
+        public Decision Skip(IgnoreReason reason, string explanation, Subscription? refreshed = null)
+        {
+            var next = Settled(refreshed ?? Current);
+            return Changes(Current, next) is { Length: > 0 } changes
+                ? Record(HistoryFact.SubscriptionUpdated, next, changes)
+                : new Decision.Ignored(Remembered(next), reason, explanation);
+        }
 
         public Decision Refuse(LifecycleTransition transition) =>
             new Decision.Refused(Current.State, transition, $"{transition} is not allowed from {Current.State}.");
 
-        private Decision.Applied Append(HistoryKind kind, string name, LifecycleTransition? transition, Subscription next, string? detail, Effect[] effects)
+        public Decision Reject(CommandErrorCode code, string explanation) => new Decision.Rejected(code, explanation);
+
+        private Decision.Applied Append(
+            HistoryKind kind, LifecycleTransition? transition, HistoryFact? fact, Subscription next, string? detail, Effect[] effects,
+            IReadOnlyList<(HistoryFact Fact, string? Detail)> moreFacts)
         {
-            var sequence = Current.LastSequence + 1;
-            var (settled, consequences) = LifecycleConsequences.Of(transition, name, Current, next with { LastSequence = sequence }, Now, Policy);
-            var entry = new HistoryEntry(sequence, Now, kind, name, Current.State, settled.State, Input.Source, detail);
-            return new Decision.Applied(Remembered(settled), transition, entry, [.. Publish, .. effects, .. consequences]);
+            var (sequence, now, actor) = (Current.LastSequence + 1, Now, Input.Actor);
+            var consequences = LifecycleConsequences.Of(transition, fact, Current, Settled(next) with { LastSequence = sequence }, Now, Policy, Emails);
+            var settled = consequences.Next;
+            var showsTerms = kind == HistoryKind.Transition || settled.Terms != Current.Terms;
+            var entries = new List<HistoryEntry>
+            {
+                new(sequence, Now, kind, transition?.ToString() ?? fact!.Value.ToString(), Current.State, settled.State, Input.Actor, detail,
+                    showsTerms ? Current.Terms : null, showsTerms ? settled.Terms : null, Amount, transition, fact),
+            };
+            entries.AddRange(moreFacts.Select(f => Note(f.Fact, f.Detail)));
+
+            var outgoing = new List<Effect>(effects);
+            foreach (var email in consequences.Emails)
+            {
+                switch (LifecycleEmails.Compose(email, settled, Product))
+                {
+                    case (Effect.SendEmail send, _):
+                        outgoing.Add(send);
+                        break;
+                    case (_, var reason):
+                        entries.Add(Note(HistoryFact.EmailNotSent, $"template={email.Template}; {reason}"));
+                        break;
+                }
+            }
+
+            settled = settled with { LastSequence = entries[^1].Sequence };
+            outgoing.AddRange(BoundaryEffects(settled));
+            return new Decision.Applied(Remembered(settled), transition, entries, outgoing);
+
+            HistoryEntry Note(HistoryFact noted, string? noteDetail) =>
+                new(sequence + entries.Count, now, HistoryKind.Fact, noted.ToString(), settled.State, settled.State, actor, noteDetail, Fact: noted);
+        }
+
+        /// <summary>
+        /// What follows from any change: the plan's price is fixed when the customer moves onto the plan,
+        /// from the catalog of that moment; a new period makes the current one the previous one.
+        /// </summary>
+        private Subscription Settled(Subscription next)
+        {
+            if (next.PlanId != Current.PlanId)
+            {
+                next = next with { Terms = Product.FindPlan(next.PlanId) is { } plan ? PriceTerms.Of(plan) : null };
+            }
+
+            return Current.CurrentPeriodStart is { } start && next.CurrentPeriodStart > start ? next with { PreviousPeriodStart = start } : next;
+        }
+
+        /// <summary>
+        /// What the rest of the service must learn of a change: which subscription a provider customer
+        /// is, and, for a product with meters, the billing period usage counts in.
+        /// </summary>
+        private IEnumerable<Effect> BoundaryEffects(Subscription settled)
+        {
+            var key = $"{settled.ProductId}/{settled.CustomerId}";
+            if (settled.ProviderCustomerId is { } customer && customer != Current.ProviderCustomerId)
+            {
+                yield return new Effect.IndexProviderCustomer(customer, key);
+            }
+
+            if (Product.Meters is { Count: > 0 } && UsagePeriods.Of(settled) is var period && period with { Version = 0 } != UsagePeriods.Of(Current) with { Version = 0 })
+            {
+                yield return new Effect.SyncUsagePeriod(key, period);
+            }
         }
 
         private Subscription Remembered(Subscription next) =>
             Input.ChangeId is { } change ? next.Remember(Input.InputId).Remember(change) : next.Remember(Input.InputId);
+
+        private static string Changes(Subscription before, Subscription after)
+        {
+            var changes = new List<string>();
+            Note("plan", before.PlanId, after.PlanId);
+            Note("price", before.Terms is { } b ? $"{b.UnitAmountMinor} {b.Currency}/{b.Interval}" : null, after.Terms is { } a ? $"{a.UnitAmountMinor} {a.Currency}/{a.Interval}" : null);
+            Note("period_start", before.CurrentPeriodStart?.ToString("O"), after.CurrentPeriodStart?.ToString("O"));
+            Note("period_end", before.CurrentPeriodEnd?.ToString("O"), after.CurrentPeriodEnd?.ToString("O"));
+            Note("trial_end", before.TrialEnd?.ToString("O"), after.TrialEnd?.ToString("O"));
+            Note("subscription", before.ProviderSubscriptionId, after.ProviderSubscriptionId);
+            Note("provider_customer", before.ProviderCustomerId, after.ProviderCustomerId);
+            return string.Join("; ", changes);
+
+            void Note(string name, string? was, string? now)
+            {
+                if (!string.Equals(was, now, StringComparison.Ordinal))
+                {
+                    changes.Add($"{name}: {was ?? "none"} -> {now ?? "none"}");
+                }
+            }
+        }
     }
 }

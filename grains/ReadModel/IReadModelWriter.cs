@@ -1,3 +1,5 @@
+using OrleansBilling.GrainInterfaces.Subscriptions;
+
 namespace OrleansBilling.Grains.ReadModel;
 
 /// <summary>
@@ -6,5 +8,5 @@ namespace OrleansBilling.Grains.ReadModel;
 /// </summary>
 public interface IReadModelWriter
 {
-    Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryRow> history, CancellationToken cancellationToken);
+    Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryEntry> history, CancellationToken cancellationToken);
 }

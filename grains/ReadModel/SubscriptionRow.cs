@@ -1,8 +1,10 @@
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 
 namespace OrleansBilling.Grains.ReadModel;
 
 /// <summary>A subscription's current row in the read model (<c>billing.subscriptions</c>), for search and reporting.</summary>
+[GenerateSerializer, Immutable, Alias("billing.SubscriptionRow")]
 public sealed record SubscriptionRow(
     string SubscriptionKey,
     string ProductId,
@@ -16,4 +18,5 @@ public sealed record SubscriptionRow(
     long Version,
     DateTimeOffset UpdatedAt,
     int WinBacks = 0,
-    DateTimeOffset? LastWonBackAt = null);
+    DateTimeOffset? LastWonBackAt = null,
+    PriceTerms? Terms = null);

@@ -1,120 +1,107 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Subscriptions;
-using OrleansBilling.Grains.Email;
+using OrleansBilling.GrainInterfaces.Usage;
+using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
-using OrleansBilling.Grains.Stripe;
+using OrleansBilling.Grains.Scheduling;
 using OrleansBilling.Grains.Usage;
 
 namespace OrleansBilling.Grains.Subscriptions;
 
 /// <summary>
-/// One customer's subscription. Each call decides with the pure <see cref="SubscriptionLifecycle"/>,
-/// persists the new state together with its pending effects, then runs the effects
-/// (DESIGN.md "Decide, persist, act"). Calls are serialized: the grain is not reentrant.
+/// One customer's subscription, as orchestration: each call becomes a lifecycle input, the pure
+/// <see cref="SubscriptionLifecycle"/> decides, the new state is persisted together with the effects
+/// it brings (the outbox), and the effects then run (DESIGN.md "Decide, persist, act"). What time
+/// brings (dunning steps, override expiries, effect retries) comes through the grain's one
+/// <see cref="WakeUp"/>. Calls are serialized: the grain is not reentrant.
 /// </summary>
 [GrainType("subscription")]
 public sealed partial class SubscriptionGrain(
     [PersistentState("subscription", BillingStorage.Name)] IPersistentState<SubscriptionGrainState> state,
     IPaymentProvider payments,
-    IEmailSender emails,
-    IReadModelWriter readModel,
-    IUsageJournal usage,
+    EffectRunner effects,
+    IHistoryReader history,
     TimeProvider clock,
     ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain, IRemindable
 {
-    private const string EffectsReminder = "effects";
-    private const string DunningReminder = "dunning";
+    private const int HistoryKept = 20;
     private const int SentEmailsKept = 200;
-    private static readonly TimeSpan DunningSafetyPeriod = TimeSpan.FromHours(1);
-    private const int HistoryInView = 20;
-    private const int HistoryKept = 100;
     private const int RepliesKept = 500;
     private static readonly TimeSpan ReplyLifetime = TimeSpan.FromHours(24);
     private static readonly TimeSpan CatalogFreshness = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MaxEffectRetryDelay = TimeSpan.FromMinutes(1);
 
     private string productId = "";
     private string customerId = "";
     private ProductDefinition? product;
     private DateTimeOffset productFetchedAt;
+    private WakeUp wake = null!;
+
+    /// <summary>Entries decided since the last write: they go to the read model with it.</summary>
+    private readonly List<HistoryEntry> unpublished = [];
+
+    /// <summary>A decision changed the subscription: the next write is a new revision, published to the read model.</summary>
+    private bool dirty;
+
+    /// <summary>Only bookkeeping changed (the outbox, the sent-log, a kept reply): written, but no new revision.</summary>
+    private bool bookkeeping;
+
     private EntitlementsView? entitlements;
     private DateTimeOffset entitlementsValidUntil;
-    private bool dirty;
-    private TimeSpan effectRetryDelay = TimeSpan.FromSeconds(1);
-    private IGrainTimer? effectRetryTimer;
-    private IGrainTimer? dunningTimer;
-    private bool effectsReminderArmed;
+    private long entitlementsUsageVersion = -1;
+    private long usageVersion;
 
     private Subscription Current => state.State.Subscription ??= Subscription.New(productId, customerId);
 
+    private string Key => this.GetPrimaryKeyString();
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (productId, customerId) = BillingIds.ParseSubscriptionKey(this.GetPrimaryKeyString());
-        if (state.State.PendingEffects.Count > 0)
-        {
-            // Effects written before a crash or a failed attempt run again, without holding up activation.
-            ScheduleEffectRetry(TimeSpan.Zero);
-        }
+        (productId, customerId) = BillingIds.ParseSubscriptionKey(Key);
+        wake = new WakeUp(this, clock, NextDeadline, Wake, logger);
 
-        if (state.State.Subscription?.Dunning?.NextDueAt is { } dueAt)
-        {
-            ArmDunningTimer(Later(dueAt - clock.GetUtcNow()));
-        }
-
-        if (state.State.Overrides.Count > 0)
-        {
-            ArmOverridesTimer(Later(state.State.Overrides.Min(o => o.ExpiresAt) - clock.GetUtcNow()));
-        }
-
+        // Whatever fell due while the grain slept (effects left by a crash, a dunning step) is done
+        // by the timer, without holding up the activation.
+        wake.Resume();
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        ForwardBeforeDeactivation(cancellationToken);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        wake.Dispose();
+        return Task.CompletedTask;
+    }
 
     public Task<SubscriptionView> GetSubscription() => Task.FromResult(View());
 
-    public Task<DunningView> GetDunning()
-    {
-        if (Current.Dunning is not { } episode)
-        {
-            return Task.FromResult(new DunningView(false, null, null, null, [], null, null));
-        }
-
-        var suspend = episode.Policy.Steps.FirstOrDefault(step => step.Action == DunningAction.Suspend);
-        return Task.FromResult(new DunningView(
-            true, episode.Number, episode.StartedAt, episode.InvoiceId, episode.Timeline(), episode.NextDueAt,
-            suspend is null ? null : episode.StartedAt + suspend.After));
-    }
+    public Task<DunningView> GetDunning() => Task.FromResult(
+        Current.Dunning is { } episode
+            ? new DunningView(true, episode.Number, episode.StartedAt, episode.InvoiceId, episode.Timeline(), episode.NextDueAt, episode.GraceEnd)
+            : new DunningView(false, null, null, null, [], null, null));
 
     public Task<EntitlementsView> GetEntitlements() =>
-        entitlements is { } known && CatalogIsFresh() && clock.GetUtcNow() < entitlementsValidUntil
+        entitlements is { } known && CatalogIsFresh() && clock.GetUtcNow() < entitlementsValidUntil && entitlementsUsageVersion >= usageVersion
             ? Task.FromResult(known)
             : ComputeEntitlements();
 
-    /// <summary>
-    /// Computes the answer and keeps it until something changes it: a write, new usage, a catalog
-    /// change, or the clock reaching an override's expiry or the period's end.
-    /// </summary>
-    private async Task<EntitlementsView> ComputeEntitlements()
+    public Task<IReadOnlyList<HistoryEntry>> GetHistory(long? beforeSequence, int limit) =>
+        history.ReadAsync(Key, beforeSequence, limit, CancellationToken.None);
+
+    public Task<BillingPeriod> GetBillingPeriod() => Task.FromResult(UsagePeriods.Of(Current));
+
+    public Task UsageChanged(long version)
     {
-        var catalog = await Product(refresh: false);
-        var used = await CurrentUsage(catalog);
-        var now = clock.GetUtcNow();
-        var computed = EntitlementRules.For(Current, catalog, state.State.Revision, [.. state.State.Overrides.Select(o => o.View())], used, now);
-        entitlementsValidUntil = new[] { Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue }
-            .Concat(state.State.Overrides.Where(o => o.ExpiresAt > now).Select(o => o.ExpiresAt))
-            .Min();
-        entitlements = computed;
-        return computed;
+        usageVersion = Math.Max(usageVersion, version);
+        return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<OverrideView>> GetOverrides() =>
+        Task.FromResult<IReadOnlyList<OverrideView>>([.. Current.OverridesInForce(clock.GetUtcNow()).Select(o => o.View())]);
 
     public Task<CommandResult<CheckoutView>> StartCheckout(CheckoutRequest request, CommandContext context) =>
         Command(context, reply => reply.Checkout, (reply, result) => reply with { Checkout = result }, async () =>
@@ -129,8 +116,8 @@ public sealed partial class SubscriptionGrain(
                 return CommandResult<CheckoutView>.Failure(UnknownPlan(request.PlanId));
             }
 
-            var inputId = InputId(context);
-            if (Decide(new LifecycleInput.StartCheckout(inputId, plan.PlanId, request.Email, null, null), catalog) is Decision.Refused refused)
+            var (inputId, actor) = (InputId(context), Actor(context));
+            if (Decide(new LifecycleInput.StartCheckout(inputId, actor, plan.PlanId, request.Email, null, null), catalog) is Decision.Refused refused)
             {
                 return CommandResult<CheckoutView>.Failure(NotAllowed(refused));
             }
@@ -138,12 +125,10 @@ public sealed partial class SubscriptionGrain(
             CheckoutSession session;
             try
             {
-                // One trial per customer: whoever had a trial before pays from the first day.
-                var trialDays = Current.TrialEnd is null ? plan.TrialDays : 0;
                 session = await payments.CreateCheckoutSessionAsync(
                     new CheckoutSessionRequest(
-                        productId, customerId, plan, trialDays, request.Email ?? Current.Email, Current.ProviderCustomerId,
-                        request.SuccessUrl, request.CancelUrl, catalog.AllowPromotionCodes, catalog.AutomaticTax,
+                        productId, customerId, plan, SubscriptionLifecycle.TrialDaysOffered(Current, plan), request.Email ?? Current.Email,
+                        Current.ProviderCustomerId, request.SuccessUrl, request.CancelUrl, catalog.AllowPromotionCodes, catalog.AutomaticTax,
                         ProviderKey($"checkout-{Current.CheckoutAttempts + 1}")),
                     CancellationToken.None);
             }
@@ -152,56 +137,21 @@ public sealed partial class SubscriptionGrain(
                 return CommandResult<CheckoutView>.Failure(ProviderFailed(ex));
             }
 
-            var knewCustomer = Current.ProviderCustomerId is not null;
-            Apply(Decide(new LifecycleInput.StartCheckout(inputId, plan.PlanId, request.Email, session.SessionId, session.ProviderCustomerId), catalog));
-            if (!knewCustomer && session.ProviderCustomerId is { } providerCustomerId)
-            {
-                AddEffect(new Effect.IndexProviderCustomer(providerCustomerId));
-            }
-
+            Apply(Decide(new LifecycleInput.StartCheckout(inputId, actor, plan.PlanId, request.Email, session.SessionId, session.ProviderCustomerId), catalog));
             return CommandResult<CheckoutView>.Success(new CheckoutView(session.SessionId, session.Url, Current.State));
         });
 
     public Task<CommandResult<SubscriptionView>> Cancel(bool atPeriodEnd, CommandContext context) =>
         SubscriptionCommand(
             context,
-            id => atPeriodEnd
-                ? new LifecycleInput.ScheduleCancel(id, context.Actor)
-                : new LifecycleInput.EndSubscription(id, context.Actor, "canceled_on_request"),
-            atPeriodEnd ? LifecycleTransition.CancelScheduled : LifecycleTransition.Canceled,
-            (subscriptionId, key) => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd, key, CancellationToken.None));
+            (id, actor) => atPeriodEnd ? new LifecycleInput.ScheduleCancel(id, actor) : new LifecycleInput.EndSubscription(id, actor, "canceled_on_request"),
+            atPeriodEnd ? LifecycleTransition.CancelScheduled : LifecycleTransition.Canceled);
 
     public Task<CommandResult<SubscriptionView>> Resume(CommandContext context) =>
-        Current.State == SubscriptionState.Paused
-            ? SubscriptionCommand(
-                context,
-                id => new LifecycleInput.ResumeCollection(id, context.Actor),
-                LifecycleTransition.Resumed,
-                (subscriptionId, key) => payments.ResumeSubscriptionAsync(subscriptionId, key, CancellationToken.None))
-            : SubscriptionCommand(
-                context,
-                id => new LifecycleInput.UndoCancel(id, context.Actor),
-                LifecycleTransition.CancelUndone,
-                (subscriptionId, key) => payments.UndoScheduledCancelAsync(subscriptionId, key, CancellationToken.None));
+        SubscriptionCommand(context, (id, actor) => new LifecycleInput.Resume(id, actor), LifecycleTransition.CancelUndone);
 
-    public async Task<CommandResult<SubscriptionView>> ChangePlan(string planId, ProrationMode proration, CommandContext context)
-    {
-        var catalog = await Product(refresh: true);
-        if (catalog?.FindPlan(planId) is not { } plan)
-        {
-            return catalog is null
-                ? CommandResult<SubscriptionView>.Failure(UnknownProduct())
-                : CommandResult<SubscriptionView>.Failure(UnknownPlan(planId));
-        }
-
-        // The key names the change itself: after a refusal, another change at the same point in the
-        // history must not meet the first one's answer in the provider's idempotency window.
-        return await SubscriptionCommand(
-            context,
-            id => new LifecycleInput.ChangePlan(id, plan.PlanId),
-            LifecycleTransition.PlanChanged,
-            (subscriptionId, key) => payments.ChangePriceAsync(subscriptionId, plan.ProviderPriceId, proration, $"{key}-{plan.PlanId}-{proration}", CancellationToken.None));
-    }
+    public Task<CommandResult<SubscriptionView>> ChangePlan(string planId, ProrationMode proration, CommandContext context) =>
+        SubscriptionCommand(context, (id, actor) => new LifecycleInput.ChangePlan(id, actor, planId), LifecycleTransition.PlanChanged, proration);
 
     public Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context) =>
         Command(context, reply => reply.Portal, (reply, result) => reply with { Portal = result }, async () =>
@@ -244,6 +194,12 @@ public sealed partial class SubscriptionGrain(
         }
     }
 
+    public Task<CommandResult<OverrideView>> GrantOverride(OverrideRequest request, CommandContext context) =>
+        OverrideCommand(context, (id, actor) => new LifecycleInput.GrantOverride(id, actor, request), refresh: true);
+
+    public Task<CommandResult<OverrideView>> RemoveOverride(string overrideId, CommandContext context) =>
+        OverrideCommand(context, (id, actor) => new LifecycleInput.RemoveOverride(id, actor, overrideId), refresh: false);
+
     public async Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent)
     {
         if (await Product(refresh: false) is not { } catalog)
@@ -261,164 +217,218 @@ public sealed partial class SubscriptionGrain(
             return new EventOutcome(EventOutcomeKind.Duplicate, Current.State, null, $"Event {providerEvent.EventId} was applied before.");
         }
 
-        LifecycleInput input;
+        // The address the provider holds comes first, so the emails of this very event can use it.
+        var email = providerEvent.Email is { Length: > 0 } address
+            ? Decide(new LifecycleInput.ObserveEmail($"{providerEvent.EventId}/email", LifecycleInput.Provider(providerEvent.EventId), address), catalog)
+            : null;
+        Apply(email);
+        if (providerEvent.Kind == ProviderEventKind.CustomerUpdated)
+        {
+            await Settle();
+            return Outcome(email ?? new Decision.Ignored(Current, IgnoreReason.AlreadyInState, "Nothing this service keeps of the customer changed."));
+        }
+
+        Decision decision;
         try
         {
-            input = await InputFor(providerEvent, catalog);
+            decision = await DecideProviderEvent(providerEvent, catalog);
         }
         catch (PaymentProviderException ex) when (!ex.Transient)
         {
             // The provider does not know the object: no retry will change that, so it is an anomaly.
+            await Settle();
             return new EventOutcome(EventOutcomeKind.NotAllowed, Current.State, null, ex.Message);
         }
 
-        var decision = Decide(input, catalog);
-        if (decision is Decision.Refused && input is not LifecycleInput.Reconcile
-            && (providerEvent.ProviderSubscriptionId ?? Current.ProviderSubscriptionId) is { } subscriptionId)
-        {
-            // Fetch on doubt (DESIGN.md §2, rule 4): follow the provider's current state if the table allows it.
-            var reconciled = await TryObserve(providerEvent.EventId, subscriptionId, catalog) is { } observed ? Decide(observed, catalog) : null;
-            if (reconciled is not null and not Decision.Refused)
-            {
-                decision = reconciled;
-            }
-        }
-
         Apply(decision);
-        await PersistAndAct();
-        await TakeDueDunningSteps(catalog);
+        await Settle();
         if (decision is Decision.Refused refused)
         {
             LogRefusedEvent(providerEvent.EventId, providerEvent.Kind, refused.Current, refused.Attempted);
         }
 
-        return decision switch
-        {
-            Decision.Applied { Transition: { } transition } => new(EventOutcomeKind.Applied, Current.State, transition, null),
-            Decision.Applied applied => new(EventOutcomeKind.Recorded, Current.State, null, applied.Entry.Name),
-            Decision.Ignored { Reason: IgnoreReason.Duplicate } i => new(EventOutcomeKind.Duplicate, Current.State, null, i.Explanation),
-            Decision.Ignored { Reason: IgnoreReason.Stale } i => new(EventOutcomeKind.Stale, Current.State, null, i.Explanation),
-            Decision.Ignored i => new(EventOutcomeKind.NoChange, Current.State, null, i.Explanation),
-            Decision.Refused r => new(EventOutcomeKind.NotAllowed, Current.State, r.Attempted, r.Explanation),
-            _ => throw new InvalidOperationException("Unknown decision."),
-        };
+        return Outcome(decision);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DunningReminder)
+        if (reminderName != WakeUp.ReminderName && await this.GetReminder(reminderName) is { } earlier)
         {
-            // A wake-up only: the schedule lives in the episode, so a late, missed or repeated tick
-            // takes exactly the steps that are due and not yet taken.
-            if (Current.Dunning is null)
-            {
-                await StopReminder(DunningReminder);
-            }
-            else if (await Product(refresh: false) is { } catalog)
-            {
-                await TakeDueDunningSteps(catalog);
-            }
-
-            return;
+            // A reminder of an earlier version of this grain (dunning, effects, overrides): the wake-up does its work now.
+            await this.UnregisterReminder(earlier);
         }
 
-        if (reminderName == UsageReminder)
-        {
-            await OnUsageReminder();
-            return;
-        }
-
-        if (reminderName == OverridesReminder)
-        {
-            await OnOverridesDue();
-            return;
-        }
-
-        if (reminderName == EffectsReminder)
-        {
-            await RunEffects();
-            if (state.State.PendingEffects.Count == 0)
-            {
-                await StopEffectsReminder();
-            }
-        }
+        wake.ReminderTicked();
+        await Wake();
     }
 
-    /// <summary>Takes, in order, every step of the open dunning episode that is due now.</summary>
-    private async Task TakeDueDunningSteps(ProductDefinition catalog)
+    /// <summary>The wake-up: whatever time has brought is decided and done, and the wake-up armed for what is left.</summary>
+    private Task Wake() => Settle();
+
+    /// <summary>
+    /// Decides what time has brought by now (expired overrides, due dunning steps), persists what
+    /// changed, runs the due effects, and arms the wake-up for the next deadline.
+    /// </summary>
+    private async Task Settle()
     {
-        while (Current.Dunning is { NextStep: { } step } episode && episode.NextDueAt <= clock.GetUtcNow())
+        var now = clock.GetUtcNow();
+        if ((Current.Overrides.Any(o => o.ExpiresAt <= now) || Current.Dunning?.NextDueAt <= now) && await Product(refresh: false) is { } catalog)
         {
-            var decision = Decide(LifecycleInput.TakeDunningStep.For(episode.Number, step), catalog);
-            if (decision is not Decision.Applied)
+            if (Current.Overrides.Any(o => o.ExpiresAt <= now))
             {
-                return;
+                Apply(Decide(new LifecycleInput.ExpireOverrides($"clock:{now.ToUnixTimeMilliseconds()}"), catalog));
             }
 
-            Apply(decision);
-            await PersistAndAct();
+            while (Current.Dunning is { NextStep: { } step } episode && episode.NextDueAt <= now
+                && Decide(LifecycleInput.TakeDunningStep.For(episode.Number, step), catalog) is Decision.Applied taken)
+            {
+                Apply(taken);
+            }
+        }
+
+        await Persist();
+        await RunEffects();
+        await wake.ArmAsync();
+    }
+
+    /// <summary>The earliest thing the grain must do by itself: a dunning step, an override's expiry, an effect's retry.</summary>
+    private DateTimeOffset? NextDeadline() =>
+        new[] { state.State.Outbox.NextDueAt, Current.Dunning?.NextDueAt, Current.Overrides.IsEmpty ? null : Current.Overrides.Min(o => o.ExpiresAt) }
+            .Where(at => at is not null)
+            .Min();
+
+    /// <summary>Writes what changed; a new revision goes with the read-model publish of it in the outbox.</summary>
+    private async Task Persist()
+    {
+        if (dirty)
+        {
+            state.State.Revision++;
+            state.State.Outbox.Add(new Effect.PublishReadModel(Row(), [.. unpublished]), clock.GetUtcNow());
+            unpublished.Clear();
+            var kept = state.State.History;
+            if (kept.Count > HistoryKept)
+            {
+                kept.RemoveRange(0, kept.Count - HistoryKept);
+            }
+        }
+
+        if (dirty || bookkeeping)
+        {
+            await state.WriteStateAsync();
+            entitlements = dirty ? null : entitlements;
+            dirty = bookkeeping = false;
         }
     }
 
     /// <summary>
-    /// The lifecycle input an event stands for. A changed subscription is fetched rather than read
-    /// from the event's snapshot, so events in any order lead to the provider's current state; a
-    /// failed payment that would start dunning is checked against the invoice as it is now.
+    /// Runs the outbox's due effects in order. Done ones leave it; failed ones wait for a later try; an
+    /// email given up on for good is recorded as not sent. The outcome is written once for the run.
     /// </summary>
-    private async Task<LifecycleInput> InputFor(ProviderEvent e, ProductDefinition catalog)
+    private async Task RunEffects()
     {
+        var due = state.State.Outbox.Due(clock.GetUtcNow());
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var failed = new HashSet<Type>();
+        foreach (var entry in due.Where(e => !failed.Contains(e.Effect.GetType())))
+        {
+            try
+            {
+                var result = await effects.RunAsync(entry.Effect, CancellationToken.None);
+                state.State.Outbox.Done(entry);
+                if (entry.Effect is Effect.SendEmail email)
+                {
+                    RememberSent(email.Key);
+                    if (result.GaveUpBecause is { } reason && await Product(refresh: false) is { } catalog)
+                    {
+                        LogEmailRefused(email.Template, Key, reason);
+                        Apply(Decide(new LifecycleInput.EmailGivenUp($"email-given-up:{email.Key}", email.Template, reason), catalog));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogEffectFailed(ex, entry.Effect.GetType().Name, Key);
+                state.State.Outbox.Failed(entry, clock.GetUtcNow(), ex.Message);
+
+                // Later effects of the same kind wait behind it: a customer's emails keep their order.
+                failed.Add(entry.Effect.GetType());
+            }
+        }
+
+        bookkeeping = true;
+        await Persist();
+    }
+
+    private void RememberSent(string key)
+    {
+        var sent = state.State.SentEmails;
+        sent.Add(key);
+        if (sent.Count > SentEmailsKept)
+        {
+            sent.RemoveAt(0);
+        }
+    }
+
+    /// <summary>
+    /// Computes the answer and keeps it until something changes it: a write, new usage, a catalog
+    /// change, or the clock reaching an override's expiry or the period's end.
+    /// </summary>
+    private async Task<EntitlementsView> ComputeEntitlements()
+    {
+        var catalog = await Product(refresh: false);
+        var now = clock.GetUtcNow();
+        var reading = catalog?.Meters is { Count: > 0 } && UsagePeriods.Current(Current, now) is { } period
+            ? await GrainFactory.GetGrain<IUsageGrain>(Key).ReadUsage(period)
+            : null;
+        var computed = EntitlementRules.For(Current, catalog, state.State.Revision, reading?.Used ?? new Dictionary<string, double>(), now);
+        entitlementsValidUntil = Current.OverridesInForce(now).Select(o => o.ExpiresAt).Append(Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue).Min();
+        entitlementsUsageVersion = reading?.Version ?? long.MaxValue;
+        usageVersion = Math.Max(usageVersion, reading?.Version ?? 0);
+        entitlements = computed;
+        return computed;
+    }
+
+    /// <summary>
+    /// A provider event as a decision. A changed subscription is fetched rather than read from the
+    /// event's snapshot (unless the snapshot agrees with everything known), so events in any order lead
+    /// to the provider's current state; a failed payment that would start dunning is checked against
+    /// the invoice as it is now; an input the table refuses is checked against the provider once more
+    /// ("fetch on doubt", DESIGN.md §2 rule 4).
+    /// </summary>
+    private async Task<Decision> DecideProviderEvent(ProviderEvent e, ProductDefinition catalog)
+    {
+        LifecycleInput input;
         if (e.Kind == ProviderEventKind.SubscriptionChanged)
         {
             var subscriptionId = e.ProviderSubscriptionId ?? Current.ProviderSubscriptionId
                 ?? throw new ArgumentException($"Event {e.EventId} names no subscription.", nameof(e));
-
-            // A snapshot that shows exactly what is known changes nothing, in whatever order it
-            // comes: every change at the provider brings an event whose snapshot differs, and that
-            // one is fetched. So only a differing snapshot costs a round trip to the provider.
-            return SnapshotAgrees(e, catalog) is { } agreeing ? agreeing : await Observe(e.EventId, subscriptionId, catalog);
+            input = SubscriptionLifecycle.SnapshotAgrees(Current, e, catalog) ?? await Observe(e.EventId, subscriptionId, catalog);
+        }
+        else if (e.Kind == ProviderEventKind.InvoicePaymentFailed && Current.State is SubscriptionState.Active or SubscriptionState.Trialing
+            && e.InvoiceId is { } invoiceId && !Current.IsPaid(invoiceId)
+            && await payments.GetInvoiceAsync(invoiceId, CancellationToken.None) is { IsPaid: true } invoice)
+        {
+            input = new LifecycleInput.InvoicePaid(e.EventId, invoice.Id, invoice.AmountPaid, invoice.SubscriptionId, null, null, invoice.Currency);
+        }
+        else
+        {
+            input = ProviderInputs.From(e);
         }
 
-        if (e.Kind == ProviderEventKind.InvoicePaymentFailed && Current.State is SubscriptionState.Active or SubscriptionState.Trialing
-            && e.InvoiceId is { } invoiceId && !Current.IsPaid(invoiceId))
+        var decision = Decide(input, catalog);
+        if (decision is Decision.Refused && input is not LifecycleInput.Reconcile
+            && (e.ProviderSubscriptionId ?? Current.ProviderSubscriptionId) is { } doubted
+            && await TryObserve(e.EventId, doubted, catalog) is { } observed
+            && Decide(observed, catalog) is { } reconciled and not Decision.Refused)
         {
-            var invoice = await payments.GetInvoiceAsync(invoiceId, CancellationToken.None);
-            if (invoice.IsPaid)
-            {
-                return new LifecycleInput.InvoicePaid(e.EventId, invoice.Id, invoice.AmountPaid, invoice.SubscriptionId, null, null);
-            }
+            return reconciled;
         }
 
-        return ProviderInputs.From(e);
-    }
-
-    /// <summary>The event's own snapshot as a reconcile input, when it agrees with everything known; else null.</summary>
-    private LifecycleInput.Reconcile? SnapshotAgrees(ProviderEvent e, ProductDefinition catalog)
-    {
-        var s = Current;
-        if (e.SubscriptionStatus is not { } status || e.ProviderSubscriptionId != s.ProviderSubscriptionId
-            || e.PeriodEnd != s.CurrentPeriodEnd || catalog.FindPlanByPrice(e.PriceId)?.PlanId is not { } planId || planId != s.PlanId)
-        {
-            return null;
-        }
-
-        var shows = (status, e.CancelAtPeriodEnd ?? false) switch
-        {
-            ("active", false) => SubscriptionState.Active,
-            ("trialing", false) => SubscriptionState.Trialing,
-            ("active" or "trialing", true) => SubscriptionState.Canceling,
-            ("canceled", _) => SubscriptionState.Canceled,
-            ("paused", _) => SubscriptionState.Paused,
-            _ => (SubscriptionState?)null,
-        };
-        if (shows != s.State)
-        {
-            return null;
-        }
-
-        var observed = new ProviderSubscription(
-            e.ProviderSubscriptionId!, e.ProviderCustomerId, StripeStatus.Parse(status), e.CancelAtPeriodEnd ?? false, e.PriceId,
-            s.CurrentPeriodStart, e.PeriodEnd, e.TrialEnd ?? s.TrialEnd, null, false);
-        return new LifecycleInput.Reconcile(e.EventId, observed, planId);
+        return decision;
     }
 
     private async Task<LifecycleInput.Reconcile?> TryObserve(string inputId, string providerSubscriptionId, ProductDefinition catalog)
@@ -440,14 +450,12 @@ public sealed partial class SubscriptionGrain(
     }
 
     /// <summary>
-    /// A command on an existing subscription: decide first (so a refusal never reaches the
-    /// provider), ask the provider, then apply the same decision. No other call can run in between.
+    /// A command on an existing subscription: decide first (so a refusal never reaches the provider),
+    /// ask the provider for what the decision's transition means there, then apply the same decision.
+    /// No other call can run in between.
     /// </summary>
     private Task<CommandResult<SubscriptionView>> SubscriptionCommand(
-        CommandContext context,
-        Func<string, LifecycleInput> input,
-        LifecycleTransition asked,
-        Func<string, string, Task> atProvider) =>
+        CommandContext context, Func<string, string, LifecycleInput> input, LifecycleTransition asked, ProrationMode proration = ProrationMode.CreateProrations) =>
         Command(context, reply => reply.Subscription, (reply, result) => reply with { Subscription = result }, async () =>
         {
             if (await Product(refresh: true) is not { } catalog)
@@ -455,22 +463,25 @@ public sealed partial class SubscriptionGrain(
                 return CommandResult<SubscriptionView>.Failure(UnknownProduct());
             }
 
-            var decision = Decide(input(InputId(context)), catalog);
+            var decision = Decide(input(InputId(context), Actor(context)), catalog);
             switch (decision)
             {
                 case Decision.Refused refused:
                     return CommandResult<SubscriptionView>.Failure(NotAllowed(refused));
+                case Decision.Rejected rejected:
+                    return CommandResult<SubscriptionView>.Failure(new CommandError(rejected.Code, rejected.Explanation, Current.State));
                 case Decision.Ignored { Reason: IgnoreReason.Stale }:
                     return CommandResult<SubscriptionView>.Failure(NotAllowed(new Decision.Refused(Current.State, asked, $"{asked} is not allowed from {Current.State}.")));
                 case Decision.Ignored:
                     return CommandResult<SubscriptionView>.Success(View());
             }
 
-            if (Current.ProviderSubscriptionId is { } subscriptionId)
+            var applied = (Decision.Applied)decision;
+            if (Current.ProviderSubscriptionId is { } subscriptionId && applied.Transition is { } transition)
             {
                 try
                 {
-                    await atProvider(subscriptionId, ProviderKey($"{asked}-{Current.LastSequence}"));
+                    await AtProvider(transition, subscriptionId, catalog.FindPlan(applied.Next.PlanId), proration);
                 }
                 catch (PaymentProviderException ex)
                 {
@@ -478,8 +489,49 @@ public sealed partial class SubscriptionGrain(
                 }
             }
 
-            Apply(decision);
+            Apply(applied);
             return CommandResult<SubscriptionView>.Success(View());
+        });
+
+    /// <summary>What a transition a product or support asked for means at the provider.</summary>
+    private Task AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, ProrationMode proration)
+    {
+        var key = ProviderKey($"{transition}-{Current.LastSequence}");
+        return transition switch
+        {
+            LifecycleTransition.CancelScheduled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: true, key, CancellationToken.None),
+            LifecycleTransition.Canceled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: false, key, CancellationToken.None),
+            LifecycleTransition.CancelUndone => payments.UndoScheduledCancelAsync(subscriptionId, key, CancellationToken.None),
+            LifecycleTransition.Resumed => payments.ResumeSubscriptionAsync(subscriptionId, key, CancellationToken.None),
+
+            // The key names the change itself: after a refusal, another change at the same point in the
+            // history must not meet the first one's answer in the provider's idempotency window.
+            LifecycleTransition.PlanChanged => payments.ChangePriceAsync(subscriptionId, plan!.ProviderPriceId, proration, $"{key}-{plan.PlanId}-{proration}", CancellationToken.None),
+            _ => throw new InvalidOperationException($"No provider call for {transition}."),
+        };
+    }
+
+    /// <summary>Grants or removes an override: a lifecycle input like any other, with who and why in the history.</summary>
+    private Task<CommandResult<OverrideView>> OverrideCommand(CommandContext context, Func<string, string, LifecycleInput> input, bool refresh) =>
+        Command(context, reply => reply.Override, (reply, result) => reply with { Override = result }, async () =>
+        {
+            if (await Product(refresh) is not { } catalog)
+            {
+                return CommandResult<OverrideView>.Failure(UnknownProduct());
+            }
+
+            var before = Current.Overrides;
+            switch (Decide(input(InputId(context), Actor(context)), catalog))
+            {
+                case Decision.Rejected rejected:
+                    return CommandResult<OverrideView>.Failure(new CommandError(rejected.Code, rejected.Explanation, Current.State));
+                case Decision.Applied applied:
+                    Apply(applied);
+                    var changed = applied.Next.Overrides.Except(before).Concat(before.Except(applied.Next.Overrides)).Single();
+                    return CommandResult<OverrideView>.Success(changed.View());
+                default:
+                    return CommandResult<OverrideView>.Failure(new CommandError(CommandErrorCode.InvalidRequest, "Nothing to change.", Current.State));
+            }
         });
 
     /// <summary>Runs a command once per idempotency key, persists what it changed, then acts.</summary>
@@ -507,287 +559,54 @@ public sealed partial class SubscriptionGrain(
         {
             ForgetOldReplies(now);
             state.State.Replies[key] = remember(new IdempotentReply(context.Fingerprint ?? "", now, null, null), result);
-            dirty = true;
+            bookkeeping = true;
         }
 
-        await PersistAndAct();
+        await Settle();
         return result;
     }
 
     private Decision Decide(LifecycleInput input, ProductDefinition catalog) =>
         SubscriptionLifecycle.Decide(Current, input, catalog, clock.GetUtcNow());
 
-    private void Apply(Decision decision)
+    /// <summary>Takes a decision into the state: the new subscription, its entries, and its effects into the outbox.</summary>
+    private void Apply(Decision? decision)
     {
         switch (decision)
         {
             case Decision.Applied applied:
-                RememberPreviousPeriod(applied.Next);
                 state.State.Subscription = applied.Next;
-                state.State.History.Add(applied.Entry);
+                state.State.History.AddRange(applied.Entries);
+                unpublished.AddRange(applied.Entries);
+                foreach (var effect in applied.Effects.Where(e => e is not Effect.SendEmail email || !state.State.SentEmails.Contains(email.Key)))
+                {
+                    state.State.Outbox.Add(effect, clock.GetUtcNow());
+                }
+
                 dirty = true;
-                foreach (var effect in applied.Effects)
-                {
-                    AddEffect(effect);
-                }
-
                 break;
-            case Decision.Ignored ignored when !ReferenceEquals(ignored.Next, state.State.Subscription):
+            case Decision.Ignored ignored:
                 // Remembering a skipped input is worth no write on its own: the Stripe inbox keeps
-                // every event id durably. Only refreshed fields (a later period end) are persisted.
-                var refreshed = ignored.Next with { AppliedInputIds = Current.AppliedInputIds } != Current;
-                RememberPreviousPeriod(ignored.Next);
+                // every event id durably. It is written with the next change.
                 state.State.Subscription = ignored.Next;
-                if (refreshed)
-                {
-                    AddEffect(new Effect.PublishReadModel());
-                }
-
                 break;
         }
     }
 
-    /// <summary>A renewal makes the current period the previous one, where late usage may still count.</summary>
-    private void RememberPreviousPeriod(Subscription next)
+    private static EventOutcome Outcome(Decision decision) => decision switch
     {
-        if (Current.CurrentPeriodStart is { } start && next.CurrentPeriodStart > start)
-        {
-            state.State.PreviousPeriodStart = start;
-            entitlements = null;
-        }
-    }
-
-    /// <summary>Effects are idempotent, so one pending copy of each is enough.</summary>
-    private void AddEffect(Effect effect)
-    {
-        if (!state.State.PendingEffects.Contains(effect))
-        {
-            state.State.PendingEffects.Add(effect);
-        }
-
-        dirty = true;
-    }
-
-    private async Task PersistAndAct()
-    {
-        if (dirty)
-        {
-            state.State.Revision++;
-            ForgetPublishedHistory();
-            await state.WriteStateAsync();
-            dirty = false;
-            entitlements = null;
-        }
-
-        await RunEffects();
-    }
-
-    /// <summary>Runs the pending effects in order; the first failure stops the run and schedules a retry.</summary>
-    private async Task RunEffects()
-    {
-        var done = 0;
-        foreach (var effect in state.State.PendingEffects)
-        {
-            try
-            {
-                await Execute(effect);
-                done++;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogEffectFailed(ex, effect.GetType().Name, this.GetPrimaryKeyString());
-                break;
-            }
-        }
-
-        if (done > 0)
-        {
-            state.State.PendingEffects.RemoveRange(0, done);
-            await state.WriteStateAsync();
-        }
-
-        if (state.State.PendingEffects.Count > 0)
-        {
-            ScheduleEffectRetry(effectRetryDelay);
-            effectRetryDelay = TimeSpan.FromTicks(Math.Min(effectRetryDelay.Ticks * 2, MaxEffectRetryDelay.Ticks));
-            if (!effectsReminderArmed)
-            {
-                // The timer dies with the activation; the reminder survives silos and restarts.
-                await this.RegisterOrUpdateReminder(EffectsReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-                effectsReminderArmed = true;
-            }
-        }
-        else if (effectRetryTimer is not null)
-        {
-            effectRetryTimer.Dispose();
-            effectRetryTimer = null;
-            effectRetryDelay = TimeSpan.FromSeconds(1);
-            if (effectsReminderArmed)
-            {
-                await StopEffectsReminder();
-            }
-        }
-    }
-
-    /// <summary>A reminder left from an earlier activation stops itself on its next tick.</summary>
-    private async Task StopEffectsReminder()
-    {
-        await StopReminder(EffectsReminder);
-        effectsReminderArmed = false;
-    }
-
-    private Task Execute(Effect effect) => effect switch
-    {
-        Effect.PublishReadModel => PublishReadModel(),
-        Effect.IndexProviderCustomer index => GrainFactory
-            .GetGrain<IProviderCustomerIndexGrain>(ProviderCustomerIndexGrain.KeyOf(index.ProviderCustomerId))
-            .Set(this.GetPrimaryKeyString()),
-        Effect.SendEmail email => SendEmail(email),
-        Effect.RetryPayment retry => ProviderAnswerIsEnough(() => payments.PayInvoiceAsync(retry.InvoiceId, retry.IdempotencyKey, CancellationToken.None)),
-        Effect.CancelAtProvider cancel => ProviderAnswerIsEnough(() => payments.CancelSubscriptionAsync(cancel.ProviderSubscriptionId, atPeriodEnd: false, cancel.IdempotencyKey, CancellationToken.None)),
-        Effect.ArmDunning arm => ArmDunning(arm.DueAt),
-        Effect.StopDunning => StopDunning(),
-        _ => throw new InvalidOperationException($"No executor for effect {effect.GetType().Name}."),
+        Decision.Applied { Transition: { } transition } applied => new(EventOutcomeKind.Applied, applied.Next.State, transition, null),
+        Decision.Applied applied => new(EventOutcomeKind.Recorded, applied.Next.State, null, applied.Entry.Name),
+        Decision.Ignored { Reason: IgnoreReason.Duplicate } i => new(EventOutcomeKind.Duplicate, i.Next.State, null, i.Explanation),
+        Decision.Ignored { Reason: IgnoreReason.Stale } i => new(EventOutcomeKind.Stale, i.Next.State, null, i.Explanation),
+        Decision.Ignored i => new(EventOutcomeKind.NoChange, i.Next.State, null, i.Explanation),
+        Decision.Refused r => new(EventOutcomeKind.NotAllowed, r.Current, r.Attempted, r.Explanation),
+        Decision.Rejected r => new(EventOutcomeKind.NotAllowed, SubscriptionState.None, null, r.Explanation),
+        _ => throw new InvalidOperationException("Unknown decision."),
     };
-
-    /// <summary>
-    /// Sends a lifecycle email once per sent-log key. A product without a template for the moment, or
-    /// a customer without an address, gets none; a refusal that no retry can mend is given up on.
-    /// </summary>
-    private async Task SendEmail(Effect.SendEmail email)
-    {
-        if (state.State.SentEmails.Contains(email.Key))
-        {
-            return;
-        }
-
-        if (product?.EmailTemplates.TryGetValue(email.Template, out var templateId) == true && Current.Email is { } address)
-        {
-            try
-            {
-                await emails.SendAsync(
-                    new EmailMessage($"{this.GetPrimaryKeyString()}/{email.Key}", address, null, templateId, EmailParams(), [email.Template, productId]),
-                    CancellationToken.None);
-            }
-            catch (EmailSendException ex) when (!ex.Transient)
-            {
-                LogEmailRefused(ex, email.Template, this.GetPrimaryKeyString());
-            }
-        }
-
-        state.State.SentEmails.Add(email.Key);
-        if (state.State.SentEmails.Count > SentEmailsKept)
-        {
-            state.State.SentEmails.RemoveAt(0);
-        }
-    }
-
-    /// <summary>Template variables: who, which plan, how much, and what happens next.</summary>
-    private Dictionary<string, string> EmailParams()
-    {
-        var s = Current;
-        var plan = product?.FindPlan(s.PlanId);
-        var values = new Dictionary<string, string>
-        {
-            ["customer"] = customerId,
-            ["product"] = product?.Name ?? productId,
-            ["plan"] = plan?.Name ?? s.PlanId ?? "",
-            ["amount"] = plan is null ? "" : $"{plan.AmountMinor / 100m:0.00} {plan.Currency.ToUpperInvariant()}",
-            ["period_end"] = s.CurrentPeriodEnd?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        };
-        if (s.Dunning is { } episode)
-        {
-            values["next_step"] = episode.NextDueAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
-            var suspend = episode.Policy.Steps.FirstOrDefault(step => step.Action == DunningAction.Suspend);
-            values["grace_end"] = suspend is null ? "" : (episode.StartedAt + suspend.After).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            values["invoice"] = episode.InvoiceId ?? "";
-            values["invoice_url"] = s.OpenInvoiceUrl ?? "";
-        }
-
-        return values;
-    }
-
-    /// <summary>A provider's "no" (card declined, already canceled) answers the effect; only outages retry.</summary>
-    private static async Task ProviderAnswerIsEnough(Func<Task> call)
-    {
-        try
-        {
-            await call();
-        }
-        catch (PaymentProviderException ex) when (!ex.Transient)
-        {
-        }
-    }
-
-    /// <summary>
-    /// The durable reminder brings the grain back even after a restart, but Orleans skips a tick
-    /// whose time has passed and waits a whole period; a timer of this activation takes the step
-    /// when it is due (also when the sandbox clock jumps), and the reminder remains the safety net.
-    /// </summary>
-    private async Task ArmDunning(DateTimeOffset dueAt)
-    {
-        var dueIn = Later(dueAt - clock.GetUtcNow());
-        await this.RegisterOrUpdateReminder(DunningReminder, dueIn, DunningSafetyPeriod);
-        ArmDunningTimer(dueIn);
-    }
-
-    private void ArmDunningTimer(TimeSpan dueIn)
-    {
-        dunningTimer?.Dispose();
-        dunningTimer = this.RegisterGrainTimer(
-            async _ =>
-            {
-                if (await Product(refresh: false) is { } catalog)
-                {
-                    await TakeDueDunningSteps(catalog);
-                }
-            },
-            new GrainTimerCreationOptions { DueTime = dueIn, Period = Timeout.InfiniteTimeSpan });
-    }
-
-    private Task StopDunning()
-    {
-        dunningTimer?.Dispose();
-        dunningTimer = null;
-        return StopReminder(DunningReminder);
-    }
-
-    private async Task StopReminder(string name)
-    {
-        if (await this.GetReminder(name) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
-
-    private static TimeSpan Later(TimeSpan dueIn) => dueIn > TimeSpan.FromSeconds(1) ? dueIn : TimeSpan.FromSeconds(1);
-
-    private async Task PublishReadModel()
-    {
-        var s = Current;
-        var key = this.GetPrimaryKeyString();
-        var row = new SubscriptionRow(
-            key, productId, customerId, s.State, s.PlanId, s.CurrentPeriodEnd, s.Email,
-            s.ProviderCustomerId, s.ProviderSubscriptionId, state.State.Revision, clock.GetUtcNow(), s.WinBacks, s.LastWonBackAt);
-        var history = state.State.History
-            .Where(h => h.Sequence > state.State.PublishedSequence)
-            .Select(h => new HistoryRow(key, h.Sequence, productId, customerId, h.OccurredAt, h.Kind, h.Name, h.From, h.To, DetailJson(h)))
-            .ToList();
-        await readModel.WriteAsync(row, history, CancellationToken.None);
-        state.State.PublishedSequence = s.LastSequence;
-    }
-
-    private void ScheduleEffectRetry(TimeSpan delay)
-    {
-        effectRetryTimer?.Dispose();
-        effectRetryTimer = this.RegisterGrainTimer(
-            _ => RunEffects(),
-            new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-    }
 
     private async Task<ProductDefinition?> Product(bool refresh)
     {
-        var now = clock.GetUtcNow();
         if (refresh || !CatalogIsFresh())
         {
             var fetched = await GrainFactory.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition();
@@ -797,7 +616,7 @@ public sealed partial class SubscriptionGrain(
                 entitlements = null;
             }
 
-            productFetchedAt = now;
+            productFetchedAt = clock.GetUtcNow();
         }
 
         return product;
@@ -811,19 +630,15 @@ public sealed partial class SubscriptionGrain(
         return new SubscriptionView(
             productId, customerId, s.State, s.PlanId, s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd,
             s.State == SubscriptionState.Canceling, s.Email, state.State.Revision,
-            state.State.History.AsEnumerable().Reverse().Take(HistoryInView).ToList());
+            state.State.History.AsEnumerable().Reverse().ToList(), s.Terms);
     }
 
-    /// <summary>Published history beyond the most recent entries lives on only in the read model.</summary>
-    private void ForgetPublishedHistory()
+    private SubscriptionRow Row()
     {
-        var history = state.State.History;
-        var removable = history.Count - HistoryKept;
-        if (removable > 0)
-        {
-            var published = history.Take(removable).Count(h => h.Sequence <= state.State.PublishedSequence);
-            history.RemoveRange(0, published);
-        }
+        var s = Current;
+        return new SubscriptionRow(
+            Key, productId, customerId, s.State, s.PlanId, s.CurrentPeriodEnd, s.Email,
+            s.ProviderCustomerId, s.ProviderSubscriptionId, state.State.Revision, clock.GetUtcNow(), s.WinBacks, s.LastWonBackAt, s.Terms);
     }
 
     private void ForgetOldReplies(DateTimeOffset now)
@@ -844,11 +659,11 @@ public sealed partial class SubscriptionGrain(
     private static string InputId(CommandContext context) =>
         context.IdempotencyKey is { } key ? $"api:{key}" : $"api:{Guid.NewGuid():N}";
 
-    /// <summary>An idempotency key for the provider, from domain ids: a retried call after a crash reuses it.</summary>
-    private string ProviderKey(string operation) => $"{this.GetPrimaryKeyString()}/{operation}";
+    /// <summary>Who asks: a product's own call acts as <c>api:&lt;product&gt;</c>; support as whom the gateway names.</summary>
+    private string Actor(CommandContext context) => context.Actor == CommandContext.Api.Actor ? $"api:{productId}" : context.Actor;
 
-    private static string DetailJson(HistoryEntry entry) =>
-        JsonSerializer.Serialize(new Dictionary<string, string?> { ["source"] = entry.Source, ["detail"] = entry.Detail });
+    /// <summary>An idempotency key for the provider, from domain ids: a retried call after a crash reuses it.</summary>
+    private string ProviderKey(string operation) => $"{Key}/{operation}";
 
     private CommandError UnknownProduct() =>
         new(CommandErrorCode.UnknownProduct, $"Product '{productId}' is not configured.", Current.State);
@@ -862,8 +677,8 @@ public sealed partial class SubscriptionGrain(
     private CommandError ProviderFailed(PaymentProviderException ex) =>
         new(ex.Transient ? CommandErrorCode.ProviderUnavailable : CommandErrorCode.ProviderRejected, ex.Message, Current.State);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {Template} to {Subscription} was refused for good; not retried")]
-    private partial void LogEmailRefused(Exception exception, string template, string subscription);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email {Template} to {Subscription} was refused for good: {Reason}")]
+    private partial void LogEmailRefused(string template, string subscription, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Effect {Effect} of {Subscription} failed; it will be retried")]
     private partial void LogEffectFailed(Exception exception, string effect, string subscription);

@@ -15,12 +15,11 @@ public static class UsagePeriods
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
     /// <summary>The start of the period usage at <paramref name="timestamp"/> counts in, or why it counts nowhere.</summary>
-    public static (DateTimeOffset? PeriodStart, UsageError? Error, string? Detail) Of(
-        Subscription subscription, DateTimeOffset? previousStart, DateTimeOffset timestamp, DateTimeOffset now)
+    public static (DateTimeOffset? PeriodStart, UsageError? Error, string? Detail) Of(BillingPeriod? period, DateTimeOffset timestamp, DateTimeOffset now)
     {
-        if (subscription.CurrentPeriodStart is not { } start || subscription.CurrentPeriodEnd is not { } end)
+        if (period?.CurrentStart is not { } start || period.CurrentEnd is not { } end)
         {
-            return (null, UsageError.NoBillingPeriod, $"The customer has no billing period yet (state {subscription.State}).");
+            return (null, UsageError.NoBillingPeriod, $"The customer has no billing period yet (state {period?.State ?? SubscriptionState.None}).");
         }
 
         if (timestamp > now + FutureTolerance)
@@ -33,12 +32,12 @@ public static class UsagePeriods
             return (start, null, null);
         }
 
-        if (previousStart is { } previous && timestamp >= previous && timestamp < start)
+        if (period.PreviousStart is { } previous && timestamp >= previous && timestamp < start)
         {
             return (previous, null, null);
         }
 
-        if (timestamp >= end && Renews(subscription.State))
+        if (timestamp >= end && Renews(period.State))
         {
             return (end, null, null);
         }
@@ -50,6 +49,11 @@ public static class UsagePeriods
     /// <summary>The period whose usage the entitlements show now: the next one once the current has ended and a renewal is due.</summary>
     public static DateTimeOffset? Current(Subscription subscription, DateTimeOffset now) =>
         subscription.CurrentPeriodEnd is { } end && now >= end && Renews(subscription.State) ? end : subscription.CurrentPeriodStart;
+
+    /// <summary>What metering needs of <paramref name="subscription"/>.</summary>
+    public static BillingPeriod Of(Subscription subscription) => new(
+        subscription.State, subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, subscription.PreviousPeriodStart,
+        subscription.ProviderCustomerId, subscription.LastSequence);
 
     /// <summary>A subscription in these states starts a new period when the current one ends.</summary>
     private static bool Renews(SubscriptionState state) =>

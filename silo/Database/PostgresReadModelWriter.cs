@@ -1,14 +1,17 @@
-using OrleansBilling.GrainInterfaces.Lifecycle;
-using OrleansBilling.GrainInterfaces.Subscriptions;
+using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.ReadModel;
 
 namespace OrleansBilling.Silo.Database;
 
 /// <summary>
-/// Publishes subscription read-model rows to PostgreSQL (<c>billing.subscriptions</c> and
-/// <c>billing.subscription_history</c>) in one transaction.
+/// The read model in PostgreSQL: publishes subscription rows and history entries
+/// (<c>billing.subscriptions</c>, <c>billing.subscription_history</c>) in one transaction, and reads a
+/// subscription's whole history back.
 /// </summary>
 /// <remarks>
 /// Idempotent by construction, because a grain re-runs a publish after a crash: history rows are
@@ -16,17 +19,24 @@ namespace OrleansBilling.Silo.Database;
 /// replaced only when the stored version is not newer than the incoming one. States are stored by
 /// their enum names, kinds as <c>transition</c> / <c>fact</c>.
 /// </remarks>
-public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IReadModelWriter
+public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IReadModelWriter, IHistoryReader
 {
     // One statement for all history rows of a publish: the arrays are unnested into rows, so the
     // round trip does not grow with the number of entries.
     private const string InsertHistorySql = """
         INSERT INTO billing.subscription_history
-            (subscription_key, seq, product_id, customer_id, occurred_at, kind, name, from_state, to_state, detail)
-        SELECT h.subscription_key, h.seq, h.product_id, h.customer_id, h.occurred_at, h.kind, h.name,
-               h.from_state, h.to_state, h.detail::jsonb
-        FROM unnest(@keys, @seqs, @products, @customers, @occurred, @kinds, @names, @froms, @tos, @details)
-            AS h(subscription_key, seq, product_id, customer_id, occurred_at, kind, name, from_state, to_state, detail)
+            (subscription_key, seq, product_id, customer_id, occurred_at, kind, name, from_state, to_state, detail, actor,
+             plan_before, unit_amount_before, currency_before, interval_before, quantity_before,
+             plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency)
+        SELECT @key, h.seq, @product, @customer, h.occurred_at, h.kind, h.name, h.from_state, h.to_state, h.detail::jsonb, h.actor,
+               h.plan_before, h.unit_amount_before, h.currency_before, h.interval_before, h.quantity_before,
+               h.plan_after, h.unit_amount_after, h.currency_after, h.interval_after, h.quantity_after, h.amount_minor, h.amount_currency
+        FROM unnest(@seqs, @occurred, @kinds, @names, @froms, @tos, @details, @actors,
+                    @plansBefore, @amountsBefore, @currenciesBefore, @intervalsBefore, @quantitiesBefore,
+                    @plansAfter, @amountsAfter, @currenciesAfter, @intervalsAfter, @quantitiesAfter, @moneyAmounts, @moneyCurrencies)
+            AS h(seq, occurred_at, kind, name, from_state, to_state, detail, actor,
+                 plan_before, unit_amount_before, currency_before, interval_before, quantity_before,
+                 plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency)
         ON CONFLICT (subscription_key, seq) DO NOTHING
         """;
 
@@ -35,9 +45,11 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
     private const string UpsertCurrentSql = """
         INSERT INTO billing.subscriptions AS s
             (subscription_key, product_id, customer_id, state, plan_id, current_period_end, email,
-             provider_customer_id, provider_subscription_id, version, updated_at, win_backs, last_won_back_at)
+             provider_customer_id, provider_subscription_id, version, updated_at, win_backs, last_won_back_at,
+             unit_amount_minor, currency, billing_interval, quantity)
         VALUES (@key, @product, @customer, @state, @plan, @periodEnd, @email,
-                @providerCustomer, @providerSubscription, @version, @updatedAt, @winBacks, @lastWonBackAt)
+                @providerCustomer, @providerSubscription, @version, @updatedAt, @winBacks, @lastWonBackAt,
+                @unitAmount, @currency, @interval, @quantity)
         ON CONFLICT (subscription_key) DO UPDATE
         SET product_id = EXCLUDED.product_id,
             customer_id = EXCLUDED.customer_id,
@@ -50,12 +62,26 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
             version = EXCLUDED.version,
             updated_at = EXCLUDED.updated_at,
             win_backs = EXCLUDED.win_backs,
-            last_won_back_at = EXCLUDED.last_won_back_at
+            last_won_back_at = EXCLUDED.last_won_back_at,
+            unit_amount_minor = EXCLUDED.unit_amount_minor,
+            currency = EXCLUDED.currency,
+            billing_interval = EXCLUDED.billing_interval,
+            quantity = EXCLUDED.quantity
         WHERE s.version <= EXCLUDED.version
         """;
 
+    private const string ReadHistorySql = """
+        SELECT seq, occurred_at, kind, name, from_state, to_state, actor, detail ->> 'detail',
+               plan_before, unit_amount_before, currency_before, interval_before, quantity_before,
+               plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency
+        FROM billing.subscription_history
+        WHERE subscription_key = @key AND (@before::bigint IS NULL OR seq < @before)
+        ORDER BY seq DESC
+        LIMIT @limit
+        """;
+
     /// <inheritdoc />
-    public async Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryRow> history, CancellationToken cancellationToken)
+    public async Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryEntry> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(history);
@@ -68,7 +94,7 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (history.Count > 0)
         {
-            batch.BatchCommands.Add(CreateHistoryCommand(history));
+            batch.BatchCommands.Add(CreateHistoryCommand(current, history));
         }
 
         batch.BatchCommands.Add(CreateCurrentCommand(current));
@@ -77,49 +103,77 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static NpgsqlBatchCommand CreateHistoryCommand(IReadOnlyList<HistoryRow> history)
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<HistoryEntry>> ReadAsync(string subscriptionKey, long? beforeSequence, int limit, CancellationToken cancellationToken)
     {
-        var count = history.Count;
-        var keys = new string[count];
-        var seqs = new long[count];
-        var products = new string[count];
-        var customers = new string[count];
-        var occurred = new DateTime[count];
-        var kinds = new string[count];
-        var names = new string[count];
-        var froms = new string[count];
-        var tos = new string[count];
-        var details = new string?[count];
-
-        for (var i = 0; i < count; i++)
+        await using var command = dataSource.CreateCommand(ReadHistorySql);
+        command.Parameters.Add(new NpgsqlParameter<string>("key", NpgsqlDbType.Text) { TypedValue = subscriptionKey });
+        command.Parameters.Add(Nullable("before", NpgsqlDbType.Bigint, beforeSequence));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<HistoryEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = history[i];
-            keys[i] = row.SubscriptionKey;
-            seqs[i] = row.Sequence;
-            products[i] = row.ProductId;
-            customers[i] = row.CustomerId;
-            occurred[i] = row.OccurredAt.UtcDateTime;
-            kinds[i] = KindName(row.Kind);
-            names[i] = row.Name;
-            froms[i] = row.FromState.ToString();
-            tos[i] = row.ToState.ToString();
-            details[i] = row.DetailJson;
+            var kind = reader.GetString(2) == "transition" ? HistoryKind.Transition : HistoryKind.Fact;
+            var name = reader.GetString(3);
+            entries.Add(new HistoryEntry(
+                reader.GetInt64(0),
+                new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero),
+                kind,
+                name,
+                Enum.Parse<SubscriptionState>(reader.GetString(4)),
+                Enum.Parse<SubscriptionState>(reader.GetString(5)),
+                reader.IsDBNull(6) ? "" : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                Terms(reader, 8),
+                Terms(reader, 13),
+                reader.IsDBNull(18) ? null : new Money(reader.GetInt64(18), reader.GetString(19)),
+                kind == HistoryKind.Transition && Enum.TryParse<LifecycleTransition>(name, out var transition) ? transition : null,
+                kind == HistoryKind.Fact && Enum.TryParse<HistoryFact>(name, out var fact) ? fact : null));
         }
 
+        return entries;
+    }
+
+    private static PriceTerms? Terms(NpgsqlDataReader reader, int first) =>
+        reader.IsDBNull(first)
+            ? null
+            : new PriceTerms(reader.GetString(first), reader.GetInt64(first + 1), reader.GetString(first + 2), Enum.Parse<BillingInterval>(reader.GetString(first + 3)), reader.GetInt32(first + 4));
+
+    private static NpgsqlBatchCommand CreateHistoryCommand(SubscriptionRow current, IReadOnlyList<HistoryEntry> history)
+    {
         var command = new NpgsqlBatchCommand(InsertHistorySql);
-        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = keys });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = seqs });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("products", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = products });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("customers", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = customers });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("occurred", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = occurred });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = kinds });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("names", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = names });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("froms", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = froms });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("tos", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = tos });
-        // Sent as text and cast in SQL, so the JSON is validated by PostgreSQL and NULL stays NULL.
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("details", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = details });
+        command.Parameters.Add(new NpgsqlParameter<string>("key", NpgsqlDbType.Text) { TypedValue = current.SubscriptionKey });
+        command.Parameters.Add(new NpgsqlParameter<string>("product", NpgsqlDbType.Text) { TypedValue = current.ProductId });
+        command.Parameters.Add(new NpgsqlParameter<string>("customer", NpgsqlDbType.Text) { TypedValue = current.CustomerId });
+        Column(command, "seqs", NpgsqlDbType.Bigint, history, h => h.Sequence);
+        Column(command, "occurred", NpgsqlDbType.TimestampTz, history, h => h.OccurredAt.UtcDateTime);
+        Column(command, "kinds", NpgsqlDbType.Text, history, h => KindName(h.Kind));
+        Column(command, "names", NpgsqlDbType.Text, history, h => h.Name);
+        Column(command, "froms", NpgsqlDbType.Text, history, h => h.From.ToString());
+        Column(command, "tos", NpgsqlDbType.Text, history, h => h.To.ToString());
+
+        // Sent as text and cast in SQL, so the JSON is validated by PostgreSQL.
+        Column(command, "details", NpgsqlDbType.Text, history, h => JsonSerializer.Serialize(new Dictionary<string, string?> { ["detail"] = h.Detail }));
+        Column(command, "actors", NpgsqlDbType.Text, history, h => h.Actor);
+        Column(command, "plansBefore", NpgsqlDbType.Text, history, h => h.TermsBefore?.PlanId);
+        Column(command, "amountsBefore", NpgsqlDbType.Bigint, history, h => h.TermsBefore?.UnitAmountMinor);
+        Column(command, "currenciesBefore", NpgsqlDbType.Text, history, h => h.TermsBefore?.Currency);
+        Column(command, "intervalsBefore", NpgsqlDbType.Text, history, h => h.TermsBefore?.Interval.ToString());
+        Column(command, "quantitiesBefore", NpgsqlDbType.Integer, history, h => h.TermsBefore?.Quantity);
+        Column(command, "plansAfter", NpgsqlDbType.Text, history, h => h.TermsAfter?.PlanId);
+        Column(command, "amountsAfter", NpgsqlDbType.Bigint, history, h => h.TermsAfter?.UnitAmountMinor);
+        Column(command, "currenciesAfter", NpgsqlDbType.Text, history, h => h.TermsAfter?.Currency);
+        Column(command, "intervalsAfter", NpgsqlDbType.Text, history, h => h.TermsAfter?.Interval.ToString());
+        Column(command, "quantitiesAfter", NpgsqlDbType.Integer, history, h => h.TermsAfter?.Quantity);
+        Column(command, "moneyAmounts", NpgsqlDbType.Bigint, history, h => h.Amount?.AmountMinor);
+        Column(command, "moneyCurrencies", NpgsqlDbType.Text, history, h => h.Amount?.Currency);
         return command;
     }
+
+    /// <summary>One array parameter: a column of the rows to unnest.</summary>
+    private static void Column<T>(NpgsqlBatchCommand command, string name, NpgsqlDbType type, IReadOnlyList<HistoryEntry> history, Func<HistoryEntry, T> value) =>
+        command.Parameters.Add(new NpgsqlParameter<T[]>(name, NpgsqlDbType.Array | type) { TypedValue = [.. history.Select(value)] });
 
     private static NpgsqlBatchCommand CreateCurrentCommand(SubscriptionRow row)
     {
@@ -137,6 +191,10 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         command.Parameters.Add(new NpgsqlParameter<DateTime>("updatedAt", NpgsqlDbType.TimestampTz) { TypedValue = row.UpdatedAt.UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter<int>("winBacks", NpgsqlDbType.Integer) { TypedValue = row.WinBacks });
         command.Parameters.Add(Nullable("lastWonBackAt", NpgsqlDbType.TimestampTz, row.LastWonBackAt?.UtcDateTime));
+        command.Parameters.Add(Nullable("unitAmount", NpgsqlDbType.Bigint, row.Terms?.UnitAmountMinor));
+        command.Parameters.Add(Nullable("currency", NpgsqlDbType.Text, row.Terms?.Currency));
+        command.Parameters.Add(Nullable("interval", NpgsqlDbType.Text, row.Terms?.Interval.ToString()));
+        command.Parameters.Add(Nullable("quantity", NpgsqlDbType.Integer, row.Terms?.Quantity));
         return command;
     }
 

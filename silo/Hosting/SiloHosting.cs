@@ -5,6 +5,7 @@ using OrleansBilling.Gateway.Health;
 using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Gateway;
 using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Stripe.Webhooks;
@@ -93,6 +94,7 @@ public static class SiloHosting
         {
             services.AddSingleton<InMemoryReadModelWriter>();
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
+            services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
             services.AddSingleton<InMemoryUsageJournal>();
             services.AddSingleton<IUsageJournal>(sp => sp.GetRequiredService<InMemoryUsageJournal>());
             services.AddSingleton<InMemoryStripeEventStore>();
@@ -101,7 +103,9 @@ public static class SiloHosting
         else
         {
             services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-            services.AddSingleton<IReadModelWriter, PostgresReadModelWriter>();
+            services.AddSingleton<PostgresReadModelWriter>();
+            services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
+            services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddOptions<PostgresUsageJournalOptions>()
                 .BindConfiguration(PostgresUsageJournalOptions.Section)
                 .ValidateDataAnnotations()
@@ -112,6 +116,7 @@ public static class SiloHosting
             health.AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
         }
 
+        services.AddBillingEffects();
         services.AddBillingGateway();
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.ReadModel;
 
 namespace OrleansBilling.Silo.ReadModel;
@@ -7,26 +8,30 @@ namespace OrleansBilling.Silo.ReadModel;
 /// The read model of the in-memory local default: the same contract as PostgreSQL's (idempotent
 /// history, newest version wins), kept in this process and lost with it.
 /// </summary>
-public sealed class InMemoryReadModelWriter : IReadModelWriter
+public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader
 {
     private readonly ConcurrentDictionary<string, SubscriptionRow> rows = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Key, long Sequence), HistoryRow> history = new();
+    private readonly ConcurrentDictionary<(string Key, long Sequence), HistoryEntry> history = new();
 
-    public Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryRow> entries, CancellationToken cancellationToken)
+    public Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
     {
         foreach (var entry in entries)
         {
-            history.TryAdd((entry.SubscriptionKey, entry.Sequence), entry);
+            history.TryAdd((current.SubscriptionKey, entry.Sequence), entry);
         }
 
         rows.AddOrUpdate(current.SubscriptionKey, current, (_, stored) => stored.Version <= current.Version ? current : stored);
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<HistoryEntry>> ReadAsync(string subscriptionKey, long? beforeSequence, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HistoryEntry>>(
+            [.. HistoryOf(subscriptionKey).Where(h => beforeSequence is null || h.Sequence < beforeSequence).OrderByDescending(h => h.Sequence).Take(limit)]);
+
     /// <summary>The current row of a subscription, if published.</summary>
     public SubscriptionRow? Find(string subscriptionKey) => rows.GetValueOrDefault(subscriptionKey);
 
     /// <summary>The published history of a subscription, in order.</summary>
-    public IReadOnlyList<HistoryRow> HistoryOf(string subscriptionKey) =>
-        [.. history.Values.Where(h => h.SubscriptionKey == subscriptionKey).OrderBy(h => h.Sequence)];
+    public IReadOnlyList<HistoryEntry> HistoryOf(string subscriptionKey) =>
+        [.. history.Where(h => h.Key.Key == subscriptionKey).Select(h => h.Value).OrderBy(h => h.Sequence)];
 }

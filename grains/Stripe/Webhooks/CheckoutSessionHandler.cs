@@ -6,7 +6,8 @@ namespace OrleansBilling.Grains.Stripe.Webhooks;
 
 /// <summary>
 /// <c>checkout.session.completed</c>: the subscription it created is fetched and followed (trialing
-/// or active). <c>checkout.session.expired</c>: the abandoned checkout returns to where it began.
+/// or active), and the address the customer gave at checkout is the one lifecycle email goes to.
+/// <c>checkout.session.expired</c>: the abandoned checkout returns to where it began.
 /// </summary>
 public sealed class CheckoutSessionHandler : IStripeEventHandler
 {
@@ -26,6 +27,7 @@ public sealed class CheckoutSessionHandler : IStripeEventHandler
             ? new WebhookRoute.Ignore("A checkout without a subscription is not this service's.")
             : new WebhookRoute.Apply(key, session.CustomerId, new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.SubscriptionChanged, stripeEvent.Created,
-                ProviderCustomerId: session.CustomerId, ProviderSubscriptionId: session.SubscriptionId, ObjectId: session.Id));
+                ProviderCustomerId: session.CustomerId, ProviderSubscriptionId: session.SubscriptionId, ObjectId: session.Id,
+                Email: session.CustomerDetails?.Email));
     }
 }

@@ -13,6 +13,6 @@ public sealed class CustomerDeletedHandler : IStripeEventHandler
         var customer = (Customer)stripeEvent.Data.Object;
         return new WebhookRoute.Apply(StripeMetadata.SubscriptionKey(customer.Metadata), customer.Id, new ProviderEvent(
             stripeEvent.Id, ProviderEventKind.Fact, stripeEvent.Created, customer.Id, ObjectId: customer.Id,
-            FactName: "ProviderCustomerDeleted", Detail: $"customer={customer.Id}", ChangeId: $"{customer.Id}/deleted"));
+            Fact: HistoryFact.ProviderCustomerDeleted, Detail: $"customer={customer.Id}", ChangeId: $"{customer.Id}/deleted"));
     }
 }

@@ -33,19 +33,21 @@ public sealed class InvoiceHandler : IStripeEventHandler
         {
             EventTypes.InvoicePaid or EventTypes.InvoicePaymentSucceeded => new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.InvoicePaid, at, invoice.CustomerId, parent.SubscriptionId,
-                PeriodStart: Utc(period?.Start), PeriodEnd: Utc(period?.End), InvoiceId: invoice.Id, AmountMinor: invoice.AmountPaid, ObjectId: invoice.Id),
+                PeriodStart: Utc(period?.Start), PeriodEnd: Utc(period?.End), InvoiceId: invoice.Id, AmountMinor: invoice.AmountPaid, ObjectId: invoice.Id,
+                Currency: invoice.Currency),
             EventTypes.InvoicePaymentFailed => new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.InvoicePaymentFailed, at, invoice.CustomerId, parent.SubscriptionId,
-                InvoiceId: invoice.Id, AmountMinor: invoice.AmountDue, ObjectId: invoice.Id, ChangeId: $"{invoice.Id}/attempt-{invoice.AttemptCount}/failed", HostedInvoiceUrl: invoice.HostedInvoiceUrl),
-            EventTypes.InvoiceFinalized => Fact(stripeEvent, invoice, parent.SubscriptionId, "InvoiceFinalized", $"{invoice.Id}/finalized"),
-            _ => Fact(stripeEvent, invoice, parent.SubscriptionId, "PaymentActionRequired", $"{invoice.Id}/attempt-{invoice.AttemptCount}/action-required"),
+                InvoiceId: invoice.Id, AmountMinor: invoice.AmountDue, ObjectId: invoice.Id, ChangeId: $"{invoice.Id}/attempt-{invoice.AttemptCount}/failed", HostedInvoiceUrl: invoice.HostedInvoiceUrl,
+                Currency: invoice.Currency),
+            EventTypes.InvoiceFinalized => Fact(stripeEvent, invoice, parent.SubscriptionId, HistoryFact.InvoiceFinalized, $"{invoice.Id}/finalized"),
+            _ => Fact(stripeEvent, invoice, parent.SubscriptionId, HistoryFact.PaymentActionRequired, $"{invoice.Id}/attempt-{invoice.AttemptCount}/action-required"),
         };
         return new WebhookRoute.Apply(StripeMetadata.SubscriptionKey(parent.Metadata), invoice.CustomerId, providerEvent);
     }
 
-    private static ProviderEvent Fact(Event stripeEvent, Invoice invoice, string subscriptionId, string name, string changeId) => new(
+    private static ProviderEvent Fact(Event stripeEvent, Invoice invoice, string subscriptionId, HistoryFact fact, string changeId) => new(
         stripeEvent.Id, ProviderEventKind.Fact, stripeEvent.Created, invoice.CustomerId, subscriptionId, InvoiceId: invoice.Id,
-        ObjectId: invoice.Id, FactName: name, Detail: $"invoice={invoice.Id}; amount_due={invoice.AmountDue}; url={invoice.HostedInvoiceUrl}", ChangeId: changeId);
+        ObjectId: invoice.Id, Fact: fact, Detail: $"invoice={invoice.Id}; amount_due={invoice.AmountDue}; url={invoice.HostedInvoiceUrl}", ChangeId: changeId);
 
     private static DateTimeOffset? Utc(DateTime? time) =>
         time is { } t && t != default ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;

@@ -18,20 +18,20 @@ public sealed class RefundHandler : IStripeEventHandler
         {
             return new WebhookRoute.Apply(null, charge.CustomerId, new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.Fact, stripeEvent.Created, charge.CustomerId, ObjectId: charge.Id,
-                FactName: "ChargeRefunded", Detail: $"charge={charge.Id}; amount_refunded={charge.AmountRefunded} {charge.Currency}",
-                ChangeId: $"{charge.Id}/refunded-{charge.AmountRefunded}"));
+                Fact: HistoryFact.ChargeRefunded, Detail: $"charge={charge.Id}; amount_refunded={charge.AmountRefunded} {charge.Currency}",
+                ChangeId: $"{charge.Id}/refunded-{charge.AmountRefunded}", AmountMinor: charge.AmountRefunded, Currency: charge.Currency));
         }
 
         var refund = (Refund)stripeEvent.Data.Object;
-        var name = stripeEvent.Type switch
+        var fact = stripeEvent.Type switch
         {
-            EventTypes.RefundCreated => "RefundCreated",
-            EventTypes.RefundFailed => "RefundFailed",
-            _ => "RefundUpdated",
+            EventTypes.RefundCreated => HistoryFact.RefundCreated,
+            EventTypes.RefundFailed => HistoryFact.RefundFailed,
+            _ => HistoryFact.RefundUpdated,
         };
         return new WebhookRoute.Apply(StripeMetadata.SubscriptionKey(refund.Metadata), null, new ProviderEvent(
             stripeEvent.Id, ProviderEventKind.Fact, stripeEvent.Created, ObjectId: refund.Id,
-            FactName: name, Detail: $"refund={refund.Id}; amount={refund.Amount} {refund.Currency}; status={refund.Status}",
-            ChangeId: $"{refund.Id}/{stripeEvent.Type}/{refund.Status}"));
+            Fact: fact, Detail: $"refund={refund.Id}; amount={refund.Amount} {refund.Currency}; status={refund.Status}",
+            ChangeId: $"{refund.Id}/{stripeEvent.Type}/{refund.Status}", AmountMinor: refund.Amount, Currency: refund.Currency));
     }
 }

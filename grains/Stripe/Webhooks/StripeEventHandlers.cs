@@ -17,6 +17,7 @@ public static class StripeEventHandlers
         new InvoiceHandler(),
         new RefundHandler(),
         new CustomerDeletedHandler(),
+        new CustomerUpdatedHandler(),
     ];
 
     private static readonly FrozenDictionary<string, IStripeEventHandler> ByType =

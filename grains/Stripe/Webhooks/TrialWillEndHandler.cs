@@ -16,6 +16,6 @@ public sealed class TrialWillEndHandler : IStripeEventHandler
             subscription.CustomerId,
             new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.Fact, stripeEvent.Created, ProviderSubscriptionId: subscription.Id,
-                FactName: "TrialWillEnd", Detail: $"trial_end={subscription.TrialEnd:O}", ChangeId: $"{subscription.Id}/trial-will-end/{subscription.TrialEnd:O}"));
+                Fact: HistoryFact.TrialWillEnd, Detail: $"trial_end={subscription.TrialEnd:O}", ChangeId: $"{subscription.Id}/trial-will-end/{subscription.TrialEnd:O}"));
     }
 }

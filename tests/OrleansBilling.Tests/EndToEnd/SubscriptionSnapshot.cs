@@ -1,10 +1,9 @@
 using OrleansBilling.GrainInterfaces.Subscriptions;
-using OrleansBilling.Grains.ReadModel;
 
 namespace OrleansBilling.Tests.EndToEnd;
 
 /// <summary>One customer's subscription at one moment: its state, the API's view of it and its whole history.</summary>
-internal sealed record SubscriptionSnapshot(string State, string View, IReadOnlyList<HistoryRow> History)
+internal sealed record SubscriptionSnapshot(string State, string View, IReadOnlyList<HistoryEntry> History)
 {
     /// <summary>The history's transitions, in order.</summary>
     public IReadOnlyList<string> Transitions =>

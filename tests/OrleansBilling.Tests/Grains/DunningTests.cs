@@ -101,7 +101,7 @@ public sealed class DunningTests(GrainCluster cluster) : IClassFixture<GrainClus
     public async Task An_email_outage_is_retried_and_the_email_still_goes_out_once()
     {
         var grain = await ActiveOnBasic("dun_outage");
-        cluster.Emails.FailNext(1);
+        cluster.Emails.FailNext(2);
 
         await FailPayment(grain, "dun_outage");
         await Poll.UntilAsync(

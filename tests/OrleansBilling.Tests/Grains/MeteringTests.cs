@@ -14,8 +14,8 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     {
         var grain = await cluster.ActiveOnBasic("meter_1");
 
-        var first = await grain.RecordUsage([Calls(40, "k1"), Calls(2, "k2")]);
-        var again = await grain.RecordUsage([Calls(40, "k1")]);
+        var first = await cluster.UsageOf(grain).RecordUsage([Calls(40, "k1"), Calls(2, "k2")]);
+        var again = await cluster.UsageOf(grain).RecordUsage([Calls(40, "k1")]);
 
         Assert.All(first, r => Assert.Equal(UsageOutcome.Accepted, r.Outcome));
         Assert.Equal(UsageOutcome.Duplicate, Assert.Single(again).Outcome);
@@ -27,7 +27,7 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     {
         var grain = await cluster.ActiveOnBasic("meter_concurrent");
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => grain.RecordUsage([Calls(5, "same")])));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => cluster.UsageOf(grain).RecordUsage([Calls(5, "same")])));
 
         Assert.Equal(1, answers.Count(a => a[0].Outcome == UsageOutcome.Accepted));
         Assert.Equal(15, answers.Count(a => a[0].Outcome == UsageOutcome.Duplicate));
@@ -40,7 +40,7 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
         var grain = await cluster.ActiveOnBasic("meter_mixed");
         var now = cluster.Clock.GetUtcNow();
 
-        var results = await grain.RecordUsage(
+        var results = await cluster.UsageOf(grain).RecordUsage(
         [
             Calls(1, "ok"),
             new UsageEvent("bandwidth", 1, null, "unknown_meter"),
@@ -66,7 +66,7 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     [Fact]
     public async Task A_customer_without_a_subscription_has_no_period_to_count_in()
     {
-        var result = Assert.Single(await cluster.Subscription("meter_nobody").RecordUsage([Calls(1, "k")]));
+        var result = Assert.Single(await cluster.UsageOf(cluster.Subscription("meter_nobody")).RecordUsage([Calls(1, "k")]));
 
         Assert.Equal(UsageError.NoBillingPeriod, result.Error);
         Assert.Empty(await cluster.Usage.UnsentAsync("demo", "meter_nobody", 10, TestContext.Current.CancellationToken));
@@ -77,7 +77,7 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     {
         var grain = await cluster.ActiveOnBasic("meter_renewal");
         var view = await grain.GetSubscription();
-        await grain.RecordUsage([Calls(300, "before")]);
+        await cluster.UsageOf(grain).RecordUsage([Calls(300, "before")]);
 
         var renewedAt = view.CurrentPeriodEnd!.Value;
         cluster.Clock.Advance(renewedAt.AddMinutes(2) - cluster.Clock.GetUtcNow());
@@ -87,8 +87,8 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
         Assert.Equal(EventOutcomeKind.Applied, outcome.Kind);
         Assert.Equal(0, (await grain.GetEntitlements()).Meters["api_calls"].Used);
 
-        var late = Assert.Single(await grain.RecordUsage([Calls(5, "late") with { Timestamp = renewedAt.AddMinutes(-1) }]));
-        var fresh = Assert.Single(await grain.RecordUsage([Calls(9, "fresh") with { Timestamp = renewedAt.AddMinutes(1) }]));
+        var late = Assert.Single(await cluster.UsageOf(grain).RecordUsage([Calls(5, "late") with { Timestamp = renewedAt.AddMinutes(-1) }]));
+        var fresh = Assert.Single(await cluster.UsageOf(grain).RecordUsage([Calls(9, "fresh") with { Timestamp = renewedAt.AddMinutes(1) }]));
 
         Assert.Equal(view.CurrentPeriodStart, late.PeriodStart);
         Assert.Equal(renewedAt, fresh.PeriodStart);
@@ -99,11 +99,11 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     public async Task Usage_survives_deactivation_and_duplicates_are_still_recognised()
     {
         var grain = await cluster.ActiveOnBasic("meter_survives");
-        await grain.RecordUsage([Calls(12, "a"), Calls(30, "b")]);
+        await cluster.UsageOf(grain).RecordUsage([Calls(12, "a"), Calls(30, "b")]);
 
         await cluster.Cluster.DeactivateAsync(grain);
 
-        Assert.Equal(UsageOutcome.Duplicate, Assert.Single(await grain.RecordUsage([Calls(12, "a")])).Outcome);
+        Assert.Equal(UsageOutcome.Duplicate, Assert.Single(await cluster.UsageOf(grain).RecordUsage([Calls(12, "a")])).Outcome);
         Assert.Equal(42, (await grain.GetEntitlements()).Meters["api_calls"].Used);
     }
 
@@ -113,8 +113,8 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
         var grain = await cluster.ActiveOnBasic("meter_lost_answer");
         cluster.Usage.LoseNextAnswer();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => grain.RecordUsage([Calls(6, "lost")]));
-        var retried = Assert.Single(await grain.RecordUsage([Calls(6, "lost")]));
+        await Assert.ThrowsAnyAsync<Exception>(() => cluster.UsageOf(grain).RecordUsage([Calls(6, "lost")]));
+        var retried = Assert.Single(await cluster.UsageOf(grain).RecordUsage([Calls(6, "lost")]));
 
         // The product retries; the journal has the event, so it is a duplicate, and it counts.
         Assert.Equal(UsageOutcome.Duplicate, retried.Outcome);
@@ -125,9 +125,9 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     public async Task Usage_is_forwarded_to_the_provider_with_a_stable_identifier_and_marked_sent()
     {
         var grain = await cluster.ActiveOnBasic("meter_forward");
-        await grain.RecordUsage([Calls(4, "f1"), new UsageEvent("projects", 2, null, "f2")]);
+        await cluster.UsageOf(grain).RecordUsage([Calls(4, "f1"), new UsageEvent("projects", 2, null, "f2")]);
 
-        Assert.Equal(0, await grain.ForwardUsage());
+        Assert.Equal(0, await cluster.UsageOf(grain).ForwardUsage());
 
         var sent = cluster.Payments.MeterEvents.Where(e => e.Identifier.StartsWith("demo/meter_forward/", StringComparison.Ordinal)).ToList();
         Assert.Equal(["demo/meter_forward/f1", "demo/meter_forward/f2"], sent.Select(e => e.Identifier).Order(StringComparer.Ordinal));
@@ -140,13 +140,13 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     public async Task A_failed_forward_keeps_the_usage_for_a_later_try()
     {
         var grain = await cluster.ActiveOnBasic("meter_retry");
-        await grain.RecordUsage([Calls(4, "r1")]);
+        await cluster.UsageOf(grain).RecordUsage([Calls(4, "r1")]);
         cluster.Payments.FailNext(1);
 
-        Assert.Equal(-1, await grain.ForwardUsage());
+        Assert.Equal(-1, await cluster.UsageOf(grain).ForwardUsage());
         Assert.Single(await cluster.Usage.UnsentAsync("demo", "meter_retry", 10, TestContext.Current.CancellationToken));
 
-        Assert.Equal(0, await grain.ForwardUsage());
+        Assert.Equal(0, await cluster.UsageOf(grain).ForwardUsage());
         Assert.Single(cluster.Payments.MeterEvents, e => e.Identifier == "demo/meter_retry/r1");
     }
 
@@ -154,7 +154,7 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     public async Task The_forwarding_timer_sends_usage_without_being_asked()
     {
         var grain = await cluster.ActiveOnBasic("meter_timer");
-        await grain.RecordUsage([Calls(1, "t1")]);
+        await cluster.UsageOf(grain).RecordUsage([Calls(1, "t1")]);
 
         await Poll.UntilAsync(
             () =>
@@ -171,11 +171,11 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     {
         var key = new string('k', 200);
 
-        var identifier = OrleansBilling.Grains.Subscriptions.SubscriptionGrain.ProviderIdentifier("demo/c1", key);
+        var identifier = OrleansBilling.Grains.Usage.UsageGrain.ProviderIdentifier("demo/c1", key);
 
         Assert.True(identifier.Length <= 100);
-        Assert.Equal(identifier, OrleansBilling.Grains.Subscriptions.SubscriptionGrain.ProviderIdentifier("demo/c1", key));
-        Assert.NotEqual(identifier, OrleansBilling.Grains.Subscriptions.SubscriptionGrain.ProviderIdentifier("demo/c2", key));
+        Assert.Equal(identifier, OrleansBilling.Grains.Usage.UsageGrain.ProviderIdentifier("demo/c1", key));
+        Assert.NotEqual(identifier, OrleansBilling.Grains.Usage.UsageGrain.ProviderIdentifier("demo/c2", key));
     }
 
     private UsageEvent Calls(double quantity, string key) => new("api_calls", quantity, null, key);

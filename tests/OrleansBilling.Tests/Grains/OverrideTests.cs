@@ -21,7 +21,7 @@ public sealed class OverrideTests(GrainCluster cluster) : IClassFixture<GrainClu
         Assert.True(entitlements.Features["sso"]);
         Assert.Equal(granted.Value.Id, Assert.Single(entitlements.Overrides).Id);
         var entry = (await grain.GetSubscription()).RecentHistory[0];
-        Assert.Equal(("OverrideGranted", "admin:grace"), (entry.Name, entry.Source));
+        Assert.Equal(("OverrideGranted", "admin:grace"), (entry.Name, entry.Actor));
         Assert.Contains("feature sso = on", entry.Detail, StringComparison.Ordinal);
         Assert.Contains("reason: goodwill after outage", entry.Detail, StringComparison.Ordinal);
     }
@@ -30,7 +30,7 @@ public sealed class OverrideTests(GrainCluster cluster) : IClassFixture<GrainClu
     public async Task A_limit_override_changes_what_remains_of_a_meter()
     {
         var grain = await cluster.ActiveOnBasic("ovr_limit");
-        await grain.RecordUsage([new("api_calls", 900, null, "u1")]);
+        await cluster.UsageOf(grain).RecordUsage([new("api_calls", 900, null, "u1")]);
 
         await grain.GrantOverride(new OverrideRequest(null, "api_calls", null, 5000, "launch week", cluster.Clock.GetUtcNow().AddDays(7)), Support);
 
@@ -59,7 +59,7 @@ public sealed class OverrideTests(GrainCluster cluster) : IClassFixture<GrainClu
             },
             TimeSpan.FromSeconds(10),
             "the expiry to be recorded");
-        Assert.Equal("clock", (await grain.GetSubscription()).RecentHistory[0].Source);
+        Assert.Equal("clock", (await grain.GetSubscription()).RecentHistory[0].Actor);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class OverrideTests(GrainCluster cluster) : IClassFixture<GrainClu
         Assert.False((await grain.GetEntitlements()).Features["sso"]);
         Assert.Equal(CommandErrorCode.OverrideNotFound, again.Error!.Code);
         var entry = (await grain.GetSubscription()).RecentHistory[0];
-        Assert.Equal(("OverrideRemoved", "admin:lin"), (entry.Name, entry.Source));
+        Assert.Equal(("OverrideRemoved", "admin:lin"), (entry.Name, entry.Actor));
     }
 
     [Theory]

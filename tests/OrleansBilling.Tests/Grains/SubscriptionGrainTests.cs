@@ -284,10 +284,10 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
     {
         var grain = cluster.Subscription("read_model_4");
         var reminders = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
-        cluster.ReadModel.FailNext(1);
+        cluster.ReadModel.FailNext(2);
 
         await grain.StartCheckout(Basic, CommandContext.Api);
-        Assert.Single((await reminders.ReadRows(grain.GetGrainId(), TestContext.Current.CancellationToken)).Reminders, r => r.ReminderName == "effects");
+        Assert.Single((await reminders.ReadRows(grain.GetGrainId(), TestContext.Current.CancellationToken)).Reminders, r => r.ReminderName == "wake");
 
         await Poll.UntilAsync(
             async () =>
@@ -296,7 +296,7 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
                 return (await reminders.ReadRows(grain.GetGrainId(), TestContext.Current.CancellationToken)).Reminders.Count == 0;
             },
             TimeSpan.FromSeconds(10),
-            "the effects reminder to go");
+            "the wake-up reminder to go");
         Assert.NotNull(cluster.ReadModel.Store.Find("demo/read_model_4"));
     }
 

@@ -34,7 +34,7 @@ public sealed class OverrideAdminTests(BillingService service) : IClassFixture<B
         Assert.Equal(2500, overrides[1].GetProperty("value").GetInt64());
         var history = (await client.SubscriptionOfAsync("ovr_http_1")).GetProperty("recentHistory");
         Assert.Equal("OverrideGranted", history[1].GetProperty("name").GetString());
-        Assert.Equal("admin:grace.hopper", history[1].GetProperty("source").GetString());
+        Assert.Equal("admin:grace.hopper", history[1].GetProperty("actor").GetString());
         Assert.Contains("reason: pilot", history[1].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 

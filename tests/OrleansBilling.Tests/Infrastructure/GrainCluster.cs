@@ -4,9 +4,11 @@ using Orleans.TestingHost;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.GrainInterfaces.Usage;
 using Orleans.Configuration;
 using Orleans.Reminders;
 using OrleansBilling.Grains;
+using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Email;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
@@ -56,6 +58,8 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Services.AddSingleton<IPaymentProvider>(Payments);
             silo.Services.AddSingleton<IReadModelWriter>(ReadModel);
+            silo.Services.AddSingleton<IHistoryReader>(ReadModel.Store);
+            silo.Services.AddBillingEffects();
             silo.Services.AddSingleton<IStripeEventStore>(Events);
             silo.Services.AddSingleton<IEmailSender>(Emails);
             silo.Services.AddSingleton<IUsageJournal>(Usage);
@@ -82,6 +86,9 @@ public sealed class GrainCluster : IAsyncLifetime
     /// <summary>The demo product's subscription grain of a customer.</summary>
     public ISubscriptionGrain Subscription(string customerId) =>
         Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(DemoProduct.Id, customerId));
+
+    /// <summary>The usage grain of the customer whose subscription <paramref name="subscription"/> is.</summary>
+    public IUsageGrain UsageOf(ISubscriptionGrain subscription) => Grains.GetGrain<IUsageGrain>(subscription.GetPrimaryKeyString());
 
     /// <summary>
     /// Arrange: a demo customer on basic, checked out and activated, whose period began a day ago;

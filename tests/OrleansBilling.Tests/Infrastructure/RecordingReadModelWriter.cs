@@ -1,3 +1,4 @@
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Silo.ReadModel;
 
@@ -15,7 +16,7 @@ public sealed class RecordingReadModelWriter : IReadModelWriter
     /// <summary>The next <paramref name="count"/> writes throw, as an unreachable database would.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref failuresLeft, count);
 
-    public Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryRow> history, CancellationToken cancellationToken)
+    public Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryEntry> history, CancellationToken cancellationToken)
     {
         if (Interlocked.Decrement(ref failuresLeft) >= 0)
         {

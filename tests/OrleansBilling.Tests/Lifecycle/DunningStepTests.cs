@@ -1,5 +1,6 @@
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Lifecycle;
 using Xunit;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
@@ -19,7 +20,7 @@ public sealed class DunningStepTests
         Assert.Equal(1, episode.Number);
         Assert.Equal("in_2", episode.InvoiceId);
         Assert.Equal(DunningPolicy.Default, episode.Policy);
-        Assert.Contains(new Effect.ArmDunning(Now), decision.Effects);
+        Assert.Equal(Now, episode.NextDueAt);
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class DunningStepTests
         var skipAhead = Decide(first.Next, LifecycleInput.TakeDunningStep.For(1, 2));
 
         Assert.Equal(LifecycleTransition.DunningStepTaken, first.Transition);
-        Assert.Contains(new Effect.SendEmail("payment_failed", "dunning:1:0"), first.Effects);
+        Assert.Contains(first.Effects, e => e is Effect.SendEmail { Template: "payment_failed", Key: "demo/c1/dunning:1:0" });
         Assert.IsType<Decision.Ignored>(again);
         Assert.IsType<Decision.Ignored>(skipAhead);
     }
@@ -61,7 +62,6 @@ public sealed class DunningStepTests
         Assert.Equal("dunning_exhausted", canceled.Next.CancelReason);
         Assert.Null(canceled.Next.Dunning);
         Assert.Contains(canceled.Effects, e => e is Effect.CancelAtProvider { ProviderSubscriptionId: "sub_1" });
-        Assert.Contains(new Effect.StopDunning(), canceled.Effects);
     }
 
     [Fact]
@@ -71,8 +71,7 @@ public sealed class DunningStepTests
 
         Assert.Equal(LifecycleTransition.PaymentRecovered, recovered.Transition);
         Assert.Null(recovered.Next.Dunning);
-        Assert.Contains(new Effect.StopDunning(), recovered.Effects);
-        Assert.Contains(new Effect.SendEmail("payment_recovered", "recovered:1"), recovered.Effects);
+        Assert.Contains(recovered.Effects, e => e is Effect.SendEmail { Template: "payment_recovered", Key: "demo/c1/recovered:1" });
         var stale = Assert.IsType<Decision.Ignored>(Decide(recovered.Next, LifecycleInput.TakeDunningStep.For(1, 1)));
         Assert.Equal(IgnoreReason.Stale, stale.Reason);
     }

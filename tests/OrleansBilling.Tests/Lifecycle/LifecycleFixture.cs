@@ -1,5 +1,6 @@
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Lifecycle;
 using Xunit;
 
@@ -24,11 +25,15 @@ internal static class LifecycleFixture
                 new Dictionary<string, long> { ["seats"] = 10 }),
         ],
         Dunning: null,
-        EmailTemplates: new Dictionary<string, long>());
+        EmailTemplates: new[] { "welcome", "trial_will_end", "payment_failed", "payment_reminder", "access_suspended", "subscription_canceled", "payment_recovered", "win_back", "plan_changed" }
+            .Select((name, i) => (name, id: i + 1L)).ToDictionary(t => t.name, t => t.id));
 
-    /// <summary>A subscription on the basic plan, put straight into <paramref name="state"/>.</summary>
+    /// <summary>The basic plan's price.</summary>
+    public static PriceTerms BasicTerms { get; } = PriceTerms.Of(Product.Plans[0]);
+
+    /// <summary>A subscription on the basic plan with an email address, put straight into <paramref name="state"/>.</summary>
     public static Subscription In(SubscriptionState state) =>
-        Subscription.New("demo", "c1") with { State = state, PlanId = "basic" };
+        Subscription.New("demo", "c1") with { State = state, PlanId = "basic", Terms = BasicTerms, Email = "ada@example.com" };
 
     public static Decision Decide(Subscription subscription, LifecycleInput input) =>
         SubscriptionLifecycle.Decide(subscription, input, Product, Now);

@@ -1,5 +1,6 @@
 using CsCheck;
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
 using Xunit;
@@ -21,13 +22,13 @@ public sealed class LifecyclePropertyTests
     private static readonly Gen<string> PlanIds = Gen.OneOf("basic", "pro");
     private static readonly Gen<string?> SessionIds = Gen.OneOf<string?>("cs_1", "cs_2", "cs_3", null);
     private static readonly Gen<string?> ProviderSubscriptionIds = Gen.OneOf<string?>("sub_1", "sub_2", "sub_3", null);
-    private static readonly Gen<string> Sources = Gen.OneOf("api", "provider");
+    private static readonly Gen<string> Sources = Gen.OneOf("api:demo", "stripe:evt");
     private static readonly Gen<DateTimeOffset> PeriodEnds = Gen.Int[-3, 9].Select(months => Now.AddMonths(months));
     private static readonly Gen<DateTimeOffset?> TrialEnds = Gen.Int[-10, 20].Select(days => (DateTimeOffset?)Now.AddDays(days));
 
     private static readonly Gen<LifecycleInput> Inputs = Gen.Frequency<LifecycleInput>(
         (3, Gen.Select(InputIds, PlanIds, SessionIds, LifecycleInput (id, plan, session) =>
-            new LifecycleInput.StartCheckout(id, plan, "ada@example.com", session, "cus_1"))),
+            new LifecycleInput.StartCheckout(id, "api:demo", plan, "ada@example.com", session, "cus_1"))),
         (1, Gen.Select(InputIds, SessionIds, LifecycleInput (id, session) =>
             new LifecycleInput.CheckoutExpired(id, session))),
         (3, Gen.Select(InputIds, Gen.OneOf(Trialing, Active), ProviderSubscriptionIds, Gen.OneOf<string?>("basic", "pro", null), PeriodEnds, TrialEnds,
@@ -43,14 +44,14 @@ public sealed class LifecyclePropertyTests
         (1, Gen.Select(InputIds, Sources, LifecycleInput (id, source) => new LifecycleInput.EndSubscription(id, source, "requested"))),
         (1, Gen.Select(InputIds, Sources, LifecycleInput (id, source) => new LifecycleInput.Pause(id, source))),
         (1, Gen.Select(InputIds, Sources, LifecycleInput (id, source) => new LifecycleInput.ResumeCollection(id, source))),
-        (1, Gen.Select(InputIds, PlanIds, LifecycleInput (id, plan) => new LifecycleInput.ChangePlan(id, plan))),
+        (1, Gen.Select(InputIds, PlanIds, LifecycleInput (id, plan) => new LifecycleInput.ChangePlan(id, "api:demo", plan))),
         (4, Gen.Select(InputIds, Gen.Enum<ProviderSubscriptionStatus>(), Gen.Bool, ProviderSubscriptionIds, PeriodEnds, InvoiceIds, Gen.Bool,
             LifecycleInput (id, status, cancelAtPeriodEnd, subscription, periodEnd, invoice, paid) =>
                 new LifecycleInput.Reconcile(
                     id,
                     new ProviderSubscription(subscription ?? "sub_1", "cus_1", status, cancelAtPeriodEnd, "price_basic", periodEnd.AddMonths(-1), periodEnd, null, invoice, paid),
                     "basic"))),
-        (1, Gen.Select(InputIds, LifecycleInput (id) => new LifecycleInput.RecordFact(id, "provider", "ChargeRefunded", "amount=900"))),
+        (1, Gen.Select(InputIds, LifecycleInput (id) => new LifecycleInput.RecordFact(id, LifecycleInput.Provider(id), HistoryFact.ChargeRefunded, "amount=900"))),
         (2, Gen.Select(Gen.Int[1, 3], Gen.Int[0, 4], LifecycleInput (episode, step) => LifecycleInput.TakeDunningStep.For(episode, step))));
 
     /// <summary>Fresh inputs, and now and then an earlier input of the same sequence delivered again.</summary>

@@ -1,4 +1,5 @@
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
 using Xunit;
@@ -77,7 +78,9 @@ public sealed class ReconcileTests
     [Fact]
     public void A_suspended_subscription_stays_suspended_while_the_provider_says_past_due()
     {
-        AssertSkipped(Decide(In(Suspended), Observed(ProviderSubscriptionStatus.PastDue)), IgnoreReason.AlreadyInState, Suspended);
+        var suspended = In(Suspended) with { ProviderSubscriptionId = "sub_1", ProviderCustomerId = "cus_1", CurrentPeriodStart = Now, CurrentPeriodEnd = NextMonth };
+
+        AssertSkipped(Decide(suspended, Observed(ProviderSubscriptionStatus.PastDue)), IgnoreReason.AlreadyInState, Suspended);
     }
 
     [Theory]

@@ -165,7 +165,10 @@ public sealed class SubscriptionLifecycleTests
     [InlineData(Active)]
     public void SubscriptionStarted_for_the_running_subscription_is_already_in_state(SubscriptionState state)
     {
-        var running = In(state) with { ProviderSubscriptionId = "sub_1" };
+        var running = In(state) with
+        {
+            ProviderSubscriptionId = "sub_1", ProviderCustomerId = "cus_1", CurrentPeriodStart = Now, CurrentPeriodEnd = NextMonth, TrialEnd = Now.AddDays(14),
+        };
 
         var decision = Decide(running, Started(state, subscriptionId: "sub_1"));
 
@@ -173,13 +176,16 @@ public sealed class SubscriptionLifecycleTests
     }
 
     [Fact]
-    public void SubscriptionStarted_already_in_state_refreshes_a_later_period_end()
+    public void SubscriptionStarted_already_in_state_refreshes_a_later_period_end_and_records_the_change()
     {
-        var running = In(Active) with { ProviderSubscriptionId = "sub_1", CurrentPeriodEnd = Now };
+        var running = In(Active) with { ProviderSubscriptionId = "sub_1", ProviderCustomerId = "cus_1", CurrentPeriodStart = Now, CurrentPeriodEnd = Now, TrialEnd = Now.AddDays(14) };
 
         var decision = Decide(running, Started(Active, subscriptionId: "sub_1", periodEnd: NextMonth));
 
-        Assert.Equal(NextMonth, AssertIgnored(decision, IgnoreReason.AlreadyInState, Active).Next.CurrentPeriodEnd);
+        AssertFact(decision, Active, "SubscriptionUpdated");
+        var applied = (Decision.Applied)decision;
+        Assert.Equal(NextMonth, applied.Next.CurrentPeriodEnd);
+        Assert.Equal($"period_end: {Now:O} -> {NextMonth:O}", applied.Entry.Detail);
     }
 
     [Theory]
@@ -503,7 +509,7 @@ public sealed class SubscriptionLifecycleTests
     [InlineData(Active)]
     public void UndoCancel_from_the_provider_without_a_scheduled_cancel_is_already_in_state(SubscriptionState state)
     {
-        var decision = Decide(In(state), UndoCancel("provider"));
+        var decision = Decide(In(state), UndoCancel("stripe:evt_undo_cancel"));
 
         AssertIgnored(decision, IgnoreReason.AlreadyInState, state);
     }
@@ -647,7 +653,7 @@ public sealed class SubscriptionLifecycleTests
     [InlineData(Active)]
     public void ResumeCollection_asked_by_a_product_when_not_paused_is_refused(SubscriptionState state)
     {
-        var decision = Decide(In(state), Resume("api"));
+        var decision = Decide(In(state), Resume("api:demo"));
 
         AssertRefused(decision, state, LifecycleTransition.Resumed);
     }
@@ -760,12 +766,12 @@ public sealed class SubscriptionLifecycleTests
 
         var entry = Assert.IsType<Decision.Applied>(decision).Entry;
         Assert.Equal(
-            new HistoryEntry(1, Now, HistoryKind.Transition, "PaymentFailed", Active, PastDue, "provider", "invoice=in_1"),
+            new HistoryEntry(1, Now, HistoryKind.Transition, "PaymentFailed", Active, PastDue, "stripe:evt_failed", "invoice=in_1", BasicTerms, BasicTerms, Transition: LifecycleTransition.PaymentFailed),
             entry);
     }
 
     private static LifecycleInput.StartCheckout StartCheckout(string id = "evt_checkout", string session = "cs_1") =>
-        new(id, "basic", "ada@example.com", session, "cus_1");
+        new(id, "api:demo", "basic", "ada@example.com", session, "cus_1");
 
     private static LifecycleInput.CheckoutExpired CheckoutExpired(string session) => new("evt_expired", session);
 
@@ -780,19 +786,19 @@ public sealed class SubscriptionLifecycleTests
     private static LifecycleInput.InvoicePaymentFailed Failed(string invoice, string id = "evt_failed") => new(id, invoice);
 
     private static LifecycleInput.RecordFact Fact(string id, string change) =>
-        new(id, "provider", "InvoiceFinalized", "invoice=in_1") { ChangeId = change };
+        new(id, LifecycleInput.Provider(id), HistoryFact.InvoiceFinalized, "invoice=in_1") { ChangeId = change };
 
-    private static LifecycleInput.ScheduleCancel ScheduleCancel() => new("evt_schedule_cancel", "api");
+    private static LifecycleInput.ScheduleCancel ScheduleCancel() => new("evt_schedule_cancel", "api:demo");
 
-    private static LifecycleInput.UndoCancel UndoCancel(string source = "api") => new("evt_undo_cancel", source);
+    private static LifecycleInput.UndoCancel UndoCancel(string source = "api:demo") => new("evt_undo_cancel", source);
 
-    private static LifecycleInput.EndSubscription End() => new("evt_end", "provider", "requested");
+    private static LifecycleInput.EndSubscription End() => new("evt_end", "stripe:evt_end", "requested");
 
-    private static LifecycleInput.Pause Pause() => new("evt_pause", "provider");
+    private static LifecycleInput.Pause Pause() => new("evt_pause", "stripe:evt_pause");
 
-    private static LifecycleInput.ResumeCollection Resume(string source = "provider") => new("evt_resume", source);
+    private static LifecycleInput.ResumeCollection Resume(string source = "stripe:evt_resume") => new("evt_resume", source);
 
-    private static LifecycleInput.ChangePlan ChangePlan(string plan) => new("evt_change_plan", plan);
+    private static LifecycleInput.ChangePlan ChangePlan(string plan) => new("evt_change_plan", "api:demo", plan);
 
     private static Decision.Applied AssertTakes(Decision decision, LifecycleTransition transition, SubscriptionState to)
     {

@@ -18,6 +18,7 @@ public sealed class MigrationTests(PostgresServer server)
         "0005_billing_stripe_events.sql",
         "0006_billing_reactivations.sql",
         "0007_billing_usage.sql",
+        "0008_billing_typed_history.sql",
     ];
 
     [Fact]

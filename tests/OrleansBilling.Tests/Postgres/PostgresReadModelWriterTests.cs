@@ -3,6 +3,7 @@ using OrleansBilling.GrainInterfaces.Subscriptions;
 using System.Text.Json;
 using Npgsql;
 using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.Grains.ReadModel;
 using Xunit;
 
@@ -18,7 +19,7 @@ public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixtur
     {
         var key = NewKey();
         var row = Row(key, SubscriptionState.Active, version: 3);
-        HistoryRow[] history = [Transition(key, 1, SubscriptionState.Incomplete, SubscriptionState.Active), Fact(key, 2, """{"invoice":"in_1"}""")];
+        HistoryEntry[] history = [Transition(key, 1, SubscriptionState.Incomplete, SubscriptionState.Active), Fact(key, 2, "invoice=in_1")];
 
         await fixture.Writer.WriteAsync(row, history, TestContext.Current.CancellationToken);
         var current = await ReadCurrentAsync(key);
@@ -96,12 +97,12 @@ public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixtur
             ProviderSubscriptionId = "sub_1",
         };
 
-        await fixture.Writer.WriteAsync(row, [Transition(key, 1, SubscriptionState.Active, SubscriptionState.PastDue), Fact(key, 2, """{"amount": 1200, "currency": "eur"}""")], TestContext.Current.CancellationToken);
+        await fixture.Writer.WriteAsync(row, [Transition(key, 1, SubscriptionState.Active, SubscriptionState.PastDue) with { Detail = null }, Fact(key, 2, "currency eur")], TestContext.Current.CancellationToken);
 
         await using var connection = await fixture.DataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
         await using var command = new NpgsqlCommand(
             """
-            SELECT s.state, s.current_period_end, h1.kind, h1.from_state, h1.detail IS NULL, h2.kind, h2.detail ->> 'currency'
+            SELECT s.state, s.current_period_end, h1.kind, h1.from_state, h1.detail ->> 'detail' IS NULL, h2.kind, h2.detail ->> 'detail'
             FROM billing.subscriptions s
             JOIN billing.subscription_history h1 ON h1.subscription_key = s.subscription_key AND h1.seq = 1
             JOIN billing.subscription_history h2 ON h2.subscription_key = s.subscription_key AND h2.seq = 2
@@ -116,7 +117,7 @@ public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixtur
         Assert.Equal("Active", reader.GetString(3));
         Assert.True(reader.GetBoolean(4));
         Assert.Equal("fact", reader.GetString(5));
-        Assert.Equal("eur", reader.GetString(6));
+        Assert.Equal("currency eur", reader.GetString(6));
     }
 
     [Fact]
@@ -126,11 +127,31 @@ public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixtur
 
         await Assert.ThrowsAsync<PostgresException>(() => fixture.Writer.WriteAsync(
             Row(key, SubscriptionState.Active, 1),
-            [Transition(key, 1, SubscriptionState.None, SubscriptionState.Active), Fact(key, 2, "{not json")],
+            [Transition(key, 1, SubscriptionState.None, SubscriptionState.Active), Fact(key, 2, "a NUL \0 that jsonb refuses")],
             TestContext.Current.CancellationToken));
 
         Assert.Null(await ReadStateAsync(key));
         Assert.Empty(await ReadHistoryAsync(key));
+    }
+
+    [Fact]
+    public async Task The_typed_record_reads_back_as_written_with_actor_terms_and_money()
+    {
+        var key = NewKey();
+        var basic = new PriceTerms("basic", 900, "usd", BillingInterval.Month);
+        var pro = new PriceTerms("pro", 2900, "usd", BillingInterval.Month, 3);
+        HistoryEntry[] written =
+        [
+            new(1, Now, HistoryKind.Transition, "PlanChanged", SubscriptionState.Active, SubscriptionState.Active, "admin:sam", "from=basic; to=pro", basic, pro, null, LifecycleTransition.PlanChanged),
+            new(2, Now.AddDays(1), HistoryKind.Fact, "InvoicePaid", SubscriptionState.Active, SubscriptionState.Active, "stripe:evt_9", "invoice=in_9", Amount: new Money(8700, "usd"), Fact: HistoryFact.InvoicePaid),
+        ];
+
+        await fixture.Writer.WriteAsync(Row(key, SubscriptionState.Active, 2) with { Terms = pro }, written, TestContext.Current.CancellationToken);
+
+        var read = await fixture.Writer.ReadAsync(key, null, 10, TestContext.Current.CancellationToken);
+        Assert.Equal(written.Reverse(), read);
+        Assert.Equal([written[0]], await fixture.Writer.ReadAsync(key, 2, 10, TestContext.Current.CancellationToken));
+        Assert.Contains("\"quantity\":3", await ReadCurrentAsync(key), StringComparison.Ordinal);
     }
 
     private static string NewKey() => $"prod_t/cust_{Guid.NewGuid():N}";
@@ -138,11 +159,11 @@ public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixtur
     private static SubscriptionRow Row(string key, SubscriptionState state, long version) =>
         new(key, "prod_t", key.Split('/')[1], state, "pro", Now.AddDays(30), null, null, null, version, Now.AddMinutes(version));
 
-    private static HistoryRow Transition(string key, long seq, SubscriptionState from, SubscriptionState to) =>
-        new(key, seq, "prod_t", key.Split('/')[1], Now.AddMinutes(seq), HistoryKind.Transition, to == SubscriptionState.Incomplete ? "CheckoutStarted" : "Changed", from, to, null);
+    private static HistoryEntry Transition(string key, long seq, SubscriptionState from, SubscriptionState to) =>
+        new(seq, Now.AddMinutes(seq), HistoryKind.Transition, to == SubscriptionState.Incomplete ? "CheckoutStarted" : "Changed", from, to, "api:prod_t", $"customer={key}");
 
-    private static HistoryRow Fact(string key, long seq, string detailJson) =>
-        new(key, seq, "prod_t", key.Split('/')[1], Now.AddMinutes(seq), HistoryKind.Fact, "InvoicePaid", SubscriptionState.Active, SubscriptionState.Active, detailJson);
+    private static HistoryEntry Fact(string key, long seq, string detail) =>
+        new(seq, Now.AddMinutes(seq), HistoryKind.Fact, "InvoicePaid", SubscriptionState.Active, SubscriptionState.Active, "stripe:evt_1", detail);
 
     private async Task<(string State, long Version, string? Plan)?> ReadStateAsync(string key)
     {

@@ -19,7 +19,7 @@ namespace OrleansBilling.Tests.Postgres;
 public sealed class ServiceOnPostgresTests(PostgresServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private static readonly object CheckoutBody = new { customerId = "cust_pg", plan = "basic", successUrl = "https://app.test/ok", cancelUrl = "https://app.test/no" };
+    private static readonly object CheckoutBody = new { customerId = "cust_pg", plan = "basic", successUrl = "https://app.test/ok", cancelUrl = "https://app.test/no", email = "pg@example.com" };
 
     [Fact]
     public async Task A_subscription_and_its_read_model_survive_a_full_restart_of_the_service()

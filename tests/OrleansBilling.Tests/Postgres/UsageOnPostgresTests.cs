@@ -82,7 +82,7 @@ public sealed class UsageOnPostgresTests(PostgresServer server)
         // The reminder comes due (and finds nothing to send), and duplicates of the old keys count once.
         second.Clock.Advance(TimeSpan.FromMinutes(5));
         await PostUsageAsync(api, "pg_graceful", keys.Take(10), expectDuplicates: true);
-        Assert.Equal(0, await second.Grains.GetGrain<GrainInterfaces.Subscriptions.ISubscriptionGrain>("demo/pg_graceful").ForwardUsage());
+        Assert.Equal(0, await second.Grains.GetGrain<GrainInterfaces.Usage.IUsageGrain>("demo/pg_graceful").ForwardUsage());
         Assert.Empty(second.Payments.MeterEvents);
     }
 

@@ -27,7 +27,9 @@ public sealed class EntitlementRulesTests
         new($"ovr_{name}", null, name, null, value, "goodwill", "admin:ada", Now.AddDays(-1), expires);
 
     private static EntitlementsView For(Subscription s, IReadOnlyList<OverrideView> overrides, Dictionary<string, double>? used = null) =>
-        EntitlementRules.For(s, Demo, 7, overrides, used ?? [], Now);
+        EntitlementRules.For(
+            s with { Overrides = [.. overrides.Select(o => new GrantedOverride(o.Id, o.Feature, o.Limit, o.FeatureValue, o.LimitValue, o.Reason, o.Actor, o.GrantedAt, o.ExpiresAt))] },
+            Demo, 7, used ?? [], Now);
 
     [Fact]
     public void Meters_show_used_limit_and_remaining_of_the_current_period()

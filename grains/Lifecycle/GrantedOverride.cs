@@ -1,6 +1,6 @@
 using OrleansBilling.GrainInterfaces.Subscriptions;
 
-namespace OrleansBilling.Grains.Subscriptions;
+namespace OrleansBilling.Grains.Lifecycle;
 
 /// <summary>
 /// A support override as the grain keeps it. Its own record, not <see cref="OverrideView"/>: the

@@ -1,0 +1,38 @@
+namespace OrleansBilling.GrainInterfaces.Subscriptions;
+
+/// <summary>
+/// Things worth the history that are not transitions of the lifecycle table: the state stays, and
+/// the entry says what happened. Stored by name; only ever added to.
+/// </summary>
+public enum HistoryFact
+{
+    /// <summary>An invoice was paid without moving the state (an extra invoice, a proration).</summary>
+    InvoicePaid,
+    /// <summary>Another attempt to pay the open invoice failed while dunning runs.</summary>
+    PaymentAttemptFailed,
+    /// <summary>The provider finalized an invoice.</summary>
+    InvoiceFinalized,
+    /// <summary>A payment needs the customer's action (3-D Secure).</summary>
+    PaymentActionRequired,
+    /// <summary>A charge was refunded, wholly or in part.</summary>
+    ChargeRefunded,
+    RefundCreated,
+    RefundUpdated,
+    RefundFailed,
+    /// <summary>The provider deleted its customer.</summary>
+    ProviderCustomerDeleted,
+    /// <summary>The provider announced the end of the trial.</summary>
+    TrialWillEnd,
+    /// <summary>Support switched a feature or set a limit until a date.</summary>
+    OverrideGranted,
+    /// <summary>Support removed an override early.</summary>
+    OverrideRemoved,
+    /// <summary>An override reached its expiry.</summary>
+    OverrideExpired,
+    /// <summary>A lifecycle email was not sent: no address, no template, or the email provider refused it for good.</summary>
+    EmailNotSent,
+    /// <summary>The customer's email address changed (the address itself is never written here).</summary>
+    EmailAddressChanged,
+    /// <summary>The plan, price or period changed without a transition (seen at the provider while past due, canceling or paused).</summary>
+    SubscriptionUpdated,
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace OrleansBilling.Grains.Effects;
+
+public static class EffectServiceCollectionExtensions
+{
+    /// <summary>The executor of every effect kind, and the runner the grains use.</summary>
+    public static IServiceCollection AddBillingEffects(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, SendEmailExecutor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, RetryPaymentExecutor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, CancelAtProviderExecutor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, PublishReadModelExecutor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, IndexProviderCustomerExecutor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, SyncUsagePeriodExecutor>());
+        services.TryAddSingleton<EffectRunner>();
+        return services;
+    }
+}

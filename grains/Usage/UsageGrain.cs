@@ -1,0 +1,380 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.GrainInterfaces.Usage;
+using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.Scheduling;
+
+namespace OrleansBilling.Grains.Usage;
+
+/// <summary>
+/// One customer's metering, keyed like its subscription: usage is written to the journal (durable and
+/// idempotent) before it is acknowledged, counted in memory per period, and forwarded to the
+/// provider's meters by the grain's wake-up, which is armed before the write so that what is
+/// written is forwarded even if the silo dies first. The subscription tells it the billing period;
+/// it tells the subscription when the usage its entitlements show has changed.
+/// </summary>
+[GrainType("usage")]
+public sealed partial class UsageGrain(
+    [PersistentState("usage", BillingStorage.Name)] IPersistentState<UsageGrainState> state,
+    IUsageJournal journal,
+    IPaymentProvider payments,
+    TimeProvider clock,
+    ILogger<UsageGrain> logger) : Grain, IUsageGrain, IRemindable
+{
+    private const int MeterBatchSize = 100;
+    private const int MeterBatchesPerRun = 20;
+    private const int MaxIdempotencyKeyLength = 255;
+    private const int MaxProviderIdentifierLength = 100;
+    private static readonly TimeSpan ForwardDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan CatalogFreshness = TimeSpan.FromSeconds(30);
+
+    private string productId = "";
+    private string customerId = "";
+    private ProductDefinition? product;
+    private DateTimeOffset productFetchedAt;
+    private WakeUp wake = null!;
+
+    /// <summary>Totals per (period start, meter) since the previous period; null until read from the journal.</summary>
+    private Dictionary<(DateTimeOffset Period, string Meter), UsageTotals>? totals;
+    private long version;
+    private bool subscriptionListening = true;
+
+    /// <summary>When unsent usage is next forwarded; null when none is known to wait.</summary>
+    private DateTimeOffset? forwardAt;
+    private TimeSpan retryDelay = ForwardDelay;
+    private bool forwarding;
+
+    /// <summary>Appends begun by this activation: a forwarding run that saw none begin meanwhile may call the journal drained.</summary>
+    private long appends;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (productId, customerId) = BillingIds.ParseSubscriptionKey(this.GetPrimaryKeyString());
+
+        // Forwarding guards itself (one run at a time), so usage calls need not wait behind it.
+        wake = new WakeUp(this, clock, () => forwardAt, Forward, logger, interleave: true);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Before the activation goes (a rebalance, a silo shutting down), usage still unsent gets a last try.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (forwardAt is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await ForwardUnsent(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever is left stays in the journal, and the wake-up's reminder brings it out later.
+            LogForwardFailed(ex, this.GetPrimaryKeyString(), WakeUp.Period);
+        }
+    }
+
+    public async Task<IReadOnlyList<UsageResult>> RecordUsage(IReadOnlyList<UsageEvent> events)
+    {
+        var catalog = await Product();
+        var period = await Period();
+        var now = clock.GetUtcNow();
+        var results = new UsageResult[events.Count];
+        var records = new List<(int Index, UsageRecord Record)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var (record, rejection) = Check(e, catalog, period, now);
+            if (rejection is not null)
+            {
+                results[i] = rejection;
+            }
+            else if (!seen.Add(e.IdempotencyKey))
+            {
+                // The same key twice in one request: the first counts, the repeat is a duplicate of it.
+                results[i] = new UsageResult(e.IdempotencyKey, UsageOutcome.Duplicate, PeriodStart: record!.PeriodStart);
+            }
+            else
+            {
+                records.Add((i, record!));
+            }
+        }
+
+        if (records.Count == 0)
+        {
+            return results;
+        }
+
+        // The wake-up comes first: were it to fail after the write, stored events would be answered
+        // as not stored. With it in place, what is written is forwarded even if this silo dies.
+        forwardAt ??= now + ForwardDelay;
+        appends++;
+        await wake.ArmAsync();
+        var known = await Totals(period);
+        IReadOnlySet<string> fresh;
+        try
+        {
+            fresh = await journal.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
+        }
+        catch
+        {
+            // A failure may hide a commit (the connection dropped after it): a retry of these keys
+            // would then be a duplicate and never counted here, so the totals are read again.
+            totals = null;
+            Changed();
+            throw;
+        }
+
+        foreach (var (index, record) in records.OrderBy(r => r.Record.IdempotencyKey, StringComparer.Ordinal))
+        {
+            var isNew = fresh.Contains(record.IdempotencyKey);
+            if (isNew)
+            {
+                var key = (record.PeriodStart, record.MeterId);
+                known[key] = known.GetValueOrDefault(key).Add(record);
+            }
+
+            results[index] = new UsageResult(record.IdempotencyKey, isNew ? UsageOutcome.Accepted : UsageOutcome.Duplicate, PeriodStart: record.PeriodStart);
+        }
+
+        if (fresh.Count > 0)
+        {
+            Changed();
+        }
+
+        return results;
+    }
+
+    public Task<int> ForwardUsage() => ForwardUnsent(CancellationToken.None);
+
+    public async Task<UsageReading> ReadUsage(DateTimeOffset periodStart)
+    {
+        var meters = (await Product())?.Meters ?? [];
+        var known = meters.Count == 0 ? [] : await Totals(await Period());
+        subscriptionListening = true;
+        return new UsageReading(
+            meters.ToDictionary(m => m.MeterId, m => known.TryGetValue((periodStart, m.MeterId), out var t) ? t.ValueFor(m.Aggregation) : 0, StringComparer.Ordinal),
+            version);
+    }
+
+    public async Task SetBillingPeriod(BillingPeriod period)
+    {
+        if (state.State.Period is { } known && known.Version >= period.Version)
+        {
+            return;
+        }
+
+        state.State.Period = period;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WakeUp.ReminderName && await this.GetReminder(reminderName) is { } earlier)
+        {
+            // A reminder of an earlier version of this grain: the wake-up does its work now.
+            await this.UnregisterReminder(earlier);
+        }
+
+        wake.ReminderTicked();
+
+        // A tick after a restart: what waits in the journal is unknown to this activation.
+        forwardAt ??= clock.GetUtcNow();
+        await Forward();
+    }
+
+    /// <summary>The record an event stands for, or the reason it is rejected.</summary>
+    private static (UsageRecord? Record, UsageResult? Rejection) Check(UsageEvent e, ProductDefinition? catalog, BillingPeriod? period, DateTimeOffset now)
+    {
+        UsageResult Reject(UsageError error, string detail) => new(e.IdempotencyKey ?? "", UsageOutcome.Rejected, error, detail);
+
+        if (string.IsNullOrEmpty(e.IdempotencyKey) || e.IdempotencyKey.Length > MaxIdempotencyKeyLength || e.IdempotencyKey.Any(char.IsControl))
+        {
+            return (null, Reject(UsageError.InvalidIdempotencyKey, $"An idempotency key of 1-{MaxIdempotencyKeyLength} printable characters is required."));
+        }
+
+        if (catalog?.FindMeter(e.MeterId) is null)
+        {
+            return (null, Reject(UsageError.UnknownMeter, $"Product '{catalog?.ProductId}' has no meter '{e.MeterId}'."));
+        }
+
+        if (!double.IsFinite(e.Quantity) || e.Quantity < 0)
+        {
+            return (null, Reject(UsageError.InvalidQuantity, "The quantity must be a finite number, 0 or more."));
+        }
+
+        var timestamp = e.Timestamp ?? now;
+        var (start, error, detail) = UsagePeriods.Of(period, timestamp, now);
+        return start is { } periodStart
+            ? (new UsageRecord(e.IdempotencyKey, e.MeterId, e.Quantity, timestamp, periodStart, now), null)
+            : (null, Reject(error!.Value, detail!));
+    }
+
+    /// <summary>The usage the subscription shows changed: it hears so once, when it has read since it last heard.</summary>
+    private void Changed()
+    {
+        version++;
+        if (subscriptionListening)
+        {
+            subscriptionListening = false;
+            GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString()).UsageChanged(version).Ignore();
+        }
+    }
+
+    /// <summary>The period totals, read from the journal once per activation.</summary>
+    private async ValueTask<Dictionary<(DateTimeOffset Period, string Meter), UsageTotals>> Totals(BillingPeriod? period)
+    {
+        if (totals is null)
+        {
+            var since = period?.PreviousStart ?? period?.CurrentStart ?? clock.GetUtcNow();
+            var read = await journal.TotalsAsync(productId, customerId, since, CancellationToken.None);
+            totals = read.ToDictionary(t => (t.PeriodStart, t.MeterId));
+        }
+
+        return totals;
+    }
+
+    /// <summary>The billing period as the subscription last said; asked of it once when none was ever said.</summary>
+    private async ValueTask<BillingPeriod?> Period()
+    {
+        if (state.State.Period is null
+            && await GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString()).GetBillingPeriod() is { CurrentStart: not null } period)
+        {
+            await SetBillingPeriod(period);
+        }
+
+        return state.State.Period;
+    }
+
+    /// <summary>The wake-up: forward what is unsent, then arm for what is left.</summary>
+    private async Task Forward()
+    {
+        if (forwardAt is { } due && due <= clock.GetUtcNow())
+        {
+            await ForwardUnsent(CancellationToken.None);
+        }
+        else
+        {
+            await wake.ArmAsync();
+        }
+    }
+
+    /// <summary>
+    /// Sends unsent usage in batches until none is left (or this run's share is done); answers 0 when
+    /// none is left, else -1. A failure keeps the usage for a later try, with growing pauses.
+    /// </summary>
+    private async Task<int> ForwardUnsent(CancellationToken cancellationToken)
+    {
+        if (forwarding)
+        {
+            // The run under way sends what is unsent now, and arms itself again if more is left.
+            return -1;
+        }
+
+        forwarding = true;
+        var appendsBefore = appends;
+        var left = Forwarded.Waiting;
+        try
+        {
+            left = await SendBatches(cancellationToken);
+            retryDelay = ForwardDelay;
+
+            // Usage appended while this run went may not have been in the journal when it looked.
+            var now = clock.GetUtcNow();
+            forwardAt = left switch
+            {
+                Forwarded.MoreLeft => now,
+                Forwarded.Waiting => now + WakeUp.Period,
+                _ => appends == appendsBefore ? null : now + ForwardDelay,
+            };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogForwardFailed(ex, this.GetPrimaryKeyString(), retryDelay);
+            forwardAt = clock.GetUtcNow() + retryDelay;
+            retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+        finally
+        {
+            forwarding = false;
+        }
+
+        await wake.ArmAsync();
+        return left == Forwarded.Drained ? 0 : -1;
+    }
+
+    /// <summary>Up to this run's share of batches.</summary>
+    private async Task<Forwarded> SendBatches(CancellationToken cancellationToken)
+    {
+        for (var run = 0; run < MeterBatchesPerRun; run++)
+        {
+            var batch = await journal.UnsentAsync(productId, customerId, MeterBatchSize, cancellationToken);
+            if (batch.Count == 0)
+            {
+                return Forwarded.Drained;
+            }
+
+            if ((await Period())?.ProviderCustomerId is not { } providerCustomer)
+            {
+                // Usage needs a billing period, which only a checkout brings, so this does not
+                // happen; were it to, the usage waits in the journal for the customer to appear.
+                return Forwarded.Waiting;
+            }
+
+            var catalog = await Product();
+            await payments.SendMeterEventsAsync(
+                [.. batch.Select(r => new MeterEvent(
+                    catalog?.FindMeter(r.MeterId)?.ProviderEventName ?? r.MeterId, providerCustomer, r.Quantity, r.Timestamp, ProviderIdentifier(this.GetPrimaryKeyString(), r.IdempotencyKey)))],
+                cancellationToken);
+            await journal.MarkSentAsync(productId, customerId, batch.Max(r => r.Sequence), clock.GetUtcNow(), cancellationToken);
+        }
+
+        // More than one run's share: the rest goes at the next wake-up, leaving room for other calls.
+        return Forwarded.MoreLeft;
+    }
+
+    private async ValueTask<ProductDefinition?> Product()
+    {
+        var now = clock.GetUtcNow();
+        if (product is null || now - productFetchedAt > CatalogFreshness)
+        {
+            product = await GrainFactory.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition();
+            productFetchedAt = now;
+        }
+
+        return product;
+    }
+
+    /// <summary>
+    /// The provider's identifier for a usage event: unique across the account (the product's key is
+    /// unique only per customer), the same on every try, and within the provider's 100 characters.
+    /// </summary>
+    internal static string ProviderIdentifier(string subscriptionKey, string idempotencyKey)
+    {
+        var plain = $"{subscriptionKey}/{idempotencyKey}";
+        return plain.Length <= MaxProviderIdentifierLength
+            ? plain
+            : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plain)));
+    }
+
+    private enum Forwarded
+    {
+        /// <summary>Nothing is left unsent.</summary>
+        Drained,
+        /// <summary>More than one run's share: the rest goes at once, at the next wake-up.</summary>
+        MoreLeft,
+        /// <summary>Nothing can be sent yet (no provider customer).</summary>
+        Waiting,
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding usage of {Subscription} to the provider failed; trying again in {Delay}")]
+    private partial void LogForwardFailed(Exception exception, string subscription, TimeSpan delay);
+}
