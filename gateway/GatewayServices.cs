@@ -28,6 +28,7 @@ public static class GatewayServices
                 problem.Type = ProblemTypes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
             }
         });
+        services.AddOptions<ProductKeyOptions>().BindConfiguration(ProductKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProductApiKeyDirectory>();
         services.AddOptions<StripeWebhookOptions>().BindConfiguration(StripeWebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);

@@ -29,6 +29,11 @@ public static class AdminApi
             .Produces<IReadOnlyList<DunningStepView>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapGet("/products/{productId}/dunning", DunningPolicies)
+            .WithName("ListDunningPolicies")
+            .WithSummary("Every version of a product's dunning policy, newest (the one in force) first, with who set it and when")
+            .Produces<IReadOnlyList<DunningPolicyVersion>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/products/{productId}/dunning/preview", PreviewDunning)
             .WithName("PreviewDunning")
             .WithSummary("The timeline a customer whose payments keep failing would follow, from a given start")
@@ -44,6 +49,13 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        admin.MapGet("/products/{productId}/customers/{customerId}/history", History)
+            .WithName("ListHistory")
+            .WithSummary("A customer's whole record, newest first: who did what, and what the customer paid before and after")
+            .Produces<IReadOnlyList<HistoryEntry>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapApiKeyAdmin();
         admin.MapDelete("/products/{productId}/customers/{customerId}/overrides/{overrideId}", RemoveOverride)
             .WithName("RemoveOverride")
             .WithSummary("Remove an override before it expires; recorded with actor")
@@ -165,8 +177,30 @@ public static class AdminApi
             : (grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(productId, customerId)), null);
     }
 
+    private static async Task<IResult> History(string productId, string customerId, long? before, int? limit, IGrainFactory grains)
+    {
+        if (limit is < 1 or > 500 || before is < 1)
+        {
+            return ApiProblems.InvalidRequest(limit is < 1 or > 500 ? "limit" : "before", limit is < 1 or > 500 ? "Between 1 and 500." : "A sequence number of 1 or more.");
+        }
+
+        var (grain, problem) = await Customer(grains, productId, customerId);
+        return grain is null ? problem! : Results.Ok(await grain.GetHistory(before, limit ?? 100));
+    }
+
+    private static async Task<IResult> DunningPolicies(string productId, IGrainFactory grains)
+    {
+        if (!BillingIds.IsValid(productId))
+        {
+            return ApiProblems.InvalidId("product id", productId);
+        }
+
+        var versions = await grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDunningPolicies();
+        return versions.Count == 0 ? UnknownProduct(productId) : Results.Ok(versions);
+    }
+
     /// <summary><c>admin:&lt;name&gt;</c> from the header, <c>admin</c> without one; null when the header is malformed.</summary>
-    private static string? ActorOf(HttpContext http)
+    internal static string? ActorOf(HttpContext http)
     {
         string? name = http.Request.Headers[ActorHeader];
         return name switch
@@ -177,10 +211,10 @@ public static class AdminApi
         };
     }
 
-    private static IResult UnknownProduct(string productId) =>
+    internal static IResult UnknownProduct(string productId) =>
         Results.Problem(type: ProblemTypes.UnknownProduct, statusCode: StatusCodes.Status404NotFound, title: "Unknown product", detail: $"Product '{productId}' is not configured.");
 
-    private static async Task<IResult> SetDunning(string productId, DunningPolicyBody body, IGrainFactory grains)
+    private static async Task<IResult> SetDunning(string productId, DunningPolicyBody body, IGrainFactory grains, HttpContext http)
     {
         if (!BillingIds.IsValid(productId))
         {
@@ -220,7 +254,12 @@ public static class AdminApi
             return UnknownProduct(productId);
         }
 
-        var problems = await product.SetDunningPolicy(new DunningPolicy(steps));
+        if (ActorOf(http) is not { } actor)
+        {
+            return ApiProblems.InvalidRequest(ActorHeader, "At most 100 printable characters naming who acts.");
+        }
+
+        var problems = await product.SetDunningPolicy(new DunningPolicy(steps), actor);
         return problems.Count > 0
             ? Results.Problem(type: ProblemTypes.InvalidDunningPolicy, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid dunning policy", detail: string.Join(" ", problems))
             : Results.Ok(await product.PreviewDunning(DateTimeOffset.UnixEpoch));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Products;
 
@@ -6,13 +7,13 @@ namespace OrleansBilling.Gateway.Auth;
 
 /// <summary>
 /// Finds the product an API key acts for. Answers are cached briefly so the hot path makes no
-/// extra grain call per request; a revoked key stops working within <see cref="KnownKeyLifetime"/>.
+/// extra grain call per request; a revoked key stops working within <see cref="ProductKeyOptions.CacheSeconds"/>.
 /// The cache is this directory's own and bounded, so random keys cannot grow it without limit.
 /// </summary>
-public sealed class ProductApiKeyDirectory(IGrainFactory grains) : IDisposable
+public sealed class ProductApiKeyDirectory(IGrainFactory grains, IOptions<ProductKeyOptions> options) : IDisposable
 {
-    public static readonly TimeSpan KnownKeyLifetime = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan UnknownKeyLifetime = TimeSpan.FromSeconds(2);
+    private readonly TimeSpan knownKeyLifetime = TimeSpan.FromSeconds(options.Value.CacheSeconds);
     private const int MaxCachedKeys = 10_000;
 
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = MaxCachedKeys });
@@ -27,11 +28,12 @@ public sealed class ProductApiKeyDirectory(IGrainFactory grains) : IDisposable
         }
 
         productId = await grains.GetGrain<IApiKeyGrain>(BillingIds.ApiKeyKey(ApiKeys.Hash(apiKey))).GetProductId();
-        cache.Set(apiKey, productId, new MemoryCacheEntryOptions
+        var lifetime = productId is null ? UnknownKeyLifetime : knownKeyLifetime;
+        if (lifetime > TimeSpan.Zero)
         {
-            Size = 1,
-            AbsoluteExpirationRelativeToNow = productId is null ? UnknownKeyLifetime : KnownKeyLifetime,
-        });
+            cache.Set(apiKey, productId, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime });
+        }
+
         return productId;
     }
 

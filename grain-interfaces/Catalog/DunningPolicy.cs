@@ -13,6 +13,12 @@ public sealed record DunningPolicy([property: Id(0)] IReadOnlyList<DunningStep> 
         new DunningStep(TimeSpan.FromDays(14), DunningAction.Cancel, "subscription_canceled"),
     ]);
 
+    /// <summary>Two policies are the same when their steps are, wherever the lists came from (configuration, storage, the wire).</summary>
+    public bool Equals(DunningPolicy? other) =>
+        other is not null && (ReferenceEquals(Steps, other.Steps) || (Steps is not null && other.Steps is not null && Steps.SequenceEqual(other.Steps)));
+
+    public override int GetHashCode() => Steps?.Aggregate(Steps.Count, (hash, step) => HashCode.Combine(hash, step)) ?? 0;
+
     /// <summary>Why the policy is not usable; empty when it is.</summary>
     public IReadOnlyList<string> Problems()
     {

@@ -6,13 +6,13 @@ namespace OrleansBilling.GrainInterfaces.Products;
 [Alias("billing.IApiKeyGrain")]
 public interface IApiKeyGrain : IGrainWithStringKey
 {
-    /// <summary>The product the key acts for, or null for an unknown or revoked key.</summary>
+    /// <summary>The product the key acts for, or null for an unknown, revoked or expired key.</summary>
     [ReadOnly, Alias("GetProductId")]
     Task<string?> GetProductId();
 
-    /// <summary>Binds the key to a product. A key bound to another product is refused (returns false).</summary>
+    /// <summary>Binds the key to a product until <paramref name="expiresAt"/> (for good when null). A key bound to another product is refused (returns false).</summary>
     [Alias("Bind")]
-    Task<bool> Bind(string productId);
+    Task<bool> Bind(string productId, DateTimeOffset? expiresAt);
 
     /// <summary>Unbinds the key from the product, if it is bound to it.</summary>
     [Alias("Revoke")]

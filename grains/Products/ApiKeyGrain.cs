@@ -2,27 +2,29 @@ using OrleansBilling.GrainInterfaces.Products;
 
 namespace OrleansBilling.Grains.Products;
 
-/// <summary>Maps one API key hash to the product it acts for.</summary>
+/// <summary>Maps one API key hash to the product it acts for, until it expires or is revoked.</summary>
 [GrainType("apikey")]
 public sealed class ApiKeyGrain(
-    [PersistentState("apikey", BillingStorage.Name)] IPersistentState<ApiKeyGrainState> state) : Grain, IApiKeyGrain
+    [PersistentState("apikey", BillingStorage.Name)] IPersistentState<ApiKeyGrainState> state,
+    TimeProvider clock) : Grain, IApiKeyGrain
 {
-    public Task<string?> GetProductId() => Task.FromResult(state.State.ProductId);
+    public Task<string?> GetProductId() =>
+        Task.FromResult(state.State.ExpiresAt is { } expires && expires <= clock.GetUtcNow() ? null : state.State.ProductId);
 
-    public async Task<bool> Bind(string productId)
+    public async Task<bool> Bind(string productId, DateTimeOffset? expiresAt)
     {
-        if (state.State.ProductId == productId)
-        {
-            return true;
-        }
-
-        if (state.State.ProductId is not null)
+        if (state.State.ProductId is { } bound && bound != productId)
         {
             return false;
         }
 
-        state.State.ProductId = productId;
-        await state.WriteStateAsync();
+        if (state.State.ProductId != productId || state.State.ExpiresAt != expiresAt)
+        {
+            state.State.ProductId = productId;
+            state.State.ExpiresAt = expiresAt;
+            await state.WriteStateAsync();
+        }
+
         return true;
     }
 
@@ -31,6 +33,7 @@ public sealed class ApiKeyGrain(
         if (state.State.ProductId == productId)
         {
             state.State.ProductId = null;
+            state.State.ExpiresAt = null;
             await state.WriteStateAsync();
         }
     }

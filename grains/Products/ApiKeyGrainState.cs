@@ -5,4 +5,7 @@ namespace OrleansBilling.Grains.Products;
 public sealed class ApiKeyGrainState
 {
     [Id(0)] public string? ProductId { get; set; }
+
+    /// <summary>When the key stops working (a rotation's overlap ends); null while it has no end.</summary>
+    [Id(1)] public DateTimeOffset? ExpiresAt { get; set; }
 }

@@ -6,8 +6,15 @@ namespace OrleansBilling.Grains.Products;
 [GenerateSerializer, Alias("billing.ProductGrainState")]
 public sealed class ProductGrainState
 {
+    /// <summary>The catalog, with the dunning policy in force.</summary>
     [Id(0)] public ProductDefinition? Definition { get; set; }
 
-    /// <summary>SHA-256 hashes of the product's API keys; the keys themselves are never stored.</summary>
-    [Id(1)] public List<string> ApiKeyHashes { get; set; } = [];
+    /// <summary>The product's API keys, working and revoked; the keys themselves are never stored.</summary>
+    [Id(2)] public List<ApiKeyRecord> ApiKeys { get; set; } = [];
+
+    /// <summary>Every version of the dunning policy, oldest first; the last is in force.</summary>
+    [Id(3)] public List<DunningPolicyVersion> DunningPolicies { get; set; } = [];
+
+    /// <summary>The dunning policy configuration declared last: an admin's later policy stands until this changes.</summary>
+    [Id(4)] public DunningPolicy? ConfiguredDunning { get; set; }
 }

@@ -7,7 +7,9 @@ namespace OrleansBilling.Silo.Products;
 
 /// <summary>
 /// Puts the configured products (and, in the local default, the demo product) in place when the
-/// silo starts. Idempotent: configuring a product again with the same definition and keys changes nothing.
+/// silo starts. Idempotent: configuring a product again with the same definition and keys changes
+/// nothing. What an admin changed through the API since (a dunning policy, issued keys) is kept
+/// (<see cref="IProductGrain"/>).
 /// </summary>
 public sealed partial class ProductSeeder(
     IGrainFactory grains,
@@ -45,10 +47,8 @@ public sealed partial class ProductSeeder(
             throw new InvalidOperationException($"Product '{definition.ProductId}' was refused: {string.Join(" ", problems)}");
         }
 
-        foreach (var key in apiKeys)
-        {
-            await product.AddApiKey(ApiKeys.Hash(key));
-        }
+        // What configuration declares now: a key taken out of it stops working.
+        await product.SetConfiguredApiKeys([.. apiKeys.Select(ApiKeys.Hash)]);
 
         seeded.ProductIds.Add(definition.ProductId);
         LogSeeded(definition.ProductId, definition.Plans.Count);

@@ -1,0 +1,124 @@
+using System.Xml;
+using OrleansBilling.Gateway.Problems;
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Products;
+
+namespace OrleansBilling.Gateway.Admin;
+
+/// <summary>
+/// A product's API keys: issue, list, rotate (old and new both work for an overlap), revoke. A key
+/// is shown once, in the answer that issues it. A revoked key stops within the gateway's cache time
+/// (<see cref="Auth.ProductKeyOptions.CacheSeconds"/>).
+/// </summary>
+public static class ApiKeyAdminApi
+{
+    /// <summary>How long a rotated key keeps working when the request does not say.</summary>
+    public static readonly TimeSpan DefaultOverlap = TimeSpan.FromHours(24);
+
+    /// <summary>The longest a rotated key may keep working.</summary>
+    public static readonly TimeSpan LongestOverlap = TimeSpan.FromDays(30);
+
+    public static void MapApiKeyAdmin(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/products/{productId}/api-keys", List)
+            .WithName("ListApiKeys")
+            .WithSummary("A product's API keys, working and revoked, newest first (never the keys themselves)")
+            .Produces<IReadOnlyList<ApiKeyView>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/products/{productId}/api-keys", Issue)
+            .WithName("IssueApiKey")
+            .WithSummary("Issue a new API key; the answer is the only time the key is shown")
+            .Produces<IssuedApiKey>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/products/{productId}/api-keys/{keyId}/rotate", Rotate)
+            .WithName("RotateApiKey")
+            .WithSummary("Issue a key that replaces another; the old one keeps working for the overlap (ISO 8601, default PT24H, at most P30D)")
+            .Produces<IssuedApiKey>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapDelete("/products/{productId}/api-keys/{keyId}", Revoke)
+            .WithName("RevokeApiKey")
+            .WithSummary("Stop an API key now")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> List(string productId, IGrainFactory grains)
+    {
+        var (product, problem) = await Product(grains, productId);
+        return product is null ? problem! : Results.Ok(await product.ListApiKeys());
+    }
+
+    private static async Task<IResult> Issue(string productId, IGrainFactory grains, HttpContext http)
+    {
+        var (product, problem) = await Product(grains, productId);
+        if (product is null)
+        {
+            return problem!;
+        }
+
+        return AdminApi.ActorOf(http) is { } actor
+            ? Results.Ok(await product.IssueApiKey(actor))
+            : ApiProblems.InvalidRequest(AdminApi.ActorHeader, "At most 100 printable characters naming who acts.");
+    }
+
+    private static async Task<IResult> Rotate(string productId, string keyId, string? overlap, IGrainFactory grains, HttpContext http)
+    {
+        TimeSpan window;
+        try
+        {
+            window = overlap is null ? DefaultOverlap : XmlConvert.ToTimeSpan(overlap);
+        }
+        catch (FormatException)
+        {
+            return ApiProblems.InvalidRequest("overlap", "An ISO 8601 duration such as PT24H.");
+        }
+
+        if (window < TimeSpan.Zero || window > LongestOverlap)
+        {
+            return ApiProblems.InvalidRequest("overlap", $"Between PT0S and P{LongestOverlap.TotalDays:0}D.");
+        }
+
+        if (AdminApi.ActorOf(http) is not { } actor)
+        {
+            return ApiProblems.InvalidRequest(AdminApi.ActorHeader, "At most 100 printable characters naming who acts.");
+        }
+
+        var (product, problem) = await Product(grains, productId);
+        if (product is null)
+        {
+            return problem!;
+        }
+
+        return await product.RotateApiKey(keyId, window, actor) is { } issued ? Results.Ok(issued) : NoSuchKey(keyId);
+    }
+
+    private static async Task<IResult> Revoke(string productId, string keyId, IGrainFactory grains, HttpContext http)
+    {
+        if (AdminApi.ActorOf(http) is not { } actor)
+        {
+            return ApiProblems.InvalidRequest(AdminApi.ActorHeader, "At most 100 printable characters naming who acts.");
+        }
+
+        var (product, problem) = await Product(grains, productId);
+        if (product is null)
+        {
+            return problem!;
+        }
+
+        return await product.RevokeApiKey(keyId, actor) ? Results.NoContent() : NoSuchKey(keyId);
+    }
+
+    private static async Task<(IProductGrain? Product, IResult? Problem)> Product(IGrainFactory grains, string productId)
+    {
+        if (!BillingIds.IsValid(productId))
+        {
+            return (null, ApiProblems.InvalidId("product id", productId));
+        }
+
+        var product = grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId));
+        return await product.GetDefinition() is null ? (null, AdminApi.UnknownProduct(productId)) : (product, null);
+    }
+
+    private static IResult NoSuchKey(string keyId) =>
+        Results.Problem(type: ProblemTypes.NotFound, statusCode: StatusCodes.Status404NotFound, title: "No such API key", detail: $"No working API key '{keyId}'.");
+}
