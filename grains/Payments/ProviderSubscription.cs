@@ -11,6 +11,7 @@ namespace OrleansBilling.Grains.Payments;
 /// <param name="TrialEnd">The trial's end, if it has or had one.</param>
 /// <param name="LatestInvoiceId">Its latest invoice.</param>
 /// <param name="LatestInvoicePaid">Whether that invoice is paid.</param>
+/// <param name="CustomerEmail">The customer's email address, when the provider holds one.</param>
 public sealed record ProviderSubscription(
     string Id,
     string? CustomerId,
@@ -21,4 +22,5 @@ public sealed record ProviderSubscription(
     DateTimeOffset? PeriodEnd,
     DateTimeOffset? TrialEnd,
     string? LatestInvoiceId,
-    bool LatestInvoicePaid);
+    bool LatestInvoicePaid,
+    string? CustomerEmail = null);

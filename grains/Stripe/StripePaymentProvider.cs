@@ -79,7 +79,8 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
     public Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () =>
         {
-            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
+            // The customer comes with it: its email address is where lifecycle email goes.
+            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, new SubscriptionGetOptions { Expand = ["customer"] }, null, cancellationToken);
             return await Client.V1.Subscriptions.UpdateAsync(
                 providerSubscriptionId,
                 new SubscriptionUpdateOptions
@@ -99,7 +100,8 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
     public Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken) =>
         Call(async () =>
         {
-            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
+            // The customer comes with it: its email address is where lifecycle email goes.
+            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, new SubscriptionGetOptions { Expand = ["customer"] }, null, cancellationToken);
             var status = StripeStatus.Parse(subscription.Status);
 
             // Whether the latest invoice is paid only matters when Stripe says "past due".
@@ -120,7 +122,8 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 Utc(item?.CurrentPeriodEnd),
                 Utc(subscription.TrialEnd),
                 subscription.LatestInvoiceId,
-                latestPaid);
+                latestPaid,
+                subscription.Customer?.Email);
         });
 
     public Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken) =>

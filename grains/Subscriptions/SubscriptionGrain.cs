@@ -443,9 +443,18 @@ public sealed partial class SubscriptionGrain(
         }
     }
 
+    /// <summary>
+    /// The provider's subscription as it is now. Its customer's address is taken first, so the emails of
+    /// what follows (a welcome) go to it even when the event that names the address comes later.
+    /// </summary>
     private async Task<LifecycleInput.Reconcile> Observe(string inputId, string providerSubscriptionId, ProductDefinition catalog)
     {
         var observed = await payments.GetSubscriptionAsync(providerSubscriptionId, CancellationToken.None);
+        if (observed.CustomerEmail is { Length: > 0 } email)
+        {
+            Apply(Decide(new LifecycleInput.ObserveEmail($"{inputId}/observed-email", LifecycleInput.Provider(inputId), email), catalog));
+        }
+
         return new LifecycleInput.Reconcile(inputId, observed, catalog.FindPlanByPrice(observed.PriceId)?.PlanId);
     }
 

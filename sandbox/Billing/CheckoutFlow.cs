@@ -32,10 +32,17 @@ internal sealed class CheckoutFlow(SandboxState state, SubscriptionFlow subscrip
 
         session.LastError = null;
         var isNew = session.CustomerId is null;
-        var customer = isNew
-            ? state.AddCustomer(string.IsNullOrWhiteSpace(email) ? session.CustomerEmail : email.Trim(), null)
-            : state.Customers[session.CustomerId!];
+        var given = string.IsNullOrWhiteSpace(email) ? session.CustomerEmail : email.Trim();
+        var customer = isNew ? state.AddCustomer(given, null) : state.Customers[session.CustomerId!];
+
         customer.Card = new CardRecord(number, StripeIds.New("pm", 14));
+
+        // As Stripe does: a customer without an address gets the one entered at checkout.
+        var before = isNew ? null : customer.ToJson();
+        if (!isNew && customer.Email is null && given is not null)
+        {
+            customer.Email = given;
+        }
 
         var subscription = subscriptions.Start(customer, session.Price, session.SubscriptionMetadata, session.TrialPeriodDays);
         var invoice = subscriptions.DraftFirstInvoice(subscription, customer);
@@ -49,6 +56,10 @@ internal sealed class CheckoutFlow(SandboxState state, SubscriptionFlow subscrip
         if (isNew)
         {
             state.Emit(batch, "customer.created", customer.ToJson());
+        }
+        else if (before is not null && StripeJson.PreviousAttributes(before, customer.ToJson()) is { Count: > 0 } previous)
+        {
+            state.Emit(batch, "customer.updated", customer.ToJson(), previous);
         }
 
         state.Emit(batch, "checkout.session.completed", session.ToJson());

@@ -165,6 +165,34 @@ public sealed class CheckoutTests
     }
 
     [Fact]
+    public async Task A_customer_without_an_address_gets_the_one_entered_at_checkout_as_Stripe_does()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var customer = await sandbox.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions(), cancellationToken: Ct);
+        var session = await sandbox.CreateCheckoutAsync(customer: customer.Id, email: null);
+
+        await sandbox.Control.CompleteCheckoutAsync(session.Id, SandboxHost.SucceedingCard, "eve@example.com", Ct);
+
+        Assert.Equal("eve@example.com", (await sandbox.Stripe.V1.Customers.GetAsync(customer.Id, cancellationToken: Ct)).Email);
+        Assert.Equal("eve@example.com", (await sandbox.Stripe.V1.Checkout.Sessions.GetAsync(session.Id, cancellationToken: Ct)).CustomerDetails.Email);
+        var updated = Assert.Single(sandbox.Receiver.OfType("customer.updated"));
+        Assert.Equal("eve@example.com", Assert.IsType<Customer>(updated.Data.Object).Email);
+    }
+
+    [Fact]
+    public async Task A_customer_with_an_address_keeps_it_whatever_is_entered_at_checkout()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var customer = await sandbox.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "grace@example.com" }, cancellationToken: Ct);
+        var session = await sandbox.CreateCheckoutAsync(customer: customer.Id, email: null);
+
+        await sandbox.Control.CompleteCheckoutAsync(session.Id, SandboxHost.SucceedingCard, "eve@example.com", Ct);
+
+        Assert.Equal("grace@example.com", (await sandbox.Stripe.V1.Customers.GetAsync(customer.Id, cancellationToken: Ct)).Email);
+        Assert.Empty(sandbox.Receiver.OfType("customer.updated"));
+    }
+
+    [Fact]
     public async Task The_hosted_page_shows_the_plan_and_amount_in_a_card_form()
     {
         await using var sandbox = await SandboxHost.StartAsync();
