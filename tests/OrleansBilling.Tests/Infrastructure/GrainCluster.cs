@@ -25,7 +25,7 @@ namespace OrleansBilling.Tests.Infrastructure;
 /// fake clock, a recording payment provider and a read model that can be made to fail. The demo
 /// product is configured. One cluster per test class; tests use their own customer ids.
 /// </summary>
-public sealed class GrainCluster : IAsyncLifetime
+public class GrainCluster : IAsyncLifetime
 {
     private InProcessTestCluster? cluster;
 
@@ -41,31 +41,36 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public FaultyUsageJournal Usage { get; } = new();
 
+    /// <summary>Effects made to fail, and every effect that ran.</summary>
+    public EffectFaults Effects { get; } = new();
+
+    /// <summary>How many silos the cluster starts with.</summary>
+    protected virtual short Silos => 1;
+
     public InProcessTestCluster Cluster => cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public IGrainFactory Grains => Cluster.Client;
 
     public async ValueTask InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        await PrepareAsync();
+        var builder = new InProcessTestClusterBuilder(Silos);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(BillingStorage.Name);
-            silo.UseInMemoryReminderService();
-            silo.UseSystemTextJsonGrainStorageSerializer();
+            UseStorageAndReminders(silo);
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Services.AddSingleton<IPaymentProvider>(Payments);
             silo.Services.AddSingleton<IReadModelWriter>(ReadModel);
             silo.Services.AddSingleton<IHistoryReader>(ReadModel.Store);
-            silo.Services.AddBillingEffects();
+            Effects.Register(silo.Services);
             silo.Services.AddSingleton<IStripeEventStore>(Events);
             silo.Services.AddSingleton<IEmailSender>(Emails);
             silo.Services.AddSingleton<IUsageJournal>(Usage);
 
             // Reminders follow the fake clock (after the background areas went to real time), and
-            // re-read their range often so an Advance wakes them promptly.
+            // re-read their range often so an Advance (or a silo's death) is seen promptly.
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clock);
             silo.Configure<ReminderOptions>(options => options.RefreshReminderListPeriod = TimeSpan.FromSeconds(1));
         });
@@ -75,12 +80,25 @@ public sealed class GrainCluster : IAsyncLifetime
         Assert.Empty(await product.Configure(DemoProduct.Definition));
     }
 
+    /// <summary>Before the cluster starts (a database to create).</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
+    /// <summary>Grain storage and reminders: in memory here.</summary>
+    protected virtual void UseStorageAndReminders(ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(BillingStorage.Name);
+        silo.UseInMemoryReminderService();
+        silo.UseSystemTextJsonGrainStorageSerializer();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (cluster is not null)
         {
             await cluster.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>The demo product's subscription grain of a customer.</summary>

@@ -1,0 +1,146 @@
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Effects;
+using OrleansBilling.Grains.Payments;
+using OrleansBilling.Silo.Products;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Grains;
+
+/// <summary>
+/// For every kind of effect, a way to leave one pending: the effect's kind is failing while a
+/// decision that brings it is taken. Shared by the tests that deactivate the grain and those that
+/// kill its silo.
+/// </summary>
+internal static class EffectArrangements
+{
+    /// <summary>A product whose policy retries the payment at once and cancels a day later.</summary>
+    public const string QuickDunning = "quickdun";
+
+    public static readonly TheoryData<string> Kinds =
+        [nameof(Effect.SendEmail), nameof(Effect.PublishReadModel), nameof(Effect.IndexProviderCustomer), nameof(Effect.SyncUsagePeriod), nameof(Effect.RetryPayment), nameof(Effect.CancelAtProvider)];
+
+    /// <summary>Leaves one effect of <paramref name="kind"/> pending for a new customer; answers the grain and how to recognise the effect.</summary>
+    public static async Task<(ISubscriptionGrain Grain, Func<Effect, bool> IsIt)> LeavePendingAsync(GrainCluster cluster, string kind, string customer)
+    {
+        await ConfigureQuickDunningAsync(cluster);
+        var key = BillingIds.SubscriptionKey(QuickDunning, customer);
+        var grain = cluster.Grains.GetGrain<ISubscriptionGrain>(key);
+        switch (kind)
+        {
+            case nameof(Effect.SendEmail):
+                await ActivateAsync(cluster, grain, customer);
+                cluster.Effects.Fail<Effect.SendEmail>();
+                Assert.True((await grain.ChangePlan("pro", ProrationMode.CreateProrations, CommandContext.Api)).Succeeded);
+                return (grain, e => e is Effect.SendEmail { Template: "plan_changed" } email && email.Key.StartsWith(key + "/", StringComparison.Ordinal));
+            case nameof(Effect.PublishReadModel):
+                cluster.Effects.Fail<Effect.PublishReadModel>();
+                await ActivateAsync(cluster, grain, customer);
+                return (grain, e => e is Effect.PublishReadModel publish && publish.Row.SubscriptionKey == key);
+            case nameof(Effect.IndexProviderCustomer):
+                cluster.Effects.Fail<Effect.IndexProviderCustomer>();
+                await ActivateAsync(cluster, grain, customer);
+                return (grain, e => e is Effect.IndexProviderCustomer index && index.SubscriptionKey == key);
+            case nameof(Effect.SyncUsagePeriod):
+                cluster.Effects.Fail<Effect.SyncUsagePeriod>();
+                await ActivateAsync(cluster, grain, customer);
+                return (grain, e => e is Effect.SyncUsagePeriod sync && sync.SubscriptionKey == key);
+            case nameof(Effect.RetryPayment):
+                await ActivateAsync(cluster, grain, customer);
+                cluster.Effects.Fail<Effect.RetryPayment>();
+                await FailPaymentAsync(cluster, grain, customer);
+                return (grain, e => e is Effect.RetryPayment retry && retry.InvoiceId == $"in_{customer}");
+            case nameof(Effect.CancelAtProvider):
+                await ActivateAsync(cluster, grain, customer);
+                await FailPaymentAsync(cluster, grain, customer);
+                cluster.Effects.Fail<Effect.CancelAtProvider>();
+                await Poll.UntilAsync(
+                    async () =>
+                    {
+                        cluster.Clock.Advance(TimeSpan.FromHours(6));
+                        return (await grain.GetSubscription()).State == SubscriptionState.Canceled;
+                    },
+                    TimeSpan.FromSeconds(20),
+                    "the policy's cancel step");
+                return (grain, e => e is Effect.CancelAtProvider cancel && cancel.ProviderSubscriptionId == $"sub_{customer}");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "No arrangement for this effect.");
+        }
+    }
+
+    /// <summary>
+    /// The effect was left pending, and once its kind works again the clock's passing runs it exactly once:
+    /// not lost, not repeated however long time goes on.
+    /// </summary>
+    public static async Task AssertRunsExactlyOnceAsync(GrainCluster cluster, ISubscriptionGrain grain, string kind, Func<Effect, bool> isIt)
+    {
+        Heal(cluster, kind);
+        await Poll.UntilAsync(
+            () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromMinutes(1));
+                return cluster.Effects.Done.Any(isIt);
+            },
+            TimeSpan.FromSeconds(40),
+            $"the pending {kind} to run");
+        for (var i = 0; i < 5; i++)
+        {
+            // A call queues behind whatever the grain's timer started on the clock's move.
+            cluster.Clock.Advance(TimeSpan.FromHours(1));
+            await grain.GetSubscription();
+        }
+
+        Assert.Single(cluster.Effects.Done, new Predicate<Effect>(isIt));
+    }
+
+    public static void AssertNotRun(GrainCluster cluster, Func<Effect, bool> isIt) => Assert.DoesNotContain(cluster.Effects.Done, new Predicate<Effect>(isIt));
+
+    private static void Heal(GrainCluster cluster, string kind)
+    {
+        switch (kind)
+        {
+            case nameof(Effect.SendEmail): cluster.Effects.Heal<Effect.SendEmail>(); break;
+            case nameof(Effect.PublishReadModel): cluster.Effects.Heal<Effect.PublishReadModel>(); break;
+            case nameof(Effect.IndexProviderCustomer): cluster.Effects.Heal<Effect.IndexProviderCustomer>(); break;
+            case nameof(Effect.SyncUsagePeriod): cluster.Effects.Heal<Effect.SyncUsagePeriod>(); break;
+            case nameof(Effect.RetryPayment): cluster.Effects.Heal<Effect.RetryPayment>(); break;
+            case nameof(Effect.CancelAtProvider): cluster.Effects.Heal<Effect.CancelAtProvider>(); break;
+        }
+    }
+
+    private static async Task ConfigureQuickDunningAsync(GrainCluster cluster)
+    {
+        var product = cluster.Grains.GetGrain<IProductGrain>(BillingIds.ProductKey(QuickDunning));
+        Assert.Empty(await product.Configure(DemoProduct.Definition with
+        {
+            ProductId = QuickDunning,
+            Dunning = new DunningPolicy(
+            [
+                new DunningStep(TimeSpan.Zero, DunningAction.Email, "payment_failed", RetryPayment: true),
+                new DunningStep(TimeSpan.FromDays(1), DunningAction.Cancel, "subscription_canceled"),
+            ]),
+        }));
+    }
+
+    private static async Task ActivateAsync(GrainCluster cluster, ISubscriptionGrain grain, string customer)
+    {
+        Assert.True((await grain.StartCheckout(new CheckoutRequest("basic", "https://app.test/ok", "https://app.test/no", "ada@example.com"), CommandContext.Api)).Succeeded);
+        var now = cluster.Clock.GetUtcNow();
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
+            $"evt_{customer}_on", ProviderEventKind.SubscriptionActivated, now, ProviderSubscriptionId: $"sub_{customer}", PlanId: "basic", PeriodStart: now, PeriodEnd: now.AddMonths(1)));
+        Assert.Equal(LifecycleTransition.Activated, outcome.Transition);
+    }
+
+    private static async Task FailPaymentAsync(GrainCluster cluster, ISubscriptionGrain grain, string customer)
+    {
+        var now = cluster.Clock.GetUtcNow();
+        cluster.Payments.Invoices[$"in_{customer}"] = new ProviderInvoice($"in_{customer}", $"sub_{customer}", "open", 900, 0, "usd", now, null, null, null, null);
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
+            $"evt_{customer}_failed", ProviderEventKind.InvoicePaymentFailed, now, ProviderSubscriptionId: $"sub_{customer}", InvoiceId: $"in_{customer}"));
+        Assert.Equal(LifecycleTransition.PaymentFailed, outcome.Transition);
+    }
+}
