@@ -4,6 +4,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Email;
 
 /// <summary>Brevo's settings are checked before the service starts.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class BrevoConfigurationTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Email;
 
 /// <summary>The real Brevo client, with its retry rules, against the sandbox's Brevo emulator.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class BrevoEmailSenderTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

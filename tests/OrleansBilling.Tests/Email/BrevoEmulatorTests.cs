@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Email;
 
 /// <summary>The sandbox's Brevo emulator answers <c>POST /v3/smtp/email</c> as Brevo does, to any client.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class BrevoEmulatorTests
 {
     private const string TemplateEmail = """

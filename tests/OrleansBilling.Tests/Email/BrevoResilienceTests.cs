@@ -1,11 +1,13 @@
 using System.Net;
 using OrleansBilling.Grains.Email;
 using Polly;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Email;
 
 /// <summary>Brevo's retry rules as plain decisions: which answers are tried again, and after how long.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class BrevoResilienceTests
 {
     private static readonly TimeSpan LongestWait = BrevoRetryPolicy.Default.LongestRateLimitWait;

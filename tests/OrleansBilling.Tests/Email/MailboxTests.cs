@@ -3,11 +3,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansBilling.Grains.Email;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Email;
 
 /// <summary>What the Brevo emulator received, as JSON, as a page, and cleared.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class MailboxTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Email;
 
 /// <summary>The local default sends lifecycle email through the real Brevo client to its own sandbox mailbox.</summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class SiloEmailTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     [Fact]

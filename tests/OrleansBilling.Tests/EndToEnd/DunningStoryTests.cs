@@ -11,6 +11,7 @@ namespace OrleansBilling.Tests.EndToEnd;
 /// the sandbox, the default policy (P0D payment_failed, P3D reminder and retry, P7D suspend, P14D cancel)
 /// runs on the sandbox clock, and its emails land in the sandbox mailbox.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class DunningStoryTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

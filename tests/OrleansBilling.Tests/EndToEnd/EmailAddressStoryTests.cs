@@ -10,6 +10,7 @@ namespace OrleansBilling.Tests.EndToEnd;
 /// Where lifecycle email goes when the product never said: the address the customer gives at the
 /// hosted checkout, and later the one Stripe holds after the customer changes it (issue 9, defect 7).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class EmailAddressStoryTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

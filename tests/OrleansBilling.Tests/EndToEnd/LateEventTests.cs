@@ -10,6 +10,7 @@ namespace OrleansBilling.Tests.EndToEnd;
 /// Stripe delivers in any order and retries for days: an event that arrives after a later one moves
 /// nothing backwards. Each late event is one of the sandbox's real events, sent again under a new id.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class LateEventTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     private SandboxControl Sandbox => service.Sandbox;

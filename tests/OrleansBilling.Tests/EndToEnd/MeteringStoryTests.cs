@@ -8,6 +8,7 @@ namespace OrleansBilling.Tests.EndToEnd;
 /// Metered usage as a product reports it and Stripe receives it: over HTTP, forwarded by the
 /// grains' own timers to the sandbox's v2 meter event stream, on the sandbox clock.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class MeteringStoryTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     [Fact]

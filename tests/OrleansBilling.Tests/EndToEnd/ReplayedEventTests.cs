@@ -9,6 +9,7 @@ namespace OrleansBilling.Tests.EndToEnd;
 /// fetches the subscription rather than trusting the snapshot), guards with facts that only move one way,
 /// and knows a fact told twice, so nothing moves and nothing is recorded again.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class ReplayedEventTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace OrleansBilling.Tests.EndToEnd;
 /// Stripe delivers at least once and in no order: sending every event again, shuffled and several
 /// times over, changes no subscription, records no fact twice and raises no anomaly.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class ShuffledRedeliveryTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     [Fact]

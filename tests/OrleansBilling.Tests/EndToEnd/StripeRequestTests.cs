@@ -11,6 +11,7 @@ namespace OrleansBilling.Tests.EndToEnd;
 /// What Stripe.net sends on the service's behalf, read from the sandbox's request log: the parameters
 /// Stripe requires, the customer named on every object, and idempotency keys derived from domain ids.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class StripeRequestTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -10,6 +10,7 @@ namespace OrleansBilling.Tests.EndToEnd;
 /// The lifecycle as a product and its customer live it: hosted checkout with test cards, time passing
 /// on the sandbox clock, and Stripe's events delivered to the real webhook endpoint.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
 public sealed class SubscriptionLifecycleStoryTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
 {
     [Fact]

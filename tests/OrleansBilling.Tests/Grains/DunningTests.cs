@@ -11,6 +11,7 @@ namespace OrleansBilling.Tests.Grains;
 /// The default dunning policy under a fake clock: P0D email, P3D reminder with a payment retry,
 /// P7D suspension, P14D hard cancel. Each class gets its own cluster and clock.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Grain)]
 public sealed class DunningTests(GrainCluster cluster) : IClassFixture<GrainCluster>
 {
     private static readonly CheckoutRequest Basic = new("basic", "https://app.test/ok", "https://app.test/cancel", "ada@example.com");

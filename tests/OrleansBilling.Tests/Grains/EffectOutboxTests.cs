@@ -7,6 +7,7 @@ namespace OrleansBilling.Tests.Grains;
 /// The outbox: an effect pending when its grain is deactivated runs exactly once after the grain comes
 /// back, for every kind of effect (issue 9 §2). Its own cluster, since effects of a kind are made to fail.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Grain)]
 public sealed class EffectOutboxTests(GrainCluster cluster) : IClassFixture<GrainCluster>
 {
     [Theory]

@@ -6,6 +6,7 @@ using Xunit;
 
 namespace OrleansBilling.Tests.Grains;
 
+[Trait(TestKind.Trait, TestKind.Grain)]
 public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainCluster>
 {
 

@@ -4,6 +4,7 @@ using Xunit;
 
 namespace OrleansBilling.Tests.Grains;
 
+[Trait(TestKind.Trait, TestKind.Grain)]
 public sealed class OverrideTests(GrainCluster cluster) : IClassFixture<GrainCluster>
 {
     private static readonly CommandContext Support = new(null, null, "admin:grace");

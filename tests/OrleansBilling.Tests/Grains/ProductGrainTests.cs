@@ -8,6 +8,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Grains;
 
 /// <summary>What configuration declares at every start, and what an admin changes through the API since: who wins, and the keys.</summary>
+[Trait(TestKind.Trait, TestKind.Grain)]
 public sealed class ProductGrainTests(GrainCluster cluster) : IClassFixture<GrainCluster>
 {
     private static readonly DunningPolicy Short = new([new DunningStep(TimeSpan.Zero, DunningAction.Cancel, "subscription_canceled")]);

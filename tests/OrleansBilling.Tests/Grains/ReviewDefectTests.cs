@@ -11,6 +11,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Grains;
 
 /// <summary>The defects a review of the subscription grain reproduced (issue 9 §1), each pinned by a test.</summary>
+[Trait(TestKind.Trait, TestKind.Grain)]
 public sealed class ReviewDefectTests(GrainCluster cluster) : IClassFixture<GrainCluster>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace OrleansBilling.Tests.Grains;
 
+[Trait(TestKind.Trait, TestKind.Grain)]
 public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture<GrainCluster>
 {
     private static readonly CheckoutRequest Basic = new("basic", "https://app.test/ok", "https://app.test/cancel", "ada@example.com");

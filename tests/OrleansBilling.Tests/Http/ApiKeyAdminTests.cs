@@ -6,6 +6,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>Issuing, rotating and revoking product keys over HTTP, with the gateway's key cache off so a change shows at once.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ApiKeyAdminTests(ApiKeyAdminTests.UncachedKeysService service) : IClassFixture<ApiKeyAdminTests.UncachedKeysService>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

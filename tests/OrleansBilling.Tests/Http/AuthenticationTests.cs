@@ -6,6 +6,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>The product API admits only a product's API key, and the key decides which product's customers a call names.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class AuthenticationTests(TwoProductsService service) : IClassFixture<TwoProductsService>
 {
     private const string Unauthorized = "urn:orleans-billing:problem:unauthorized";

@@ -5,6 +5,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>What anyone may read without a key: the OpenAPI document, the API reference and the health endpoints.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class DocumentationAndHealthTests(BillingService service) : IClassFixture<BillingService>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -6,6 +6,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>Dunning over HTTP: what a product sees of an episode, and how support sets and previews a policy.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class DunningApiTests(BillingService service) : IClassFixture<BillingService>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

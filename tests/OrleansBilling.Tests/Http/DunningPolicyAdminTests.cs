@@ -6,6 +6,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>Setting a product's policy changes what later episodes follow: its own service, so other tests keep the default.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class DunningPolicyAdminTests(BillingService service) : IClassFixture<BillingService>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace OrleansBilling.Tests.Http;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class EntitlementsApiTests(EntitlementsApiTests.Service service) : IClassFixture<EntitlementsApiTests.Service>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -5,6 +5,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>A POST repeated with its <c>Idempotency-Key</c> gets the first answer and does its work once.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class IdempotencyTests(BillingService service) : IClassFixture<BillingService>
 {
     private const string Replayed = "Idempotent-Replayed";

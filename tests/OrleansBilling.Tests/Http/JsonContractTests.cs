@@ -4,6 +4,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>The JSON a product service reads: names, not numbers, for every enum.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class JsonContractTests(BillingService service) : IClassFixture<BillingService>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>The promise of the local default: the printed key gets a valid answer for a new customer.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class LocalDefaultTests(BillingService service) : IClassFixture<BillingService>
 {
     [Fact]

@@ -5,6 +5,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>Every refusal is an RFC 9457 problem whose <c>type</c> a product service can switch on, and a refused request changes nothing.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ProblemDetailsTests(BillingService service) : IClassFixture<BillingService>
 {
     private const string InvalidId = "urn:orleans-billing:problem:invalid-id";

@@ -5,6 +5,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>Configuration is checked before the service starts: a mistake stops it with every problem named.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class ProductConfigurationTests
 {
     [Fact]

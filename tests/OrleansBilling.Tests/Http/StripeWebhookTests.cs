@@ -9,6 +9,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary><c>POST /webhooks/stripe</c>: only signed, fresh, pinned-version events get in, each once.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class StripeWebhookTests(BillingService service) : IClassFixture<BillingService>
 {
     private const string InvalidWebhook = "urn:orleans-billing:problem:invalid-webhook";

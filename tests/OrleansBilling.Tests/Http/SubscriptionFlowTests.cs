@@ -4,6 +4,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Http;
 
 /// <summary>A subscription's life over HTTP: checkout, entitlements, cancel, resume, plan change.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class SubscriptionFlowTests(BillingService service) : IClassFixture<BillingService>
 {
     [Fact]

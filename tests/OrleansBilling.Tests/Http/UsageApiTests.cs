@@ -4,6 +4,7 @@ using Xunit;
 
 namespace OrleansBilling.Tests.Http;
 
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class UsageApiTests(BillingService service) : IClassFixture<BillingService>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -2,6 +2,7 @@ using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Lifecycle;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
@@ -9,6 +10,7 @@ using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
 namespace OrleansBilling.Tests.Lifecycle;
 
 /// <summary>Dunning as pure decisions: episodes open and close with the lifecycle, steps run once, in order.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class DunningStepTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
@@ -15,6 +16,7 @@ namespace OrleansBilling.Tests.Lifecycle;
 /// and dunning ticks come. Every property asserts, besides itself, that its run reached every state
 /// of the table and took every transition: a property is only as good as the states it visited.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class LifecyclePropertyTests
 {
     private const long Iterations = 1000;

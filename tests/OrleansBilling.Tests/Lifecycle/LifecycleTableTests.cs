@@ -1,4 +1,5 @@
 using OrleansBilling.Grains.Lifecycle;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 using S = OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 using T = OrleansBilling.GrainInterfaces.Lifecycle.LifecycleTransition;
@@ -9,6 +10,7 @@ namespace OrleansBilling.Tests.Lifecycle;
 /// <see cref="LifecycleTable"/> against DESIGN.md §2, copied out here by hand: the table in the
 /// code must not be its own expectation.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class LifecycleTableTests
 {
     private static readonly S[] DesignStates =

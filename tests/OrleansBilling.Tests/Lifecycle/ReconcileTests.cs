@@ -2,6 +2,7 @@ using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
@@ -9,6 +10,7 @@ using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
 namespace OrleansBilling.Tests.Lifecycle;
 
 /// <summary>Following the provider's current subscription through the table ("fetch on doubt").</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class ReconcileTests
 {
     private static readonly DateTimeOffset NextMonth = Now.AddMonths(1);

@@ -1,6 +1,7 @@
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Lifecycle;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 using static OrleansBilling.GrainInterfaces.Lifecycle.SubscriptionState;
 using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
@@ -8,6 +9,7 @@ using static OrleansBilling.Tests.Lifecycle.LifecycleFixture;
 namespace OrleansBilling.Tests.Lifecycle;
 
 /// <summary>What each input does, through <see cref="SubscriptionLifecycle.Decide"/>, from every state.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class SubscriptionLifecycleTests
 {
     private static readonly DateTimeOffset NextMonth = Now.AddMonths(1);

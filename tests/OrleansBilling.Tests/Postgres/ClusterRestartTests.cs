@@ -5,6 +5,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Postgres;
 
 /// <summary>Durability across a whole-cluster restart: storage and reminders are scoped by ServiceId, not by cluster.</summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class ClusterRestartTests(PostgresServer server)
 {
     [Fact]

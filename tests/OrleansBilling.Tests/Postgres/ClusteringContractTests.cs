@@ -16,6 +16,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// for that is internal in Orleans 10.4.2), which would leave the PostgreSQL membership unexercised
 /// and a standalone client unable to connect.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class ClusteringContractTests(PostgresServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

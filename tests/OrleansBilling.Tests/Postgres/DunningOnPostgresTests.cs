@@ -8,6 +8,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Postgres;
 
 /// <summary>Dunning episodes live in PostgreSQL (state and reminders): a whole new cluster carries them on.</summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class DunningOnPostgresTests(PostgresServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

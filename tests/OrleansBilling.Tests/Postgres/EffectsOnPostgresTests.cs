@@ -10,6 +10,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// The outbox on PostgreSQL: an effect pending when the silo of its grain is killed (no graceful
 /// stop, no last write) runs exactly once on the silo that carries the grain on, for every kind.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class EffectsOnPostgresTests(PostgresGrainCluster cluster) : IClassFixture<PostgresGrainCluster>
 {
     [Theory]

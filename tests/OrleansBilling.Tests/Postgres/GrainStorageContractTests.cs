@@ -4,11 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Storage;
 using OrleansBilling.Silo.Database;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Postgres;
 
 /// <summary>Orleans' ADO.NET grain storage on the migrated PostgreSQL database, through the real provider.</summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class GrainStorageContractTests(OrleansPostgresClusterFixture fixture) : IClassFixture<OrleansPostgresClusterFixture>
 {
     private const string ConflictStateName = "t-conflict-state";

@@ -13,6 +13,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// without asking Stripe: every entry names its actor, the ones that move the price carry the terms
 /// before and after, and payments carry their money.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class HistoryOnPostgresTests(PostgresServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Postgres;
 
 /// <summary>The DbUp migrations: order, idempotence, concurrency, failure, and the Orleans query catalog.</summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class MigrationTests(PostgresServer server)
 {
     private static readonly string[] AllScripts =

@@ -11,6 +11,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// The registered Orleans queries under contention, run directly with Orleans' parameter names and
 /// types: conditional writes are all-or-nothing and exactly one of several racing writers wins.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class OrleansQueryContractTests(PostgresServer server)
 {
     private const int Racers = 8;

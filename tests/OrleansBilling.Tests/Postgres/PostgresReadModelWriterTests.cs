@@ -5,11 +5,13 @@ using Npgsql;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Postgres;
 
 /// <summary>The read-model writer: idempotent publishes, versions that never go backwards, an append-only history.</summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixture) : IClassFixture<ReadModelDatabaseFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);

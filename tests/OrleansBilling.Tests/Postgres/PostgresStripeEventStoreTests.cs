@@ -1,10 +1,12 @@
 using OrleansBilling.GrainInterfaces.Webhooks;
 using OrleansBilling.Silo.Database;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Postgres;
 
 /// <summary>The Stripe inbox on PostgreSQL: an event is stored once, and only a stored one has an outcome to look up.</summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class PostgresStripeEventStoreTests(ReadModelDatabaseFixture fixture) : IClassFixture<ReadModelDatabaseFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);

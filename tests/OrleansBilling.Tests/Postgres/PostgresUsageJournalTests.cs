@@ -15,6 +15,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// The tests about rounds hold a lock on the table so that the writer of a journal of their own (one,
 /// unless told) is stuck in a known round; whatever is appended meanwhile waits in the queue for the next one.
 /// </remarks>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixture) : UsageJournalContract, IClassFixture<UsageJournalDatabaseFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

@@ -12,6 +12,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// Configuration declares the products at every start on PostgreSQL; what an admin changed through
 /// the API since is kept, and what configuration took away is gone (issue 9, defects 3 and 4).
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class ProductsOnPostgresTests(PostgresServer server)
 {
     private const string KeyA = "bk_test_acme_key_a_0123456789";

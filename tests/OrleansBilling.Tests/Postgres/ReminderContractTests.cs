@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using OrleansBilling.Silo.Database;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Postgres;
 
 /// <summary>Orleans' ADO.NET reminder table on the migrated PostgreSQL database, through the real provider.</summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class ReminderContractTests(OrleansPostgresClusterFixture fixture) : IClassFixture<OrleansPostgresClusterFixture>
 {
     [Fact]

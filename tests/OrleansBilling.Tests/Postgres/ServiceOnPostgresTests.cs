@@ -16,6 +16,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Postgres;
 
 /// <summary>The real hosts on PostgreSQL: restarts, two silos, and the standalone gateway, over HTTP.</summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class ServiceOnPostgresTests(PostgresServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

@@ -10,6 +10,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// Acknowledged usage lives in PostgreSQL until Stripe has it: a silo that stops (or dies) before
 /// forwarding loses nothing, and nothing reaches Stripe twice.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
 public sealed class UsageOnPostgresTests(PostgresServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

@@ -4,11 +4,13 @@ using System.Text.Json;
 using OrleansBilling.Sandbox;
 using Stripe;
 using Stripe.Checkout;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>Checkout in subscription mode: the session, the hosted page, each test card, and what completing it creates and emits.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class CheckoutTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

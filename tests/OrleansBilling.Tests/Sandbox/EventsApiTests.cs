@@ -1,10 +1,12 @@
 using System.Net;
 using Stripe;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary><c>GET /v1/events</c> lists what was emitted, newest first, filtered and paged like Stripe's.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class EventsApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

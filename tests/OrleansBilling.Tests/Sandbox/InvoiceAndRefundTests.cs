@@ -1,10 +1,12 @@
 using System.Net;
 using Stripe;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>Listing invoices, and refunding what was paid.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class InvoiceAndRefundTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

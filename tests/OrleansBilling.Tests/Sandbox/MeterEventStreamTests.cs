@@ -4,11 +4,13 @@ using System.Text;
 using System.Text.Json;
 using Stripe;
 using Stripe.V2.Billing;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>Stripe's v2 meter event stream as the sandbox serves it to the real Stripe.net: sessions, batches, refusals, planned outages.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class MeterEventStreamTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

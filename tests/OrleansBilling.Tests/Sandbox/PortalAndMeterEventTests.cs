@@ -3,11 +3,13 @@ using System.Text.Json;
 using Stripe;
 using Stripe.Billing;
 using PortalSessionCreateOptions = Stripe.BillingPortal.SessionCreateOptions;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>The customer portal page and usage reporting.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class PortalAndMeterEventTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,10 +1,12 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>Moving the sandbox's clock from outside: its HTTP endpoints, and the clock itself moved directly.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class SandboxClockEndpointTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,9 +1,11 @@
 using OrleansBilling.Sandbox;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>The sandbox clock follows real time, jumps on Advance, and wakes what waits on it when it jumps.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class SandboxClockTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);

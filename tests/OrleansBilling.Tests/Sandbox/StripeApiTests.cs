@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text.Json;
 using Stripe;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>What every call to the emulated API gets, as from Stripe: test keys, errors, idempotency, and a log of what was sent.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class StripeApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

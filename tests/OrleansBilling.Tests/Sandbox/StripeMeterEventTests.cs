@@ -2,11 +2,13 @@ using Microsoft.Extensions.Time.Testing;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.Stripe;
 using Stripe;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary><see cref="StripePaymentProvider.SendMeterEventsAsync"/> against the sandbox's v2 meter event stream, end to end.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class StripeMeterEventTests
 {
     private const string SessionPath = "/v2/billing/meter_event_session";

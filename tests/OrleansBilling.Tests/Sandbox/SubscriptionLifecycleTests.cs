@@ -1,11 +1,13 @@
 using System.Net;
 using Newtonsoft.Json.Linq;
 using Stripe;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>What the clock and the API do to a subscription: trials, renewals, failures, recovery, cancellation, pauses, plan changes.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class SubscriptionLifecycleTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

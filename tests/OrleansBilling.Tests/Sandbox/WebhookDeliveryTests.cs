@@ -8,6 +8,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Sandbox;
 
 /// <summary>Events arrive signed as Stripe signs them, at least once, and can be re-sent shuffled and duplicated.</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class WebhookDeliveryTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -3,10 +3,12 @@ using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Silo.Products;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Usage;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class EntitlementRulesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);

@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Usage;
 
 /// <summary>Which usage journal the silo uses when it has no database (on PostgreSQL: ServiceOnPostgresTests).</summary>
+[Trait(TestKind.Trait, TestKind.Http)]
 public sealed class UsageJournalHostingTests(BillingService service) : IClassFixture<BillingService>
 {
     [Fact]

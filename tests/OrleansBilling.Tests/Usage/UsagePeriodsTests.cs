@@ -2,10 +2,12 @@ using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Usage;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Usage;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class UsagePeriodsTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);

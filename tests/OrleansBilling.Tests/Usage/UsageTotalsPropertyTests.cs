@@ -1,6 +1,7 @@
 using CsCheck;
 using OrleansBilling.Grains.Usage;
 using OrleansBilling.Silo.Usage;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Usage;
@@ -9,6 +10,7 @@ namespace OrleansBilling.Tests.Usage;
 /// The grain keeps its period totals in memory and reads them back from the journal after a
 /// restart: for any reports, with repeats and timestamp ties, both must give the same numbers.
 /// </summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class UsageTotalsPropertyTests
 {
     private static readonly DateTimeOffset Period = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);

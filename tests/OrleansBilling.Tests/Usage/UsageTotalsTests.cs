@@ -1,9 +1,11 @@
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.Grains.Usage;
+using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
 namespace OrleansBilling.Tests.Usage;
 
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class UsageTotalsTests
 {
     private static readonly DateTimeOffset Period = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);

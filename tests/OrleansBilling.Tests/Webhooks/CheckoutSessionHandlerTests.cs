@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Webhooks;
 
 /// <summary><see cref="CheckoutSessionHandler"/> fed with Stripe's example checkout session.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class CheckoutSessionHandlerTests
 {
     private readonly CheckoutSessionHandler handler = new();

@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Webhooks;
 
 /// <summary><see cref="CustomerUpdatedHandler"/> fed with Stripe's example customer.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class CustomerUpdatedHandlerTests
 {
     [Fact]

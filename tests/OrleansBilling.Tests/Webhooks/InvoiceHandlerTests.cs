@@ -8,6 +8,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Webhooks;
 
 /// <summary><see cref="InvoiceHandler"/> fed with Stripe's example invoice.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class InvoiceHandlerTests
 {
     private readonly InvoiceHandler handler = new();

@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Webhooks;
 
 /// <summary><see cref="RefundHandler"/> fed with Stripe's example charge and refund.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class RefundHandlerTests
 {
     private readonly RefundHandler handler = new();

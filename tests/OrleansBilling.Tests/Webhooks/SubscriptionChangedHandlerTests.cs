@@ -8,6 +8,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Webhooks;
 
 /// <summary><see cref="SubscriptionChangedHandler"/> fed with Stripe's example subscription.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class SubscriptionChangedHandlerTests
 {
     private readonly SubscriptionChangedHandler handler = new();

@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansBilling.Tests.Webhooks;
 
 /// <summary><see cref="TrialWillEndHandler"/> fed with Stripe's example subscription.</summary>
+[Trait(TestKind.Trait, TestKind.Unit)]
 public sealed class TrialWillEndHandlerTests
 {
     [Fact]
