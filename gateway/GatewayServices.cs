@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.OpenApi;
 using OrleansBilling.Gateway.Admin;
 using OrleansBilling.Gateway.Api;
 using OrleansBilling.Gateway.Auth;
+using OrleansBilling.Gateway.OpenApi;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.Gateway.Webhooks;
 using Scalar.AspNetCore;
@@ -37,31 +37,11 @@ public static class GatewayServices
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-        });
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "OrleansBilling";
-            document.Info.Description = "Billing for a portfolio of products. Authenticate with the product's API key as a bearer token.";
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "The product's API key.",
-            };
-            return Task.CompletedTask;
-        }).AddOperationTransformer((operation, context, _) =>
-        {
-            // Every /v1 operation needs the product's key: say so, so API explorers send it.
-            if (context.Description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true)
-            {
-                operation.Security ??= [];
-                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", context.Document)] = [] });
-            }
 
-            return Task.CompletedTask;
-        }));
+            // Numbers are numbers: the document and the parser agree that "5" is not 5.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        services.AddBillingOpenApi();
         services.AddHealthChecks();
         return services;
     }

@@ -22,12 +22,14 @@ public static class AdminApi
         admin.MapGet("/anomalies", Anomalies)
             .WithName("ListAnomalies")
             .WithSummary("Provider events the lifecycle table refused, newest first")
-            .Produces<IReadOnlyList<AnomalyView>>();
+            .Produces<IReadOnlyList<AnomalyView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         admin.MapPut("/products/{productId}/dunning", SetDunning)
             .WithName("SetDunningPolicy")
             .WithSummary("Replace a product's dunning policy (new episodes use it; running ones keep theirs)")
             .Produces<IReadOnlyList<DunningStepView>>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         admin.MapGet("/products/{productId}/dunning", DunningPolicies)
             .WithName("ListDunningPolicies")
@@ -37,11 +39,15 @@ public static class AdminApi
         admin.MapGet("/products/{productId}/dunning/preview", PreviewDunning)
             .WithName("PreviewDunning")
             .WithSummary("The timeline a customer whose payments keep failing would follow, from a given start")
-            .Produces<IReadOnlyList<DunningStepView>>();
+            .Produces<IReadOnlyList<DunningStepView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/products/{productId}/customers/{customerId}/overrides", ListOverrides)
             .WithName("ListOverrides")
             .WithSummary("The support overrides in force for a customer")
-            .Produces<IReadOnlyList<OverrideView>>();
+            .Produces<IReadOnlyList<OverrideView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/products/{productId}/customers/{customerId}/overrides", GrantOverride)
             .WithName("GrantOverride")
             .WithSummary("Switch a feature or set a limit for one customer until it expires; recorded with actor and reason")
@@ -60,6 +66,7 @@ public static class AdminApi
             .WithName("RemoveOverride")
             .WithSummary("Remove an override before it expires; recorded with actor")
             .Produces<OverrideView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }

@@ -8,4 +8,4 @@ namespace OrleansBilling.Gateway.Admin;
 /// <param name="Value"><c>true</c>/<c>false</c> for a feature; a whole number of 0 or more for a limit.</param>
 /// <param name="Reason">Why; kept in the history.</param>
 /// <param name="ExpiresAt">When it stops applying (at most a year away).</param>
-public sealed record OverrideBody(string? Feature, string? Limit, JsonElement? Value, string? Reason, DateTimeOffset? ExpiresAt);
+public sealed record OverrideBody(JsonElement? Value, string? Reason, DateTimeOffset? ExpiresAt, string? Feature = null, string? Limit = null);

@@ -6,4 +6,4 @@ namespace OrleansBilling.Gateway.Api;
 /// <param name="SuccessUrl">Where the provider sends the customer after paying.</param>
 /// <param name="CancelUrl">Where the provider sends the customer who gives up.</param>
 /// <param name="Email">The customer's email address, for receipts and lifecycle email.</param>
-public sealed record CheckoutBody(string? CustomerId, string? Plan, string? SuccessUrl, string? CancelUrl, string? Email);
+public sealed record CheckoutBody(string? CustomerId, string? Plan, string? SuccessUrl, string? CancelUrl, string? Email = null);

@@ -8,7 +8,7 @@ namespace OrleansBilling.Gateway.Api;
 /// Source-generated JSON for what the API answers and accepts: no reflection on the hot path
 /// (entitlements), and the same camelCase names and enum strings as the defaults.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(EntitlementsView))]
 [JsonSerializable(typeof(SubscriptionView))]
 [JsonSerializable(typeof(CheckoutView))]
@@ -20,6 +20,7 @@ namespace OrleansBilling.Gateway.Api;
 [JsonSerializable(typeof(CancelBody))]
 [JsonSerializable(typeof(ChangePlanBody))]
 [JsonSerializable(typeof(UsageBody))]
+[JsonSerializable(typeof(UsageBatchEvent))]
 [JsonSerializable(typeof(UsageBatchBody))]
 [JsonSerializable(typeof(UsageEventResult))]
 [JsonSerializable(typeof(UsageBatchResult))]

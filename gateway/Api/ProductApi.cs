@@ -200,6 +200,7 @@ public static class ProductApi
 
     private static RouteHandlerBuilder ProducesCommandProblems(this RouteHandlerBuilder route) => route
         .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status502BadGateway)
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 }

@@ -34,7 +34,7 @@ public static class UsageApi
             return ApiProblems.InvalidId("customer id", customerId);
         }
 
-        var result = (await Record(grains, ProductCaller.Of(http).ProductId, [body with { CustomerId = customerId }]))[0];
+        var result = (await Record(grains, ProductCaller.Of(http).ProductId, [new UsageBatchEvent(customerId, body.Meter, body.Quantity, body.IdempotencyKey, body.Timestamp)]))[0];
         if (result.Outcome == UsageOutcome.Duplicate)
         {
             http.Response.Headers[Idempotency.ReplayedHeader] = "true";
@@ -59,7 +59,7 @@ public static class UsageApi
     }
 
     /// <summary>Checks the shape of each event, sends each customer's events to its grain in one call, and answers in order.</summary>
-    private static async Task<UsageEventResult[]> Record(IGrainFactory grains, string productId, IReadOnlyList<UsageBody?> events)
+    private static async Task<UsageEventResult[]> Record(IGrainFactory grains, string productId, IReadOnlyList<UsageBatchEvent?> events)
     {
         var results = new UsageEventResult[events.Count];
         var byCustomer = new Dictionary<string, List<(int Index, UsageEvent Event)>>(StringComparer.Ordinal);
@@ -106,13 +106,13 @@ public static class UsageApi
     }
 
     /// <summary>The event the body stands for, or null when its shape is wrong (see <see cref="ShapeError"/>).</summary>
-    private static UsageEvent? Parse(UsageBody? body) =>
+    private static UsageEvent? Parse(UsageBatchEvent? body) =>
         body is { IdempotencyKey: { Length: > 0 } key, Meter: { Length: > 0 } meter, Quantity.Value: { } quantity, Timestamp.Malformed: false }
             && BillingIds.IsValid(body.CustomerId)
             ? new UsageEvent(meter, quantity, body.Timestamp.Value, key)
             : null;
 
-    private static (UsageError Error, string Detail) ShapeError(UsageBody? body) => body switch
+    private static (UsageError Error, string Detail) ShapeError(UsageBatchEvent? body) => body switch
     {
         null => (UsageError.InvalidIdempotencyKey, "The event is missing."),
         _ when !BillingIds.IsValid(body.CustomerId) => (UsageError.InvalidCustomerId, $"A customerId of {BillingIds.Rule} is required."),
@@ -122,7 +122,7 @@ public static class UsageApi
         _ => (UsageError.InvalidTimestamp, "The timestamp must be RFC 3339 with an offset (2026-11-24T10:00:00Z) or Unix seconds."),
     };
 
-    private static UsageEventResult Rejected(UsageBody? body, (UsageError Error, string Detail) why) =>
+    private static UsageEventResult Rejected(UsageBatchEvent? body, (UsageError Error, string Detail) why) =>
         new(body?.CustomerId, body?.IdempotencyKey, UsageOutcome.Rejected, why.Error, why.Detail, null);
 
     private static IResult Problem(UsageError error, string? detail)

@@ -1,19 +1,25 @@
 namespace OrleansBilling.Gateway.Api;
 
 /// <summary>
-/// One usage event: the body of <c>POST /v1/customers/{id}/usage</c>, and an element of
-/// <c>POST /v1/usage</c> (which also names the customer). Quantity and timestamp are read leniently,
-/// so a bad one is that event's error, not the whole batch's.
+/// One usage event, the body of <c>POST /v1/customers/{id}/usage</c>. Quantity and timestamp are read
+/// leniently, so a bad one is that event's error, not the whole batch's.
 /// </summary>
-/// <param name="CustomerId">The customer, in a batch.</param>
 /// <param name="Meter">The catalog meter.</param>
 /// <param name="Quantity">A finite number, 0 or more.</param>
-/// <param name="Timestamp">RFC 3339 with an offset; now when left out.</param>
 /// <param name="IdempotencyKey">The product's id for the event: a repeat counts once.</param>
-public sealed record UsageBody(string? CustomerId, string? Meter, UsageQuantity Quantity, UsageTimestamp Timestamp, string? IdempotencyKey);
+/// <param name="Timestamp">RFC 3339 with an offset, or Unix seconds; now when left out.</param>
+public sealed record UsageBody(string? Meter, UsageQuantity Quantity, string? IdempotencyKey, UsageTimestamp Timestamp = default);
+
+/// <summary>One usage event of a batch: <see cref="UsageBody"/>, and the customer it is for.</summary>
+/// <param name="CustomerId">The customer.</param>
+/// <param name="Meter">The catalog meter.</param>
+/// <param name="Quantity">A finite number, 0 or more.</param>
+/// <param name="IdempotencyKey">The product's id for the event: a repeat counts once.</param>
+/// <param name="Timestamp">RFC 3339 with an offset, or Unix seconds; now when left out.</param>
+public sealed record UsageBatchEvent(string? CustomerId, string? Meter, UsageQuantity Quantity, string? IdempotencyKey, UsageTimestamp Timestamp = default);
 
 /// <summary>Body of <c>POST /v1/usage</c>: up to 1000 events for any customers of the product.</summary>
-public sealed record UsageBatchBody(IReadOnlyList<UsageBody?>? Events);
+public sealed record UsageBatchBody(IReadOnlyList<UsageBatchEvent?>? Events);
 
 /// <summary>What became of one usage event.</summary>
 /// <param name="CustomerId">The customer.</param>

@@ -15,8 +15,8 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 [GenerateSerializer, Immutable, Alias("billing.OverrideView")]
 public sealed record OverrideView(
     [property: Id(0)] string Id,
-    [property: Id(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Feature,
-    [property: Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Limit,
+    [property: Id(1)] string? Feature,
+    [property: Id(2)] string? Limit,
     [property: Id(3), JsonIgnore] bool? FeatureValue,
     [property: Id(4), JsonIgnore] long? LimitValue,
     [property: Id(5)] string Reason,

@@ -28,35 +28,6 @@ public sealed class DocumentationAndHealthTests(BillingService service) : IClass
     }
 
     [Fact]
-    public async Task The_openapi_document_declares_the_bearer_scheme_of_the_api_keys()
-    {
-        using var client = service.Client(apiKey: null);
-
-        using var response = await client.GetAsync("/openapi/v1.json", Cancellation);
-
-        var scheme = (await response.ReadOkAsync()).GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
-        Assert.Equal("http", scheme.GetProperty("type").GetString());
-        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
-    }
-
-    [Fact]
-    public async Task Every_operation_of_the_product_api_requires_the_bearer_key_in_the_openapi_document()
-    {
-        using var client = service.Client(apiKey: null);
-
-        using var response = await client.GetAsync("/openapi/v1.json", Cancellation);
-
-        var operations = (await response.ReadOkAsync()).GetProperty("paths").EnumerateObject()
-            .Where(path => path.Name.StartsWith("/v1/", StringComparison.Ordinal))
-            .SelectMany(path => path.Value.EnumerateObject())
-            .ToList();
-        Assert.Equal(12, operations.Count);
-        Assert.All(operations, operation => Assert.True(
-            operation.Value.GetProperty("security")[0].TryGetProperty("bearer", out _),
-            $"{operation.Name} requires the bearer scheme"));
-    }
-
-    [Fact]
     public async Task The_docs_serve_the_api_reference_page()
     {
         using var client = service.Client(apiKey: null);

@@ -105,10 +105,13 @@ public class BillingService : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>A client of the API; with <paramref name="apiKey"/> it authenticates as that key's product.</summary>
+    /// <summary>
+    /// A client of the API; with <paramref name="apiKey"/> it authenticates as that key's product. Every
+    /// exchange is checked against the service's OpenAPI document (<see cref="ContractCheckingHandler"/>).
+    /// </summary>
     public HttpClient Client(string? apiKey = DemoApiKey)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress };
+        var client = new HttpClient(new ContractCheckingHandler(BaseAddress)) { BaseAddress = BaseAddress };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using OrleansBilling.Gateway.Api;
+using OrleansBilling.Gateway.Webhooks;
+
+namespace OrleansBilling.Gateway.OpenApi;
+
+/// <summary>
+/// The OpenAPI document clients are generated from, true to what the API accepts and answers: who
+/// may call each operation (the product's key, the admin key, Stripe's signature), what the webhook
+/// takes, optional fields not marked required, and no <c>servers</c> taken from the caller's Host
+/// header. Checked by the tests against every real response, and linted.
+/// </summary>
+public static class BillingOpenApi
+{
+    public const string ProductKeyScheme = "productKey";
+    public const string AdminKeyScheme = "adminKey";
+    public const string StripeSignatureScheme = "stripeSignature";
+
+    public static IServiceCollection AddBillingOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(options => options
+            .AddDocumentTransformer(Describe)
+            .AddOperationTransformer(Secure)
+            .AddSchemaTransformer(Shape));
+
+    private static Task Describe(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Info.Title = "OrleansBilling";
+        document.Info.Description = "Billing for a portfolio of products: product services call /v1 with their API key, "
+            + "support and operations call /admin/v1 with the admin key, Stripe posts its events to /webhooks/stripe.";
+        document.Info.License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" };
+
+        // The server is wherever the document was fetched from: never a name taken from the Host
+        // header of whoever fetched it.
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The service that serves this document." }];
+        document.Tags = new HashSet<OpenApiTag>(
+        [
+            new OpenApiTag { Name = "Product API", Description = "What product services call, authenticated by the product's API key; the key fixes the product." },
+            new OpenApiTag { Name = "Admin", Description = "Support and operations, authenticated by the admin key; Billing-Actor names who acts." },
+            new OpenApiTag { Name = "Webhooks", Description = "Stripe's events, authenticated by their signature; not for product services." },
+        ]);
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+        {
+            [ProductKeyScheme] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "The product's API key." },
+            [AdminKeyScheme] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "The admin key (Billing:AdminKey)." },
+            [StripeSignatureScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "Stripe-Signature",
+                Description = "Stripe's signature of the raw body with the endpoint's signing secret (t=…,v1=…).",
+            },
+        };
+        return Task.CompletedTask;
+    }
+
+    private static Task Secure(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var path = context.Description.RelativePath ?? "";
+        var scheme = path.StartsWith("v1/", StringComparison.Ordinal) ? ProductKeyScheme
+            : path.StartsWith("admin/", StringComparison.Ordinal) ? AdminKeyScheme
+            : path == StripeWebhookEndpoint.Path.TrimStart('/') ? StripeSignatureScheme
+            : null;
+        if (scheme is not null)
+        {
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
+        }
+
+        if (scheme == StripeSignatureScheme)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = $"A Stripe event exactly as Stripe sends it (at most {StripeWebhookEndpoint.MaxBodyBytes} bytes), at API version {Stripe.StripeConfiguration.ApiVersion}.",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new()
+                    {
+                        Schema = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.Object,
+                            Required = new HashSet<string> { "id", "type", "data" },
+                            Properties = new Dictionary<string, IOpenApiSchema>
+                            {
+                                ["id"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                                ["api_version"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                                ["created"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                                ["data"] = new OpenApiSchema { Type = JsonSchemaType.Object },
+                            },
+                        },
+                    },
+                },
+            };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static Task Shape(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+
+        // An enum schema is shared by its nullable and its plain uses: null belongs at the use site
+        // (a oneOf with null), else null would match both branches of that oneOf.
+        if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
+        {
+            schema.Enum = [.. values.Where(v => v is not null)];
+        }
+
+        // Fields read by converters of their own, so a bad one is an event's error and not the request's.
+        if (type == typeof(UsageQuantity))
+        {
+            schema.Type = JsonSchemaType.Number;
+            schema.Minimum = "0";
+        }
+        else if (type == typeof(UsageTimestamp))
+        {
+            schema.OneOf = [new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }, new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "Unix seconds." }];
+        }
+        else if (type == typeof(JsonElement) || (type == typeof(object) && context.JsonPropertyInfo?.Name == "value"))
+        {
+            // An override's value: true or false for a feature, a whole number for a limit.
+            schema.Type = JsonSchemaType.Boolean | JsonSchemaType.Integer;
+        }
+
+        return Task.CompletedTask;
+    }
+}
