@@ -24,6 +24,7 @@ namespace OrleansBilling.Grains.Subscriptions;
 [GrainType("subscription")]
 public sealed partial class SubscriptionGrain(
     [PersistentState("subscription", BillingStorage.Name)] IPersistentState<SubscriptionGrainState> state,
+    [PersistentState("subscription-replies", BillingStorage.Name)] IPersistentState<IdempotentReplies> replies,
     IPaymentProvider payments,
     EffectRunner effects,
     IHistoryReader history,
@@ -48,7 +49,7 @@ public sealed partial class SubscriptionGrain(
     /// <summary>A decision changed the subscription: the next write is a new revision, published to the read model.</summary>
     private bool dirty;
 
-    /// <summary>Only bookkeeping changed (the outbox, the sent-log, a kept reply): written, but no new revision.</summary>
+    /// <summary>Only bookkeeping changed (the outbox, the sent-log): written, but no new revision.</summary>
     private bool bookkeeping;
 
     private EntitlementsView? entitlements;
@@ -543,7 +544,11 @@ public sealed partial class SubscriptionGrain(
             }
         });
 
-    /// <summary>Runs a command once per idempotency key, persists what it changed, then acts.</summary>
+    /// <summary>
+    /// Runs a command once per idempotency key: persists what it changed and acts, then keeps its answer
+    /// for the key. Were the silo to die in between, the repeat finds its input applied and answers
+    /// with the subscription as it is.
+    /// </summary>
     private async Task<CommandResult<T>> Command<T>(
         CommandContext context,
         Func<IdempotentReply, CommandResult<T>?> replayOf,
@@ -553,7 +558,7 @@ public sealed partial class SubscriptionGrain(
     {
         var now = clock.GetUtcNow();
         var key = context.IdempotencyKey;
-        if (key is not null && state.State.Replies.TryGetValue(key, out var earlier) && now - earlier.At < ReplyLifetime)
+        if (key is not null && replies.State.Replies.TryGetValue(key, out var earlier) && now - earlier.At < ReplyLifetime)
         {
             var replay = earlier.Fingerprint == context.Fingerprint ? replayOf(earlier) : null;
             return replay is null
@@ -562,16 +567,16 @@ public sealed partial class SubscriptionGrain(
         }
 
         var result = await run();
+        await Settle();
 
         // A provider outage is not an answer worth repeating: the same key may try again.
         if (key is not null && result.Error?.Code != CommandErrorCode.ProviderUnavailable)
         {
             ForgetOldReplies(now);
-            state.State.Replies[key] = remember(new IdempotentReply(context.Fingerprint ?? "", now, null, null), result);
-            bookkeeping = true;
+            replies.State.Replies[key] = remember(new IdempotentReply(context.Fingerprint ?? "", now, null, null), result);
+            await replies.WriteStateAsync();
         }
 
-        await Settle();
         return result;
     }
 
@@ -652,15 +657,15 @@ public sealed partial class SubscriptionGrain(
 
     private void ForgetOldReplies(DateTimeOffset now)
     {
-        var replies = state.State.Replies;
-        foreach (var old in replies.Where(r => now - r.Value.At >= ReplyLifetime).Select(r => r.Key).ToList())
+        var kept = replies.State.Replies;
+        foreach (var old in kept.Where(r => now - r.Value.At >= ReplyLifetime).Select(r => r.Key).ToList())
         {
-            replies.Remove(old);
+            kept.Remove(old);
         }
 
-        if (replies.Count >= RepliesKept)
+        if (kept.Count >= RepliesKept)
         {
-            replies.Remove(replies.MinBy(r => r.Value.At).Key);
+            kept.Remove(kept.MinBy(r => r.Value.At).Key);
         }
     }
 

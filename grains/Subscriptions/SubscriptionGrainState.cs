@@ -6,8 +6,9 @@ namespace OrleansBilling.Grains.Subscriptions;
 
 /// <summary>
 /// The persisted state of a subscription grain: the lifecycle's subscription, its most recent
-/// history, the effects still to run, and the answers kept for idempotency keys. Written in one
-/// piece, so a decision and its effects are durable together.
+/// history and the effects still to run. Written in one piece, so a decision and its effects are
+/// durable together. The answers kept for idempotency keys are a state of their own
+/// (<see cref="IdempotentReplies"/>): they would make every write of this one larger.
 /// </summary>
 [GenerateSerializer, Alias("billing.SubscriptionGrainState")]
 public sealed class SubscriptionGrainState
@@ -19,8 +20,6 @@ public sealed class SubscriptionGrainState
 
     /// <summary>Grows with every write; the read model keeps the row of the highest revision.</summary>
     [Id(4)] public long Revision { get; set; }
-
-    [Id(5)] public Dictionary<string, IdempotentReply> Replies { get; set; } = [];
 
     /// <summary>The sent-log: keys of the lifecycle emails already sent (or given up on), oldest first.</summary>
     [Id(6)] public List<string> SentEmails { get; set; } = [];
