@@ -121,7 +121,7 @@ public static class AdminApi
         var actor = ActorOf(http);
         if (actor is null)
         {
-            errors[ActorHeader] = ["At most 100 printable characters naming who acts."];
+            errors[ActorHeader] = [ActorRule];
         }
 
         if (errors.Count > 0)
@@ -149,7 +149,7 @@ public static class AdminApi
     {
         if (ActorOf(http) is not { } actor)
         {
-            return ApiProblems.InvalidRequest(ActorHeader, "At most 100 printable characters naming who acts.");
+            return MalformedActor();
         }
 
         var (grain, problem) = await Customer(grains, productId, customerId);
@@ -205,6 +205,11 @@ public static class AdminApi
         var versions = await grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDunningPolicies();
         return versions.Count == 0 ? UnknownProduct(productId) : Results.Ok(versions);
     }
+
+    private const string ActorRule = "At most 100 printable characters naming who acts.";
+
+    /// <summary>The problem of a malformed <c>Billing-Actor</c> header.</summary>
+    internal static IResult MalformedActor() => ApiProblems.InvalidRequest(ActorHeader, ActorRule);
 
     /// <summary><c>admin:&lt;name&gt;</c> from the header, <c>admin</c> without one; null when the header is malformed.</summary>
     internal static string? ActorOf(HttpContext http)
@@ -263,7 +268,7 @@ public static class AdminApi
 
         if (ActorOf(http) is not { } actor)
         {
-            return ApiProblems.InvalidRequest(ActorHeader, "At most 100 printable characters naming who acts.");
+            return MalformedActor();
         }
 
         var problems = await product.SetDunningPolicy(new DunningPolicy(steps), actor);

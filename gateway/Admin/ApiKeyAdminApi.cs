@@ -61,7 +61,7 @@ public static class ApiKeyAdminApi
 
         return AdminApi.ActorOf(http) is { } actor
             ? Results.Ok(await product.IssueApiKey(actor))
-            : ApiProblems.InvalidRequest(AdminApi.ActorHeader, "At most 100 printable characters naming who acts.");
+            : AdminApi.MalformedActor();
     }
 
     private static async Task<IResult> Rotate(string productId, string keyId, string? overlap, IGrainFactory grains, HttpContext http)
@@ -83,7 +83,7 @@ public static class ApiKeyAdminApi
 
         if (AdminApi.ActorOf(http) is not { } actor)
         {
-            return ApiProblems.InvalidRequest(AdminApi.ActorHeader, "At most 100 printable characters naming who acts.");
+            return AdminApi.MalformedActor();
         }
 
         var (product, problem) = await Product(grains, productId);
@@ -99,7 +99,7 @@ public static class ApiKeyAdminApi
     {
         if (AdminApi.ActorOf(http) is not { } actor)
         {
-            return ApiProblems.InvalidRequest(AdminApi.ActorHeader, "At most 100 printable characters naming who acts.");
+            return AdminApi.MalformedActor();
         }
 
         var (product, problem) = await Product(grains, productId);

@@ -8,6 +8,7 @@ using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.Products;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Scheduling;
 using OrleansBilling.Grains.Usage;
@@ -35,12 +36,10 @@ public sealed partial class SubscriptionGrain(
     private const int SentEmailsKept = 200;
     private const int RepliesKept = 500;
     private static readonly TimeSpan ReplyLifetime = TimeSpan.FromHours(24);
-    private static readonly TimeSpan CatalogFreshness = TimeSpan.FromSeconds(30);
 
     private string productId = "";
     private string customerId = "";
-    private ProductDefinition? product;
-    private DateTimeOffset productFetchedAt;
+    private CatalogCache catalogs = null!;
     private WakeUp wake = null!;
 
     /// <summary>Entries decided since the last write: they go to the read model with it.</summary>
@@ -64,6 +63,7 @@ public sealed partial class SubscriptionGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (productId, customerId) = BillingIds.ParseSubscriptionKey(Key);
+        catalogs = new CatalogCache(GrainFactory, productId, clock);
         wake = new WakeUp(this, clock, NextDeadline, Wake, logger);
 
         // Whatever fell due while the grain slept (effects left by a crash, a dunning step) is done
@@ -86,7 +86,7 @@ public sealed partial class SubscriptionGrain(
             : new DunningView(false, null, null, null, [], null, null));
 
     public Task<EntitlementsView> GetEntitlements() =>
-        entitlements is { } known && CatalogIsFresh() && clock.GetUtcNow() < entitlementsValidUntil && entitlementsUsageVersion >= usageVersion
+        entitlements is { } known && catalogs.IsFresh && clock.GetUtcNow() < entitlementsValidUntil && entitlementsUsageVersion >= usageVersion
             ? Task.FromResult(known)
             : ComputeEntitlements();
 
@@ -621,22 +621,14 @@ public sealed partial class SubscriptionGrain(
 
     private async Task<ProductDefinition?> Product(bool refresh)
     {
-        if (refresh || !CatalogIsFresh())
+        var (definition, changed) = await catalogs.GetAsync(refresh);
+        if (changed)
         {
-            var fetched = await GrainFactory.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition();
-            if (fetched != product)
-            {
-                product = fetched;
-                entitlements = null;
-            }
-
-            productFetchedAt = clock.GetUtcNow();
+            entitlements = null;
         }
 
-        return product;
+        return definition;
     }
-
-    private bool CatalogIsFresh() => product is not null && clock.GetUtcNow() - productFetchedAt <= CatalogFreshness;
 
     private SubscriptionView View()
     {

@@ -3,10 +3,10 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
-using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.Products;
 using OrleansBilling.Grains.Scheduling;
 
 namespace OrleansBilling.Grains.Usage;
@@ -32,12 +32,10 @@ public sealed partial class UsageGrain(
     private const int MaxProviderIdentifierLength = 100;
     private static readonly TimeSpan ForwardDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan CatalogFreshness = TimeSpan.FromSeconds(30);
 
     private string productId = "";
     private string customerId = "";
-    private ProductDefinition? product;
-    private DateTimeOffset productFetchedAt;
+    private CatalogCache catalogs = null!;
     private WakeUp wake = null!;
 
     /// <summary>Totals per (period start, meter) since the previous period; null until read from the journal.</summary>
@@ -56,6 +54,7 @@ public sealed partial class UsageGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (productId, customerId) = BillingIds.ParseSubscriptionKey(this.GetPrimaryKeyString());
+        catalogs = new CatalogCache(GrainFactory, productId, clock);
 
         // Forwarding guards itself (one run at a time), so usage calls need not wait behind it.
         wake = new WakeUp(this, clock, () => forwardAt, Forward, logger, interleave: true);
@@ -341,17 +340,7 @@ public sealed partial class UsageGrain(
         return Forwarded.MoreLeft;
     }
 
-    private async ValueTask<ProductDefinition?> Product()
-    {
-        var now = clock.GetUtcNow();
-        if (product is null || now - productFetchedAt > CatalogFreshness)
-        {
-            product = await GrainFactory.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition();
-            productFetchedAt = now;
-        }
-
-        return product;
-    }
+    private async Task<ProductDefinition?> Product() => (await catalogs.GetAsync()).Definition;
 
     /// <summary>
     /// The provider's identifier for a usage event: unique across the account (the product's key is

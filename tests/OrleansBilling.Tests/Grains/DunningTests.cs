@@ -104,7 +104,7 @@ public sealed class DunningTests(GrainCluster cluster) : IClassFixture<GrainClus
         var grain = await ActiveOnBasic("dun_outage");
         cluster.Emails.FailNext(2);
 
-        await FailPayment(grain, "dun_outage");
+        await cluster.FailPaymentAsync(grain, "dun_outage");
         await Poll.UntilAsync(
             () =>
             {
@@ -153,17 +153,8 @@ public sealed class DunningTests(GrainCluster cluster) : IClassFixture<GrainClus
     private async Task<ISubscriptionGrain> PastDue(string customerId)
     {
         var grain = await ActiveOnBasic(customerId);
-        await FailPayment(grain, customerId);
+        await cluster.FailPaymentAsync(grain, customerId);
         return grain;
-    }
-
-    private async Task FailPayment(ISubscriptionGrain grain, string customerId)
-    {
-        var invoiceId = $"in_{customerId}_2";
-        cluster.Payments.Invoices[invoiceId] = new ProviderInvoice(invoiceId, $"sub_{customerId}", "open", 900, 0, "usd", cluster.Clock.GetUtcNow(), null, null, null, null);
-        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
-            $"evt_{customerId}_failed", ProviderEventKind.InvoicePaymentFailed, cluster.Clock.GetUtcNow(), ProviderSubscriptionId: $"sub_{customerId}", InvoiceId: invoiceId));
-        Assert.Equal(LifecycleTransition.PaymentFailed, outcome.Transition);
     }
 
     private async Task<ISubscriptionGrain> ActiveOnBasic(string customerId)

@@ -52,11 +52,11 @@ internal static class EffectArrangements
             case nameof(Effect.RetryPayment):
                 await ActivateAsync(cluster, grain, customer);
                 cluster.Effects.Fail<Effect.RetryPayment>();
-                await FailPaymentAsync(cluster, grain, customer);
+                await cluster.FailPaymentAsync(grain, customer, $"in_{customer}");
                 return (grain, e => e is Effect.RetryPayment retry && retry.InvoiceId == $"in_{customer}");
             case nameof(Effect.CancelAtProvider):
                 await ActivateAsync(cluster, grain, customer);
-                await FailPaymentAsync(cluster, grain, customer);
+                await cluster.FailPaymentAsync(grain, customer, $"in_{customer}");
                 cluster.Effects.Fail<Effect.CancelAtProvider>();
                 await Poll.UntilAsync(
                     async () =>
@@ -133,14 +133,5 @@ internal static class EffectArrangements
         var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
             $"evt_{customer}_on", ProviderEventKind.SubscriptionActivated, now, ProviderSubscriptionId: $"sub_{customer}", PlanId: "basic", PeriodStart: now, PeriodEnd: now.AddMonths(1)));
         Assert.Equal(LifecycleTransition.Activated, outcome.Transition);
-    }
-
-    private static async Task FailPaymentAsync(GrainCluster cluster, ISubscriptionGrain grain, string customer)
-    {
-        var now = cluster.Clock.GetUtcNow();
-        cluster.Payments.Invoices[$"in_{customer}"] = new ProviderInvoice($"in_{customer}", $"sub_{customer}", "open", 900, 0, "usd", now, null, null, null, null);
-        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
-            $"evt_{customer}_failed", ProviderEventKind.InvoicePaymentFailed, now, ProviderSubscriptionId: $"sub_{customer}", InvoiceId: $"in_{customer}"));
-        Assert.Equal(LifecycleTransition.PaymentFailed, outcome.Transition);
     }
 }

@@ -144,7 +144,7 @@ public sealed class ReviewDefectTests(GrainCluster cluster) : IClassFixture<Grai
     public async Task A_price_change_seen_while_past_due_leaves_a_history_entry()
     {
         var grain = await cluster.ActiveOnBasic("rev_pastdue_price");
-        await FailPayment(grain, "rev_pastdue_price");
+        await cluster.FailPaymentAsync(grain, "rev_pastdue_price");
         var now = cluster.Clock.GetUtcNow();
         cluster.Payments.Subscriptions["sub_rev_pastdue_price"] = new ProviderSubscription(
             "sub_rev_pastdue_price", "cus_1", ProviderSubscriptionStatus.PastDue, false, "price_demo_pro", now.AddDays(-1), now.AddDays(-1).AddMonths(1), null, "in_rev_pastdue_price_2", false);
@@ -159,14 +159,5 @@ public sealed class ReviewDefectTests(GrainCluster cluster) : IClassFixture<Grai
         var entry = view.RecentHistory[0];
         Assert.Contains("basic", entry.Detail, StringComparison.Ordinal);
         Assert.Contains("pro", entry.Detail, StringComparison.Ordinal);
-    }
-
-    private async Task FailPayment(ISubscriptionGrain grain, string customerId)
-    {
-        var invoiceId = $"in_{customerId}_2";
-        cluster.Payments.Invoices[invoiceId] = new ProviderInvoice(invoiceId, $"sub_{customerId}", "open", 900, 0, "usd", cluster.Clock.GetUtcNow(), null, null, null, null);
-        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
-            $"evt_{customerId}_failed", ProviderEventKind.InvoicePaymentFailed, cluster.Clock.GetUtcNow(), ProviderSubscriptionId: $"sub_{customerId}", InvoiceId: invoiceId));
-        Assert.Equal(LifecycleTransition.PaymentFailed, outcome.Transition);
     }
 }

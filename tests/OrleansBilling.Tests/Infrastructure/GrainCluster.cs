@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Usage;
@@ -104,6 +105,19 @@ public class GrainCluster : IAsyncLifetime
     /// <summary>The demo product's subscription grain of a customer.</summary>
     public ISubscriptionGrain Subscription(string customerId) =>
         Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(DemoProduct.Id, customerId));
+
+    /// <summary>
+    /// Arrange: the provider says the customer's payment of an open invoice (<c>in_{customerId}_2</c>
+    /// unless named) failed; the subscription must take <c>PaymentFailed</c>.
+    /// </summary>
+    public async Task FailPaymentAsync(ISubscriptionGrain grain, string customerId, string? invoiceId = null)
+    {
+        invoiceId ??= $"in_{customerId}_2";
+        Payments.Invoices[invoiceId] = new ProviderInvoice(invoiceId, $"sub_{customerId}", "open", 900, 0, "usd", Clock.GetUtcNow(), null, null, null, null);
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
+            $"evt_{customerId}_failed", ProviderEventKind.InvoicePaymentFailed, Clock.GetUtcNow(), ProviderSubscriptionId: $"sub_{customerId}", InvoiceId: invoiceId));
+        Assert.Equal(LifecycleTransition.PaymentFailed, outcome.Transition);
+    }
 
     /// <summary>The usage grain of the customer whose subscription <paramref name="subscription"/> is.</summary>
     public IUsageGrain UsageOf(ISubscriptionGrain subscription) => Grains.GetGrain<IUsageGrain>(subscription.GetPrimaryKeyString());
