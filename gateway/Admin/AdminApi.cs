@@ -233,16 +233,27 @@ public static class AdminApi
             return ApiProblems.InvalidId("product id", productId);
         }
 
+        if (body.Steps is { Count: > DunningPolicy.MaxSteps })
+        {
+            return ApiProblems.InvalidRequest("steps", $"At most {DunningPolicy.MaxSteps} steps.");
+        }
+
         var errors = new Dictionary<string, string[]>();
         var steps = new List<DunningStep>();
         foreach (var (step, i) in (body.Steps ?? []).Select((step, i) => (step, i)))
         {
+            if (step is null)
+            {
+                errors[$"steps[{i}]"] = ["A step is an object with after, action and template."];
+                continue;
+            }
+
             TimeSpan after = default;
             try
             {
                 after = XmlConvert.ToTimeSpan(step.After ?? "");
             }
-            catch (FormatException)
+            catch (Exception ex) when (ex is FormatException or OverflowException)
             {
                 errors[$"steps[{i}].after"] = ["An ISO 8601 duration such as P3D."];
             }
@@ -282,6 +293,12 @@ public static class AdminApi
         if (!BillingIds.IsValid(productId))
         {
             return ApiProblems.InvalidId("product id", productId);
+        }
+
+        // A timeline from any start up to a year after it must be a date.
+        if (start is { } from && (from.Year < 2000 || from.Year > 9000))
+        {
+            return ApiProblems.InvalidRequest("start", "A date between the years 2000 and 9000.");
         }
 
         var product = grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId));

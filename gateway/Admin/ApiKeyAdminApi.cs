@@ -71,7 +71,7 @@ public static class ApiKeyAdminApi
         {
             window = overlap is null ? DefaultOverlap : XmlConvert.ToTimeSpan(overlap);
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or OverflowException)
         {
             return ApiProblems.InvalidRequest("overlap", "An ISO 8601 duration such as PT24H.");
         }

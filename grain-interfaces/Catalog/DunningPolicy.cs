@@ -4,6 +4,12 @@ namespace OrleansBilling.GrainInterfaces.Catalog;
 [GenerateSerializer, Immutable, Alias("billing.DunningPolicy")]
 public sealed record DunningPolicy([property: Id(0)] IReadOnlyList<DunningStep> Steps)
 {
+    /// <summary>The most steps a policy may have.</summary>
+    public const int MaxSteps = 20;
+
+    /// <summary>The latest a step may come after the failed payment: dunning that ends later is no policy.</summary>
+    public static readonly TimeSpan LongestAfter = TimeSpan.FromDays(365);
+
     /// <summary>The policy of a product that has not chosen one (DESIGN.md §3).</summary>
     public static DunningPolicy Default { get; } = new(
     [
@@ -29,15 +35,27 @@ public sealed record DunningPolicy([property: Id(0)] IReadOnlyList<DunningStep> 
             return problems;
         }
 
+        if (Steps.Count > MaxSteps)
+        {
+            problems.Add($"A dunning policy has at most {MaxSteps} steps.");
+            return problems;
+        }
+
         for (var i = 0; i < Steps.Count; i++)
         {
             var step = Steps[i];
-            if (step.After < TimeSpan.Zero)
+            if (step is null)
             {
-                problems.Add($"Step {i}: 'after' must not be negative.");
+                problems.Add($"Step {i} is missing.");
+                continue;
             }
 
-            if (i > 0 && step.After < Steps[i - 1].After)
+            if (step.After < TimeSpan.Zero || step.After > LongestAfter)
+            {
+                problems.Add($"Step {i}: 'after' must be between P0D and P{LongestAfter.TotalDays:0}D.");
+            }
+
+            if (i > 0 && Steps[i - 1] is { } previous && step.After < previous.After)
             {
                 problems.Add($"Step {i}: steps must be ordered by 'after'.");
             }
@@ -53,7 +71,7 @@ public sealed record DunningPolicy([property: Id(0)] IReadOnlyList<DunningStep> 
             }
         }
 
-        if (Steps[^1].Action != DunningAction.Cancel)
+        if (Steps[^1]?.Action != DunningAction.Cancel)
         {
             problems.Add("The last step must be 'cancel': the policy has to end.");
         }

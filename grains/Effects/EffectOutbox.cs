@@ -22,8 +22,12 @@ public sealed class EffectOutbox
 
     public bool IsEmpty => Entries.Count == 0;
 
-    /// <summary>When the next entry is due, or null when nothing waits.</summary>
-    public DateTimeOffset? NextDueAt => Entries.Count == 0 ? null : Entries.Min(e => e.DueAt);
+    /// <summary>
+    /// When the next entry may run, or null when nothing waits: the earliest of the first entries of
+    /// each kind, since a later one waits behind the first of its kind whatever its own time says.
+    /// </summary>
+    public DateTimeOffset? NextDueAt =>
+        Entries.Count == 0 ? null : Entries.GroupBy(e => e.Effect.GetType()).Min(kind => kind.First().DueAt);
 
     /// <summary>
     /// Adds an effect, due at once. Read-model publishes merge into one still waiting: the newest row

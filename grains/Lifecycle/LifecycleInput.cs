@@ -28,7 +28,7 @@ public abstract record LifecycleInput(string InputId, string Actor)
     public static string Provider(string eventId) => ProviderActorPrefix + eventId;
 
     /// <summary>A hosted checkout was opened at the provider for a plan.</summary>
-    public sealed record StartCheckout(string InputId, string Actor, string PlanId, string? Email, string? SessionId, string? ProviderCustomerId)
+    public sealed record StartCheckout(string InputId, string Actor, string PlanId, string? Email, string? SessionId, string? ProviderCustomerId, string? SessionUrl = null)
         : LifecycleInput(InputId, Actor);
 
     /// <summary>A checkout session expired without being completed.</summary>
@@ -113,8 +113,8 @@ public abstract record LifecycleInput(string InputId, string Actor)
     /// <summary>Time passed: every override whose expiry is reached stops, each recorded.</summary>
     public sealed record ExpireOverrides(string InputId) : LifecycleInput(InputId, "clock");
 
-    /// <summary>The customer's email address as the provider or the product now knows it.</summary>
-    public sealed record ObserveEmail(string InputId, string Actor, string Email) : LifecycleInput(InputId, Actor);
+    /// <summary>The customer's email address as the provider knew it at <paramref name="ObservedAt"/>; an older observation than the last is stale.</summary>
+    public sealed record ObserveEmail(string InputId, string Actor, string Email, DateTimeOffset ObservedAt) : LifecycleInput(InputId, Actor);
 
     /// <summary>
     /// A lifecycle email could not be sent (the provider refused it for good), so the record says so.

@@ -35,6 +35,9 @@ public sealed record Subscription
     [Id(11)] public string? ProviderCustomerId { get; init; }
     [Id(12)] public string? ProviderSubscriptionId { get; init; }
     [Id(13)] public string? CheckoutSessionId { get; init; }
+
+    /// <summary>Where the customer pays the open checkout session.</summary>
+    [Id(30)] public string? CheckoutUrl { get; init; }
     [Id(14)] public int CheckoutAttempts { get; init; }
 
     /// <summary>The unpaid invoice that put the subscription past due, if any.</summary>
@@ -75,6 +78,9 @@ public sealed record Subscription
 
     /// <summary>Where the billing period before the current one began: late usage may still count there.</summary>
     [Id(28)] public DateTimeOffset? PreviousPeriodStart { get; init; }
+
+    /// <summary>When the address in <see cref="Email"/> was true: an older observation never replaces it.</summary>
+    [Id(29)] public DateTimeOffset? EmailObservedAt { get; init; }
 
     /// <summary>A customer nobody has subscribed yet.</summary>
     public static Subscription New(string productId, string customerId) => new() { ProductId = productId, CustomerId = customerId };

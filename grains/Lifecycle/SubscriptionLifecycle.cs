@@ -119,9 +119,11 @@ public static class SubscriptionLifecycle
         {
             PlanId = input.PlanId,
             Email = input.Email ?? s.Email,
+            EmailObservedAt = input.Email is null ? s.EmailObservedAt : WholeSecond(step.Now),
             ReturnState = s.State == Incomplete ? s.ReturnState : s.State,
             CanceledBefore = s.CanceledBefore || s.State == Canceled,
             CheckoutSessionId = input.SessionId,
+            CheckoutUrl = input.SessionUrl,
             ProviderCustomerId = input.ProviderCustomerId ?? s.ProviderCustomerId,
             CheckoutAttempts = s.CheckoutAttempts + 1,
         }, $"plan={input.PlanId}; product={product.ProductId}");
@@ -296,10 +298,24 @@ public static class SubscriptionLifecycle
         ? ReturnToRunning(step, LifecycleTransition.Resumed, "Not paused.")
         : ReturnToRunning(step, LifecycleTransition.CancelUndone, "No cancel is scheduled.");
 
-    private static Decision ObserveEmail(Step step, LifecycleInput.ObserveEmail input) =>
-        string.Equals(step.Current.Email, input.Email, StringComparison.Ordinal)
-            ? step.Skip(IgnoreReason.AlreadyInState, "The address is the one known.")
-            : step.Record(HistoryFact.EmailAddressChanged, step.Current with { Email = input.Email }, step.Current.Email is null ? "an address is known now" : "the address changed");
+    /// <summary>
+    /// A newer observation of the address replaces the one known; an older one (a late event, a frozen
+    /// copy) is stale, so the address never goes back to one the customer replaced.
+    /// </summary>
+    private static Decision ObserveEmail(Step step, LifecycleInput.ObserveEmail input)
+    {
+        var s = step.Current;
+        var at = WholeSecond(input.ObservedAt);
+        if (at < s.EmailObservedAt)
+        {
+            return step.Skip(IgnoreReason.Stale, "A newer address is known.");
+        }
+
+        var observed = s with { Email = input.Email, EmailObservedAt = at };
+        return string.Equals(s.Email, input.Email, StringComparison.Ordinal)
+            ? step.Skip(IgnoreReason.AlreadyInState, "The address is the one known.", observed)
+            : step.Record(HistoryFact.EmailAddressChanged, observed, s.Email is null ? "an address is known now" : "the address changed");
+    }
 
     /// <summary>Back to <c>Active</c> or <c>Trialing</c> after a scheduled cancel or a pause.</summary>
     private static Decision ReturnToRunning(Step step, LifecycleTransition transition, string nothingToUndo)
@@ -469,6 +485,12 @@ public static class SubscriptionLifecycle
             ? step.Take(LifecycleTransition.AccessSuspended, Suspended, next, detail, [.. effects])
             : step.Take(LifecycleTransition.DunningStepTaken, s.State, next, detail, [.. effects]);
     }
+
+    /// <summary>
+    /// Stripe dates its events to the second: observations are compared at that resolution, and within one
+    /// second the one that arrives last wins.
+    /// </summary>
+    private static DateTimeOffset WholeSecond(DateTimeOffset at) => DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());
 
     /// <summary>A resumed or un-canceled subscription is trialing only while its trial lasts.</summary>
     private static SubscriptionState ResumeTarget(Subscription s, DateTimeOffset now) =>

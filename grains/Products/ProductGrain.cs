@@ -86,8 +86,11 @@ public sealed class ProductGrain(
         var changed = false;
         foreach (var hash in apiKeyHashes.Distinct(StringComparer.Ordinal))
         {
+            // A key that works stays as it is; one an admin revoked, or that a rotation retired, stays
+            // stopped whatever configuration says (a leaked key must not come back with the next
+            // deploy). Only a key configuration itself took out may come back in with configuration.
             var index = state.State.ApiKeys.FindIndex(k => k.Hash == hash);
-            if (index >= 0 && state.State.ApiKeys[index].WorksAt(now))
+            if (index >= 0 && (state.State.ApiKeys[index].WorksAt(now) || state.State.ApiKeys[index].RevokedBy != DunningPolicyVersion.Configuration))
             {
                 continue;
             }

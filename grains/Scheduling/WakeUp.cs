@@ -51,9 +51,10 @@ public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTim
         try
         {
             var now = clock.GetUtcNow();
-            var next = deadline();
+            DateTimeOffset? next = null;
             try
             {
+                next = deadline();
                 await ArmReminder(next, now);
                 ArmTimer(next, now);
             }

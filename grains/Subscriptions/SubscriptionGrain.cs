@@ -118,9 +118,18 @@ public sealed partial class SubscriptionGrain(
             }
 
             var (inputId, actor) = (InputId(context), Actor(context));
-            if (Decide(new LifecycleInput.StartCheckout(inputId, actor, plan.PlanId, request.Email, null, null), catalog) is Decision.Refused refused)
+            switch (Decide(new LifecycleInput.StartCheckout(inputId, actor, plan.PlanId, request.Email, null, null), catalog))
             {
-                return CommandResult<CheckoutView>.Failure(NotAllowed(refused));
+                case Decision.Refused refused:
+                    return CommandResult<CheckoutView>.Failure(NotAllowed(refused));
+
+                // Opened before under this key, though its answer was not kept: the same session again,
+                // or, once it is over, no second one.
+                case Decision.Ignored { Reason: IgnoreReason.Duplicate }:
+                    return Current.CheckoutSessionId is { } open
+                        ? CommandResult<CheckoutView>.Success(new CheckoutView(open, Current.CheckoutUrl ?? "", Current.State))
+                        : CommandResult<CheckoutView>.Failure(new CommandError(
+                            CommandErrorCode.TransitionNotAllowed, "The checkout opened under this Idempotency-Key is over.", Current.State, LifecycleTransition.CheckoutStarted));
             }
 
             CheckoutSession session;
@@ -138,7 +147,7 @@ public sealed partial class SubscriptionGrain(
                 return CommandResult<CheckoutView>.Failure(ProviderFailed(ex));
             }
 
-            Apply(Decide(new LifecycleInput.StartCheckout(inputId, actor, plan.PlanId, request.Email, session.SessionId, session.ProviderCustomerId), catalog));
+            Apply(Decide(new LifecycleInput.StartCheckout(inputId, actor, plan.PlanId, request.Email, session.SessionId, session.ProviderCustomerId, session.Url), catalog));
             return CommandResult<CheckoutView>.Success(new CheckoutView(session.SessionId, session.Url, Current.State));
         });
 
@@ -201,7 +210,9 @@ public sealed partial class SubscriptionGrain(
     public Task<CommandResult<OverrideView>> RemoveOverride(string overrideId, CommandContext context) =>
         OverrideCommand(context, (id, actor) => new LifecycleInput.RemoveOverride(id, actor, overrideId), refresh: false);
 
-    public async Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent)
+    public Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent) => Guarded(() => Receive(providerEvent));
+
+    private async Task<EventOutcome> Receive(ProviderEvent providerEvent)
     {
         if (await Product(refresh: false) is not { } catalog)
         {
@@ -220,7 +231,7 @@ public sealed partial class SubscriptionGrain(
 
         // The address the provider holds comes first, so the emails of this very event can use it.
         var email = providerEvent.Email is { Length: > 0 } address
-            ? Decide(new LifecycleInput.ObserveEmail($"{providerEvent.EventId}/email", LifecycleInput.Provider(providerEvent.EventId), address), catalog)
+            ? Decide(new LifecycleInput.ObserveEmail($"{providerEvent.EventId}/email", LifecycleInput.Provider(providerEvent.EventId), address, providerEvent.OccurredAt), catalog)
             : null;
         Apply(email);
         if (providerEvent.Kind == ProviderEventKind.CustomerUpdated)
@@ -264,7 +275,47 @@ public sealed partial class SubscriptionGrain(
     }
 
     /// <summary>The wake-up: whatever time has brought is decided and done, and the wake-up armed for what is left.</summary>
-    private Task Wake() => Settle();
+    private Task Wake() => Guarded(async () =>
+    {
+        await Settle();
+        return true;
+    });
+
+    /// <summary>
+    /// Runs a call that changes the state. Should it fail after changing the state in memory (a write
+    /// that failed, a provider that failed mid-way), memory goes back to what storage holds: an input
+    /// that was not stored must not be answered as applied when it comes again.
+    /// </summary>
+    private async Task<T> Guarded<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await ForgetUnsaved(ex);
+            throw;
+        }
+    }
+
+    private async Task ForgetUnsaved(Exception cause)
+    {
+        unpublished.Clear();
+        dirty = bookkeeping = false;
+        entitlements = null;
+        try
+        {
+            await state.ReadStateAsync();
+            await replies.ReadStateAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Storage is out of reach too: a new activation will read it when it is back.
+            LogReloadFailed(ex, Key, cause.Message);
+            this.DeactivateOnIdle();
+        }
+    }
 
     /// <summary>
     /// Decides what time has brought by now (expired overrides, due dunning steps), persists what
@@ -453,7 +504,7 @@ public sealed partial class SubscriptionGrain(
         var observed = await payments.GetSubscriptionAsync(providerSubscriptionId, CancellationToken.None);
         if (observed.CustomerEmail is { Length: > 0 } email)
         {
-            Apply(Decide(new LifecycleInput.ObserveEmail($"{inputId}/observed-email", LifecycleInput.Provider(inputId), email), catalog));
+            Apply(Decide(new LifecycleInput.ObserveEmail($"{inputId}/observed-email", LifecycleInput.Provider(inputId), email, clock.GetUtcNow()), catalog));
         }
 
         return new LifecycleInput.Reconcile(inputId, observed, catalog.FindPlanByPrice(observed.PriceId)?.PlanId);
@@ -549,12 +600,13 @@ public sealed partial class SubscriptionGrain(
     /// for the key. Were the silo to die in between, the repeat finds its input applied and answers
     /// with the subscription as it is.
     /// </summary>
-    private async Task<CommandResult<T>> Command<T>(
+    private Task<CommandResult<T>> Command<T>(
         CommandContext context,
         Func<IdempotentReply, CommandResult<T>?> replayOf,
         Func<IdempotentReply, CommandResult<T>, IdempotentReply> remember,
         Func<Task<CommandResult<T>>> run)
-        where T : class
+        where T : class =>
+        Guarded(async () =>
     {
         var now = clock.GetUtcNow();
         var key = context.IdempotencyKey;
@@ -578,7 +630,7 @@ public sealed partial class SubscriptionGrain(
         }
 
         return result;
-    }
+    });
 
     private Decision Decide(LifecycleInput input, ProductDefinition catalog) =>
         SubscriptionLifecycle.Decide(Current, input, catalog, clock.GetUtcNow());
@@ -685,6 +737,9 @@ public sealed partial class SubscriptionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email {Template} to {Subscription} was refused for good: {Reason}")]
     private partial void LogEmailRefused(string template, string subscription, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Subscription} could not read its state back after a failed call ({Cause}); the activation is dropped")]
+    private partial void LogReloadFailed(Exception exception, string subscription, string cause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Effect {Effect} of {Subscription} failed; it will be retried")]
     private partial void LogEffectFailed(Exception exception, string effect, string subscription);

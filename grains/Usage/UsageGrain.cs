@@ -48,8 +48,12 @@ public sealed partial class UsageGrain(
     private TimeSpan retryDelay = ForwardDelay;
     private bool forwarding;
 
-    /// <summary>Appends begun by this activation: a forwarding run that saw none begin meanwhile may call the journal drained.</summary>
-    private long appends;
+    /// <summary>
+    /// Appends under way, and appends ended (committed or not) in this activation: a forwarding run may
+    /// call the journal drained only when none was under way at its end and none ended meanwhile.
+    /// </summary>
+    private int appendsUnderWay;
+    private long appendsDone;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -115,10 +119,10 @@ public sealed partial class UsageGrain(
         // The wake-up comes first: were it to fail after the write, stored events would be answered
         // as not stored. With it in place, what is written is forwarded even if this silo dies.
         forwardAt ??= now + ForwardDelay;
-        appends++;
         await wake.ArmAsync();
         var known = await Totals(period);
         IReadOnlySet<string> fresh;
+        appendsUnderWay++;
         try
         {
             fresh = await journal.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
@@ -130,6 +134,12 @@ public sealed partial class UsageGrain(
             totals = null;
             Changed();
             throw;
+        }
+        finally
+        {
+            // A failed append may hide a commit: it counts as done too.
+            appendsUnderWay--;
+            appendsDone++;
         }
 
         foreach (var (index, record) in records.OrderBy(r => r.Record.IdempotencyKey, StringComparer.Ordinal))
@@ -279,21 +289,14 @@ public sealed partial class UsageGrain(
         }
 
         forwarding = true;
-        var appendsBefore = appends;
+        var doneBefore = appendsDone;
         var left = Forwarded.Waiting;
         try
         {
             left = await SendBatches(cancellationToken);
             retryDelay = ForwardDelay;
 
-            // Usage appended while this run went may not have been in the journal when it looked.
-            var now = clock.GetUtcNow();
-            forwardAt = left switch
-            {
-                Forwarded.MoreLeft => now,
-                Forwarded.Waiting => now + WakeUp.Period,
-                _ => appends == appendsBefore ? null : now + ForwardDelay,
-            };
+            forwardAt = NextForwardAt(left, appendsUnderWay > 0 || appendsDone != doneBefore, clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -309,6 +312,18 @@ public sealed partial class UsageGrain(
         await wake.ArmAsync();
         return left == Forwarded.Drained ? 0 : -1;
     }
+
+    /// <summary>
+    /// When to forward again after a run: at once when there was more than its share, in a while when
+    /// nothing could be sent, and never when the journal was drained, unless an append was under way
+    /// or ended meanwhile: its usage may not have been in the journal when the run looked.
+    /// </summary>
+    internal static DateTimeOffset? NextForwardAt(Forwarded left, bool appendedMeanwhile, DateTimeOffset now) => left switch
+    {
+        Forwarded.MoreLeft => now,
+        Forwarded.Waiting => now + WakeUp.Period,
+        _ => appendedMeanwhile ? now + ForwardDelay : null,
+    };
 
     /// <summary>Up to this run's share of batches.</summary>
     private async Task<Forwarded> SendBatches(CancellationToken cancellationToken)
@@ -354,7 +369,7 @@ public sealed partial class UsageGrain(
             : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plain)));
     }
 
-    private enum Forwarded
+    internal enum Forwarded
     {
         /// <summary>Nothing is left unsent.</summary>
         Drained,

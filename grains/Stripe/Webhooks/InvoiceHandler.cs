@@ -34,11 +34,11 @@ public sealed class InvoiceHandler : IStripeEventHandler
             EventTypes.InvoicePaid or EventTypes.InvoicePaymentSucceeded => new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.InvoicePaid, at, invoice.CustomerId, parent.SubscriptionId,
                 PeriodStart: Utc(period?.Start), PeriodEnd: Utc(period?.End), InvoiceId: invoice.Id, AmountMinor: invoice.AmountPaid, ObjectId: invoice.Id,
-                Currency: invoice.Currency, Email: invoice.CustomerEmail),
+                Currency: invoice.Currency),
             EventTypes.InvoicePaymentFailed => new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.InvoicePaymentFailed, at, invoice.CustomerId, parent.SubscriptionId,
                 InvoiceId: invoice.Id, AmountMinor: invoice.AmountDue, ObjectId: invoice.Id, ChangeId: $"{invoice.Id}/attempt-{invoice.AttemptCount}/failed", HostedInvoiceUrl: invoice.HostedInvoiceUrl,
-                Currency: invoice.Currency, Email: invoice.CustomerEmail),
+                Currency: invoice.Currency),
             EventTypes.InvoiceFinalized => Fact(stripeEvent, invoice, parent.SubscriptionId, HistoryFact.InvoiceFinalized, $"{invoice.Id}/finalized"),
             _ => Fact(stripeEvent, invoice, parent.SubscriptionId, HistoryFact.PaymentActionRequired, $"{invoice.Id}/attempt-{invoice.AttemptCount}/action-required"),
         };

@@ -168,6 +168,38 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     }
 
     [Fact]
+    public async Task Usage_whose_append_was_still_under_way_when_a_forwarding_run_ended_is_forwarded_after()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_overlap");
+        var usage = cluster.UsageOf(grain);
+        await usage.RecordUsage([Calls(1, "a")]);
+        cluster.Usage.HoldNextAppend();
+        var slow = usage.RecordUsage([Calls(2, "c")]);
+        await cluster.Usage.Holding.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // The forwarding timer runs beside the held append: it sends "a" and then finds the journal empty.
+        await Poll.UntilAsync(
+            () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+                return cluster.Payments.MeterEvents.Any(e => e.Identifier == "demo/meter_overlap/a") && cluster.Usage.EmptyUnsentReads("meter_overlap") > 0;
+            },
+            TimeSpan.FromSeconds(10),
+            "a forwarding run to send the first event and find nothing more while the second append waits");
+        cluster.Usage.Release();
+        Assert.Equal(UsageOutcome.Accepted, Assert.Single(await slow).Outcome);
+
+        await Poll.UntilAsync(
+            () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromSeconds(10));
+                return cluster.Payments.MeterEvents.Any(e => e.Identifier == "demo/meter_overlap/c");
+            },
+            TimeSpan.FromSeconds(20),
+            "the usage appended during that run to be forwarded too");
+    }
+
+    [Fact]
     public void A_long_identifier_is_hashed_into_the_providers_100_characters()
     {
         var key = new string('k', 200);

@@ -93,6 +93,37 @@ public sealed class ProductGrainTests(GrainCluster cluster) : IClassFixture<Grai
     }
 
     [Fact]
+    public async Task A_configured_key_an_admin_revoked_or_a_rotation_retired_stays_stopped_when_configuration_declares_it_again()
+    {
+        var product = await Configured("prod_keys_leaked", null);
+        string[] configured = [ApiKeys.Hash("bk_leaked"), ApiKeys.Hash("bk_retired")];
+        await product.SetConfiguredApiKeys(configured);
+        var keys = await product.ListApiKeys();
+        Assert.True(await product.RevokeApiKey(keys.Single(k => k.Id == $"key_{ApiKeys.Hash("bk_leaked")[..12]}").Id, "admin:sam"));
+        await product.RotateApiKey($"key_{ApiKeys.Hash("bk_retired")[..12]}", TimeSpan.FromHours(1), "admin:sam");
+        cluster.Clock.Advance(TimeSpan.FromHours(2));
+
+        await product.SetConfiguredApiKeys(configured);
+
+        Assert.Null(await ProductOf("bk_leaked"));
+        Assert.Null(await ProductOf("bk_retired"));
+        Assert.Equal("admin:sam", (await product.ListApiKeys()).Single(k => k.Id == $"key_{ApiKeys.Hash("bk_leaked")[..12]}").RevokedBy);
+    }
+
+    [Fact]
+    public async Task A_key_configuration_took_out_comes_back_when_configuration_declares_it_again()
+    {
+        var product = await Configured("prod_keys_back", null);
+        await product.SetConfiguredApiKeys([ApiKeys.Hash("bk_back")]);
+        await product.SetConfiguredApiKeys([]);
+        Assert.Null(await ProductOf("bk_back"));
+
+        await product.SetConfiguredApiKeys([ApiKeys.Hash("bk_back")]);
+
+        Assert.Equal("prod_keys_back", await ProductOf("bk_back"));
+    }
+
+    [Fact]
     public async Task The_key_list_never_shows_a_key_or_its_hash()
     {
         var product = await Configured("prod_keys_list", null);

@@ -54,6 +54,7 @@ public sealed class ApiKeyAdminTests(ApiKeyAdminTests.UncachedKeysService servic
     [InlineData("/admin/v1/products/nosuch/api-keys", HttpStatusCode.NotFound)]
     [InlineData("/admin/v1/products/demo/api-keys/key_000000000000/rotate?overlap=P31D", HttpStatusCode.BadRequest)]
     [InlineData("/admin/v1/products/demo/api-keys/key_000000000000/rotate?overlap=soon", HttpStatusCode.BadRequest)]
+    [InlineData("/admin/v1/products/demo/api-keys/key_000000000000/rotate?overlap=P99999999D", HttpStatusCode.BadRequest)]
     public async Task Rotating_an_unknown_key_or_with_a_bad_overlap_is_a_problem(string path, HttpStatusCode status)
     {
         using var admin = Admin();

@@ -44,6 +44,10 @@ public sealed class DunningPolicyAdminTests(BillingService service) : IClassFixt
     [InlineData("""{"steps":[{"after":"P3D","action":"email","template":"t"},{"after":"P1D","action":"cancel","template":"t"}]}""", HttpStatusCode.UnprocessableEntity)]
     [InlineData("""{"steps":[{"after":"P1D","action":"email","template":"t"}]}""", HttpStatusCode.UnprocessableEntity)]
     [InlineData("""{"steps":[{"after":"P1D","action":"cancel","template":"t"},{"after":"P2D","action":"cancel","template":"t"}]}""", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("""{"steps":[null]}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"steps":[{"after":"P99999999D","action":"cancel","template":"t"}]}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"steps":[{"after":"P366D","action":"cancel","template":"t"}]}""", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("""{"steps":[{"after":"P10000000D","action":"cancel","template":"t"}]}""", HttpStatusCode.UnprocessableEntity)]
     public async Task A_policy_that_is_malformed_or_never_ends_properly_is_refused_and_changes_nothing(string body, HttpStatusCode status)
     {
         using var admin = service.Client(apiKey: BillingService.AdminKey);
@@ -55,5 +59,28 @@ public sealed class DunningPolicyAdminTests(BillingService service) : IClassFixt
         await response.ReadProblemAsync(status);
         using var after = await admin.GetAsync("/admin/v1/products/demo/dunning/preview?start=2027-01-01T00:00:00Z", Cancellation);
         Assert.Equal(timelineBefore, (await after.ReadOkAsync()).ToString());
+    }
+
+    [Fact]
+    public async Task A_policy_of_too_many_steps_is_refused_before_it_is_read()
+    {
+        using var admin = service.Client(apiKey: BillingService.AdminKey);
+        var steps = Enumerable.Range(0, 21).Select(i => new { after = $"P{i}D", action = i == 20 ? "cancel" : "email", template = "t" }).ToArray();
+
+        using var response = await admin.PutAsJsonAsync("/admin/v1/products/demo/dunning", new { steps }, Cancellation);
+
+        await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:59:59Z")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    public async Task A_preview_from_a_start_whose_timeline_would_not_be_a_date_is_refused(string start)
+    {
+        using var admin = service.Client(apiKey: BillingService.AdminKey);
+
+        using var response = await admin.GetAsync($"/admin/v1/products/demo/dunning/preview?start={start}", Cancellation);
+
+        await response.ReadProblemAsync(HttpStatusCode.BadRequest);
     }
 }

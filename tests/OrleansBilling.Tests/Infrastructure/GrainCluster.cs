@@ -8,6 +8,7 @@ using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Usage;
 using Orleans.Configuration;
 using Orleans.Reminders;
+using Orleans.Storage;
 using OrleansBilling.Grains;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Email;
@@ -41,6 +42,9 @@ public class GrainCluster : IAsyncLifetime
     public RecordingEmailSender Emails { get; } = new();
 
     public FaultyUsageJournal Usage { get; } = new();
+
+    /// <summary>Grain storage whose next write of a state can be made to fail (in memory only).</summary>
+    public FaultyGrainStorage Storage { get; } = new();
 
     /// <summary>Effects made to fail, and every effect that ran.</summary>
     public EffectFaults Effects { get; } = new();
@@ -88,6 +92,8 @@ public class GrainCluster : IAsyncLifetime
     protected virtual void UseStorageAndReminders(ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorage(BillingStorage.Name);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(
+            BillingStorage.Name, (services, name) => Storage.Wrap(MemoryGrainStorageFactory.Create(services, (string)name!)));
         silo.UseInMemoryReminderService();
         silo.UseSystemTextJsonGrainStorageSerializer();
     }

@@ -94,6 +94,10 @@ public sealed class OpenApiContract
         {
             problems.AddRange(CheckBody($"{operation.Name} → {status}", response["content"] as JsonObject, responseMediaType, responseBody));
         }
+        else if (response["content"] is JsonObject { Count: > 0 } declared && method != "HEAD")
+        {
+            problems.Add($"{operation.Name} → {status}: no body where the document declares {string.Join(", ", declared.Select(c => c.Key))}.");
+        }
 
         if (checkRequest && status is >= 200 and < 300 && operation.Node["requestBody"] is JsonObject request && requestBody is { Length: > 0 })
         {

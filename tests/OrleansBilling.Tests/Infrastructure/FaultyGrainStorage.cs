@@ -1,0 +1,33 @@
+using Orleans.Storage;
+
+namespace OrleansBilling.Tests.Infrastructure;
+
+/// <summary>Grain storage that can be told to fail the next write of a state, as a database timing out would.</summary>
+public sealed class FaultyGrainStorage
+{
+    private string? failNextWriteOf;
+
+    /// <summary>The next write of the state named <paramref name="stateName"/> throws and stores nothing.</summary>
+    public void FailNextWriteOf(string stateName) => Volatile.Write(ref failNextWriteOf, stateName);
+
+    public IGrainStorage Wrap(IGrainStorage inner) => new Wrapped(inner, this);
+
+    /// <summary>True, once, for the write that is to fail.</summary>
+    private bool TakeFailure(string stateName)
+    {
+        var armed = Volatile.Read(ref failNextWriteOf);
+        return armed == stateName && Interlocked.CompareExchange(ref failNextWriteOf, null, armed) == armed;
+    }
+
+    private sealed class Wrapped(IGrainStorage inner, FaultyGrainStorage faults) : IGrainStorage
+    {
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            faults.TakeFailure(stateName)
+                ? throw new TimeoutException($"Injected storage timeout writing {stateName}.")
+                : inner.WriteStateAsync(stateName, grainId, grainState);
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
+    }
+}
