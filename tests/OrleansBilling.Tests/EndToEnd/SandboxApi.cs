@@ -96,6 +96,26 @@ internal static class SandboxApi
             TimeSpan.FromSeconds(30),
             "the sandbox to deliver every event");
 
+    /// <summary>
+    /// The demo product's templates of the emails that reached <paramref name="address"/> in the sandbox's
+    /// mailbox, oldest first; each email must be tagged with its template and the product.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> TemplatesSentToAsync(this HttpClient api, string address)
+    {
+        var names = OrleansBilling.Silo.Products.DemoProduct.Definition.EmailTemplates.ToDictionary(t => t.Value, t => t.Key);
+        using var response = await api.GetAsync(new Uri("/sandbox/emails", UriKind.Relative), Cancellation);
+        var templates = new List<string>();
+        foreach (var email in (await response.ReadOkAsync()).EnumerateArray()
+            .Where(e => e.GetProperty("to").EnumerateArray().Any(to => to.GetProperty("email").GetString() == address)))
+        {
+            var template = names[email.GetProperty("templateId").GetInt64()];
+            Assert.Equal([template, OrleansBilling.Silo.Products.DemoProduct.Id], email.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+            templates.Add(template);
+        }
+
+        return templates;
+    }
+
     /// <summary>The subscription's state as the product API shows it.</summary>
     public static async Task<string> StateOfAsync(this HttpClient api, string customerId) =>
         (await api.SubscriptionOfAsync(customerId)).GetProperty("state").GetString()!;
