@@ -55,6 +55,7 @@ public static partial class BillingIds
     }
 
     // Not dots alone: "." and ".." would be normalised out of a URL path and never be reachable.
-    [GeneratedRegex(@"^(?!\.+$)[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    // Anchored with \z: "$" would also match before a final line feed, and "c1\n" is not "c1".
+    [GeneratedRegex(@"^(?!\.+\z)[A-Za-z0-9_.-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 }

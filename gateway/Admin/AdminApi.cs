@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Xml;
 using OrleansBilling.Gateway.Problems;
+using OrleansBilling.Gateway.Validation;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Products;
@@ -108,9 +109,9 @@ public static class AdminApi
             }
         }
 
-        if (string.IsNullOrWhiteSpace(body.Reason) || body.Reason.Length > 500)
+        if (!TextRules.IsPrintable(body.Reason, 500))
         {
-            errors["reason"] = ["A reason of at most 500 characters is required: it is kept in the history."];
+            errors["reason"] = ["A reason of at most 500 printable characters is required: it is kept in the history."];
         }
 
         if (body.ExpiresAt is null)
@@ -218,7 +219,7 @@ public static class AdminApi
         return name switch
         {
             null => "admin",
-            { Length: > 0 and <= 100 } when !name.Any(char.IsControl) => $"admin:{name}",
+            _ when TextRules.IsPrintable(name, 100) => $"admin:{name}",
             _ => null,
         };
     }
@@ -261,6 +262,11 @@ public static class AdminApi
             if (!Enum.TryParse<DunningAction>(step.Action, ignoreCase: true, out var action) || int.TryParse(step.Action, out _))
             {
                 errors[$"steps[{i}].action"] = ["One of email, suspend, cancel."];
+            }
+
+            if (step.Template is not null && !TextRules.IsPrintable(step.Template, 100))
+            {
+                errors[$"steps[{i}].template"] = ["A template name of at most 100 printable characters."];
             }
 
             steps.Add(new DunningStep(after, action, step.Template ?? "", step.RetryPayment ?? false));

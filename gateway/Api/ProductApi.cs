@@ -1,5 +1,6 @@
 using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
+using OrleansBilling.Gateway.Validation;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 
@@ -102,9 +103,9 @@ public static class ProductApi
 
         RequireUrl(errors, "successUrl", body.SuccessUrl);
         RequireUrl(errors, "cancelUrl", body.CancelUrl);
-        if (body.Email is not null && !LooksLikeEmail(body.Email))
+        if (body.Email is not null && !TextRules.IsEmail(body.Email))
         {
-            errors["email"] = ["Not an email address."];
+            errors["email"] = ["Not an email address (an ASCII local part and a domain with a top-level domain; international domains in punycode)."];
         }
 
         if (errors.Count > 0)
@@ -189,14 +190,11 @@ public static class ProductApi
 
     private static void RequireUrl(Dictionary<string, string[]> errors, string field, string? value)
     {
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (!TextRules.IsWebUrl(value))
         {
-            errors[field] = ["An absolute http(s) URL is required."];
+            errors[field] = [$"An absolute http(s) URL with a host, of at most {TextRules.MaxUrlLength} printable characters, is required."];
         }
     }
-
-    private static bool LooksLikeEmail(string email) =>
-        email.Length <= 254 && email.IndexOf('@', StringComparison.Ordinal) is > 0 and var at && at < email.Length - 1 && !email.Any(char.IsWhiteSpace);
 
     private static RouteHandlerBuilder ProducesCommandProblems(this RouteHandlerBuilder route) => route
         .ProducesProblem(StatusCodes.Status409Conflict)

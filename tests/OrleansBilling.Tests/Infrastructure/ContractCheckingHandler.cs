@@ -20,6 +20,12 @@ public sealed class ContractCheckingHandler(Uri baseAddress, bool checkRequests 
         var response = await base.SendAsync(request, cancellationToken);
         await response.Content.LoadIntoBufferAsync(cancellationToken);
         var responseBody = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (responseBody.Length == 0 && response.Headers.ConnectionClose == true)
+        {
+            // Kestrel refused the request itself (a NUL in the path): a transport-level refusal, before the API.
+            return response;
+        }
+
         var contract = await OpenApiContract.OfAsync(baseAddress);
         var problems = contract.Check(
             request.Method.Method, request.RequestUri!.AbsolutePath, request.Content?.Headers.ContentType?.MediaType, requestBody,
