@@ -160,7 +160,7 @@ static async Task<int> UnnestAsync(NpgsqlConnection connection, RoundRows round)
     command.Parameters.Add(new NpgsqlParameter<string[]>("c", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = round.Customers });
     command.Parameters.Add(new NpgsqlParameter<string[]>("k", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = round.Keys });
     command.Parameters.Add(new NpgsqlParameter<string[]>("m", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = round.Meters });
-    command.Parameters.Add(new NpgsqlParameter<double[]>("q", NpgsqlDbType.Array | NpgsqlDbType.Double) { TypedValue = round.Quantities });
+    command.Parameters.Add(new NpgsqlParameter<decimal[]>("q", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { TypedValue = round.Quantities });
     command.Parameters.Add(new NpgsqlParameter<DateTime[]>("o", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = round.Times });
     command.Parameters.Add(new NpgsqlParameter<DateTime[]>("s", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = round.Periods });
     command.Parameters.Add(new NpgsqlParameter<DateTime[]>("r", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = round.Times });
@@ -187,7 +187,7 @@ static async Task<int> CopyAsync(NpgsqlConnection connection, RoundRows round)
             await copy.WriteAsync(round.Customers[i], NpgsqlDbType.Text);
             await copy.WriteAsync(round.Keys[i], NpgsqlDbType.Text);
             await copy.WriteAsync(round.Meters[i], NpgsqlDbType.Text);
-            await copy.WriteAsync(round.Quantities[i], NpgsqlDbType.Double);
+            await copy.WriteAsync(round.Quantities[i], NpgsqlDbType.Numeric);
             await copy.WriteAsync(round.Times[i], NpgsqlDbType.TimestampTz);
             await copy.WriteAsync(round.Periods[i], NpgsqlDbType.TimestampTz);
             await copy.WriteAsync(round.Times[i], NpgsqlDbType.TimestampTz);
@@ -232,7 +232,7 @@ async Task<long> ScalarAsync(string sql)
 }
 
 /// <summary>One round's rows as column arrays, keys unique across the run, spread over many customers.</summary>
-internal sealed record RoundRows(string[] Products, string[] Customers, string[] Keys, string[] Meters, double[] Quantities, DateTime[] Times, DateTime[] Periods)
+internal sealed record RoundRows(string[] Products, string[] Customers, string[] Keys, string[] Meters, decimal[] Quantities, DateTime[] Times, DateTime[] Periods)
 {
     // Keys stay unique when several runs share a database.
     private static readonly string Run = Guid.NewGuid().ToString("N")[..8];
@@ -240,7 +240,7 @@ internal sealed record RoundRows(string[] Products, string[] Customers, string[]
     public static RoundRows Create(int rows, ref long next, DateTimeOffset period)
     {
         var now = DateTime.UtcNow;
-        var round = new RoundRows(new string[rows], new string[rows], new string[rows], new string[rows], new double[rows], new DateTime[rows], new DateTime[rows]);
+        var round = new RoundRows(new string[rows], new string[rows], new string[rows], new string[rows], new decimal[rows], new DateTime[rows], new DateTime[rows]);
         for (var i = 0; i < rows; i++)
         {
             var n = next++;

@@ -5,7 +5,7 @@ namespace OrleansBilling.Gateway.Api;
 /// leniently, so a bad one is that event's error, not the whole batch's.
 /// </summary>
 /// <param name="Meter">The catalog meter.</param>
-/// <param name="Quantity">A finite number, 0 or more.</param>
+/// <param name="Quantity">A number, 0 or more: at most 6 decimal places, 15 significant digits and the meter's maximum.</param>
 /// <param name="IdempotencyKey">The product's id for the event: a repeat counts once.</param>
 /// <param name="Timestamp">RFC 3339 with an offset, or Unix seconds; now when left out.</param>
 public sealed record UsageBody(string? Meter, UsageQuantity Quantity, string? IdempotencyKey, UsageTimestamp Timestamp = default);
@@ -13,7 +13,7 @@ public sealed record UsageBody(string? Meter, UsageQuantity Quantity, string? Id
 /// <summary>One usage event of a batch: <see cref="UsageBody"/>, and the customer it is for.</summary>
 /// <param name="CustomerId">The customer.</param>
 /// <param name="Meter">The catalog meter.</param>
-/// <param name="Quantity">A finite number, 0 or more.</param>
+/// <param name="Quantity">A number, 0 or more: at most 6 decimal places, 15 significant digits and the meter's maximum.</param>
 /// <param name="IdempotencyKey">The product's id for the event: a repeat counts once.</param>
 /// <param name="Timestamp">RFC 3339 with an offset, or Unix seconds; now when left out.</param>
 public sealed record UsageBatchEvent(string? CustomerId, string? Meter, UsageQuantity Quantity, string? IdempotencyKey, UsageTimestamp Timestamp = default);

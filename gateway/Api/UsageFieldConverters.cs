@@ -10,7 +10,7 @@ namespace OrleansBilling.Gateway.Api;
 /// JSON document per event alive (the batch endpoint's hot path).
 /// </summary>
 [JsonConverter(typeof(UsageQuantityConverter))]
-public readonly record struct UsageQuantity(double? Value);
+public readonly record struct UsageQuantity(decimal? Value);
 
 /// <summary>A usage event's timestamp as sent: absent, a time with an offset (or Unix seconds), or malformed.</summary>
 [JsonConverter(typeof(UsageTimestampConverter))]
@@ -28,14 +28,17 @@ internal static class UsageFieldReader
     }
 }
 
-/// <summary>Reads any JSON value as a <see cref="UsageQuantity"/>: a finite number of 0 or more, or none.</summary>
+/// <summary>
+/// Reads any JSON value as a <see cref="UsageQuantity"/>: a number of 0 or more that a decimal holds, or
+/// none. Whether it fits its meter (decimal places, digits, maximum) is the usage grain's to say.
+/// </summary>
 public sealed class UsageQuantityConverter : JsonConverter<UsageQuantity>
 {
     public override bool HandleNull => true;
 
     public override UsageQuantity Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        double? value = reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var number) && double.IsFinite(number) && number >= 0 ? number : null;
+        decimal? value = reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var number) && number >= 0 ? number : null;
         UsageFieldReader.SkipComposite(ref reader);
         return new UsageQuantity(value);
     }

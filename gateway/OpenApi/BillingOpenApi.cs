@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using OrleansBilling.Gateway.Api;
 using OrleansBilling.Gateway.Webhooks;
+using OrleansBilling.GrainInterfaces.Usage;
 
 namespace OrleansBilling.Gateway.OpenApi;
 
@@ -116,6 +117,7 @@ public static class BillingOpenApi
         {
             schema.Type = JsonSchemaType.Number;
             schema.Minimum = "0";
+            schema.Description = $"At most {UsageQuantities.MaxDecimals} decimal places and {UsageQuantities.MaxDigits} significant digits, and at most the meter's maximum ({UsageQuantities.DefaultMax:0} unless the catalog sets MaxQuantity).";
         }
         else if (type == typeof(UsageTimestamp))
         {

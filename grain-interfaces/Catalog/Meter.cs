@@ -1,3 +1,5 @@
+using OrleansBilling.GrainInterfaces.Usage;
+
 namespace OrleansBilling.GrainInterfaces.Catalog;
 
 /// <summary>A metered quantity of a product: how usage is aggregated per billing period and where it is billed.</summary>
@@ -5,9 +7,15 @@ namespace OrleansBilling.GrainInterfaces.Catalog;
 /// <param name="Aggregation">How a period's events become one number.</param>
 /// <param name="ProviderEventName">The Stripe Billing meter's event name the usage is forwarded to.</param>
 /// <param name="Limit">The plan limit (a key of <see cref="Plan.Limits"/>) the meter counts against; null when usage is unlimited.</param>
+/// <param name="MaxQuantity">The largest quantity one event may report; <see cref="UsageQuantities.DefaultMax"/> when null.</param>
 [GenerateSerializer, Immutable, Alias("billing.Meter")]
 public sealed record Meter(
     [property: Id(0)] string MeterId,
     [property: Id(1)] MeterAggregation Aggregation,
     [property: Id(2)] string ProviderEventName,
-    [property: Id(3)] string? Limit = null);
+    [property: Id(3)] string? Limit = null,
+    [property: Id(4)] decimal? MaxQuantity = null)
+{
+    /// <summary>The largest quantity one event may report.</summary>
+    public decimal EventMax => MaxQuantity ?? UsageQuantities.DefaultMax;
+}

@@ -1,3 +1,5 @@
+using OrleansBilling.GrainInterfaces.Usage;
+
 namespace OrleansBilling.GrainInterfaces.Catalog;
 
 /// <summary>A product as the billing service knows it: its catalog, dunning policy and email templates.</summary>
@@ -107,6 +109,11 @@ public sealed record ProductDefinition(
             if (meter.Limit is { } limit && !(Plans ?? []).Any(p => p.Limits.ContainsKey(limit)))
             {
                 yield return $"Meter '{meter.MeterId}' counts against limit '{limit}', which no plan has.";
+            }
+
+            if (meter.MaxQuantity is { } max && (max <= 0 || max > UsageQuantities.Ceiling || !UsageQuantities.Fits(max, max)))
+            {
+                yield return $"Meter '{meter.MeterId}': the maximum quantity must be above 0 and at most {UsageQuantities.Ceiling:0}, with at most {UsageQuantities.MaxDecimals} decimal places.";
             }
         }
 

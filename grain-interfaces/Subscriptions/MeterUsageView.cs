@@ -7,7 +7,7 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// <param name="LimitOverridden">Whether a support override set the limit.</param>
 [GenerateSerializer, Immutable, Alias("billing.MeterUsageView")]
 public sealed record MeterUsageView(
-    [property: Id(0)] double Used,
+    [property: Id(0)] decimal Used,
     [property: Id(1)] long? Limit,
-    [property: Id(2)] double? Remaining,
+    [property: Id(2)] decimal? Remaining,
     [property: Id(3)] bool LimitOverridden = false);

@@ -5,5 +5,5 @@ namespace OrleansBilling.GrainInterfaces.Usage;
 /// <param name="Version">Grows whenever accepted usage changes a total: a reading of a lower version is stale.</param>
 [GenerateSerializer, Immutable, Alias("billing.UsageReading")]
 public sealed record UsageReading(
-    [property: Id(0)] IReadOnlyDictionary<string, double> Used,
+    [property: Id(0)] IReadOnlyDictionary<string, decimal> Used,
     [property: Id(1)] long Version);

@@ -12,7 +12,7 @@ namespace OrleansBilling.Grains.Lifecycle;
 /// </summary>
 public static class EntitlementRules
 {
-    private static readonly IReadOnlyDictionary<string, double> NoUsage = FrozenDictionary<string, double>.Empty;
+    private static readonly IReadOnlyDictionary<string, decimal> NoUsage = FrozenDictionary<string, decimal>.Empty;
 
     /// <summary>What <paramref name="subscription"/> may use under <paramref name="product"/>'s catalog, without usage, at the dawn of time.</summary>
     public static EntitlementsView For(Subscription subscription, ProductDefinition? product, long version) =>
@@ -28,7 +28,7 @@ public static class EntitlementRules
         Subscription subscription,
         ProductDefinition? product,
         long version,
-        IReadOnlyDictionary<string, double> used,
+        IReadOnlyDictionary<string, decimal> used,
         DateTimeOffset now)
     {
         var plan = product?.FindPlan(subscription.PlanId);
@@ -77,7 +77,7 @@ public static class EntitlementRules
     /// unlimited while entitled; without entitlement nothing remains unless an override grants it.
     /// </summary>
     private static FrozenDictionary<string, MeterUsageView> Meters(
-        ProductDefinition? product, IReadOnlyDictionary<string, double> used, Dictionary<string, long> limits, HashSet<string> overridden, bool entitled) =>
+        ProductDefinition? product, IReadOnlyDictionary<string, decimal> used, Dictionary<string, long> limits, HashSet<string> overridden, bool entitled) =>
         (product?.Meters ?? []).ToFrozenDictionary(
             meter => meter.MeterId,
             meter =>
@@ -86,7 +86,7 @@ public static class EntitlementRules
                 long? limit = meter.Limit is not { } name ? null
                     : limits.TryGetValue(name, out var value) ? value
                     : entitled ? null : 0;
-                return new MeterUsageView(usage, limit, limit is { } l ? Math.Max(0, l - usage) : null, meter.Limit is { } n && overridden.Contains(n));
+                return new MeterUsageView(usage, limit, limit is { } l ? Math.Max(0m, l - usage) : null, meter.Limit is { } n && overridden.Contains(n));
             },
             StringComparer.Ordinal);
 

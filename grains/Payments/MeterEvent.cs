@@ -6,4 +6,4 @@ namespace OrleansBilling.Grains.Payments;
 /// <param name="Value">The quantity.</param>
 /// <param name="Timestamp">When the usage happened.</param>
 /// <param name="Identifier">Unique per usage event across the account: the provider counts an identifier once.</param>
-public sealed record MeterEvent(string EventName, string ProviderCustomerId, double Value, DateTimeOffset Timestamp, string Identifier);
+public sealed record MeterEvent(string EventName, string ProviderCustomerId, decimal Value, DateTimeOffset Timestamp, string Identifier);

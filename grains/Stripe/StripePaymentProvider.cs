@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Payments;
 using Stripe;
 using Stripe.Checkout;
@@ -220,12 +221,12 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
     }
 
     /// <summary>
-    /// The value as a plain decimal string: a double's shortest round-trip text may have an exponent
-    /// (<c>1E-05</c>), a decimal's never has one.
+    /// The value as a plain decimal string, never with an exponent nor trailing zeros. Stripe refuses
+    /// more than 15 significant digits: a value the usage rules would not accept is refused here too.
     /// </summary>
     private static string MeterValue(MeterEvent meterEvent) =>
-        decimal.TryParse(meterEvent.Value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value.ToString(CultureInfo.InvariantCulture)
+        UsageQuantities.Fits(meterEvent.Value, UsageQuantities.Ceiling)
+            ? meterEvent.Value.ToString("0.######", CultureInfo.InvariantCulture)
             : throw new ArgumentException($"Meter event '{meterEvent.Identifier}' has a value Stripe cannot take: {meterEvent.Value}.", nameof(meterEvent));
 
     private static DateTimeOffset? Utc(DateTime? time) =>

@@ -436,7 +436,7 @@ public sealed partial class SubscriptionGrain(
         var reading = catalog?.Meters is { Count: > 0 } && UsagePeriods.Current(Current, now) is { } period
             ? await GrainFactory.GetGrain<IUsageGrain>(Key).ReadUsage(period)
             : null;
-        var computed = EntitlementRules.For(Current, catalog, state.State.Revision, reading?.Used ?? new Dictionary<string, double>(), now);
+        var computed = EntitlementRules.For(Current, catalog, state.State.Revision, reading?.Used ?? new Dictionary<string, decimal>(), now);
         entitlementsValidUntil = Current.OverridesInForce(now).Select(o => o.ExpiresAt).Append(Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue).Min();
         entitlementsUsageVersion = reading?.Version ?? long.MaxValue;
         usageVersion = Math.Max(usageVersion, reading?.Version ?? 0);

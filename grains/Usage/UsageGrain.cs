@@ -210,14 +210,14 @@ public sealed partial class UsageGrain(
             return (null, Reject(UsageError.InvalidIdempotencyKey, $"An idempotency key of 1-{MaxIdempotencyKeyLength} printable characters is required."));
         }
 
-        if (catalog?.FindMeter(e.MeterId) is null)
+        if (catalog?.FindMeter(e.MeterId) is not { } meter)
         {
             return (null, Reject(UsageError.UnknownMeter, $"Product '{catalog?.ProductId}' has no meter '{e.MeterId}'."));
         }
 
-        if (!double.IsFinite(e.Quantity) || e.Quantity < 0)
+        if (!UsageQuantities.Fits(e.Quantity, meter.EventMax))
         {
-            return (null, Reject(UsageError.InvalidQuantity, "The quantity must be a finite number, 0 or more."));
+            return (null, Reject(UsageError.InvalidQuantity, $"The quantity of meter '{meter.MeterId}' must be {UsageQuantities.Rule(meter.EventMax)}."));
         }
 
         var timestamp = e.Timestamp ?? now;

@@ -14,8 +14,8 @@ namespace OrleansBilling.Grains.Usage;
 public sealed record UsageTotals(
     DateTimeOffset PeriodStart,
     string MeterId,
-    double Sum,
+    decimal Sum,
     long Count,
-    double Max,
-    double Last,
+    decimal Max,
+    decimal Last,
     DateTimeOffset LastAt);

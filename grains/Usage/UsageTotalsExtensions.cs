@@ -6,7 +6,7 @@ namespace OrleansBilling.Grains.Usage;
 public static class UsageTotalsExtensions
 {
     /// <summary>The one number the meter's aggregation makes of the totals.</summary>
-    public static double ValueFor(this UsageTotals totals, MeterAggregation aggregation) => aggregation switch
+    public static decimal ValueFor(this UsageTotals totals, MeterAggregation aggregation) => aggregation switch
     {
         MeterAggregation.Sum => totals.Sum,
         MeterAggregation.Count => totals.Count,

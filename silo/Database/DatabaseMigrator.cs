@@ -41,13 +41,20 @@ public static class DatabaseMigrator
     /// </summary>
     /// <param name="connectionString">A connection string to the billing database (any search path).</param>
     /// <param name="logger">Receives DbUp's progress messages.</param>
+    /// <param name="through">The last script to apply (its file name), to bring a database to an earlier schema; every script when null.</param>
     /// <exception cref="InvalidOperationException">A script failed; nothing of that script was kept.</exception>
-    public static IReadOnlyList<string> Migrate(string connectionString, ILogger logger)
+    public static IReadOnlyList<string> Migrate(string connectionString, ILogger logger, string? through = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(logger);
 
         var scripts = LoadEmbeddedScripts();
+        if (through is not null)
+        {
+            scripts = scripts.Any(s => s.Name == through)
+                ? [.. scripts.Where(s => string.CompareOrdinal(s.Name, through) <= 0)]
+                : throw new ArgumentException($"No migration script is named '{through}'.", nameof(through));
+        }
 
         // The lock lives as long as this session: it is released explicitly below, or by the server
         // if this process dies mid-way.

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Usage;
 using OrleansBilling.Silo.Usage;
 
@@ -155,10 +156,10 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
             totals.Add(new UsageTotals(
                 reader.GetFieldValue<DateTimeOffset>(0),
                 reader.GetString(1),
-                reader.GetDouble(2),
+                Quantity(reader, 2),
                 reader.GetInt64(3),
-                reader.GetDouble(4),
-                reader.GetDouble(5),
+                Quantity(reader, 4),
+                Quantity(reader, 5),
                 reader.GetFieldValue<DateTimeOffset>(6)));
         }
 
@@ -180,7 +181,7 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
             records.Add(new UsageRecord(
                 reader.GetString(0),
                 reader.GetString(1),
-                reader.GetDouble(2),
+                Quantity(reader, 2),
                 reader.GetFieldValue<DateTimeOffset>(3),
                 reader.GetFieldValue<DateTimeOffset>(4),
                 reader.GetFieldValue<DateTimeOffset>(5),
@@ -309,6 +310,9 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         }
     }
 
+    /// <summary>A quantity or total as the application keeps it: the column's scale of six adds trailing zeros.</summary>
+    private static decimal Quantity(NpgsqlDataReader reader, int ordinal) => UsageQuantities.Trimmed(reader.GetDecimal(ordinal));
+
     private static NpgsqlParameter<string> Text(string name, string value) => new(name, NpgsqlDbType.Text) { TypedValue = value };
 
     /// <summary>
@@ -321,7 +325,7 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         private readonly NpgsqlParameter<string[]> customers = new("customers", NpgsqlDbType.Array | NpgsqlDbType.Text);
         private readonly NpgsqlParameter<string[]> keys = new("keys", NpgsqlDbType.Array | NpgsqlDbType.Text);
         private readonly NpgsqlParameter<string[]> meters = new("meters", NpgsqlDbType.Array | NpgsqlDbType.Text);
-        private readonly NpgsqlParameter<double[]> quantities = new("quantities", NpgsqlDbType.Array | NpgsqlDbType.Double);
+        private readonly NpgsqlParameter<decimal[]> quantities = new("quantities", NpgsqlDbType.Array | NpgsqlDbType.Numeric);
         private readonly NpgsqlParameter<DateTime[]> occurred = new("occurred", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
         private readonly NpgsqlParameter<DateTime[]> periods = new("periods", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
         private readonly NpgsqlParameter<DateTime[]> received = new("received", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz);
@@ -336,7 +340,7 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
             customers.TypedValue = new string[count];
             keys.TypedValue = new string[count];
             meters.TypedValue = new string[count];
-            quantities.TypedValue = new double[count];
+            quantities.TypedValue = new decimal[count];
             occurred.TypedValue = new DateTime[count];
             periods.TypedValue = new DateTime[count];
             received.TypedValue = new DateTime[count];

@@ -12,4 +12,7 @@ public sealed class MeterOptions
 
     /// <summary>The plan limit the meter counts against, if any.</summary>
     public string? Limit { get; set; }
+
+    /// <summary>The largest quantity one usage event may report; 1,000,000,000 when not set.</summary>
+    public decimal? MaxQuantity { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Usage;
 
 namespace OrleansBilling.Silo.Usage;
@@ -31,9 +32,10 @@ public static class UsageAppend
             ArgumentNullException.ThrowIfNull(record, nameof(records));
             RequireText(record.IdempotencyKey, nameof(UsageRecord.IdempotencyKey));
             RequireText(record.MeterId, nameof(UsageRecord.MeterId));
-            if (!double.IsFinite(record.Quantity) || record.Quantity < 0)
+            if (!UsageQuantities.Fits(record.Quantity, UsageQuantities.Ceiling))
             {
-                throw new ArgumentException($"The quantity of usage event '{record.IdempotencyKey}' must be finite and not negative, not {record.Quantity}.", nameof(records));
+                throw new ArgumentException(
+                    $"The quantity of usage event '{record.IdempotencyKey}' must be {UsageQuantities.Rule(UsageQuantities.Ceiling)}, not {record.Quantity}.", nameof(records));
             }
 
             if (seen.Add(record.IdempotencyKey))

@@ -46,7 +46,7 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
             Calls(1, "ok"),
             new UsageEvent("bandwidth", 1, null, "unknown_meter"),
             Calls(-1, "negative"),
-            Calls(double.NaN, "nan"),
+            Calls(0.0000001m, "seven_decimals"),
             Calls(1, "old") with { Timestamp = now.AddMonths(-3) },
             Calls(1, "future") with { Timestamp = now.AddHours(1) },
             Calls(7, "ok"),
@@ -211,5 +211,5 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
         Assert.NotEqual(identifier, OrleansBilling.Grains.Usage.UsageGrain.ProviderIdentifier("demo/c2", key));
     }
 
-    private UsageEvent Calls(double quantity, string key) => new("api_calls", quantity, null, key);
+    private UsageEvent Calls(decimal quantity, string key) => new("api_calls", quantity, null, key);
 }

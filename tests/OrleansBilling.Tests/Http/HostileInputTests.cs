@@ -10,6 +10,46 @@ public sealed class HostileInputTests(BillingService service) : IClassFixture<Bi
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
+    [Fact]
+    public async Task Two_events_of_1e308_are_refused_and_the_customer_still_answers()
+    {
+        using var client = service.Client();
+        var customer = $"fz_huge_{Guid.NewGuid():N}";
+        await service.ActivateAsync(client, customer);
+
+        foreach (var key in new[] { "huge-1", "huge-2" })
+        {
+            using var response = await client.PostRawJsonAsync($"/v1/customers/{customer}/usage", $$"""{"meter":"api_calls","quantity":1e308,"idempotencyKey":"{{key}}"}""");
+            await response.ReadProblemAsync(HttpStatusCode.BadRequest, "urn:orleans-billing:problem:invalid-quantity");
+        }
+
+        using var batch = await client.PostRawJsonAsync("/v1/entitlements:batch", $$"""{"customerIds":["{{customer}}"]}""");
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        Assert.Equal(0m, (await client.EntitlementsOfAsync(customer)).GetProperty("meters").GetProperty("api_calls").GetProperty("used").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Quantities_add_up_exactly_to_the_largest_a_meter_takes()
+    {
+        using var client = service.Client();
+        var customer = $"fz_exact_{Guid.NewGuid():N}";
+        await service.ActivateAsync(client, customer);
+
+        // 0.1 + 0.2 is 0.30000000000000004 in doubles; the largest event is the meter's maximum.
+        var events = new[] { "0.1", "0.2", "1000000000", "0.000001" }.Select((q, i) => $$"""{"customerId":"{{customer}}","meter":"api_calls","quantity":{{q}},"idempotencyKey":"exact-{{i}}"}""");
+        using var accepted = await client.PostRawJsonAsync("/v1/usage", $$"""{"events":[{{string.Join(',', events)}}]}""");
+        using var over = await client.PostRawJsonAsync($"/v1/customers/{customer}/usage", """{"meter":"api_calls","quantity":1000000000.000001,"idempotencyKey":"over"}""");
+        using var tooFine = await client.PostRawJsonAsync($"/v1/customers/{customer}/usage", """{"meter":"api_calls","quantity":0.0000001,"idempotencyKey":"fine"}""");
+
+        Assert.All((await accepted.ReadOkAsync()).GetProperty("results").EnumerateArray(), r => Assert.Equal("Accepted", r.GetProperty("outcome").GetString()));
+        var problem = await over.ReadProblemAsync(HttpStatusCode.BadRequest, "urn:orleans-billing:problem:invalid-quantity");
+        Assert.Contains("1000000000", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await tooFine.ReadProblemAsync(HttpStatusCode.BadRequest, "urn:orleans-billing:problem:invalid-quantity");
+        var meter = (await client.EntitlementsOfAsync(customer)).GetProperty("meters").GetProperty("api_calls");
+        Assert.Equal("1000000000.300001", meter.GetProperty("used").GetRawText());
+        Assert.Equal(0m, meter.GetProperty("remaining").GetDecimal());
+    }
+
     [Theory]
     [InlineData("fz_1%0A")]
     [InlineData("fz_1%0D")]

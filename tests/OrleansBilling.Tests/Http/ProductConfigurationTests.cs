@@ -15,7 +15,8 @@ public sealed class ProductConfigurationTests
             "--Billing:Products:broken:Plans:gold:Amount=-5",
             "--Billing:Products:broken:Dunning:0:After=three days",
             "--Billing:Products:broken:Dunning:0:Action=email",
-            "--Billing:Products:broken:Dunning:0:Template=payment_failed");
+            "--Billing:Products:broken:Dunning:0:Template=payment_failed",
+            "--Billing:Products:broken:Meters:tokens:MaxQuantity=1e16");
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
 
@@ -23,6 +24,7 @@ public sealed class ProductConfigurationTests
         Assert.Contains(failure.Failures, f => f.Contains("must not be negative", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.Contains("ISO 8601", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.Contains("last step must be 'cancel'", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("Meter 'tokens': the maximum quantity", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -161,7 +161,7 @@ public sealed class LifecyclePropertyTests
         {
             foreach (var step in steps)
             {
-                var entitlements = EntitlementRules.For(step.After, Product, step.After.LastSequence, new Dictionary<string, double>(), step.Now);
+                var entitlements = EntitlementRules.For(step.After, Product, step.After.LastSequence, new Dictionary<string, decimal>(), step.Now);
                 var overridden = step.After.OverridesInForce(step.Now).Select(o => o.Feature ?? o.Limit).ToHashSet();
                 Assert.True(
                     entitlements.Entitled

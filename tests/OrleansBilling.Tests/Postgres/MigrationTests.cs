@@ -20,6 +20,7 @@ public sealed class MigrationTests(PostgresServer server)
         "0006_billing_reactivations.sql",
         "0007_billing_usage.sql",
         "0008_billing_typed_history.sql",
+        "0009_billing_usage_exact.sql",
     ];
 
     [Fact]
@@ -67,6 +68,39 @@ public sealed class MigrationTests(PostgresServer server)
         Assert.Empty(await ReadJournalAsync(connectionString));
         Assert.Equal(0L, await ScalarAsync<long>(connectionString,
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'orleans' AND tablename = 'orleansquery'"));
+    }
+
+    [Fact]
+    public async Task Usage_stored_as_doubles_becomes_exact_and_a_quantity_no_decimal_holds_is_moved_aside()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrations_usage_exact");
+        await Task.Run(() => DatabaseMigrator.Migrate(connectionString, NullLogger.Instance, through: "0008_billing_typed_history.sql"));
+        await ExecuteAsync(connectionString, """
+            INSERT INTO billing.usage_events (product_id, customer_id, idempotency_key, meter_id, quantity, occurred_at, period_start, received_at)
+            VALUES ('p', 'c', 'tenth', 'm', 0.1, now(), now(), now()),
+                   ('p', 'c', 'huge', 'm', 1e308, now(), now(), now()),
+                   ('p', 'c', 'large', 'm', 999999999.123456, now(), now(), now());
+            """);
+
+        var applied = await Task.Run(() => DatabaseMigrator.Migrate(connectionString, NullLogger.Instance));
+
+        Assert.Equal(["0009_billing_usage_exact.sql"], applied);
+        Assert.Equal(999999999.223456m, await ScalarAsync<decimal>(connectionString, "SELECT sum(quantity) FROM billing.usage_events"));
+        Assert.Equal("huge", await ScalarAsync<string>(connectionString, "SELECT string_agg(idempotency_key, ',') FROM billing.usage_events_unfit"));
+        await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, """
+            INSERT INTO billing.usage_events (product_id, customer_id, idempotency_key, meter_id, quantity, occurred_at, period_start, received_at)
+            VALUES ('p', 'c', 'negative', 'm', -1, now(), now(), now())
+            """));
+    }
+
+    [Fact]
+    public async Task Migrating_through_an_unknown_script_is_refused_before_anything_runs()
+    {
+        var connectionString = await server.CreateDatabaseAsync("migrations_unknown_through");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Task.Run(() => DatabaseMigrator.Migrate(connectionString, NullLogger.Instance, through: "0042_nothing.sql")));
+
+        Assert.Empty(await ReadJournalAsync(connectionString));
     }
 
     [Fact]

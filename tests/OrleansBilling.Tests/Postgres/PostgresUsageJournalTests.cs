@@ -77,7 +77,7 @@ public sealed class PostgresUsageJournalTests(UsageJournalDatabaseFixture fixtur
         Assert.Equal(["own1", "shared"], (await first).Order(StringComparer.Ordinal));
         Assert.Equal(["own2"], await second);
         var shared = Assert.Single(await scratch.Journal.UnsentAsync(Product, customer, 10, Cancellation), r => r.IdempotencyKey == "shared");
-        Assert.Equal(1d, shared.Quantity);
+        Assert.Equal(1m, shared.Quantity);
     }
 
     [Fact]

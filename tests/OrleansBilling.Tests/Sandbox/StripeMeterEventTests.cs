@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.Stripe;
@@ -33,17 +34,18 @@ public sealed class StripeMeterEventTests
     }
 
     [Theory]
-    [InlineData(2.5, "2.5")]
-    [InlineData(0.00001, "0.00001")]
-    [InlineData(1e20, "100000000000000000000")]
-    [InlineData(-4, "-4")]
-    [InlineData(0.1 + 0.2, "0.30000000000000004")]
-    public async Task A_value_goes_as_a_plain_invariant_number(double value, string sent)
+    [InlineData("2.5", "2.5")]
+    [InlineData("2.500000", "2.5")]
+    [InlineData("0.000001", "0.000001")]
+    [InlineData("999999999999999", "999999999999999")]
+    [InlineData("123456789.123456", "123456789.123456")]
+    [InlineData("0", "0")]
+    public async Task A_value_goes_as_a_plain_invariant_number(string value, string sent)
     {
         await using var sandbox = await SandboxHost.StartAsync();
         var provider = Provider(sandbox);
 
-        await provider.SendMeterEventsAsync([Usage("usage-1", value)], Ct);
+        await provider.SendMeterEventsAsync([Usage("usage-1", decimal.Parse(value, CultureInfo.InvariantCulture))], Ct);
 
         Assert.Equal(sent, Assert.Single(sandbox.Control.MeterEvents).Value);
     }
@@ -195,15 +197,16 @@ public sealed class StripeMeterEventTests
     }
 
     [Theory]
-    [InlineData(double.NaN)]
-    [InlineData(double.PositiveInfinity)]
-    [InlineData(1e30)]
-    public async Task A_value_Stripe_cannot_take_is_refused_before_anything_is_sent(double value)
+    [InlineData("-4")]
+    [InlineData("0.0000001")]
+    [InlineData("1000000000000000")]
+    [InlineData("1234567890.123456")]
+    public async Task A_value_Stripe_cannot_take_is_refused_before_anything_is_sent(string value)
     {
         await using var sandbox = await SandboxHost.StartAsync();
         var provider = Provider(sandbox);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => provider.SendMeterEventsAsync([Usage("usage-1", value)], Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => provider.SendMeterEventsAsync([Usage("usage-1", decimal.Parse(value, CultureInfo.InvariantCulture))], Ct));
 
         Assert.Empty(sandbox.Requests.All);
     }
@@ -222,7 +225,7 @@ public sealed class StripeMeterEventTests
     private static StripePaymentProvider Provider(SandboxHost sandbox, TimeProvider? clock = null, int maxNetworkRetries = 0, string apiKey = SandboxHost.TestKey) =>
         new(new FixedClientSource(sandbox.NewStripeClient(apiKey, maxNetworkRetries)), clock ?? sandbox.Clock);
 
-    private static MeterEvent Usage(string identifier, double value = 1) => new("api_requests", "cus_1", value, UsedAt, identifier);
+    private static MeterEvent Usage(string identifier, decimal value = 1) => new("api_requests", "cus_1", value, UsedAt, identifier);
 
     private sealed class FixedClientSource(StripeClient client) : IStripeClientSource
     {

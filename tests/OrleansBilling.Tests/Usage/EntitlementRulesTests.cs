@@ -28,7 +28,7 @@ public sealed class EntitlementRulesTests
     private static OverrideView Limit(string name, long value, DateTimeOffset expires) =>
         new($"ovr_{name}", null, name, null, value, "goodwill", "admin:ada", Now.AddDays(-1), expires);
 
-    private static EntitlementsView For(Subscription s, IReadOnlyList<OverrideView> overrides, Dictionary<string, double>? used = null) =>
+    private static EntitlementsView For(Subscription s, IReadOnlyList<OverrideView> overrides, Dictionary<string, decimal>? used = null) =>
         EntitlementRules.For(
             s with { Overrides = [.. overrides.Select(o => new GrantedOverride(o.Id, o.Feature, o.Limit, o.FeatureValue, o.LimitValue, o.Reason, o.Actor, o.GrantedAt, o.ExpiresAt))] },
             Demo, 7, used ?? [], Now);

@@ -10,7 +10,7 @@ public sealed class UsageTotalsTests
 {
     private static readonly DateTimeOffset Period = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static UsageRecord At(int minute, double quantity) =>
+    private static UsageRecord At(int minute, decimal quantity) =>
         new($"k{minute}-{quantity}", "m", quantity, Period.AddMinutes(minute), Period, Period.AddHours(1));
 
     [Fact]
