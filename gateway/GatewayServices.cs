@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,14 @@ public static class GatewayServices
             {
                 problem.Type = ProblemTypes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
             }
+
+            // Every 503 says when to try again, whichever part of the service was unavailable.
+            if ((problem.Status ?? context.HttpContext.Response.StatusCode) == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ExceptionProblems.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            }
         });
+        services.AddExceptionHandler<ExceptionProblems>();
         services.AddOptions<ProductKeyOptions>().BindConfiguration(ProductKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProductApiKeyDirectory>();
         services.AddOptions<StripeWebhookOptions>().BindConfiguration(StripeWebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -18,13 +18,21 @@ public static class AdminApi
         var admin = app.MapGroup("/admin/v1")
             .WithMetadata(new RequiresAdminKey())
             .WithTags("Admin")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddEndpointFilter<RetryReadOnceWhenUnavailable>();
 
         admin.MapGet("/anomalies", Anomalies)
             .WithName("ListAnomalies")
             .WithSummary("Provider events the lifecycle table refused, newest first")
             .Produces<IReadOnlyList<AnomalyView>>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        admin.MapPost("/stripe-events/{eventId}/rerun", RerunEvent)
+            .WithName("RerunStripeEvent")
+            .WithSummary("Read a stored Stripe event again with the code running now and handle it (an anomaly, or an event left without an outcome); applied at most once")
+            .Produces<WebhookOutcome>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPut("/products/{productId}/dunning", SetDunning)
             .WithName("SetDunningPolicy")
             .WithSummary("Replace a product's dunning policy (new episodes use it; running ones keep theirs)")
@@ -311,6 +319,23 @@ public static class AdminApi
         return await product.GetDefinition() is null
             ? UnknownProduct(productId)
             : Results.Ok(await product.PreviewDunning(start ?? clock.GetUtcNow()));
+    }
+
+    private static async Task<IResult> RerunEvent(string eventId, IGrainFactory grains, HttpContext http)
+    {
+        if (!StripeWebhookReader.IsEventId(eventId))
+        {
+            return ApiProblems.InvalidRequest("eventId", "A Stripe event id: evt_ and at most 251 letters, digits and underscores.");
+        }
+
+        if (ActorOf(http) is not { } actor)
+        {
+            return MalformedActor();
+        }
+
+        return await grains.GetGrain<IStripeEventGrain>(StripeWebhook.InboxKeyOf(eventId)).Rerun(actor) is { } outcome
+            ? Results.Ok(outcome)
+            : Results.Problem(type: ProblemTypes.NotFound, statusCode: StatusCodes.Status404NotFound, title: "Unknown event", detail: $"No Stripe event '{eventId}' is stored.");
     }
 
     private static async Task<IResult> Anomalies(IGrainFactory grains, int? limit) =>

@@ -15,7 +15,9 @@ public static class ProductApi
             .WithMetadata(new RequiresProductKey())
             .WithTags("Product API")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AddEndpointFilter<RetryReadOnceWhenUnavailable>();
 
         v1.MapEntitlementsApi();
         v1.MapUsageApi();

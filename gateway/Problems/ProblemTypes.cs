@@ -28,6 +28,7 @@ public static class ProblemTypes
     public const string OutsidePeriod = Prefix + "outside-billing-period";
     public const string NoBillingPeriod = Prefix + "no-billing-period";
     public const string UsageUnavailable = Prefix + "usage-unavailable";
+    public const string ServiceUnavailable = Prefix + "service-unavailable";
 
     /// <summary>
     /// The type for a problem the framework raised (malformed JSON, unknown route, …), so that
@@ -41,6 +42,7 @@ public static class ProblemTypes
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status503ServiceUnavailable => ServiceUnavailable,
         _ => InternalError,
     };
 }

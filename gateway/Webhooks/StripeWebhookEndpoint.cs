@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces.Webhooks;
@@ -9,7 +8,9 @@ namespace OrleansBilling.Gateway.Webhooks;
 /// <summary>
 /// <c>POST /webhooks/stripe</c>, transport only: read the raw body as received, verify its signature
 /// and age against the real clock, check the API version, and hand the event to its inbox grain.
-/// 2xx only once the inbox says the outcome is durable; bad input is a 4xx that changes nothing.
+/// 2xx only once the inbox says the outcome is durable. A body that is no event (no JSON object, no
+/// usable id) or an event rendered in another API version is a 400 that changes nothing; a signed
+/// event with an id is always stored and answered, unreadable or not (<see cref="StripeWebhookReader"/>).
 /// </summary>
 public static class StripeWebhookEndpoint
 {
@@ -27,7 +28,8 @@ public static class StripeWebhookEndpoint
             .WithSummary("Stripe events (signed; not for product services)")
             .Produces<WebhookOutcome>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -60,17 +62,19 @@ public static class StripeWebhookEndpoint
             return Rejected("The signature does not verify, or its timestamp is outside the tolerance.");
         }
 
-        if (Parse(body) is not { } webhook)
+        if (StripeWebhookReader.Read(body) is not { } webhook)
         {
-            return Rejected("The body is not a Stripe event (id, type, api_version, created and data.object are required).");
+            return Rejected("The body is not a Stripe event: a JSON object with an id of the form evt_… is required.");
         }
 
-        if (!webhook.ApiVersion.EndsWith("." + PinnedRelease, StringComparison.Ordinal))
+        // A version readable and not ours is the endpoint's setting at Stripe: refused, so Stripe
+        // delivers again once it is set right. An unreadable one is the event's own defect.
+        if (webhook.ApiVersion != StripeWebhookReader.Unknown && !webhook.ApiVersion.EndsWith("." + PinnedRelease, StringComparison.Ordinal))
         {
             return Rejected($"Events must be rendered in API version {StripeConfiguration.ApiVersion}, not {webhook.ApiVersion}: set the endpoint's version at Stripe.");
         }
 
-        var outcome = await grains.GetGrain<IStripeEventGrain>($"stripe-event/{webhook.EventId}").Receive(webhook);
+        var outcome = await grains.GetGrain<IStripeEventGrain>(StripeWebhook.InboxKeyOf(webhook.EventId)).Receive(webhook);
         return Results.Ok(outcome);
     }
 
@@ -91,37 +95,6 @@ public static class StripeWebhookEndpoint
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static StripeWebhook? Parse(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !TryString(root, "id", out var id) || !id.StartsWith("evt_", StringComparison.Ordinal) || id.Length > 255
-                || !TryString(root, "type", out var type)
-                || !TryString(root, "api_version", out var apiVersion)
-                || !root.TryGetProperty("created", out var created) || !created.TryGetInt64(out var createdUnix)
-                || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
-                || !data.TryGetProperty("object", out var dataObject) || dataObject.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            return new StripeWebhook(id, type, apiVersion, DateTimeOffset.FromUnixTimeSeconds(createdUnix), body);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static bool TryString(JsonElement element, string name, out string value)
-    {
-        value = element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String ? property.GetString()! : "";
-        return value.Length > 0;
     }
 
     private static IResult Rejected(string detail) => Results.Problem(

@@ -10,4 +10,13 @@ public interface IStripeEventGrain : IGrainWithStringKey
     /// <summary>Stores and applies the event; returns only once the outcome is durable.</summary>
     [Alias("Receive")]
     Task<WebhookOutcome> Receive(StripeWebhook webhook);
+
+    /// <summary>
+    /// Reads the stored event again with the code running now and handles it, for a person fixing an
+    /// anomaly (or an event left without an outcome). Applying stays at most once: a subscription
+    /// ignores an event id it applied before. Null when no event of this id is stored.
+    /// </summary>
+    /// <param name="actor">Who asks, for the anomaly's record.</param>
+    [Alias("Rerun")]
+    Task<WebhookOutcome?> Rerun(string actor);
 }

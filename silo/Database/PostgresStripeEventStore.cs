@@ -26,9 +26,9 @@ public sealed class PostgresStripeEventStore(NpgsqlDataSource database) : IStrip
         command.Parameters.Add(new NpgsqlParameter { Value = webhook.EventId });
         command.Parameters.Add(new NpgsqlParameter { Value = webhook.Type });
         command.Parameters.Add(new NpgsqlParameter { Value = webhook.ApiVersion });
-        command.Parameters.Add(new NpgsqlParameter { Value = webhook.Created.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)webhook.Created?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = receivedAt.UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter { Value = webhook.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = webhook.Payload, NpgsqlDbType = NpgsqlDbType.Text });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -44,21 +44,48 @@ public sealed class PostgresStripeEventStore(NpgsqlDataSource database) : IStrip
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<StripeWebhook?> FindAsync(string eventId, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand("SELECT type, api_version, created, payload FROM billing.stripe_events WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StripeWebhook(
+                eventId,
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetString(3))
+            : null;
+    }
+
+    public async Task RecordRerunAsync(string eventId, AnomalyRerun rerun, CancellationToken cancellationToken)
+    {
+        await using var command = database.CreateCommand(
+            "UPDATE billing.anomalies SET rerun_outcome = $2, rerun_by = $3, rerun_at = $4 WHERE event_id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = rerun.Outcome });
+        command.Parameters.Add(new NpgsqlParameter { Value = rerun.Actor });
+        command.Parameters.Add(new NpgsqlParameter { Value = rerun.At.UtcDateTime });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task AddAnomalyAsync(AnomalyView anomaly, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
             """
-            INSERT INTO billing.anomalies (event_id, event_type, subscription_key, state, transition, detail, recorded_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO billing.anomalies (event_id, event_type, subscription_key, state, transition, detail, recorded_at, kind)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (event_id) DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = anomaly.EventId });
         command.Parameters.Add(new NpgsqlParameter { Value = anomaly.EventType });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.SubscriptionKey ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter { Value = anomaly.State });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.State ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.Transition ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)anomaly.Detail ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = anomaly.RecordedAt.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter { Value = anomaly.Kind.ToString() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -66,7 +93,7 @@ public sealed class PostgresStripeEventStore(NpgsqlDataSource database) : IStrip
     {
         await using var command = database.CreateCommand(
             """
-            SELECT event_id, event_type, subscription_key, state, transition, detail, recorded_at
+            SELECT event_id, event_type, subscription_key, state, transition, detail, recorded_at, kind, rerun_outcome, rerun_by, rerun_at
             FROM billing.anomalies ORDER BY recorded_at DESC, event_id LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
@@ -78,10 +105,12 @@ public sealed class PostgresStripeEventStore(NpgsqlDataSource database) : IStrip
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
-                new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero)));
+                new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero),
+                Enum.Parse<AnomalyKind>(reader.GetString(7)),
+                reader.IsDBNull(8) ? null : new AnomalyRerun(reader.GetString(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10))));
         }
 
         return anomalies;

@@ -25,6 +25,19 @@ public sealed class InMemoryStripeEventStore : IStripeEventStore
         return Task.CompletedTask;
     }
 
+    public Task<StripeWebhook?> FindAsync(string eventId, CancellationToken cancellationToken) =>
+        Task.FromResult(events.TryGetValue(eventId, out var stored) ? stored.Webhook : null);
+
+    public Task RecordRerunAsync(string eventId, AnomalyRerun rerun, CancellationToken cancellationToken)
+    {
+        if (anomalies.TryGetValue(eventId, out var anomaly))
+        {
+            anomalies[eventId] = anomaly with { Rerun = rerun };
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task AddAnomalyAsync(AnomalyView anomaly, CancellationToken cancellationToken)
     {
         anomalies.TryAdd(anomaly.EventId, anomaly);

@@ -20,8 +20,14 @@ public interface IStripeEventStore
     /// <summary>Records what handling the event came to.</summary>
     Task SetOutcomeAsync(string eventId, WebhookOutcome outcome, DateTimeOffset processedAt, CancellationToken cancellationToken);
 
+    /// <summary>The event as stored (its envelope columns and raw payload), or null when no event of this id is stored.</summary>
+    Task<StripeWebhook?> FindAsync(string eventId, CancellationToken cancellationToken);
+
     /// <summary>Records an anomaly. Recording the same event's anomaly again changes nothing.</summary>
     Task AddAnomalyAsync(AnomalyView anomaly, CancellationToken cancellationToken);
+
+    /// <summary>Records a person's re-run on the event's anomaly, if it has one.</summary>
+    Task RecordRerunAsync(string eventId, AnomalyRerun rerun, CancellationToken cancellationToken);
 
     /// <summary>The most recent anomalies, newest first.</summary>
     Task<IReadOnlyList<AnomalyView>> RecentAnomaliesAsync(int limit, CancellationToken cancellationToken);

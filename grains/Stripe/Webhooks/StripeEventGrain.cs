@@ -1,15 +1,20 @@
 using Microsoft.Extensions.Logging;
+using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Webhooks;
+using OrleansBilling.Grains.Payments;
 using Stripe;
 
 namespace OrleansBilling.Grains.Stripe.Webhooks;
 
 /// <summary>
-/// One Stripe event's inbox. The event is stored first; then routed by its handler, applied to its
-/// subscription (which ignores an event id it applied before), and its outcome recorded. Only then
-/// does the gateway answer 2xx; any failure on the way answers 5xx and Stripe delivers again.
+/// One Stripe event's inbox. The event is stored first; then read and routed by its handler,
+/// applied to its subscription (which ignores an event id it applied before), and its outcome
+/// recorded. Only then does the gateway answer 2xx. Reading is a pure function of the stored body:
+/// an event that cannot be read fails the same way every time, so it is recorded as an
+/// <see cref="AnomalyKind.Unreadable"/> anomaly and answered, never left for Stripe to retry for
+/// days. A failure after reading (the cluster, the database) answers 5xx and Stripe delivers again.
 /// </summary>
 [GrainType("stripe-event")]
 public sealed partial class StripeEventGrain(
@@ -35,6 +40,27 @@ public sealed partial class StripeEventGrain(
             return outcome with { Repeated = true };
         }
 
+        return await HandleAndRecord(webhook);
+    }
+
+    public async Task<WebhookOutcome?> Rerun(string actor)
+    {
+        var eventId = this.GetPrimaryKeyString()[StripeWebhook.InboxKeyPrefix.Length..];
+        if (await store.FindAsync(eventId, CancellationToken.None) is not { } stored)
+        {
+            return null;
+        }
+
+        // Read again from the body as stored, with the code running now: that is the point of a re-run.
+        var webhook = StripeWebhookReader.Read(stored.Payload) ?? stored with { Unreadable = "The stored body is no longer an event." };
+        var result = await HandleAndRecord(webhook);
+        await store.RecordRerunAsync(eventId, new AnomalyRerun(result.Outcome, actor, clock.GetUtcNow()), CancellationToken.None);
+        LogRerun(eventId, actor, result.Outcome);
+        return result;
+    }
+
+    private async Task<WebhookOutcome> HandleAndRecord(StripeWebhook webhook)
+    {
         var result = await Handle(webhook);
         await store.SetOutcomeAsync(webhook.EventId, result, clock.GetUtcNow(), CancellationToken.None);
         outcome = result;
@@ -43,8 +69,17 @@ public sealed partial class StripeEventGrain(
 
     private async Task<WebhookOutcome> Handle(StripeWebhook webhook)
     {
-        var stripeEvent = EventUtility.ParseEvent(webhook.Payload, throwOnApiVersionMismatch: false);
-        if (StripeEventHandlers.Route(stripeEvent) is not WebhookRoute.Apply apply)
+        var (route, unreadable) = Read(webhook);
+        if (unreadable is not null)
+        {
+            LogUnreadable(webhook.EventId, webhook.Type, unreadable);
+            await store.AddAnomalyAsync(
+                new AnomalyView(webhook.EventId, webhook.Type, null, null, null, unreadable, clock.GetUtcNow(), AnomalyKind.Unreadable),
+                CancellationToken.None);
+            return new WebhookOutcome(Unreadable, null, unreadable);
+        }
+
+        if (route is not WebhookRoute.Apply apply)
         {
             return new WebhookOutcome("Ignored", null, $"This service does not act on {webhook.Type}.");
         }
@@ -60,7 +95,16 @@ public sealed partial class StripeEventGrain(
             return new WebhookOutcome("Orphan", null, "The event names no customer of any product of this service.");
         }
 
-        var applied = await GrainFactory.GetGrain<ISubscriptionGrain>(key).ApplyProviderEvent(apply.Event);
+        EventOutcome applied;
+        try
+        {
+            applied = await GrainFactory.GetGrain<ISubscriptionGrain>(key).ApplyProviderEvent(apply.Event);
+        }
+        catch (PaymentProviderException ex) when (ex.Transient)
+        {
+            // Stripe could not be asked what is true now: no outcome yet, and Stripe delivers again.
+            throw new DependencyUnavailableException("The payment provider is unavailable; the event is stored and will be handled when Stripe delivers it again.", ex);
+        }
         if (applied.Kind == EventOutcomeKind.NotAllowed)
         {
             LogAnomaly(webhook.EventId, webhook.Type, key, applied.State, applied.Transition);
@@ -71,6 +115,41 @@ public sealed partial class StripeEventGrain(
 
         return new WebhookOutcome(applied.Kind.ToString(), key, applied.Reason ?? applied.Transition?.ToString());
     }
+
+    /// <summary>The outcome of an event that cannot be read.</summary>
+    public const string Unreadable = "Unreadable";
+
+    /// <summary>
+    /// The event's route, or why it cannot be read. Parsing and routing touch nothing but the body,
+    /// so whatever they throw they would throw on every delivery: the event is unreadable. Only the
+    /// field's path goes into the reason, never its value (it may be an email address).
+    /// </summary>
+    private static (WebhookRoute? Route, string? Unreadable) Read(StripeWebhook webhook)
+    {
+        if (webhook.Unreadable is { } why)
+        {
+            return (null, why);
+        }
+
+        try
+        {
+            return (StripeEventHandlers.Route(EventUtility.ParseEvent(webhook.Payload, throwOnApiVersionMismatch: false)), null);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Stripe.net reads with System.Text.Json; its path is often only "$" (the nested converter's own).
+            var path = ex is System.Text.Json.JsonException { Path: { Length: > 1 } p } ? p : null;
+            return (null, path is null
+                ? $"Stripe.net could not read it ({ex.GetType().Name})."
+                : $"Stripe.net could not read {path} ({ex.GetType().Name}).");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anomaly: Stripe event {EventId} ({Type}) cannot be read: {Reason}")]
+    private partial void LogUnreadable(string eventId, string type, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} re-run by {Actor}: {Outcome}")]
+    private partial void LogRerun(string eventId, string actor, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anomaly: Stripe event {EventId} ({Type}) for {Subscription} asks {Transition} from {State}, which the lifecycle table does not allow")]
     private partial void LogAnomaly(string eventId, string type, string subscription, SubscriptionState state, LifecycleTransition? transition);

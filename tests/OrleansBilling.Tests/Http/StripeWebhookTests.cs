@@ -78,10 +78,13 @@ public sealed class StripeWebhookTests(BillingService service) : IClassFixture<B
 
     [Theory]
     [InlineData("not json at all")]
-    [InlineData("""{"id":"evt_no_type","object":"event"}""")]
-    [InlineData("""{"id":"evt_null_version","type":"invoice.paid","api_version":null,"created":1,"data":{"object":{}}}""")]
+    [InlineData("""{"type":"invoice.paid","object":"event"}""")]
+    [InlineData("""{"id":"in_not_an_event","type":"invoice.paid","api_version":"2026-10-28.endive","created":1,"data":{"object":{}}}""")]
+    [InlineData("""{"id":"evt_with space","type":"invoice.paid"}""")]
+    [InlineData("""{"id":"evt_\u0000","type":"invoice.paid"}""")]
+    [InlineData("""{"id":7}""")]
     [InlineData("[]")]
-    public async Task A_signed_body_that_is_not_a_stripe_event_is_400(string body)
+    public async Task A_signed_body_without_an_event_id_is_400_because_nothing_could_store_it(string body)
     {
         using var client = service.Client(apiKey: null);
 

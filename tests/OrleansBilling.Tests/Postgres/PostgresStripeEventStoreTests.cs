@@ -36,6 +36,37 @@ public sealed class PostgresStripeEventStoreTests(ReadModelDatabaseFixture fixtu
         Assert.Equal("Recorded", await store.FindOutcomeAsync(webhook.EventId, Cancellation));
     }
 
+    [Fact]
+    public async Task An_unreadable_event_is_kept_byte_for_byte_with_no_time_and_found_again()
+    {
+        var store = new PostgresStripeEventStore(fixture.DataSource);
+        var id = $"evt_store_unreadable_{Guid.NewGuid():N}";
+        var body = "{\"id\":\"" + id + "\",  \"type\":\"invoice.paid\",\"created\":\"soon\",\"data\":{\"object\":{\"name\":\"a\\u0000b\",\"x\":\"\\ud800\"}}}";
+        var webhook = StripeWebhookReader.Read(body)!;
+
+        Assert.True(await store.InsertAsync(webhook, Now, Cancellation));
+
+        var found = await store.FindAsync(id, Cancellation);
+        Assert.NotNull(webhook.Unreadable);
+        Assert.Equal((body, (DateTimeOffset?)null, "invoice.paid"), (found!.Payload, found.Created, found.Type));
+        Assert.Null(await store.FindAsync("evt_never_stored", Cancellation));
+    }
+
+    [Fact]
+    public async Task An_unreadable_anomaly_lists_with_its_kind_and_its_latest_rerun()
+    {
+        var store = new PostgresStripeEventStore(fixture.DataSource);
+        var id = $"evt_store_anomaly_{Guid.NewGuid():N}";
+        var recordedAt = Now.AddYears(100); // newer than any other anomaly of the fixture's database, so first in the list
+        await store.AddAnomalyAsync(new AnomalyView(id, StripeWebhookReader.Unknown, null, null, null, "created is not a time in Unix seconds", recordedAt, AnomalyKind.Unreadable), Cancellation);
+
+        await store.RecordRerunAsync(id, new AnomalyRerun("Unreadable", "admin:Grace", Now), Cancellation);
+
+        Assert.Equal(
+            new AnomalyView(id, StripeWebhookReader.Unknown, null, null, null, "created is not a time in Unix seconds", recordedAt, AnomalyKind.Unreadable, new AnomalyRerun("Unreadable", "admin:Grace", Now)),
+            (await store.RecentAnomaliesAsync(1, Cancellation))[0]);
+    }
+
     private static StripeWebhook Webhook()
     {
         var id = $"evt_store_{Guid.NewGuid():N}";
