@@ -60,6 +60,7 @@ public static class GatewayServices
         app.UseStatusCodePages();
         app.UseMiddleware<ProductKeyMiddleware>();
         app.UseMiddleware<AdminKeyMiddleware>();
+        app.UseBodyLimits();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.WithTitle("OrleansBilling API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));

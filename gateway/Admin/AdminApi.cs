@@ -19,7 +19,9 @@ public static class AdminApi
             .WithMetadata(new RequiresAdminKey())
             .WithTags("Admin")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithBodyLimit(BodyLimits.Command)
             .AddEndpointFilter<RetryReadOnceWhenUnavailable>();
 
         admin.MapGet("/anomalies", Anomalies)

@@ -16,7 +16,9 @@ public static class ProductApi
             .WithTags("Product API")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithBodyLimit(BodyLimits.Command)
             .AddEndpointFilter<RetryReadOnceWhenUnavailable>();
 
         v1.MapEntitlementsApi();

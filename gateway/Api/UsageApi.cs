@@ -24,7 +24,8 @@ public static class UsageApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         v1.MapPost("/usage", RecordBatch)
             .WithName("RecordUsageBatch").WithSummary($"Report up to {MaxBatch} usage events for any customers, with a result per event")
-            .Produces<UsageBatchResult>();
+            .Produces<UsageBatchResult>()
+            .WithBodyLimit(BodyLimits.UsageBatch);
     }
 
     private static async Task<IResult> RecordOne(string customerId, UsageBody body, IGrainFactory grains, HttpContext http)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using OrleansBilling.Gateway.Api;
+using OrleansBilling.Gateway.Problems;
 using OrleansBilling.Gateway.Webhooks;
 using OrleansBilling.GrainInterfaces.Usage;
 
@@ -75,7 +76,7 @@ public static class BillingOpenApi
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,
-                Description = $"A Stripe event exactly as Stripe sends it (at most {StripeWebhookEndpoint.MaxBodyBytes} bytes), at API version {Stripe.StripeConfiguration.ApiVersion}.",
+                Description = $"A Stripe event exactly as Stripe sends it (at most {BodyLimits.Webhook} bytes), at API version {Stripe.StripeConfiguration.ApiVersion}.",
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     ["application/json"] = new()

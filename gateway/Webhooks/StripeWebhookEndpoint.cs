@@ -15,7 +15,6 @@ namespace OrleansBilling.Gateway.Webhooks;
 public static class StripeWebhookEndpoint
 {
     public const string Path = "/webhooks/stripe";
-    public const int MaxBodyBytes = 1024 * 1024;
 
     /// <summary>The part of the pinned API version that events must match (Stripe.net's <c>…endive</c>).</summary>
     private static readonly string PinnedRelease = StripeConfiguration.ApiVersion[(StripeConfiguration.ApiVersion.IndexOf('.', StringComparison.Ordinal) + 1)..];
@@ -29,22 +28,15 @@ public static class StripeWebhookEndpoint
             .Produces<WebhookOutcome>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithBodyLimit(BodyLimits.Webhook);
         return app;
     }
 
     private static async Task<IResult> Receive(HttpContext http, IGrainFactory grains, IOptions<StripeWebhookOptions> options)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
-        {
-            return TooLarge();
-        }
-
+        // The route's limit (BodyLimits.Webhook) refuses a larger body before or while it is read.
         var body = await ReadBodyAsync(http.Request);
-        if (body is null)
-        {
-            return TooLarge();
-        }
 
         string? signature = http.Request.Headers["Stripe-Signature"];
         if (string.IsNullOrWhiteSpace(signature))
@@ -78,31 +70,13 @@ public static class StripeWebhookEndpoint
         return Results.Ok(outcome);
     }
 
-    /// <summary>The body as text, exactly as sent; null when it is larger than <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<string?> ReadBodyAsync(HttpRequest request)
+    /// <summary>The body as text, exactly as sent.</summary>
+    private static async Task<string> ReadBodyAsync(HttpRequest request)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
+        return await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
     }
 
     private static IResult Rejected(string detail) => Results.Problem(
         type: ProblemTypes.InvalidWebhook, statusCode: StatusCodes.Status400BadRequest, title: "Webhook rejected", detail: detail);
-
-    private static IResult TooLarge() => Results.Problem(
-        type: ProblemTypes.PayloadTooLarge,
-        statusCode: StatusCodes.Status413PayloadTooLarge,
-        title: "Payload too large",
-        detail: $"Webhook bodies are limited to {MaxBodyBytes} bytes.");
 }

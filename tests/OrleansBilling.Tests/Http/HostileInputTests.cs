@@ -50,6 +50,50 @@ public sealed class HostileInputTests(BillingService service) : IClassFixture<Bi
         Assert.Equal(0m, meter.GetProperty("remaining").GetDecimal());
     }
 
+    [Fact]
+    public async Task A_usage_batch_of_1000_events_with_every_field_at_its_longest_fits_its_routes_limit()
+    {
+        using var client = service.Client();
+        var customer = "fz_batch_" + new string('c', 55);
+        await service.ActivateAsync(client, customer);
+        var events = Enumerable.Range(0, 1000).Select(i => new
+        {
+            customerId = customer,
+            meter = "api_calls",
+            quantity = 123456.123456m,
+            idempotencyKey = $"{i:D4}" + new string('k', 251),
+            timestamp = service.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(-7)).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var json = System.Text.Json.JsonSerializer.Serialize(new { events }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
+        using var response = await client.PostRawJsonAsync("/v1/usage", json);
+
+        Assert.InRange(json.Length, 400_000, (int)OrleansBilling.Gateway.Problems.BodyLimits.UsageBatch);
+        var results = (await response.ReadOkAsync()).GetProperty("results");
+        Assert.Equal(1000, results.EnumerateArray().Count(r => r.GetProperty("outcome").GetString() == "Accepted"));
+    }
+
+    [Theory]
+    [InlineData("/v1/usage", 2 * 1024 * 1024)]
+    [InlineData("/v1/checkout", 64 * 1024)]
+    [InlineData("/admin/v1/products/demo/dunning", 64 * 1024)]
+    public async Task A_body_one_byte_past_its_routes_limit_is_a_413_problem_before_it_is_read(string path, int limit)
+    {
+        using var client = service.Client(apiKey: path.StartsWith("/admin", StringComparison.Ordinal) ? BillingService.AdminKey : BillingService.DemoApiKey);
+        var json = "{\"padding\":\"" + new string('x', limit + 1 - 14) + "\"}";
+
+        using var response = await client.SendAsync(
+            new HttpRequestMessage(path.StartsWith("/admin", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post, path)
+            {
+                Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+            },
+            Cancellation);
+
+        Assert.Equal(limit + 1, json.Length);
+        var problem = await response.ReadProblemAsync(HttpStatusCode.RequestEntityTooLarge, "urn:orleans-billing:problem:payload-too-large");
+        Assert.Contains(limit.ToString(System.Globalization.CultureInfo.InvariantCulture), problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("fz_1%0A")]
     [InlineData("fz_1%0D")]

@@ -45,6 +45,11 @@ public class BillingService : IAsyncLifetime
     /// <summary>Extra configuration, as command-line pairs (<c>--Key=value</c>).</summary>
     protected virtual IEnumerable<string> Arguments() => [];
 
+    /// <summary>Anything more a kind of service puts in (faults, log capture), after the rest.</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
     /// <summary>Whether tests replace the read model with a recording one (not when a database is the point).</summary>
     protected virtual bool RecordReadModel => true;
 
@@ -88,6 +93,8 @@ public class BillingService : IAsyncLifetime
             {
                 builder.Services.Replace(ServiceDescriptor.Singleton<IReadModelWriter>(ReadModel));
             }
+
+            Configure(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
