@@ -5,10 +5,11 @@ using OrleansBilling.GrainInterfaces.Subscriptions;
 namespace OrleansBilling.Grains.Lifecycle;
 
 /// <summary>
-/// Entitlements are one pure function of the state, the plan, the support overrides in force and
-/// the period's usage: an entitled state grants the plan's features and limits; any other state
-/// grants every feature off and no limits. An override is support's explicit word: it wins over
-/// the plan in any state, and stops applying the moment it expires.
+/// Entitlements are one pure function of the state, the plan, the support overrides in force, the
+/// period's usage and the clock: an entitled state grants the plan's features and limits until its
+/// access ends (<see cref="AccessEndsAt"/>), whether or not the step that ends it has run yet; any
+/// other state grants every feature off and no limits. An override is support's explicit word: it
+/// wins over the plan in any state, and stops applying the moment it expires.
 /// </summary>
 public static class EntitlementRules
 {
@@ -32,7 +33,7 @@ public static class EntitlementRules
         DateTimeOffset now)
     {
         var plan = product?.FindPlan(subscription.PlanId);
-        var entitled = LifecycleTable.IsEntitled(subscription.State) && plan is not null;
+        var entitled = LifecycleTable.IsEntitled(subscription.State) && plan is not null && !(now >= AccessEndsAt(subscription));
         var inForce = subscription.OverridesInForce(now).Select(o => o.View()).ToList();
 
         var features = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -71,6 +72,20 @@ public static class EntitlementRules
             Meters(product, used, limits, overriddenLimits, entitled),
             inForce);
     }
+
+    /// <summary>
+    /// When access ends by the clock though the state still grants it: the grace end of an open
+    /// dunning episode (its suspend step, else its cancel), or the period end of a subscription
+    /// canceling at it. The step or the provider's event that changes the state may come later (after
+    /// an outage, a webhook's delay); access does not wait for it. Null when only a change of state
+    /// can end access.
+    /// </summary>
+    public static DateTimeOffset? AccessEndsAt(Subscription subscription) => subscription.State switch
+    {
+        GrainInterfaces.Lifecycle.SubscriptionState.PastDue => Grace(subscription) is { } grace ? grace.AccessUntil ?? grace.CancelsAt : null,
+        GrainInterfaces.Lifecycle.SubscriptionState.Canceling => subscription.CurrentPeriodEnd,
+        _ => null,
+    };
 
     /// <summary>
     /// Per meter, the period's usage against its limit. A metered limit the plan leaves out is

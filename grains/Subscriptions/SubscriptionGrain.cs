@@ -427,7 +427,7 @@ public sealed partial class SubscriptionGrain(
 
     /// <summary>
     /// Computes the answer and keeps it until something changes it: a write, new usage, a catalog
-    /// change, or the clock reaching an override's expiry or the period's end.
+    /// change, or the clock reaching an override's expiry, the period's end or the end of access.
     /// </summary>
     private async Task<EntitlementsView> ComputeEntitlements()
     {
@@ -437,7 +437,10 @@ public sealed partial class SubscriptionGrain(
             ? await GrainFactory.GetGrain<IUsageGrain>(Key).ReadUsage(period)
             : null;
         var computed = EntitlementRules.For(Current, catalog, state.State.Revision, reading?.Used ?? new Dictionary<string, decimal>(), now);
-        entitlementsValidUntil = Current.OverridesInForce(now).Select(o => o.ExpiresAt).Append(Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue).Min();
+        entitlementsValidUntil = Current.OverridesInForce(now).Select(o => o.ExpiresAt)
+            .Append(Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue)
+            .Append(EntitlementRules.AccessEndsAt(Current) ?? DateTimeOffset.MaxValue)
+            .Min();
         entitlementsUsageVersion = reading?.Version ?? long.MaxValue;
         usageVersion = Math.Max(usageVersion, reading?.Version ?? 0);
         entitlements = computed;

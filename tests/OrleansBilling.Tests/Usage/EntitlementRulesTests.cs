@@ -111,6 +111,42 @@ public sealed class EntitlementRulesTests
     }
 
     [Fact]
+    public void Access_ends_at_the_grace_end_by_the_clock_though_the_suspend_step_has_not_run()
+    {
+        var failedAt = Now.AddDays(-7);
+        var pastDue = In(SubscriptionState.PastDue) with { Dunning = new DunningEpisode(1, failedAt, "in_1", DunningPolicy.Default, 2) };
+
+        var justBefore = EntitlementRules.For(pastDue, Demo, 7, new Dictionary<string, decimal>(), Now.AddTicks(-1));
+        var atGraceEnd = EntitlementRules.For(pastDue, Demo, 7, new Dictionary<string, decimal>(), Now);
+
+        Assert.Equal(Now, EntitlementRules.AccessEndsAt(pastDue));
+        Assert.True(justBefore.Entitled);
+        Assert.Equal((SubscriptionState.PastDue, false, null), (atGraceEnd.State, atGraceEnd.Entitled, atGraceEnd.PlanId));
+        Assert.All(atGraceEnd.Features.Values, on => Assert.False(on));
+    }
+
+    [Fact]
+    public void A_policy_that_never_suspends_ends_access_at_its_cancel_step()
+    {
+        var policy = new DunningPolicy([new DunningStep(TimeSpan.Zero, DunningAction.Email, "payment_failed"), new DunningStep(TimeSpan.FromDays(10), DunningAction.Cancel, "subscription_canceled")]);
+        var pastDue = In(SubscriptionState.PastDue) with { Dunning = new DunningEpisode(1, Now.AddDays(-10), "in_1", policy, 1) };
+
+        Assert.Equal(Now, EntitlementRules.AccessEndsAt(pastDue));
+        Assert.False(EntitlementRules.For(pastDue, Demo, 7, new Dictionary<string, decimal>(), Now).Entitled);
+    }
+
+    [Fact]
+    public void A_subscription_canceling_at_the_period_end_stops_there_before_the_provider_says_so()
+    {
+        var canceling = In(SubscriptionState.Canceling);
+        var periodEnd = canceling.CurrentPeriodEnd!.Value;
+
+        Assert.True(EntitlementRules.For(canceling, Demo, 7, new Dictionary<string, decimal>(), periodEnd.AddTicks(-1)).Entitled);
+        Assert.False(EntitlementRules.For(canceling, Demo, 7, new Dictionary<string, decimal>(), periodEnd).Entitled);
+        Assert.Null(EntitlementRules.AccessEndsAt(In(SubscriptionState.Active)));
+    }
+
+    [Fact]
     public void A_trial_shows_when_it_ends()
     {
         var trialEnd = Now.AddDays(4);
