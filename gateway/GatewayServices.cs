@@ -38,6 +38,8 @@ public static class GatewayServices
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddOptions<ProductKeyOptions>().BindConfiguration(ProductKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProductApiKeyDirectory>();
+        services.AddOptions<FailedAttemptOptions>().BindConfiguration(FailedAttemptOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<FailedAttempts>();
         services.AddOptions<StripeWebhookOptions>().BindConfiguration(StripeWebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
         services.AddOptions<EntitlementsOptions>().BindConfiguration(EntitlementsOptions.Section).ValidateDataAnnotations().ValidateOnStart();

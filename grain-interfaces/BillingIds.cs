@@ -43,9 +43,6 @@ public static partial class BillingIds
         return $"product/{productId}";
     }
 
-    /// <summary>The key of the grain that maps an API key's hash to its product.</summary>
-    public static string ApiKeyKey(string apiKeyHash) => $"apikey/{apiKeyHash}";
-
     private static void Require(string id, string name)
     {
         if (!IsValid(id))

@@ -20,6 +20,7 @@ public static class AdminApi
             .WithTags("Admin")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithBodyLimit(BodyLimits.Command)
             .AddEndpointFilter<RetryReadOnceWhenUnavailable>();

@@ -1,4 +1,5 @@
 using System.Xml;
+using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Products;
@@ -7,8 +8,9 @@ namespace OrleansBilling.Gateway.Admin;
 
 /// <summary>
 /// A product's API keys: issue, list, rotate (old and new both work for an overlap), revoke. A key
-/// is shown once, in the answer that issues it. A revoked key stops within the gateway's cache time
-/// (<see cref="Auth.ProductKeyOptions.CacheSeconds"/>).
+/// is shown once, in the answer that issues it. The gateway that made the change knows of it at once;
+/// another one within its cache time (<see cref="Auth.ProductKeyOptions.CacheSeconds"/>) for a revoked
+/// key and <see cref="Auth.ProductApiKeyDirectory.MissRefresh"/> for a new one.
 /// </summary>
 public static class ApiKeyAdminApi
 {
@@ -51,7 +53,7 @@ public static class ApiKeyAdminApi
         return product is null ? problem! : Results.Ok(await product.ListApiKeys());
     }
 
-    private static async Task<IResult> Issue(string productId, IGrainFactory grains, HttpContext http)
+    private static async Task<IResult> Issue(string productId, IGrainFactory grains, ProductApiKeyDirectory directory, HttpContext http)
     {
         var (product, problem) = await Product(grains, productId);
         if (product is null)
@@ -59,12 +61,17 @@ public static class ApiKeyAdminApi
             return problem!;
         }
 
-        return AdminApi.ActorOf(http) is { } actor
-            ? Results.Ok(await product.IssueApiKey(actor))
-            : AdminApi.MalformedActor();
+        if (AdminApi.ActorOf(http) is not { } actor)
+        {
+            return AdminApi.MalformedActor();
+        }
+
+        var issued = await product.IssueApiKey(actor);
+        directory.Invalidate();
+        return Results.Ok(issued);
     }
 
-    private static async Task<IResult> Rotate(string productId, string keyId, string? overlap, IGrainFactory grains, HttpContext http)
+    private static async Task<IResult> Rotate(string productId, string keyId, string? overlap, IGrainFactory grains, ProductApiKeyDirectory directory, HttpContext http)
     {
         TimeSpan window;
         try
@@ -92,10 +99,12 @@ public static class ApiKeyAdminApi
             return problem!;
         }
 
-        return await product.RotateApiKey(keyId, window, actor) is { } issued ? Results.Ok(issued) : NoSuchKey(keyId);
+        var rotated = await product.RotateApiKey(keyId, window, actor);
+        directory.Invalidate();
+        return rotated is { } issued ? Results.Ok(issued) : NoSuchKey(keyId);
     }
 
-    private static async Task<IResult> Revoke(string productId, string keyId, IGrainFactory grains, HttpContext http)
+    private static async Task<IResult> Revoke(string productId, string keyId, IGrainFactory grains, ProductApiKeyDirectory directory, HttpContext http)
     {
         if (AdminApi.ActorOf(http) is not { } actor)
         {
@@ -108,7 +117,9 @@ public static class ApiKeyAdminApi
             return problem!;
         }
 
-        return await product.RevokeApiKey(keyId, actor) ? Results.NoContent() : NoSuchKey(keyId);
+        var revoked = await product.RevokeApiKey(keyId, actor);
+        directory.Invalidate();
+        return revoked ? Results.NoContent() : NoSuchKey(keyId);
     }
 
     private static async Task<(IProductGrain? Product, IResult? Problem)> Product(IGrainFactory grains, string productId)

@@ -17,6 +17,7 @@ public static class ProductApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithBodyLimit(BodyLimits.Command)
             .AddEndpointFilter<RetryReadOnceWhenUnavailable>();

@@ -20,9 +20,18 @@ public static class BearerToken
                 : null;
     }
 
-    /// <summary>Answers 401 with a bearer challenge and a problem naming the key that is wanted.</summary>
+    /// <summary>
+    /// Answers 401 with a bearer challenge and a problem naming the key that is wanted; 429 once the
+    /// client has failed too often (<see cref="FailedAttempts"/>).
+    /// </summary>
     public static Task ChallengeAsync(HttpContext http, string wanted)
     {
+        var attempts = http.RequestServices.GetRequiredService<FailedAttempts>();
+        if (!attempts.Count(http))
+        {
+            return attempts.TooMany(http).ExecuteAsync(http);
+        }
+
         http.Response.Headers.WWWAuthenticate = "Bearer";
         return Results.Problem(
             type: ProblemTypes.Unauthorized,

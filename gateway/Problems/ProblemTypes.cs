@@ -29,6 +29,7 @@ public static class ProblemTypes
     public const string NoBillingPeriod = Prefix + "no-billing-period";
     public const string UsageUnavailable = Prefix + "usage-unavailable";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
+    public const string TooManyRequests = Prefix + "too-many-requests";
 
     /// <summary>
     /// The type for a problem the framework raised (malformed JSON, unknown route, …), so that
@@ -42,6 +43,7 @@ public static class ProblemTypes
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => TooManyRequests,
         StatusCodes.Status503ServiceUnavailable => ServiceUnavailable,
         _ => InternalError,
     };

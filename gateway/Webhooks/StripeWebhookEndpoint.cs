@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces.Webhooks;
 using Stripe;
@@ -28,20 +29,27 @@ public static class StripeWebhookEndpoint
             .Produces<WebhookOutcome>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithBodyLimit(BodyLimits.Webhook);
         return app;
     }
 
-    private static async Task<IResult> Receive(HttpContext http, IGrainFactory grains, IOptions<StripeWebhookOptions> options)
+    private static async Task<IResult> Receive(HttpContext http, IGrainFactory grains, IOptions<StripeWebhookOptions> options, FailedAttempts attempts)
     {
+        // A client that keeps sending what does not verify is refused before its body is read.
+        if (attempts.Exhausted(http))
+        {
+            return attempts.TooMany(http);
+        }
+
         // The route's limit (BodyLimits.Webhook) refuses a larger body before or while it is read.
         var body = await ReadBodyAsync(http.Request);
 
         string? signature = http.Request.Headers["Stripe-Signature"];
         if (string.IsNullOrWhiteSpace(signature))
         {
-            return Rejected("The Stripe-Signature header is missing.");
+            return Unsigned(http, attempts, "The Stripe-Signature header is missing.");
         }
 
         try
@@ -51,7 +59,7 @@ public static class StripeWebhookEndpoint
         }
         catch (StripeException)
         {
-            return Rejected("The signature does not verify, or its timestamp is outside the tolerance.");
+            return Unsigned(http, attempts, "The signature does not verify, or its timestamp is outside the tolerance.");
         }
 
         if (StripeWebhookReader.Read(body) is not { } webhook)
@@ -76,6 +84,10 @@ public static class StripeWebhookEndpoint
         using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
         return await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
     }
+
+    /// <summary>A failed authentication: 400, or 429 once the client has failed too often.</summary>
+    private static IResult Unsigned(HttpContext http, FailedAttempts attempts, string detail) =>
+        attempts.Count(http) ? Rejected(detail) : attempts.TooMany(http);
 
     private static IResult Rejected(string detail) => Results.Problem(
         type: ProblemTypes.InvalidWebhook, statusCode: StatusCodes.Status400BadRequest, title: "Webhook rejected", detail: detail);

@@ -10,6 +10,17 @@ public static class ApiKeys
     public static string Hash(string apiKey) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
 
+    /// <summary>The shortest and longest key accepted: a generated key has 35 characters.</summary>
+    public const int MinLength = 16, MaxLength = 128;
+
+    /// <summary>
+    /// Whether <paramref name="apiKey"/> has the shape of a key: <see cref="MinLength"/> to
+    /// <see cref="MaxLength"/> letters, digits, '_' and '-'. Checked before anything else, and of
+    /// configured keys at start.
+    /// </summary>
+    public static bool HasKeyShape(string? apiKey) =>
+        apiKey is { Length: >= MinLength and <= MaxLength } && apiKey.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
     /// <summary>A new random key with a recognisable prefix.</summary>
     public static string Generate() =>
         "bk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', 'A').Replace('/', 'B').TrimEnd('=');

@@ -21,6 +21,8 @@ public sealed class ProductGrain(
 
     private string ProductId => this.GetPrimaryKeyString()["product/".Length..];
 
+    private IApiKeyDirectoryGrain Directory => grains.GetGrain<IApiKeyDirectoryGrain>(IApiKeyDirectoryGrain.Key);
+
     public async Task<IReadOnlyList<string>> Configure(ProductDefinition definition)
     {
         var problems = definition.Problems().ToList();
@@ -122,6 +124,10 @@ public sealed class ProductGrain(
         {
             await state.WriteStateAsync();
         }
+
+        // At every start: the directory holds exactly this product's working keys, whatever a failed
+        // write left behind and whichever keys were bound before the directory existed.
+        await Directory.Sync(ProductId, [.. state.State.ApiKeys.Where(k => k.WorksAt(now)).Select(k => new ApiKeyBinding(k.Hash, ProductId, k.ExpiresAt))]);
     }
 
     public async Task<IssuedApiKey> IssueApiKey(string actor)
@@ -184,7 +190,7 @@ public sealed class ProductGrain(
 
     private async Task Bind(string hash, DateTimeOffset? expiresAt)
     {
-        if (!await grains.GetGrain<IApiKeyGrain>(BillingIds.ApiKeyKey(hash)).Bind(ProductId, expiresAt))
+        if (!await Directory.Bind(hash, ProductId, expiresAt))
         {
             throw new InvalidOperationException("That API key already belongs to another product.");
         }
@@ -192,7 +198,7 @@ public sealed class ProductGrain(
 
     private async Task Revoke(ApiKeyRecord key, string actor, DateTimeOffset now)
     {
-        await grains.GetGrain<IApiKeyGrain>(BillingIds.ApiKeyKey(key.Hash)).Revoke(ProductId);
+        await Directory.Revoke(key.Hash, ProductId);
         var index = state.State.ApiKeys.IndexOf(key);
         state.State.ApiKeys[index] = key with { RevokedAt = now, RevokedBy = actor };
 

@@ -146,6 +146,9 @@ public sealed class ProductGrainTests(GrainCluster cluster) : IClassFixture<Grai
         return product;
     }
 
-    private Task<string?> ProductOf(string key) =>
-        cluster.Grains.GetGrain<IApiKeyGrain>(BillingIds.ApiKeyKey(ApiKeys.Hash(key))).GetProductId();
+    private async Task<string?> ProductOf(string key)
+    {
+        var snapshot = await cluster.Grains.GetGrain<IApiKeyDirectoryGrain>(IApiKeyDirectoryGrain.Key).Snapshot(-1);
+        return snapshot!.Bindings.SingleOrDefault(b => b.Hash == ApiKeys.Hash(key)) is { } binding && binding.WorksAt(cluster.Clock.GetUtcNow()) ? binding.ProductId : null;
+    }
 }

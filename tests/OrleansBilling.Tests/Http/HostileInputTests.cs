@@ -81,13 +81,16 @@ public sealed class HostileInputTests(BillingService service) : IClassFixture<Bi
     {
         using var client = service.Client(apiKey: path.StartsWith("/admin", StringComparison.Ordinal) ? BillingService.AdminKey : BillingService.DemoApiKey);
         var json = "{\"padding\":\"" + new string('x', limit + 1 - 14) + "\"}";
+        using var request = new HttpRequestMessage(path.StartsWith("/admin", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post, path)
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
+        };
 
-        using var response = await client.SendAsync(
-            new HttpRequestMessage(path.StartsWith("/admin", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post, path)
-            {
-                Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
-            },
-            Cancellation);
+        // As a client sending a large body should: the 413 comes before the body is sent, not mid-way
+        // (without it the server may close the connection while the client still writes).
+        request.Headers.ExpectContinue = true;
+
+        using var response = await client.SendAsync(request, Cancellation);
 
         Assert.Equal(limit + 1, json.Length);
         var problem = await response.ReadProblemAsync(HttpStatusCode.RequestEntityTooLarge, "urn:orleans-billing:problem:payload-too-large");

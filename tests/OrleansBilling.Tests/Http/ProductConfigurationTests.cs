@@ -16,7 +16,8 @@ public sealed class ProductConfigurationTests
             "--Billing:Products:broken:Dunning:0:After=three days",
             "--Billing:Products:broken:Dunning:0:Action=email",
             "--Billing:Products:broken:Dunning:0:Template=payment_failed",
-            "--Billing:Products:broken:Meters:tokens:MaxQuantity=1e16");
+            "--Billing:Products:broken:Meters:tokens:MaxQuantity=1e16",
+            "--Billing:Products:broken:ApiKeys:0=short key");
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
 
@@ -25,6 +26,7 @@ public sealed class ProductConfigurationTests
         Assert.Contains(failure.Failures, f => f.Contains("ISO 8601", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.Contains("last step must be 'cancel'", StringComparison.Ordinal));
         Assert.Contains(failure.Failures, f => f.Contains("Meter 'tokens': the maximum quantity", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.Contains("Billing:Products:broken:ApiKeys:0 must be", StringComparison.Ordinal) && !f.Contains("short key", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -99,7 +99,12 @@ public sealed class StripeWebhookTests(BillingService service) : IClassFixture<B
         using var client = service.Client(apiKey: null);
         var json = StripeEvents.Json("evt_too_large", "invoice.finalized", new() { ["id"] = "in_large", ["padding"] = new string('x', 1024 * 1024) }, service.Clock.GetUtcNow());
 
-        using var response = await client.DeliverAsync(json, Signed(json), Cancellation);
+        // As a client sending a large body should: the 413 comes before the body is sent, not mid-way.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", Signed(json));
+        request.Headers.ExpectContinue = true;
+
+        using var response = await client.SendAsync(request, Cancellation);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.DoesNotContain(Inbox.Events, e => e.Webhook.EventId == "evt_too_large");

@@ -6,7 +6,7 @@ namespace OrleansBilling.Tests.Infrastructure;
 /// caused it, whatever that test asserts itself. With <paramref name="checkRequests"/> it checks the
 /// requests the API accepted too.
 /// </summary>
-public sealed class ContractCheckingHandler(Uri baseAddress, bool checkRequests = false) : DelegatingHandler(new SocketsHttpHandler())
+public sealed class ContractCheckingHandler(Uri baseAddress, bool checkRequests = false, HttpMessageHandler? inner = null) : DelegatingHandler(inner ?? new SocketsHttpHandler())
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

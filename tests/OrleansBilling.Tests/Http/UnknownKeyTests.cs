@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Http;
+
+/// <summary>A service that counts the grain calls it receives, with a small allowance of failed authentications.</summary>
+public sealed class CountingService : BillingService
+{
+    public const int Burst = 50;
+
+    public GrainCallCounter Counter { get; } = new();
+
+    protected override IEnumerable<string> Arguments() =>
+        [$"--Billing:FailedAttempts:Burst={Burst}", "--Billing:FailedAttempts:Refill=1", "--Billing:FailedAttempts:PeriodSeconds=3600"];
+
+    protected override void Configure(WebApplicationBuilder builder) =>
+        builder.Services.AddSingleton<IIncomingGrainCallFilter>(Counter);
+}
+
+/// <summary>
+/// Unknown keys cost nothing (issue 10 §2): refused from the gateway's copy of the key directory,
+/// without a grain activation or a database read per key; and a client that keeps failing is
+/// refused with 429 by .NET's rate limiter, on the 401 path and the webhook's alike.
+/// </summary>
+[Trait(TestKind.Trait, TestKind.Http)]
+public sealed class UnknownKeyTests(CountingService service) : IClassFixture<CountingService>
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Random_well_formed_keys_reach_no_grain_but_the_directory_and_it_at_most_once_a_second()
+    {
+        // Its own client address, so this test's failures spend no other test's allowance.
+        using var client = ClientFrom("127.0.0.2");
+        using var valid = service.Client();
+        Assert.Equal(HttpStatusCode.OK, (await valid.GetAsync("/v1/customers/warm/entitlements", Cancellation)).StatusCode);
+        var before = service.Counter.Calls;
+        var clock = Stopwatch.StartNew();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < CountingService.Burst; i++)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bk_" + Guid.NewGuid().ToString("N"));
+            using var response = await client.GetAsync($"/v1/customers/random_{i}/entitlements", Cancellation);
+            statuses.Add(response.StatusCode);
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var after = service.Counter.Calls;
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        var grew = after.Where(c => c.Value != before.GetValueOrDefault(c.Key)).ToDictionary(c => c.Key, c => c.Value - before.GetValueOrDefault(c.Key));
+        Assert.All(grew.Keys, type => Assert.Equal("apikey-directory", type));
+        Assert.True(grew.GetValueOrDefault("apikey-directory") <= 1 + (int)seconds, $"{grew.GetValueOrDefault("apikey-directory")} directory calls in {seconds:0.0} s");
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("bk_with spaces_0123456789")]
+    [InlineData("bk_dots.and~tildes_0123456789")]
+    [InlineData("bk_this_key_is_far_too_long_to_be_a_key_0123456789_0123456789_0123456789_0123456789_0123456789_0123456789_0123456789_0123456789")]
+    public async Task A_key_of_the_wrong_shape_is_refused_before_anything_is_asked(string key)
+    {
+        using var client = ClientFrom("127.0.0.3");
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + key);
+        var before = service.Counter.Calls.Values.Sum();
+
+        using var response = await client.GetAsync("/v1/customers/shape/entitlements", Cancellation);
+
+        await response.ReadProblemAsync(HttpStatusCode.Unauthorized, "urn:orleans-billing:problem:unauthorized");
+        Assert.Equal(before, service.Counter.Calls.Values.Sum());
+    }
+
+    [Fact]
+    public async Task A_client_past_its_allowance_of_failures_hears_429_on_the_api_and_the_webhook_while_valid_keys_work()
+    {
+        using var client = ClientFrom("127.0.0.4");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bk_not_a_key_0123456789");
+        for (var i = 0; i < CountingService.Burst; i++)
+        {
+            using var refused = await client.GetAsync("/v1/customers/limited/entitlements", Cancellation);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var limited = await client.GetAsync("/v1/customers/limited/entitlements", Cancellation);
+        using var webhook = await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation);
+        using var same = ClientFrom("127.0.0.4", BillingService.DemoApiKey);
+        using var valid = await same.GetAsync("/v1/customers/limited/entitlements", Cancellation);
+
+        await limited.ReadProblemAsync(HttpStatusCode.TooManyRequests, "urn:orleans-billing:problem:too-many-requests");
+        Assert.Equal(TimeSpan.FromSeconds(3600), limited.Headers.RetryAfter?.Delta);
+        await webhook.ReadProblemAsync(HttpStatusCode.TooManyRequests, "urn:orleans-billing:problem:too-many-requests");
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_issued_through_this_gateway_works_at_once_and_a_revoked_one_stops_at_once()
+    {
+        using var admin = service.Client(apiKey: BillingService.AdminKey);
+        using var issuedResponse = await admin.PostAsync("/admin/v1/products/demo/api-keys", null, Cancellation);
+        var issued = await issuedResponse.ReadOkAsync();
+        using var client = ClientFrom("127.0.0.5", issued.GetProperty("key").GetString());
+
+        using var works = await client.GetAsync("/v1/customers/fresh_key/entitlements", Cancellation);
+        using var revoke = await admin.DeleteAsync($"/admin/v1/products/demo/api-keys/{issued.GetProperty("id").GetString()}", Cancellation);
+        using var stopped = await client.GetAsync("/v1/customers/fresh_key/entitlements", Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, works.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, stopped.StatusCode);
+    }
+
+    /// <summary>A client whose requests come from <paramref name="address"/> (another loopback address), so each test has its own allowance.</summary>
+    private HttpClient ClientFrom(string address, string? apiKey = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
+                await socket.ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var client = new HttpClient(new ContractCheckingHandler(service.BaseAddress, inner: handler)) { BaseAddress = service.BaseAddress };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+}
