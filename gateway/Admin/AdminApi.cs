@@ -18,6 +18,7 @@ public static class AdminApi
         var admin = app.MapGroup("/admin/v1")
             .WithMetadata(new RequiresAdminKey())
             .WithTags("Admin")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -28,19 +29,16 @@ public static class AdminApi
         admin.MapGet("/anomalies", Anomalies)
             .WithName("ListAnomalies")
             .WithSummary("Provider events the lifecycle table refused, newest first")
-            .Produces<IReadOnlyList<AnomalyView>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .Produces<IReadOnlyList<AnomalyView>>();
         admin.MapPost("/stripe-events/{eventId}/rerun", RerunEvent)
             .WithName("RerunStripeEvent")
             .WithSummary("Read a stored Stripe event again with the code running now and handle it (an anomaly, or an event left without an outcome); applied at most once")
             .Produces<WebhookOutcome>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPut("/products/{productId}/dunning", SetDunning)
             .WithName("SetDunningPolicy")
             .WithSummary("Replace a product's dunning policy (new episodes use it; running ones keep theirs)")
             .Produces<IReadOnlyList<DunningStepView>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         admin.MapGet("/products/{productId}/dunning", DunningPolicies)
@@ -52,33 +50,28 @@ public static class AdminApi
             .WithName("PreviewDunning")
             .WithSummary("The timeline a customer whose payments keep failing would follow, from a given start")
             .Produces<IReadOnlyList<DunningStepView>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapGet("/products/{productId}/customers/{customerId}/overrides", ListOverrides)
             .WithName("ListOverrides")
             .WithSummary("The support overrides in force for a customer")
             .Produces<IReadOnlyList<OverrideView>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/products/{productId}/customers/{customerId}/overrides", GrantOverride)
             .WithName("GrantOverride")
             .WithSummary("Switch a feature or set a limit for one customer until it expires; recorded with actor and reason")
             .Produces<OverrideView>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         admin.MapGet("/products/{productId}/customers/{customerId}/history", History)
             .WithName("ListHistory")
             .WithSummary("A customer's whole record, newest first: who did what, and what the customer paid before and after")
             .Produces<IReadOnlyList<HistoryEntry>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapApiKeyAdmin();
         admin.MapDelete("/products/{productId}/customers/{customerId}/overrides/{overrideId}", RemoveOverride)
             .WithName("RemoveOverride")
             .WithSummary("Remove an override before it expires; recorded with actor")
             .Produces<OverrideView>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }

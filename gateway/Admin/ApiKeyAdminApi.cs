@@ -31,19 +31,16 @@ public static class ApiKeyAdminApi
             .WithName("IssueApiKey")
             .WithSummary("Issue a new API key; the answer is the only time the key is shown")
             .Produces<IssuedApiKey>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/products/{productId}/api-keys/{keyId}/rotate", Rotate)
             .WithName("RotateApiKey")
             .WithSummary("Issue a key that replaces another; the old one keeps working for the overlap (ISO 8601, default PT24H, at most P30D)")
             .Produces<IssuedApiKey>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapDelete("/products/{productId}/api-keys/{keyId}", Revoke)
             .WithName("RevokeApiKey")
             .WithSummary("Stop an API key now")
             .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

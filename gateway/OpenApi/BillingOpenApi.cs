@@ -25,6 +25,7 @@ public static class BillingOpenApi
         services.AddOpenApi(options => options
             .AddDocumentTransformer(Describe)
             .AddOperationTransformer(Secure)
+            .AddOperationTransformer(RefusesOtherMediaTypes)
             .AddSchemaTransformer(Shape));
 
     private static Task Describe(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -97,6 +98,18 @@ public static class BillingOpenApi
                     },
                 },
             };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An operation that binds a JSON body answers 415 to a body of another media type (the framework's refusal, as a problem).</summary>
+    private static Task RefusesOtherMediaTypes(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var bindsBody = context.Description.ParameterDescriptions.Any(p => p.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body);
+        if (bindsBody && operation.Responses?.TryGetValue("413", out var tooLarge) == true)
+        {
+            operation.Responses["415"] = new OpenApiResponse { Description = "Unsupported Media Type", Content = tooLarge.Content };
         }
 
         return Task.CompletedTask;

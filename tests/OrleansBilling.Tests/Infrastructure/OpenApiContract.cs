@@ -43,6 +43,15 @@ public sealed class OpenApiContract
     /// <summary>Every operation of the document, as <c>METHOD /path</c>.</summary>
     public IEnumerable<string> Operations => operations.Select(o => o.Name);
 
+    /// <summary>Every operation of the document: its method, path template and description.</summary>
+    public IEnumerable<(string Method, string Template, JsonObject Node)> Described => operations.Select(o => (o.Method, o.Template, o.Node));
+
+    /// <summary>The schema a <c>$ref</c> to the document's components names; any other schema as it is.</summary>
+    public JsonObject Resolve(JsonObject schema) =>
+        schema["$ref"]?.GetValue<string>() is { } reference && reference.StartsWith("#/components/schemas/", StringComparison.Ordinal)
+            ? Resolve(Document["components"]!["schemas"]![reference["#/components/schemas/".Length..]]!.AsObject())
+            : schema;
+
     /// <summary>How often each operation's responses were checked in this run.</summary>
     public ConcurrentDictionary<string, int> Checked { get; } = new(StringComparer.Ordinal);
 
