@@ -8,7 +8,7 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// (<see cref="BillingIds.SubscriptionKey"/>). Every change to it is serialized here.
 /// </summary>
 [Alias("billing.ISubscriptionGrain")]
-public interface ISubscriptionGrain : IGrainWithStringKey
+public interface ISubscriptionGrain : IWakeable
 {
     /// <summary>The subscription's state, plan, period and recent history. A never-seen customer is in <c>None</c>.</summary>
     [ReadOnly, Alias("GetSubscription")]

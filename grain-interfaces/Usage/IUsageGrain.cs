@@ -7,7 +7,7 @@ namespace OrleansBilling.GrainInterfaces.Usage;
 /// its own grain because it has its own write path (the usage journal) and its own pace.
 /// </summary>
 [Alias("billing.IUsageGrain")]
-public interface IUsageGrain : IGrainWithStringKey
+public interface IUsageGrain : IWakeable
 {
     /// <summary>
     /// Records usage events durably, once per idempotency key, in the billing period each falls in,

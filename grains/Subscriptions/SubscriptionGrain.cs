@@ -274,6 +274,8 @@ public sealed partial class SubscriptionGrain(
         await Wake();
     }
 
+    public Task CatchUp() => Wake();
+
     /// <summary>The wake-up: whatever time has brought is decided and done, and the wake-up armed for what is left.</summary>
     private Task Wake() => Guarded(async () =>
     {

@@ -194,8 +194,12 @@ public sealed partial class UsageGrain(
         }
 
         wake.ReminderTicked();
+        await CatchUp();
+    }
 
-        // A tick after a restart: what waits in the journal is unknown to this activation.
+    public async Task CatchUp()
+    {
+        // Woken after a restart: what waits in the journal is unknown to this activation.
         forwardAt ??= clock.GetUtcNow();
         await Forward();
     }

@@ -117,6 +117,8 @@ public static class SiloHosting
         }
 
         services.AddBillingEffects();
+        services.AddSingleton<OverdueWakeUps>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<OverdueWakeUps>());
         services.AddBillingGateway();
         return builder;
     }

@@ -42,6 +42,32 @@ public sealed class DunningOnPostgresTests(PostgresServer server)
         Assert.Single(second.Payments.CallsNamed("cancel_now"));
     }
 
+    [Fact]
+    public async Task Steps_that_fell_due_while_no_silo_ran_are_taken_when_a_silo_starts_without_waiting_for_a_reminder_tick()
+    {
+        var connectionString = await server.CreateDatabaseAsync("dunning_overdue");
+        var clusterId = "overdue-" + Guid.NewGuid().ToString("N")[..8];
+        var key = BillingIds.SubscriptionKey("demo", "pg_overdue");
+
+        await using (var first = new PostgresBillingService(connectionString, clusterId))
+        {
+            await first.InitializeAsync();
+            using var client = first.Client();
+            await OrleansBilling.Tests.Http.BillingApi.MakePastDueAsync(first, client, "pg_overdue");
+        }
+
+        // The whole cluster was down for the policy's length. The clock does not move from here on, so no
+        // reminder tick comes: only the start-up itself can take the steps.
+        await using var second = new PostgresBillingService(connectionString, clusterId);
+        second.Clock.Advance(TimeSpan.FromDays(15));
+        await second.InitializeAsync();
+        await Poll.UntilAsync(() => second.Payments.CallsNamed("cancel_now").Count > 0, Patience, "the overdue steps, taken at start");
+
+        Assert.Equal(["payment_reminder", "access_suspended", "subscription_canceled"], second.Emails.TemplatesFor(key));
+        Assert.Equal(SubscriptionState.Canceled, (await second.Grains.GetGrain<ISubscriptionGrain>(key).GetSubscription()).State);
+        Assert.Single(second.Payments.CallsNamed("cancel_now"));
+    }
+
     /// <summary>Time passes in ten-minute steps, so the reminder service's refresh and the reminder itself both come due.</summary>
     private static async Task AdvanceUntil(BillingService service, TimeSpan atLeast, Func<bool> condition)
     {
