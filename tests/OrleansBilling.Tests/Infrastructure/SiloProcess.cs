@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace OrleansBilling.Tests.Infrastructure;
+
+/// <summary>
+/// The silo as production runs it: its own operating-system process (the built <c>OrleansBilling.Silo</c>
+/// beside the tests), configured only by its command line, on real time. <see cref="Kill"/> is
+/// <c>kill -9</c>: nothing of the process runs after it, not even a shutdown hook.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private const int OutputLines = 400;
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private SiloProcess(string name, Process process, Uri baseAddress)
+    {
+        Name = name;
+        this.process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The last lines the process wrote, for a failure's message.</summary>
+    public string OutputTail => string.Join('\n', output);
+
+    /// <summary>Starts the silo listening for HTTP on <paramref name="httpPort"/>, with <paramref name="settings"/> as <c>--Key=value</c>.</summary>
+    public static SiloProcess Start(string name, int httpPort, IEnumerable<string> settings)
+    {
+        var executable = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "OrleansBilling.Silo.exe" : "OrleansBilling.Silo");
+        var start = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = new Process { StartInfo = start };
+        var silo = new SiloProcess(name, process, new Uri($"http://127.0.0.1:{httpPort}"));
+        process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => silo.Keep(line.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    /// <summary>Waits until the silo answers its readiness check; fails at once if the process ends first.</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"Silo {Name} exited with {process.ExitCode} before it was ready:\n{OutputTail}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening, not answering yet.
+            }
+
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Silo {Name} was not ready within {timeout}:\n{OutputTail}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    /// <summary>A client of the silo's HTTP surface with a bearer key.</summary>
+    public HttpClient Client(string? bearer)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(40) };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
+    /// <summary>Ends the process as <c>kill -9</c> does, and waits until it is gone.</summary>
+    public void Kill()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.WaitForExit();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > OutputLines && output.TryDequeue(out _))
+        {
+        }
+    }
+}
