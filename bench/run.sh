@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs benchmarks one after the other, each writing its own section of bench/README.md, from one
 # Release build. Default: the two of issue 5, entitlements and usage ingestion (about 6 minutes).
-# Usage: bench/run.sh [entitlements|usage|webhooks ...]
+# Usage: bench/run.sh [entitlements|usage|webhooks|random-keys ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 names=("$@")
