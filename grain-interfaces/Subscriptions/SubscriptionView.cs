@@ -1,8 +1,12 @@
+using System.Text.Json.Serialization;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 
 namespace OrleansBilling.GrainInterfaces.Subscriptions;
 
-/// <summary>A subscription as a product or support sees it: state, plan and price, period and recent history.</summary>
+/// <summary>
+/// A subscription as a product or support sees it: state, plan and price, period and recent history.
+/// The customer's email address is for the service's own use (lifecycle email): no HTTP answer carries it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("billing.SubscriptionView")]
 public sealed record SubscriptionView(
     [property: Id(0)] string ProductId,
@@ -13,7 +17,7 @@ public sealed record SubscriptionView(
     [property: Id(5)] DateTimeOffset? CurrentPeriodEnd,
     [property: Id(6)] DateTimeOffset? TrialEnd,
     [property: Id(7)] bool CancelAtPeriodEnd,
-    [property: Id(8)] string? Email,
+    [property: Id(8), JsonIgnore] string? Email,
     [property: Id(9)] long Version,
     [property: Id(10)] IReadOnlyList<HistoryEntry> RecentHistory,
     [property: Id(11)] PriceTerms? Terms = null);

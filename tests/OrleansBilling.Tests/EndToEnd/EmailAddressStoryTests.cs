@@ -38,14 +38,18 @@ public sealed class EmailAddressStoryTests(SandboxBillingService service) : ICla
         await StripePostAsync(api, $"customers/{stripeCustomer}", "email=eve.new@example.com");
         await api.AllDeliveredAsync();
         using var cancel = await api.PostJsonAsync("/v1/customers/email_story/subscription/cancel", new { atPeriodEnd = false });
-        await cancel.ReadOkAsync();
+        var canceled = await cancel.ReadOkAsync();
 
         await Poll.UntilAsync(async () => (await api.TemplatesSentToAsync("eve.new@example.com")).Contains("subscription_canceled"), Patience, "the cancel email to the changed address");
         Assert.Equal(["welcome"], await api.TemplatesSentToAsync("eve@example.com"));
-        var history = (await api.SubscriptionOfAsync("email_story")).GetProperty("recentHistory").EnumerateArray().ToList();
+        var subscription = await api.SubscriptionOfAsync("email_story");
+        var history = subscription.GetProperty("recentHistory").EnumerateArray().ToList();
         Assert.Equal(2, history.Count(e => e.GetProperty("name").GetString() == "EmailAddressChanged"));
         Assert.DoesNotContain(history, e => e.GetProperty("name").GetString() == "EmailNotSent");
-        Assert.DoesNotContain("eve", history.Select(e => e.ToString()).Aggregate((a, b) => a + b), StringComparison.Ordinal);
+
+        // The service knows the address and uses it; no answer of its API carries it (a product holds its own customers' addresses).
+        Assert.DoesNotContain("eve", subscription.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("eve", canceled.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>A change made at Stripe directly (the dashboard, or the customer in the portal).</summary>
