@@ -18,13 +18,7 @@ public static class AdminApi
         var admin = app.MapGroup("/admin/v1")
             .WithMetadata(new RequiresAdminKey())
             .WithTags("Admin")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithBodyLimit(BodyLimits.Command)
-            .AddEndpointFilter<RetryReadOnceWhenUnavailable>();
+            .WithCallerDefaults();
 
         admin.MapGet("/anomalies", Anomalies)
             .WithName("ListAnomalies")

@@ -14,13 +14,7 @@ public static class ProductApi
         var v1 = app.MapGroup("/v1")
             .WithMetadata(new RequiresProductKey())
             .WithTags("Product API")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithBodyLimit(BodyLimits.Command)
-            .AddEndpointFilter<RetryReadOnceWhenUnavailable>();
+            .WithCallerDefaults();
 
         v1.MapEntitlementsApi();
         v1.MapUsageApi();
