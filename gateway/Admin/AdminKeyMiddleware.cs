@@ -19,6 +19,11 @@ public sealed class AdminKeyMiddleware(RequestDelegate next, IOptionsMonitor<Adm
             return;
         }
 
+        if (await BearerToken.RefusedForFailuresAsync(http))
+        {
+            return;
+        }
+
         if (options.CurrentValue.AdminKey is not { Length: > 0 } expected
             || BearerToken.From(http.Request) is not { } presented
             || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))

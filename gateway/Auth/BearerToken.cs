@@ -21,13 +21,29 @@ public static class BearerToken
     }
 
     /// <summary>
+    /// A client past its allowance of failed keys (<see cref="FailedAttempts"/>) is answered 429 before
+    /// its key is checked, so a right guess and a wrong one sound the same. True when it was refused.
+    /// </summary>
+    public static async Task<bool> RefusedForFailuresAsync(HttpContext http)
+    {
+        var attempts = http.RequestServices.GetRequiredService<FailedAttempts>();
+        if (!attempts.Exhausted(http, FailedAttempts.Surface.Keys))
+        {
+            return false;
+        }
+
+        await attempts.TooMany(http).ExecuteAsync(http);
+        return true;
+    }
+
+    /// <summary>
     /// Answers 401 with a bearer challenge and a problem naming the key that is wanted; 429 once the
     /// client has failed too often (<see cref="FailedAttempts"/>).
     /// </summary>
     public static Task ChallengeAsync(HttpContext http, string wanted)
     {
         var attempts = http.RequestServices.GetRequiredService<FailedAttempts>();
-        if (!attempts.Count(http))
+        if (!attempts.Count(http, FailedAttempts.Surface.Keys))
         {
             return attempts.TooMany(http).ExecuteAsync(http);
         }

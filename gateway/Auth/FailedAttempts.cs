@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using OrleansBilling.Gateway.Problems;
@@ -7,10 +9,13 @@ using OrleansBilling.Gateway.Problems;
 namespace OrleansBilling.Gateway.Auth;
 
 /// <summary>
-/// A client's allowance of failed authentications (an unknown product key, a wrong admin key, a
-/// webhook whose signature does not verify): a token bucket per remote address, from .NET's rate
-/// limiting. Past it, the client hears 429 with <c>Retry-After</c> instead of 401 or 400, and a
-/// webhook body is not even read. Requests that authenticate never touch it.
+/// A client's allowance of failed authentications, a token bucket per remote address (an IPv6 client
+/// by its /64, which one host usually holds whole) and per surface, from .NET's rate limiting:
+/// <see cref="Surface.Keys"/> counts wrong product and admin keys, and a client past its allowance
+/// hears 429 with <c>Retry-After</c> before any key it sends is checked, so guessing learns nothing
+/// more; <see cref="Surface.Webhook"/> counts webhooks whose signature does not verify, and an event
+/// Stripe signed is received whatever the allowance (the signature is checked first). Requests that
+/// authenticate never use the allowance up.
 /// </summary>
 public sealed class FailedAttempts : IDisposable
 {
@@ -31,13 +36,23 @@ public sealed class FailedAttempts : IDisposable
         }));
     }
 
-    /// <summary>Whether the client has no failures left: it is refused before anything is checked.</summary>
-    public bool Exhausted(HttpContext http) => limiter.GetStatistics(ClientOf(http))?.CurrentAvailablePermits == 0;
-
-    /// <summary>Counts one failure of the client; false when its allowance was already used up.</summary>
-    public bool Count(HttpContext http)
+    /// <summary>Where failures are counted apart.</summary>
+    public enum Surface
     {
-        using var lease = limiter.AttemptAcquire(ClientOf(http));
+        /// <summary>Product and admin keys.</summary>
+        Keys,
+
+        /// <summary>Stripe's webhook.</summary>
+        Webhook,
+    }
+
+    /// <summary>Whether the client has no failures left on the surface.</summary>
+    public bool Exhausted(HttpContext http, Surface surface) => limiter.GetStatistics(PartitionOf(http, surface))?.CurrentAvailablePermits == 0;
+
+    /// <summary>Counts one failure of the client on the surface; false when its allowance was already used up.</summary>
+    public bool Count(HttpContext http, Surface surface)
+    {
+        using var lease = limiter.AttemptAcquire(PartitionOf(http, surface));
         return lease.IsAcquired;
     }
 
@@ -54,7 +69,30 @@ public sealed class FailedAttempts : IDisposable
 
     public void Dispose() => limiter.Dispose();
 
-    private static string ClientOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>The client an address stands for: an IPv4 address (also one mapped into IPv6) itself, an IPv6 address its /64.</summary>
+    public static string ClientOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+
+    private static string PartitionOf(HttpContext http, Surface surface) => $"{surface}:{ClientOf(http.Connection.RemoteIpAddress)}";
 }
 
 /// <summary>Each client's allowance of failed authentications (<c>Billing:FailedAttempts</c>).</summary>

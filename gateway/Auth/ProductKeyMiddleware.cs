@@ -17,7 +17,12 @@ public sealed class ProductKeyMiddleware(RequestDelegate next, ProductApiKeyDire
             return;
         }
 
-        if (BearerToken.From(http.Request) is not { } key || await directory.FindProductAsync(key) is not { } productId)
+        if (await BearerToken.RefusedForFailuresAsync(http))
+        {
+            return;
+        }
+
+        if (BearerToken.From(http.Request) is not { } key || await directory.FindProductAsync(key, http.RequestAborted) is not { } productId)
         {
             await BearerToken.ChallengeAsync(http, "the product's API key");
             return;

@@ -23,7 +23,10 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problems, I
         {
             BadHttpRequestException bad => (bad.StatusCode, ProblemTypes.ForStatus(bad.StatusCode), "The request is not valid", bad.Message),
             _ when IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, ProblemTypes.ServiceUnavailable, "Service unavailable",
-                "The billing cluster could not answer just now; nothing was changed by this request. Try again after Retry-After."),
+                HttpMethods.IsGet(httpContext.Request.Method) || HttpMethods.IsHead(httpContext.Request.Method)
+                    ? "The billing cluster could not answer just now. Try again after Retry-After."
+                    : "The billing cluster could not answer just now, so whether this request took effect is unknown. "
+                        + "Repeat it after Retry-After with the same Idempotency-Key: it is then applied at most once."),
             _ => (0, "", "", ""),
         };
         if (status == 0)
@@ -61,6 +64,9 @@ public sealed partial class ExceptionProblems(IProblemDetailsService problems, I
         TimeoutException or DependencyUnavailableException => true,
         NpgsqlException npgsql => npgsql.IsTransient,
         AggregateException { InnerExceptions.Count: 1 } aggregate => IsUnavailable(aggregate.InnerExceptions[0]),
+
+        // Orleans wraps what a storage provider threw (the database out of reach while a grain activates or writes).
+        OrleansException { InnerException: { } inner } => IsUnavailable(inner),
         _ => false,
     };
 

@@ -37,12 +37,8 @@ public static class StripeWebhookEndpoint
 
     private static async Task<IResult> Receive(HttpContext http, IGrainFactory grains, IOptions<StripeWebhookOptions> options, FailedAttempts attempts)
     {
-        // A client that keeps sending what does not verify is refused before its body is read.
-        if (attempts.Exhausted(http))
-        {
-            return attempts.TooMany(http);
-        }
-
+        // The signature is checked before anything else: an event Stripe signed is received whatever
+        // others sent from its address (Stripe's addresses are shared by every Stripe account).
         // The route's limit (BodyLimits.Webhook) refuses a larger body before or while it is read.
         var body = await ReadBodyAsync(http.Request);
 
@@ -87,7 +83,7 @@ public static class StripeWebhookEndpoint
 
     /// <summary>A failed authentication: 400, or 429 once the client has failed too often.</summary>
     private static IResult Unsigned(HttpContext http, FailedAttempts attempts, string detail) =>
-        attempts.Count(http) ? Rejected(detail) : attempts.TooMany(http);
+        attempts.Count(http, FailedAttempts.Surface.Webhook) ? Rejected(detail) : attempts.TooMany(http);
 
     private static IResult Rejected(string detail) => Results.Problem(
         type: ProblemTypes.InvalidWebhook, statusCode: StatusCodes.Status400BadRequest, title: "Webhook rejected", detail: detail);

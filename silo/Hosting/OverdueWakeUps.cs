@@ -35,7 +35,12 @@ public sealed partial class OverdueWakeUps(IReminderTable reminders, IGrainFacto
         for (var slice = 0; slice < Slices; slice++)
         {
             var (begin, end) = Range(slice);
-            var data = await reminders.ReadRows(begin, end);
+            if (await ReadSliceAsync(slice, begin, end) is not { } data)
+            {
+                failed++;
+                continue;
+            }
+
             var due = data.Reminders
                 .Where(r => r.ReminderName == WakeUp.ReminderName && new DateTimeOffset(r.StartAt, TimeSpan.Zero) <= startedAt)
                 .Select(r => r.GrainId)
@@ -61,6 +66,26 @@ public sealed partial class OverdueWakeUps(IReminderTable reminders, IGrainFacto
     }
 
     public void Dispose() => stopping.Dispose();
+
+    /// <summary>One slice of the reminder table, tried twice; null when it could not be read (its grains wait for their reminders).</summary>
+    private async Task<ReminderTableData?> ReadSliceAsync(int slice, uint begin, uint end)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await reminders.ReadRows(begin, end);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                if (attempt == 2)
+                {
+                    LogSliceFailed(slice, ex.GetType().Name, ex.Message);
+                    return null;
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// The slice's range of grain hashes as the reminder table reads it (above <c>begin</c>, up to and
@@ -99,11 +124,14 @@ public sealed partial class OverdueWakeUps(IReminderTable reminders, IGrainFacto
         await sweep.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Caught up {Woken} grains whose wake-up was due at start ({Failed} failed and wait for their reminder); due by {StartedAt:O}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Caught up {Woken} grains whose wake-up was due at start ({Failed} grains or slices failed and wait for their reminders); due by {StartedAt:O}")]
     private partial void LogSwept(int woken, int failed, DateTimeOffset startedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Catching up {Grain} at start failed ({Error}: {Reason}); its reminder wakes it")]
     private partial void LogCatchUpFailed(string grain, string error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slice {Slice} of the reminder table could not be read at start ({Error}: {Reason}); its grains wait for their reminders")]
+    private partial void LogSliceFailed(int slice, string error, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The start-up sweep of overdue wake-ups failed; reminders wake those grains within a period")]
     private partial void LogSweepFailed(Exception exception);

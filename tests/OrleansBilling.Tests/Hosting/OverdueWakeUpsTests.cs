@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansBilling.Silo.Hosting;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
@@ -21,5 +22,40 @@ public sealed class OverdueWakeUpsTests
         }
 
         Assert.Equal(uint.MaxValue, OverdueWakeUps.Range(OverdueWakeUps.Slices - 1).End);
+    }
+
+    [Fact]
+    public async Task A_slice_that_cannot_be_read_is_tried_again_and_the_sweep_goes_on_with_the_others()
+    {
+        var table = new ReminderTableFailingOneSlice(failing: 1);
+        var sweep = new OverdueWakeUps(table, grains: null!, TimeProvider.System, NullLogger<OverdueWakeUps>.Instance);
+
+        await sweep.SweepAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(OverdueWakeUps.Slices + 1, table.Reads);
+    }
+
+    /// <summary>A reminder table with no reminders whose reads of one slice always fail, as a database blip would.</summary>
+    private sealed class ReminderTableFailingOneSlice(int failing) : IReminderTable
+    {
+        public int Reads { get; private set; }
+
+        public Task<ReminderTableData> ReadRows(uint begin, uint end)
+        {
+            Reads++;
+            return (begin, end) == OverdueWakeUps.Range(failing)
+                ? throw new TimeoutException("Injected: the reminder table did not answer.")
+                : Task.FromResult(new ReminderTableData());
+        }
+
+        public Task<ReminderTableData> ReadRows(GrainId grainId) => throw new NotSupportedException();
+
+        public Task<ReminderEntry> ReadRow(GrainId grainId, string reminderName) => throw new NotSupportedException();
+
+        public Task<string> UpsertRow(ReminderEntry entry) => throw new NotSupportedException();
+
+        public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) => throw new NotSupportedException();
+
+        public Task TestOnlyClearTable() => throw new NotSupportedException();
     }
 }

@@ -3,7 +3,10 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans;
+using Orleans.Storage;
+using OrleansBilling.Grains;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -16,9 +19,13 @@ public sealed class FaultyClusterService : BillingService
 
     public CapturedLogs Logs { get; } = new();
 
+    public FaultyGrainStorage Storage { get; } = new();
+
     protected override void Configure(WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IIncomingGrainCallFilter>(Faults);
+        builder.Services.AddKeyedSingleton<IGrainStorage>(
+            BillingStorage.Name, (services, name) => Storage.Wrap(MemoryGrainStorageFactory.Create(services, (string)name!)));
         builder.Logging.AddProvider(Logs);
     }
 }
@@ -65,6 +72,24 @@ public sealed class ClusterUnavailableTests(FaultyClusterService service) : ICla
     }
 
     [Fact]
+    public async Task A_read_while_the_database_is_out_of_reach_is_a_503_problem_not_a_500()
+    {
+        using var client = service.Client();
+        service.Storage.FailReadsWith(new NpgsqlException("Failed to connect to 127.0.0.1:5432", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+        try
+        {
+            // A customer never read before: its grain activates, and activation reads its state.
+            using var response = await client.GetAsync("/v1/customers/outage_database/entitlements", Cancellation);
+
+            await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable, "urn:orleans-billing:problem:service-unavailable");
+        }
+        finally
+        {
+            service.Storage.FailReadsWith(null);
+        }
+    }
+
+    [Fact]
     public async Task A_command_is_not_retried_inside_the_gateway_and_is_a_503_the_caller_may_repeat_with_its_key()
     {
         using var client = service.Client();
@@ -74,7 +99,8 @@ public sealed class ClusterUnavailableTests(FaultyClusterService service) : ICla
         using var response = await client.PostJsonAsync("/v1/customers/outage_command/subscription/cancel", new { atPeriodEnd = true });
         using var again = await client.PostJsonAsync("/v1/customers/outage_command/subscription/cancel", new { atPeriodEnd = true });
 
-        await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable, "urn:orleans-billing:problem:service-unavailable");
+        var problem = await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable, "urn:orleans-billing:problem:service-unavailable");
+        Assert.Contains("same Idempotency-Key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("Canceling", (await again.ReadOkAsync()).GetProperty("state").GetString());
     }
 

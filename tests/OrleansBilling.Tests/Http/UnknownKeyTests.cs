@@ -78,7 +78,7 @@ public sealed class UnknownKeyTests(CountingService service) : IClassFixture<Cou
     }
 
     [Fact]
-    public async Task A_client_past_its_allowance_of_failures_hears_429_on_the_api_and_the_webhook_while_valid_keys_work()
+    public async Task A_client_past_its_allowance_of_wrong_keys_hears_429_whatever_key_it_sends_until_the_allowance_refills()
     {
         using var client = ClientFrom("127.0.0.4");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "bk_not_a_key_0123456789");
@@ -89,13 +89,38 @@ public sealed class UnknownKeyTests(CountingService service) : IClassFixture<Cou
         }
 
         using var limited = await client.GetAsync("/v1/customers/limited/entitlements", Cancellation);
-        using var webhook = await client.PostAsync("/webhooks/stripe", new StringContent("{}"), Cancellation);
-        using var same = ClientFrom("127.0.0.4", BillingService.DemoApiKey);
-        using var valid = await same.GetAsync("/v1/customers/limited/entitlements", Cancellation);
+        using var rightGuess = ClientFrom("127.0.0.4", BillingService.DemoApiKey);
+        using var guessed = await rightGuess.GetAsync("/v1/customers/limited/entitlements", Cancellation);
+        using var adminGuess = ClientFrom("127.0.0.4", BillingService.AdminKey);
+        using var guessedAdmin = await adminGuess.GetAsync("/admin/v1/anomalies", Cancellation);
+        using var elsewhere = ClientFrom("127.0.0.6", BillingService.DemoApiKey);
+        using var valid = await elsewhere.GetAsync("/v1/customers/limited/entitlements", Cancellation);
 
         await limited.ReadProblemAsync(HttpStatusCode.TooManyRequests, "urn:orleans-billing:problem:too-many-requests");
         Assert.Equal(TimeSpan.FromSeconds(3600), limited.Headers.RetryAfter?.Delta);
-        await webhook.ReadProblemAsync(HttpStatusCode.TooManyRequests, "urn:orleans-billing:problem:too-many-requests");
+        await guessed.ReadProblemAsync(HttpStatusCode.TooManyRequests, "urn:orleans-billing:problem:too-many-requests");
+        await guessedAdmin.ReadProblemAsync(HttpStatusCode.TooManyRequests, "urn:orleans-billing:problem:too-many-requests");
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sender_of_unverifiable_webhooks_hears_429_but_an_event_Stripe_signed_from_the_same_address_is_received()
+    {
+        using var client = ClientFrom("127.0.0.7");
+        for (var i = 0; i < CountingService.Burst; i++)
+        {
+            using var refused = await client.DeliverAsync("{}", "t=1,v1=00", Cancellation);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        using var limited = await client.DeliverAsync("{}", "t=1,v1=00", Cancellation);
+        var json = StripeEvents.Json("evt_limited_sender", "customer.subscription.updated", StripeEvents.Subscription("sub_limited", "demo", "nobody_limited"), DateTimeOffset.UtcNow);
+        using var signed = await client.DeliverAsync(json, StripeEvents.Signature(json, BillingService.WebhookSecret, DateTimeOffset.UtcNow), Cancellation);
+        using var keys = ClientFrom("127.0.0.7", BillingService.DemoApiKey);
+        using var valid = await keys.GetAsync("/v1/customers/limited_sender/entitlements", Cancellation);
+
+        await limited.ReadProblemAsync(HttpStatusCode.TooManyRequests, "urn:orleans-billing:problem:too-many-requests");
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
     }
 

@@ -2,10 +2,14 @@ using Orleans.Storage;
 
 namespace OrleansBilling.Tests.Infrastructure;
 
-/// <summary>Grain storage that can be told to fail the next write of a state, as a database timing out would.</summary>
+/// <summary>Grain storage that can be told to fail the next write of a state, as a database timing out would, or every read, as a database out of reach does.</summary>
 public sealed class FaultyGrainStorage
 {
     private string? failNextWriteOf;
+    private Exception? readFailure;
+
+    /// <summary>Every read throws <paramref name="failure"/> until this is called with null.</summary>
+    public void FailReadsWith(Exception? failure) => Volatile.Write(ref readFailure, failure);
 
     /// <summary>The next write of the state named <paramref name="stateName"/> throws and stores nothing.</summary>
     public void FailNextWriteOf(string stateName) => Volatile.Write(ref failNextWriteOf, stateName);
@@ -21,7 +25,8 @@ public sealed class FaultyGrainStorage
 
     private sealed class Wrapped(IGrainStorage inner, FaultyGrainStorage faults) : IGrainStorage
     {
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+            Volatile.Read(ref faults.readFailure) is { } failure ? throw failure : inner.ReadStateAsync(stateName, grainId, grainState);
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             faults.TakeFailure(stateName)
