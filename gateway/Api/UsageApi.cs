@@ -119,7 +119,7 @@ public static class UsageApi
         _ when !BillingIds.IsValid(body.CustomerId) => (UsageError.InvalidCustomerId, $"A customerId of {BillingIds.Rule} is required."),
         { IdempotencyKey: null or "" } => (UsageError.InvalidIdempotencyKey, "An idempotencyKey is required: it makes a repeated event count once."),
         { Meter: null or "" } => (UsageError.UnknownMeter, "A meter is required."),
-        { Quantity.Value: null } => (UsageError.InvalidQuantity, "The quantity must be a number, 0 or more, with at most 6 decimal places."),
+        { Quantity.Value: null } => (UsageError.InvalidQuantity, $"The quantity must be a number, 0 or more, with at most {UsageQuantities.MaxDecimals} decimal places and {UsageQuantities.MaxDigits} significant digits."),
         _ => (UsageError.InvalidTimestamp, "The timestamp must be RFC 3339 with an offset (2026-11-24T10:00:00Z) or Unix seconds."),
     };
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansBilling.GrainInterfaces.Usage;
 
 namespace OrleansBilling.Gateway.Api;
 
@@ -29,8 +30,9 @@ internal static class UsageFieldReader
 }
 
 /// <summary>
-/// Reads any JSON value as a <see cref="UsageQuantity"/>: a number of 0 or more that a decimal holds, or
-/// none. Whether it fits its meter (decimal places, digits, maximum) is the usage grain's to say.
+/// Reads any JSON value as a <see cref="UsageQuantity"/>: a number of 0 or more whose text keeps the
+/// decimal places and digits of <see cref="UsageQuantities"/> (so nothing is rounded to fit), or none.
+/// Whether it is within its meter's maximum is the usage grain's to say.
 /// </summary>
 public sealed class UsageQuantityConverter : JsonConverter<UsageQuantity>
 {
@@ -38,7 +40,11 @@ public sealed class UsageQuantityConverter : JsonConverter<UsageQuantity>
 
     public override UsageQuantity Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        decimal? value = reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out var number) && number >= 0 ? number : null;
+        decimal? value = reader.TokenType == JsonTokenType.Number
+            && UsageQuantities.WrittenWithin(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan)
+            && reader.TryGetDecimal(out var number) && number >= 0
+                ? number
+                : null;
         UsageFieldReader.SkipComposite(ref reader);
         return new UsageQuantity(value);
     }

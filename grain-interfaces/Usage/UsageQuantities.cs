@@ -31,12 +31,59 @@ public static class UsageQuantities
         return decimals <= MaxDecimals && decimal.Truncate(quantity) < WholeDigitsBelow(MaxDigits - decimals);
     }
 
+    /// <summary>
+    /// Whether a JSON number, as written (<paramref name="utf8Number"/>), keeps the decimal places and digits
+    /// of the rule: read from its text, because converting it to a decimal first would round away what does
+    /// not fit (1.00000000000000000000000000001 would become 1, 1e-30 would become 0).
+    /// </summary>
+    public static bool WrittenWithin(ReadOnlySpan<byte> utf8Number)
+    {
+        var e = utf8Number.IndexOfAny((byte)'e', (byte)'E');
+        var mantissa = e < 0 ? utf8Number : utf8Number[..e];
+        var exponent = 0;
+        if (e >= 0 && !(System.Buffers.Text.Utf8Parser.TryParse(utf8Number[(e + 1)..], out exponent, out var read) && read == utf8Number.Length - e - 1 && Math.Abs(exponent) <= 1_000))
+        {
+            return false;
+        }
+
+        if (mantissa.Length > 0 && mantissa[0] == (byte)'-')
+        {
+            mantissa = mantissa[1..];
+        }
+
+        var dot = mantissa.IndexOf((byte)'.');
+        var whole = dot < 0 ? mantissa : mantissa[..dot];
+        var fraction = dot < 0 ? [] : mantissa[(dot + 1)..];
+
+        // The value is digits × 10^-scale, with the digits' leading zeros and the fraction's trailing ones dropped.
+        var scale = fraction.Length - exponent;
+        var digits = (whole.Length + fraction.Length) - CountLeadingZeros(whole, fraction);
+        var trailing = CountTrailingZeros(fraction.Length > 0 ? fraction : whole, digits);
+        var dropped = Math.Min(trailing, Math.Max(scale, 0));
+        digits -= dropped;
+        scale -= dropped;
+        var places = Math.Max(scale, 0);
+        var wholeDigits = Math.Max(digits - scale, 0);
+        return digits == 0 || (places <= MaxDecimals && wholeDigits + places <= MaxDigits);
+    }
+
     /// <summary>The rule in words, for problem details and documentation.</summary>
     public static string Rule(decimal max) =>
         $"a number from 0 to {max:0.######}, with at most {MaxDecimals} decimal places and {MaxDigits} significant digits";
 
     /// <summary><paramref name="quantity"/> without trailing zeros: a numeric(21,6) column reads 25 as 25.000000.</summary>
     public static decimal Trimmed(decimal quantity) => decimal.Round(quantity, Decimals(quantity));
+
+    /// <summary>Zeros before the first other digit of the whole part then the fraction.</summary>
+    private static int CountLeadingZeros(ReadOnlySpan<byte> whole, ReadOnlySpan<byte> fraction)
+    {
+        var zeros = whole.Length - whole.TrimStart((byte)'0').Length;
+        return zeros < whole.Length ? zeros : zeros + (fraction.Length - fraction.TrimStart((byte)'0').Length);
+    }
+
+    /// <summary>Zeros at the end of the written digits, at most the significant ones.</summary>
+    private static int CountTrailingZeros(ReadOnlySpan<byte> last, int significant) =>
+        Math.Min(last.Length - last.TrimEnd((byte)'0').Length, significant);
 
     /// <summary>The decimal places <paramref name="quantity"/> needs: 1.50 needs one.</summary>
     private static int Decimals(decimal quantity)

@@ -38,7 +38,7 @@ public sealed class HostileInputTests(BillingService service) : IClassFixture<Bi
         // 0.1 + 0.2 is 0.30000000000000004 in doubles; the largest event is the meter's maximum.
         var events = new[] { "0.1", "0.2", "1000000000", "0.000001" }.Select((q, i) => $$"""{"customerId":"{{customer}}","meter":"api_calls","quantity":{{q}},"idempotencyKey":"exact-{{i}}"}""");
         using var accepted = await client.PostRawJsonAsync("/v1/usage", $$"""{"events":[{{string.Join(',', events)}}]}""");
-        using var over = await client.PostRawJsonAsync($"/v1/customers/{customer}/usage", """{"meter":"api_calls","quantity":1000000000.000001,"idempotencyKey":"over"}""");
+        using var over = await client.PostRawJsonAsync($"/v1/customers/{customer}/usage", """{"meter":"api_calls","quantity":1000000001,"idempotencyKey":"over"}""");
         using var tooFine = await client.PostRawJsonAsync($"/v1/customers/{customer}/usage", """{"meter":"api_calls","quantity":0.0000001,"idempotencyKey":"fine"}""");
 
         Assert.All((await accepted.ReadOkAsync()).GetProperty("results").EnumerateArray(), r => Assert.Equal("Accepted", r.GetProperty("outcome").GetString()));

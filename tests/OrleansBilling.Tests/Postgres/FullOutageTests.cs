@@ -15,7 +15,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// <summary>
 /// Two silo processes on one PostgreSQL (<see cref="TwoSilos"/>), killed with <c>kill -9</c>. While one
 /// dies the other answers retryably (503, never 500), and loses no webhook it acknowledged. After the
-/// whole cluster was down while dunning steps fell due, every overdue step is taken within a minute of
+/// whole cluster was down while dunning steps fell due, every overdue step is taken within seconds of
 /// the cluster's return, exactly once: one email per step in the mailbox, one cancel at Stripe per
 /// subscription. Real time throughout: the processes run on the system clock, as in production.
 /// </summary>
@@ -27,15 +27,20 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
     /// <summary>How long after the first payment failure the remaining steps fall due (real time).</summary>
     private static readonly TimeSpan ReminderAfter = TimeSpan.FromSeconds(75);
 
-    /// <summary>The bound the service promises: a step that fell due during an outage is taken this soon after the cluster's return.</summary>
-    private static readonly TimeSpan Bound = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// The bound the service promises: a step that fell due during an outage is taken this soon after the
+    /// silos are started again. The start-up catch-up takes them seconds after a silo is ready (about 5 s
+    /// after start here); the reminder alone would take up to its one-minute period after that (50 s in a
+    /// run with the catch-up switched off), so this bound fails without the catch-up.
+    /// </summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task After_both_silos_are_killed_every_overdue_dunning_step_is_taken_within_a_minute_of_their_return_exactly_once()
+    public async Task After_both_silos_are_killed_every_overdue_dunning_step_is_taken_within_seconds_of_their_return_exactly_once()
     {
         await using var cluster = await TwoSilos.StartAsync(server, "full_outage");
         var stripe = cluster.Stripe;
@@ -57,8 +62,8 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
 
             // The renewal fails for everyone: dunning starts on the silos' clock, and its first step (an email) is taken at once.
             await stripe.Control.AdvanceClockAsync(TimeSpan.FromDays(31), Cancellation);
-            await Poll.UntilAsync(async () => (await Task.WhenAll(customers.Select(c => StepsTakenAsync(api, c)))).All(n => n >= 1), Patience, "every customer in dunning, the first step taken");
-            var failedAt = DateTimeOffset.UtcNow;
+            await Poll.UntilAsync(async () => (await Task.WhenAll(customers.Select(c => DunningAsync(api, c)))).All(d => d.StepsTaken >= 1), Patience, "every customer in dunning, the first step taken");
+            var failedAt = (await Task.WhenAll(customers.Select(c => DunningAsync(api, c)))).Min(d => d.StartedAt);
 
             // One silo dies while the product keeps reading through the other: retryable answers only.
             cluster.B.Kill();
@@ -76,7 +81,16 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
             await cluster.RestartAsync();
             var returnedAt = DateTimeOffset.UtcNow;
             using var again = cluster.A.Client(TwoSilos.ApiKey);
-            await Poll.UntilAsync(async () => (await Task.WhenAll(customers.Select(c => TwoSilos.StateAsync(again, c)))).All(s => s == "Canceled"), Bound + Patience, "every customer canceled by the last step");
+
+            // Nothing reads a customer until the last step is seen at Stripe and in the mailbox: a read
+            // activates the customer's grain, and an activation takes overdue steps by itself, which
+            // would hide a silo that does not catch up on its own.
+            var mailbox = stripe.Services.GetRequiredService<SandboxMailbox>();
+            await Poll.UntilAsync(
+                () => stripeIds.Values.All(ids => stripe.Requests.To("DELETE", $"/v1/subscriptions/{ids.Subscription}").Count > 0)
+                    && customers.All(c => mailbox.To(TwoSilos.EmailOf(c)).Any(e => e.TemplateId == DemoProduct.Definition.EmailTemplates["subscription_canceled"])),
+                Bound + Patience,
+                "every subscription canceled at Stripe and its customer told, by the silos on their own");
 
             var taken = new List<DateTimeOffset>();
             foreach (var customer in customers)
@@ -85,6 +99,7 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
                 Assert.Equal(["DunningStepTaken", "DunningStepTaken", "AccessSuspended", "DunningExhausted"], steps.Select(s => s.Name));
                 taken.AddRange(steps.Skip(1).Select(s => s.At));
                 Assert.Single(stripe.Requests.To("DELETE", $"/v1/subscriptions/{stripeIds[customer].Subscription}"));
+                Assert.Equal("Canceled", await TwoSilos.StateAsync(again, customer));
                 var entitlements = await again.GetFromJsonAsync<JsonElement>(new Uri($"/v1/customers/{customer}/entitlements", UriKind.Relative), Cancellation);
                 Assert.False(entitlements.GetProperty("entitled").GetBoolean());
             }
@@ -241,10 +256,13 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
         return answers;
     }
 
-    private static async Task<int> StepsTakenAsync(HttpClient api, string customer)
+    /// <summary>The customer's open dunning episode: when it started and how many steps were taken.</summary>
+    private static async Task<(DateTimeOffset StartedAt, int StepsTaken)> DunningAsync(HttpClient api, string customer)
     {
         var dunning = await api.GetFromJsonAsync<JsonElement>(new Uri($"/v1/customers/{customer}/dunning", UriKind.Relative), Cancellation);
-        return dunning.GetProperty("steps").EnumerateArray().Count(step => step.GetProperty("taken").GetBoolean());
+        return dunning.GetProperty("startedAt").ValueKind == JsonValueKind.Null
+            ? (DateTimeOffset.MaxValue, 0)
+            : (dunning.GetProperty("startedAt").GetDateTimeOffset(), dunning.GetProperty("steps").EnumerateArray().Count(step => step.GetProperty("taken").GetBoolean()));
     }
 
     /// <summary>The customer's history through the admin API, oldest first.</summary>

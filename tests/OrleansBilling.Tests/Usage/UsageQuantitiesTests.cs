@@ -34,5 +34,33 @@ public sealed class UsageQuantitiesTests
     public void Sixteen_significant_digits_never_fit_whatever_the_maximum(string quantity, bool fits) =>
         Assert.Equal(fits, UsageQuantities.Fits(Parse(quantity), UsageQuantities.Ceiling));
 
+    [Theory]
+    [InlineData("0", true)]
+    [InlineData("0.000", true)]
+    [InlineData("1.5000000", true)]
+    [InlineData("100.00", true)]
+    [InlineData("1e2", true)]
+    [InlineData("1E+2", true)]
+    [InlineData("25e-6", true)]
+    [InlineData("999999999999999", true)]
+    [InlineData("123456789.123456", true)]
+    [InlineData("1.00000000000000000000000000001", false)]
+    [InlineData("0.00000000000000000000000000001", false)]
+    [InlineData("1e-30", false)]
+    [InlineData("1e400", false)]
+    [InlineData("1e99999999999", false)]
+    [InlineData("0.0000001", false)]
+    [InlineData("1234567890123456", false)]
+    [InlineData("999999999999999.9", false)]
+    public void A_number_is_judged_as_written_before_a_decimal_could_round_it(string written, bool within)
+    {
+        Assert.Equal(within, UsageQuantities.WrittenWithin(System.Text.Encoding.UTF8.GetBytes(written)));
+        if (within)
+        {
+            // What passes as written passes as the decimal it reads as: the two checks never disagree.
+            Assert.True(UsageQuantities.Fits(Parse(written), UsageQuantities.Ceiling));
+        }
+    }
+
     private static decimal Parse(string quantity) => decimal.Parse(quantity, NumberStyles.Float, CultureInfo.InvariantCulture);
 }
