@@ -64,37 +64,35 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task WaitReadyAsync(TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"Silo {Name} exited with {process.ExitCode} before it was ready:\n{OutputTail}");
-            }
+            await Poll.UntilAsync(async () => await ReadyAsync(http), timeout, $"silo {Name} to be ready");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n{OutputTail}", e);
+        }
+    }
 
-            try
-            {
-                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Listening, not answering yet.
-            }
+    private async Task<bool> ReadyAsync(HttpClient http)
+    {
+        if (process.HasExited)
+        {
+            throw new InvalidOperationException($"Silo {Name} exited with {process.ExitCode} before it was ready:\n{OutputTail}");
+        }
 
-            if (deadline.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Silo {Name} was not ready within {timeout}:\n{OutputTail}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        try
+        {
+            using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
+        catch (TaskCanceledException)
+        {
+            return false; // listening, not answering yet
         }
     }
 

@@ -75,8 +75,9 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
             cluster.A.Kill();
             Assert.True(DateTimeOffset.UtcNow < failedAt + ReminderAfter, "The outage began after the steps fell due: the test's timing does not hold on this machine.");
 
-            // Waiting is the point here: the outage must outlast the steps' due times on the real clock.
-            await Task.Delay(failedAt + ReminderAfter + TimeSpan.FromSeconds(10) - DateTimeOffset.UtcNow, Cancellation);
+            // The outage must outlast the steps' due times on the real clock.
+            var overdueAt = failedAt + ReminderAfter + TimeSpan.FromSeconds(10);
+            await Poll.UntilAsync(() => DateTimeOffset.UtcNow >= overdueAt, ReminderAfter + Patience, "every remaining step to be overdue");
             var restartedAt = DateTimeOffset.UtcNow;
             await cluster.RestartAsync();
             var returnedAt = DateTimeOffset.UtcNow;
@@ -235,7 +236,10 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
     {
         var answers = new Dictionary<int, int>();
         var healedRounds = 0;
-        while (healedRounds < 3 && DateTimeOffset.UtcNow < deadline)
+
+        // A product's pace, not a flood: the two cores are shared with both silos, PostgreSQL and Stripe.
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+        while (healedRounds < 3 && DateTimeOffset.UtcNow < deadline && await pace.WaitForNextTickAsync(Cancellation))
         {
             var round = await Task.WhenAll(customers.Select(async c =>
             {
@@ -248,9 +252,6 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
             }
 
             healedRounds = round.All(s => s == 200) ? healedRounds + 1 : 0;
-
-            // A product's pace, not a flood: the two cores are shared with both silos, PostgreSQL and Stripe.
-            await Task.Delay(TimeSpan.FromMilliseconds(50), Cancellation);
         }
 
         return answers;
