@@ -93,6 +93,21 @@ public sealed class ProductGrainTests(GrainCluster cluster) : IClassFixture<Grai
     }
 
     [Fact]
+    public async Task A_revoke_whose_write_failed_can_be_repeated_and_stops_the_key()
+    {
+        var product = await Configured("prod_keys_failed_write", null);
+        var issued = await product.IssueApiKey("admin:sam");
+        cluster.Storage.FailNextWriteOf("product");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => product.RevokeApiKey(issued.Id, "admin:sam"));
+
+        Assert.Contains(await product.ListApiKeys(), k => k.Id == issued.Id && k.RevokedAt is null);
+        Assert.True(await product.RevokeApiKey(issued.Id, "admin:sam"));
+        Assert.Null(await ProductOf(issued.Key));
+        Assert.Contains(await product.ListApiKeys(), k => k.Id == issued.Id && k.RevokedAt is not null);
+    }
+
+    [Fact]
     public async Task A_configured_key_an_admin_revoked_or_a_rotation_retired_stays_stopped_when_configuration_declares_it_again()
     {
         var product = await Configured("prod_keys_leaked", null);
