@@ -8,7 +8,8 @@ namespace OrleansBilling.Tests.Infrastructure;
 /// <summary>
 /// The silo as production runs it: its own operating-system process (the built <c>OrleansBilling.Silo</c>
 /// beside the tests), configured only by its command line, on real time. <see cref="Kill"/> is
-/// <c>kill -9</c>: nothing of the process runs after it, not even a shutdown hook.
+/// <c>kill -9</c>: nothing of the process runs after it, not even a shutdown hook. On Unix a small shell
+/// watches the test process and ends the silo should the test process die first.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -35,13 +36,25 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess Start(string name, int httpPort, IEnumerable<string> settings)
     {
         var executable = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "OrleansBilling.Silo.exe" : "OrleansBilling.Silo");
-        var start = new ProcessStartInfo(executable)
+        var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? executable : "/bin/sh")
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (!OperatingSystem.IsWindows())
+        {
+            // A shell that ends the silo if the test process dies without disposing it (killed itself):
+            // a silo left behind would hold its ports and keep its cluster's reminders firing.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(
+                "\"$0\" \"$@\" & silo=$!; "
+                + $"while kill -0 $silo 2>/dev/null; do kill -0 {Environment.ProcessId} 2>/dev/null || {{ kill -9 $silo; exit 137; }}; sleep 1; done; "
+                + "wait $silo");
+            start.ArgumentList.Add(executable);
+        }
+
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
         foreach (var setting in settings)
         {
