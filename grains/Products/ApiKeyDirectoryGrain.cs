@@ -79,16 +79,7 @@ public sealed class ApiKeyDirectoryGrain(
     {
         state.State.Version++;
         snapshot = null;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // What is not stored did not happen: the next call starts from what is.
-            await state.ReadStateAsync();
-            throw;
-        }
+        await state.WriteOrReadBackAsync();
     }
 }
 

@@ -133,7 +133,7 @@ public sealed class ProductGrain(
     public async Task<IssuedApiKey> IssueApiKey(string actor)
     {
         var (key, record) = await NewKey(actor);
-        await SaveKeys();
+        await state.WriteOrReadBackAsync();
         return new IssuedApiKey(record.Id, key, record.CreatedAt);
     }
 
@@ -155,7 +155,7 @@ public sealed class ProductGrain(
             state.State.ApiKeys[index] = old with { ExpiresAt = expiresAt };
         }
 
-        await SaveKeys();
+        await state.WriteOrReadBackAsync();
         return new IssuedApiKey(record.Id, key, record.CreatedAt, old.Id, state.State.ApiKeys[index].ExpiresAt);
     }
 
@@ -168,7 +168,7 @@ public sealed class ProductGrain(
         }
 
         await Revoke(key, actor, now);
-        await SaveKeys();
+        await state.WriteOrReadBackAsync();
         return true;
     }
 
@@ -178,24 +178,6 @@ public sealed class ProductGrain(
 
     private void AddPolicyVersion(DunningPolicy policy, string actor) =>
         state.State.DunningPolicies.Add(new DunningPolicyVersion(state.State.DunningPolicies.Count + 1, policy, actor, clock.GetUtcNow()));
-
-    /// <summary>
-    /// Persists a change of keys. Should the write fail, memory goes back to what storage holds, so the
-    /// admin's repeat (told by the 503 to repeat) finds the key as it was and does the change again; the
-    /// directory, already changed, is made right by that repeat or by the next start's sync.
-    /// </summary>
-    private async Task SaveKeys()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await state.ReadStateAsync();
-            throw;
-        }
-    }
 
     private async Task<(string Key, ApiKeyRecord Record)> NewKey(string actor)
     {
