@@ -70,6 +70,9 @@ public sealed class WebhookDeliveryTests
         await sandbox.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Email = "ada@example.com" }, cancellationToken: Ct);
 
         await sandbox.WaitForEventAsync("customer.created");
+
+        // The sender counts a delivery when the receiver's answer reaches it, a moment after the receiver has the event.
+        await Poll.UntilAsync(() => sandbox.Control.WebhookStatus.Delivered > 0, TimeSpan.FromSeconds(10), "the sender to count the delivery");
         Assert.Equal(4, sandbox.Receiver.Attempts);
         var status = sandbox.Control.WebhookStatus;
         Assert.Equal(1, status.Delivered);
