@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Products;
@@ -9,7 +12,9 @@ namespace OrleansBilling.Silo.Products;
 /// Puts the configured products (and, in the local default, the demo product) in place when the
 /// silo starts. Idempotent: configuring a product again with the same definition and keys changes
 /// nothing. What an admin changed through the API since (a dunning policy, issued keys) is kept
-/// (<see cref="IProductGrain"/>).
+/// (<see cref="IProductGrain"/>). A silo that starts while the cluster still counts a killed
+/// predecessor at its address as alive meets rejected messages for a few seconds: the seeding is
+/// tried again then, for up to about a minute, rather than ending the process.
 /// </summary>
 public sealed partial class ProductSeeder(
     IGrainFactory grains,
@@ -18,12 +23,36 @@ public sealed partial class ProductSeeder(
     SeededProducts seeded,
     ILogger<ProductSeeder> logger) : IHostedService
 {
+    private readonly ResiliencePipeline whileClusterSettles = WhileClusterSettles(TimeProvider.System, logger);
+
+    /// <summary>
+    /// Tries again what failed because the cluster is unavailable (<see cref="ExceptionProblems.IsUnavailable"/>),
+    /// 12 times with a growing pause of up to 5 s (about 40 s in all); any other failure ends at once.
+    /// </summary>
+    public static ResiliencePipeline WhileClusterSettles(TimeProvider clock, ILogger logger) =>
+        new ResiliencePipelineBuilder { TimeProvider = clock }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ExceptionProblems.IsUnavailable),
+                MaxRetryAttempts = 12,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(250),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                UseJitter = true,
+                OnRetry = retry =>
+                {
+                    LogSeedRetried(logger, retry.AttemptNumber + 1, retry.Outcome.Exception?.GetType().Name ?? "", retry.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var (productId, product) in options.Value.Products)
         {
             var (definition, _) = product.ToDefinition(productId);
-            await Seed(definition!, product.ApiKeys);
+            await Seed(definition!, product.ApiKeys, cancellationToken);
         }
 
         var demo = options.Value.Demo;
@@ -32,13 +61,16 @@ public sealed partial class ProductSeeder(
         {
             seeded.DemoApiKeyGenerated = string.IsNullOrEmpty(demo.ApiKey);
             seeded.DemoApiKey = seeded.DemoApiKeyGenerated ? ApiKeys.Generate() : demo.ApiKey;
-            await Seed(DemoProduct.Definition, [seeded.DemoApiKey!]);
+            await Seed(DemoProduct.Definition, [seeded.DemoApiKey!], cancellationToken);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task Seed(ProductDefinition definition, IEnumerable<string> apiKeys)
+    private Task Seed(ProductDefinition definition, IEnumerable<string> apiKeys, CancellationToken cancellationToken) =>
+        whileClusterSettles.ExecuteAsync(async _ => await SeedOnce(definition, apiKeys), cancellationToken).AsTask();
+
+    private async Task SeedOnce(ProductDefinition definition, IEnumerable<string> apiKeys)
     {
         var product = grains.GetGrain<IProductGrain>(BillingIds.ProductKey(definition.ProductId));
         var problems = await product.Configure(definition);
@@ -53,6 +85,9 @@ public sealed partial class ProductSeeder(
         seeded.ProductIds.Add(definition.ProductId);
         LogSeeded(definition.ProductId, definition.Plans.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuring the products failed (attempt {Attempt}, {Exception}): the cluster is settling; again in {Delay}")]
+    private static partial void LogSeedRetried(ILogger logger, int attempt, string exception, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Product {ProductId} configured with {PlanCount} plans")]
     private partial void LogSeeded(string productId, int planCount);
