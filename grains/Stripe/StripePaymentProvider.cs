@@ -128,17 +128,17 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         });
 
     public Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken) =>
-        Call(async () => InvoiceOf(await Client.V1.Invoices.GetAsync(providerInvoiceId, null, null, cancellationToken)));
+        Call(async () => InvoiceOf(await Client.V1.Invoices.GetAsync(providerInvoiceId, new InvoiceGetOptions { Expand = ["payments"] }, null, cancellationToken)));
 
     public Task<IReadOnlyList<ProviderInvoice>> ListInvoicesAsync(string providerCustomerId, int limit, CancellationToken cancellationToken) =>
         Call(async () =>
         {
-            var invoices = await Client.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = providerCustomerId, Limit = limit }, null, cancellationToken);
+            var invoices = await Client.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = providerCustomerId, Limit = limit, Expand = ["data.payments"] }, null, cancellationToken);
             return (IReadOnlyList<ProviderInvoice>)invoices.Data.Select(InvoiceOf).ToList();
         });
 
     public Task<ProviderInvoice> PayInvoiceAsync(string providerInvoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
-        Call(async () => InvoiceOf(await Client.V1.Invoices.PayAsync(providerInvoiceId, new InvoicePayOptions(), Idempotent(idempotencyKey), cancellationToken)));
+        Call(async () => InvoiceOf(await Client.V1.Invoices.PayAsync(providerInvoiceId, new InvoicePayOptions { Expand = ["payments"] }, Idempotent(idempotencyKey), cancellationToken)));
 
     public Task<string> RefundAsync(string subscriptionKey, string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () =>
@@ -189,6 +189,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         Call(async () => (await Client.V1.BillingPortal.Sessions.CreateAsync(
             new global::Stripe.BillingPortal.SessionCreateOptions { Customer = providerCustomerId, ReturnUrl = returnUrl }, Idempotent(idempotencyKey), cancellationToken)).Url);
 
+    /// <summary>The invoice in the port's terms; its payment is there only when <c>payments</c> was expanded (an includable field).</summary>
     private static ProviderInvoice InvoiceOf(Invoice invoice) => new(
         invoice.Id,
         invoice.Parent?.SubscriptionDetails?.SubscriptionId,

@@ -30,7 +30,7 @@ internal sealed class CheckoutSessionsApi(SandboxState state, CheckoutFlow check
         }
 
         var successUrl = p.Required("success_url");
-        var cancelUrl = p.Required("cancel_url");
+        var cancelUrl = p.String("cancel_url") is { Length: > 0 } back ? back : null;
         var customerId = p.String("customer");
         if (!string.IsNullOrEmpty(customerId) && !State.Customers.ContainsKey(customerId))
         {

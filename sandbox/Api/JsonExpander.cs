@@ -3,7 +3,10 @@ using OrleansBilling.Sandbox.State;
 
 namespace OrleansBilling.Sandbox.Api;
 
-/// <summary>Replaces ids with the objects they name for each <c>expand[]</c> path (<c>latest_invoice</c>, <c>data.customer</c>).</summary>
+/// <summary>
+/// Replaces ids with the objects they name for each <c>expand[]</c> path (<c>latest_invoice</c>,
+/// <c>data.customer</c>), and adds includable fields Stripe answers only when asked (<c>payments</c>).
+/// </summary>
 internal static class JsonExpander
 {
     public static JsonObject Apply(JsonObject json, IReadOnlyList<string> paths, SandboxState state)
@@ -32,6 +35,12 @@ internal static class JsonExpander
             }
 
             return;
+        }
+
+        // An includable field (an invoice's payments) is not in the object until asked for.
+        if (!json.ContainsKey(key) && state.Includable(json, key) is { } included)
+        {
+            json[key] = included;
         }
 
         var value = json[key];

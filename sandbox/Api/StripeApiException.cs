@@ -40,7 +40,7 @@ internal sealed class StripeApiException(int status, string type, string message
     public JsonObject ToBody()
     {
         var error = Decline is null
-            ? new JsonObject { ["type"] = Type, ["code"] = Code, ["message"] = Message, ["param"] = Param }
+            ? new JsonObject { ["type"] = Type, ["code"] = Code, ["doc_url"] = Code is null ? null : CardDecline.DocUrl(Code), ["message"] = Message, ["param"] = Param }
             : Decline.ToJson(chargeId);
         error["request_log_url"] = null;
         return new JsonObject { ["error"] = error };

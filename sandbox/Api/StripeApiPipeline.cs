@@ -14,7 +14,7 @@ namespace OrleansBilling.Sandbox.Api;
 internal sealed class StripeApiPipeline(
     SandboxState state, SandboxRequests log, WebhookSender webhooks, StripeResources resources, IOptions<SandboxOptions> options)
 {
-    public async Task HandleAsync(HttpContext context, Func<StripeResources, StripeApiRequest, ApiOutcome> handler)
+    public async Task HandleAsync(HttpContext context, StripeParameterSpec spec, Func<StripeResources, StripeApiRequest, ApiOutcome> handler)
     {
         var request = context.Request;
         var requestId = StripeIds.New("req", 14);
@@ -32,6 +32,17 @@ internal sealed class StripeApiPipeline(
             var refusal = new StripeApiException(401, "invalid_request_error", message);
             Record(method, path, parameters, key, 401, requestId, replayed: false);
             await FinishAsync(context, 401, refusal.ToBody().ToJsonString());
+            return;
+        }
+
+        try
+        {
+            spec.Check(parameters);
+        }
+        catch (StripeApiException unknown)
+        {
+            Record(method, path, parameters, key, unknown.Status, requestId, replayed: false);
+            await FinishAsync(context, unknown.Status, unknown.ToBody().ToJsonString());
             return;
         }
 
@@ -53,7 +64,7 @@ internal sealed class StripeApiPipeline(
                     else if (first.Status is null)
                     {
                         earlyStatus = 409;
-                        early = new StripeApiException(409, "idempotency_error", $"There is currently another in-progress request using the idempotency key '{key}'. Try again later.").ToBody().ToJsonString();
+                        early = new StripeApiException(409, "idempotency_error", $"There is currently another in-progress request using the idempotency key '{key}'. Try again later.", "idempotency_key_in_use").ToBody().ToJsonString();
                     }
                     else
                     {

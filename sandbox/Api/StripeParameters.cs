@@ -154,7 +154,7 @@ internal sealed class StripeParameters
         }
     }
 
-    private static List<string> Segments(string key)
+    internal static List<string> Segments(string key)
     {
         var open = key.IndexOf('[', StringComparison.Ordinal);
         if (open <= 0)

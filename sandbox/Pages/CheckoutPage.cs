@@ -22,7 +22,7 @@ internal static class CheckoutPage
             return $"""
                 <h1>{HtmlPage.Encode(price.ProductName)}</h1>
                 <p class="error">This checkout session has {HtmlPage.Encode(session.Status)}.</p>
-                <p><a href="{HtmlPage.Encode(session.CancelUrl)}">Back</a></p>
+                {BackLink(session, "Back")}
                 """;
         }
 
@@ -44,7 +44,10 @@ internal static class CheckoutPage
             <button type="submit">{(session.AmountTotal == 0 ? "Start trial" : "Pay " + HtmlPage.Money(price.UnitAmount, price.Currency))}</button>
             </form>
             {HtmlPage.TestCardList()}
-            <p><a href="{HtmlPage.Encode(session.CancelUrl)}">Cancel</a></p>
+            {BackLink(session, "Cancel")}
             """;
     }
+
+    private static string BackLink(CheckoutSessionRecord session, string text) =>
+        session.CancelUrl is { } url ? $"""<p><a href="{HtmlPage.Encode(url)}">{text}</a></p>""" : "";
 }

@@ -12,6 +12,9 @@ internal sealed record CardDecline(string Code, string? DeclineCode, string Mess
         ["decline_code"] = DeclineCode,
         ["message"] = Message,
         ["charge"] = chargeId,
-        ["doc_url"] = null,
+        ["doc_url"] = DocUrl(Code),
     };
+
+    /// <summary>The page of Stripe's documentation about an error code, as Stripe's errors link it.</summary>
+    public static string DocUrl(string code) => $"https://docs.stripe.com/error-codes/{code.Replace('_', '-')}";
 }

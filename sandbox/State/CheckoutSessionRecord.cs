@@ -17,7 +17,8 @@ internal sealed class CheckoutSessionRecord
 
     public required string SuccessUrl { get; init; }
 
-    public required string CancelUrl { get; init; }
+    /// <summary>Where "back" leads; optional at Stripe, so a page without it offers no way back.</summary>
+    public string? CancelUrl { get; init; }
 
     public required string PageUrl { get; init; }
 
@@ -56,6 +57,8 @@ internal sealed class CheckoutSessionRecord
     {
         ["id"] = Id,
         ["object"] = "checkout.session",
+        ["adaptive_pricing"] = new JsonObject { ["enabled"] = false },
+        ["after_expiration"] = null,
         ["allow_promotion_codes"] = AllowPromotionCodes,
         ["amount_subtotal"] = AmountTotal,
         ["amount_total"] = AmountTotal,
@@ -64,37 +67,62 @@ internal sealed class CheckoutSessionRecord
         ["cancel_url"] = CancelUrl,
         ["client_reference_id"] = ClientReferenceId,
         ["client_secret"] = null,
+        ["collected_information"] = Status != "complete" ? null : new JsonObject { ["business_name"] = null, ["individual_name"] = null, ["shipping_details"] = null },
+        ["consent"] = null,
+        ["consent_collection"] = null,
         ["created"] = StripeJson.Unix(Created),
         ["currency"] = Price.Currency,
+        ["currency_conversion"] = null,
+        ["custom_fields"] = new JsonArray(),
+        ["custom_text"] = new JsonObject { ["after_submit"] = null, ["shipping_address"] = null, ["submit"] = null, ["terms_of_service_acceptance"] = null },
         ["customer"] = CustomerId,
+        ["customer_account"] = null,
         ["customer_creation"] = CustomerEmail is null && CustomerId is null ? "always" : null,
         ["customer_details"] = Status != "complete" ? null : new JsonObject
         {
             ["address"] = null,
+            ["business_name"] = null,
             ["email"] = CompletedEmail,
+            ["individual_name"] = null,
             ["name"] = null,
             ["phone"] = null,
             ["tax_exempt"] = "none",
             ["tax_ids"] = new JsonArray(),
         },
         ["customer_email"] = CustomerEmail,
+        ["discounts"] = new JsonArray(),
         ["expires_at"] = StripeJson.Unix(ExpiresAt),
+        ["integration_identifier"] = null,
         ["invoice"] = InvoiceId,
+        ["invoice_creation"] = null,
         ["livemode"] = false,
         ["locale"] = null,
+        ["managed_payments"] = null,
         ["metadata"] = StripeJson.Metadata(Metadata),
         ["mode"] = "subscription",
+        ["origin_context"] = null,
         ["payment_intent"] = null,
         ["payment_link"] = null,
         ["payment_method_collection"] = "always",
+        ["payment_method_configuration_details"] = null,
+        ["payment_method_options"] = new JsonObject(),
         ["payment_method_types"] = new JsonArray("card"),
         ["payment_status"] = PaymentStatus,
+        ["permissions"] = null,
+        ["phone_number_collection"] = new JsonObject { ["enabled"] = false },
+        ["recovered_from"] = null,
+        ["saved_payment_method_options"] = null,
         ["setup_intent"] = null,
+        ["shipping_address_collection"] = null,
+        ["shipping_cost"] = null,
+        ["shipping_options"] = new JsonArray(),
         ["status"] = Status,
         ["submit_type"] = null,
         ["subscription"] = SubscriptionId,
         ["success_url"] = SuccessUrl,
+        ["total_details"] = new JsonObject { ["amount_discount"] = 0, ["amount_shipping"] = 0, ["amount_tax"] = 0 },
         ["ui_mode"] = "hosted",
         ["url"] = Status == "open" ? PageUrl : null,
+        ["wallet_options"] = null,
     };
 }

@@ -54,6 +54,7 @@ internal sealed record InvoiceLineRecord(
             ["unit_amount_decimal"] = Price.UnitAmount.ToString(CultureInfo.InvariantCulture),
         },
         ["quantity"] = 1,
+        ["quantity_decimal"] = "1",
         ["subscription"] = SubscriptionId,
         ["subtotal"] = Amount,
         ["taxes"] = new JsonArray(),

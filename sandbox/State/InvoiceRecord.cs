@@ -63,9 +63,12 @@ internal sealed class InvoiceRecord
 
     public long Total => Lines.Sum(l => l.Amount);
 
-    public JsonObject ToJson()
+    /// <summary>
+    /// The invoice's payments: an includable field at Stripe, answered only when asked for with
+    /// <c>expand[]=payments</c> (<c>data.payments</c> on a list), never in an event.
+    /// </summary>
+    public JsonObject PaymentsJson()
     {
-        var amountRemaining = Status is "paid" or "void" ? 0 : AmountDue - AmountPaid;
         var payments = new List<JsonNode>();
         if (PaymentIntentId is not null)
         {
@@ -86,12 +89,19 @@ internal sealed class InvoiceRecord
             });
         }
 
+        return StripeJson.List($"/v1/invoice_payments?invoice={Id}", payments);
+    }
+
+    public JsonObject ToJson()
+    {
+        var amountRemaining = Status is "paid" or "void" ? 0 : AmountDue - AmountPaid;
         return new JsonObject
         {
             ["id"] = Id,
             ["object"] = "invoice",
             ["account_country"] = "US",
             ["account_name"] = "OrleansBilling sandbox",
+            ["account_tax_ids"] = null,
             ["amount_due"] = AmountDue,
             ["amount_overpaid"] = 0,
             ["amount_paid"] = AmountPaid,
@@ -101,6 +111,7 @@ internal sealed class InvoiceRecord
             ["attempt_count"] = AttemptCount,
             ["attempted"] = AttemptCount > 0,
             ["auto_advance"] = Status is "draft" or "open",
+            ["automatically_finalizes_at"] = null,
             ["automatic_tax"] = new JsonObject { ["disabled_reason"] = null, ["enabled"] = false, ["liability"] = null, ["provider"] = null, ["status"] = null },
             ["billing_reason"] = BillingReason,
             ["collection_method"] = "charge_automatically",
@@ -108,6 +119,7 @@ internal sealed class InvoiceRecord
             ["currency"] = Currency,
             ["custom_fields"] = null,
             ["customer"] = CustomerId,
+            ["customer_account"] = null,
             ["customer_address"] = null,
             ["customer_email"] = CustomerEmail,
             ["customer_name"] = CustomerName,
@@ -146,12 +158,15 @@ internal sealed class InvoiceRecord
                 },
                 ["type"] = "subscription_details",
             },
-            ["payments"] = StripeJson.List($"/v1/invoice_payments?invoice={Id}", payments),
+            ["payment_settings"] = new JsonObject { ["default_mandate"] = null, ["payment_method_options"] = null, ["payment_method_types"] = null },
             ["period_end"] = StripeJson.Unix(PeriodEnd),
             ["period_start"] = StripeJson.Unix(PeriodStart),
             ["post_payment_credit_notes_amount"] = 0,
             ["pre_payment_credit_notes_amount"] = 0,
             ["receipt_number"] = null,
+            ["rendering"] = null,
+            ["shipping_cost"] = null,
+            ["shipping_details"] = null,
             ["starting_balance"] = StartingBalance,
             ["statement_descriptor"] = null,
             ["status"] = Status,
@@ -162,6 +177,7 @@ internal sealed class InvoiceRecord
                 ["paid_at"] = StripeJson.Unix(PaidAt),
                 ["voided_at"] = StripeJson.Unix(VoidedAt),
             },
+            ["subscription"] = null,
             ["subtotal"] = Total,
             ["subtotal_excluding_tax"] = Total,
             ["test_clock"] = null,

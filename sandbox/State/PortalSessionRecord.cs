@@ -12,6 +12,7 @@ internal sealed record PortalSessionRecord(string Id, DateTimeOffset Created, st
         ["configuration"] = "bpc_sandbox",
         ["created"] = StripeJson.Unix(Created),
         ["customer"] = CustomerId,
+        ["customer_account"] = null,
         ["flow"] = null,
         ["livemode"] = false,
         ["locale"] = null,

@@ -33,6 +33,7 @@ internal sealed class RefundRecord
         ["created"] = StripeJson.Unix(Created),
         ["currency"] = Currency,
         ["customer"] = CustomerId,
+        ["customer_account"] = null,
         ["destination_details"] = new JsonObject
         {
             ["card"] = new JsonObject { ["type"] = "refund" },
@@ -40,6 +41,7 @@ internal sealed class RefundRecord
         },
         ["metadata"] = StripeJson.Metadata(Metadata),
         ["payment_intent"] = PaymentIntentId,
+        ["payment_method"] = null,
         ["reason"] = Reason,
         ["receipt_number"] = null,
         ["source_transfer_reversal"] = null,

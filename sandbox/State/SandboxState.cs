@@ -103,6 +103,12 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
         return record;
     }
 
+    /// <summary>A field of <paramref name="json"/> Stripe answers only when it is expanded, or null when it has none of that name.</summary>
+    public JsonObject? Includable(JsonObject json, string field) =>
+        (json["object"]?.GetValue<string>(), field) is ("invoice", "payments") && json["id"]?.GetValue<string>() is { } id
+            ? Invoices.GetValueOrDefault(id)?.PaymentsJson()
+            : null;
+
     /// <summary>The current JSON of any object by id, for <c>expand[]</c>.</summary>
     public JsonObject? FindJson(string id)
     {

@@ -50,6 +50,7 @@ internal static class StripeJson
         ["billing_scheme"] = "per_unit",
         ["created"] = 1_700_000_000L,
         ["currency"] = price.Currency,
+        ["custom_unit_amount"] = null,
         ["livemode"] = false,
         ["lookup_key"] = null,
         ["metadata"] = new JsonObject(),

@@ -17,10 +17,24 @@ public static class NodeTools
     public static async Task<string> CommandAsync(string tool)
     {
         var command = Path.Combine(RepositoryRoot, "node_modules", ".bin", tool);
+        await EnsureInstalledAsync(command);
+        return command;
+    }
+
+    /// <summary>The folder of an npm package the tests import (<c>stripe</c>), installing the tools first when it is missing.</summary>
+    public static async Task<string> PackageAsync(string package)
+    {
+        var folder = Path.Combine(RepositoryRoot, "node_modules", package);
+        await EnsureInstalledAsync(Path.Combine(folder, "package.json"));
+        return folder;
+    }
+
+    private static async Task EnsureInstalledAsync(string marker)
+    {
         await Installing.WaitAsync();
         try
         {
-            if (!System.IO.File.Exists(command))
+            if (!System.IO.File.Exists(marker))
             {
                 var (exit, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], RepositoryRoot, TimeSpan.FromMinutes(5));
                 if (exit != 0)
@@ -33,8 +47,6 @@ public static class NodeTools
         {
             Installing.Release();
         }
-
-        return command;
     }
 
     /// <summary>Runs a command to its end (or the timeout) and answers its exit code and its output, both streams.</summary>

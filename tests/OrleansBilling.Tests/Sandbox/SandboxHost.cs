@@ -137,7 +137,8 @@ public sealed class SandboxHost : IAsyncDisposable
 
     public Task<Subscription> GetSubscriptionAsync(string id) => Stripe.V1.Subscriptions.GetAsync(id, cancellationToken: Ct);
 
-    public Task<Invoice> GetInvoiceAsync(string id) => Stripe.V1.Invoices.GetAsync(id, cancellationToken: Ct);
+    /// <summary>The invoice with its payments, which Stripe answers only when expanded (as the service asks for it).</summary>
+    public Task<Invoice> GetInvoiceAsync(string id) => Stripe.V1.Invoices.GetAsync(id, new InvoiceGetOptions { Expand = ["payments"] }, cancellationToken: Ct);
 
     public Task<SandboxAdvanceResult> AdvanceDaysAsync(double days) => Control.AdvanceClockAsync(TimeSpan.FromDays(days), Ct);
 

@@ -39,6 +39,71 @@ public sealed class StripeApiTests
         Assert.Equal("No such subscription: 'sub_missing'", error.StripeError.Message);
     }
 
+    [Theory]
+    [InlineData("customers", "emial=ada%40example.com", "emial")]
+    [InlineData("customers", "metadata[product]=demo&metdata[customer]=c1", "metdata[customer]")]
+    [InlineData("checkout/sessions", "mode=subscription&line_items[0][price]=price_basic&line_items[0][quantity]=1&line_items[0][qty]=1&success_url=https%3A%2F%2Fa.test%2F", "line_items[0][qty]")]
+    [InlineData("refunds", "payment_intent=pi_1&ammount=100", "ammount")]
+    public async Task An_unknown_parameter_is_400_parameter_unknown_and_changes_nothing(string path, string form, string unknown)
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var eventsBefore = sandbox.Control.Events.Count;
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/sandbox/stripe/v1/{path}", UriKind.Relative))
+        {
+            Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = new("Bearer", SandboxHost.TestKey);
+        using var response = await sandbox.Http.SendAsync(request, Ct);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal("parameter_unknown", error.GetProperty("code").GetString());
+        Assert.Equal(unknown, error.GetProperty("param").GetString());
+        Assert.Equal($"Received unknown parameter: {unknown}", error.GetProperty("message").GetString());
+        Assert.Equal("https://docs.stripe.com/error-codes/parameter-unknown", error.GetProperty("doc_url").GetString());
+        Assert.Equal(eventsBefore, sandbox.Control.Events.Count);
+    }
+
+    [Fact]
+    public async Task Clearing_a_hash_with_an_empty_string_and_expanding_any_field_are_accepted()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var customer = await sandbox.Stripe.V1.Customers.CreateAsync(
+            new CustomerCreateOptions { Email = "ada@example.com", Metadata = new Dictionary<string, string> { ["product"] = "demo" } }, cancellationToken: Ct);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/sandbox/stripe/v1/customers/{customer.Id}?expand[]=default_source", UriKind.Relative))
+        {
+            Content = new StringContent("metadata=", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = new("Bearer", SandboxHost.TestKey);
+        using var response = await sandbox.Http.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty((await sandbox.Stripe.V1.Customers.GetAsync(customer.Id, cancellationToken: Ct)).Metadata);
+    }
+
+    [Fact]
+    public async Task A_checkout_without_a_cancel_url_is_accepted_as_at_Stripe()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+
+        var session = await sandbox.Stripe.V1.Checkout.Sessions.CreateAsync(
+            new Stripe.Checkout.SessionCreateOptions
+            {
+                Mode = "subscription",
+                LineItems = [new Stripe.Checkout.SessionLineItemOptions { Price = SandboxHost.Basic, Quantity = 1 }],
+                SuccessUrl = "https://app.example/success",
+            },
+            cancellationToken: Ct);
+        var page = await sandbox.Http.GetStringAsync(new Uri(session.Url), Ct);
+
+        Assert.Null(session.CancelUrl);
+        Assert.Contains("Card number", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(">Cancel<", page, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unknown_url_is_404()
     {

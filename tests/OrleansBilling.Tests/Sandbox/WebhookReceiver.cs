@@ -12,6 +12,7 @@ public sealed class WebhookReceiver(string secret)
 {
     private readonly Lock gate = new();
     private readonly List<Event> events = [];
+    private readonly List<RawDelivery> raw = [];
     private readonly List<string> rejections = [];
     private int failuresLeft;
     private bool failAlways;
@@ -25,6 +26,18 @@ public sealed class WebhookReceiver(string secret)
             lock (gate)
             {
                 return [.. events];
+            }
+        }
+    }
+
+    /// <summary>Every verified delivery exactly as it arrived: body, signature header, and when (for an independent verifier).</summary>
+    public IReadOnlyList<RawDelivery> RawDeliveries
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. raw];
             }
         }
     }
@@ -91,7 +104,9 @@ public sealed class WebhookReceiver(string secret)
 
             try
             {
-                events.Add(EventUtility.ConstructEvent(json, header, secret));
+                var verified = EventUtility.ConstructEvent(json, header, secret);
+                events.Add(verified);
+                raw.Add(new RawDelivery(verified.Type, json, header, DateTimeOffset.UtcNow));
                 return Results.Ok();
             }
             catch (StripeException exception)
@@ -102,3 +117,6 @@ public sealed class WebhookReceiver(string secret)
         }
     }
 }
+
+/// <summary>One webhook delivery as it arrived.</summary>
+public sealed record RawDelivery(string Type, string Body, string Signature, DateTimeOffset ReceivedAt);
