@@ -19,6 +19,7 @@ namespace OrleansBilling.Gateway.Api;
 [JsonSerializable(typeof(CheckoutBody))]
 [JsonSerializable(typeof(CancelBody))]
 [JsonSerializable(typeof(ChangePlanBody))]
+[JsonSerializable(typeof(PauseBody))]
 [JsonSerializable(typeof(UsageBody))]
 [JsonSerializable(typeof(UsageBatchEvent))]
 [JsonSerializable(typeof(UsageBatchBody))]

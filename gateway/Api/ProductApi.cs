@@ -30,6 +30,9 @@ public static class ProductApi
         v1.MapPost("/customers/{customerId}/subscription/cancel", Cancel)
             .WithName("CancelSubscription").WithSummary("Cancel now or at the period end")
             .Produces<SubscriptionView>().ProducesCommandProblems();
+        v1.MapPost("/customers/{customerId}/subscription/pause", Pause)
+            .WithName("PauseSubscription").WithSummary("Pause collection: the subscription runs on, its invoices are not charged")
+            .Produces<SubscriptionView>().ProducesCommandProblems();
         v1.MapPost("/customers/{customerId}/subscription/resume", Resume)
             .WithName("ResumeSubscription").WithSummary("Undo a scheduled cancel, or resume a pause")
             .Produces<SubscriptionView>().ProducesCommandProblems();
@@ -129,6 +132,29 @@ public static class ProductApi
         }
 
         return await Command(http, "cancel", body, context => grain.Cancel(atPeriodEnd, context));
+    }
+
+    private static async Task<IResult> Pause(string customerId, PauseBody body, IGrainFactory grains, HttpContext http)
+    {
+        if (Subscription(http, customerId, grains) is not { } grain)
+        {
+            return ApiProblems.InvalidId("customer id", customerId);
+        }
+
+        PauseBehavior? behavior = body.Behavior switch
+        {
+            "void" => PauseBehavior.Void,
+            "keep_as_draft" => PauseBehavior.KeepAsDraft,
+            "mark_uncollectible" => PauseBehavior.MarkUncollectible,
+            _ => null,
+        };
+        if (behavior is null)
+        {
+            return ApiProblems.InvalidRequest("behavior", "Use void (the paused time is free), keep_as_draft or mark_uncollectible.");
+        }
+
+        var request = new PauseRequest(behavior.Value, body.ResumesAt);
+        return await Command(http, "pause", request, context => grain.Pause(request, context));
     }
 
     private static async Task<IResult> Resume(string customerId, IGrainFactory grains, HttpContext http) =>

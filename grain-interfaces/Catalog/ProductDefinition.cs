@@ -11,6 +11,10 @@ namespace OrleansBilling.GrainInterfaces.Catalog;
 /// <param name="AllowPromotionCodes">Whether checkout offers a promotion-code field.</param>
 /// <param name="AutomaticTax">Whether the provider computes tax at checkout.</param>
 /// <param name="Meters">The product's metered quantities; none when null.</param>
+/// <param name="PausedKeepsAccess">
+/// Whether a customer whose collection is paused keeps the plan's features and limits (a free pause);
+/// by default a paused customer, who pays nothing, has none.
+/// </param>
 [GenerateSerializer, Immutable, Alias("billing.ProductDefinition")]
 public sealed record ProductDefinition(
     [property: Id(0)] string ProductId,
@@ -20,7 +24,8 @@ public sealed record ProductDefinition(
     [property: Id(4)] IReadOnlyDictionary<string, long> EmailTemplates,
     [property: Id(5)] bool AllowPromotionCodes = false,
     [property: Id(6)] bool AutomaticTax = false,
-    [property: Id(7)] IReadOnlyList<Meter>? Meters = null)
+    [property: Id(7)] IReadOnlyList<Meter>? Meters = null,
+    [property: Id(8)] bool PausedKeepsAccess = false)
 {
     /// <summary>The meter with this id, or null.</summary>
     public Meter? FindMeter(string? meterId) => Meters?.FirstOrDefault(m => string.Equals(m.MeterId, meterId, StringComparison.Ordinal));

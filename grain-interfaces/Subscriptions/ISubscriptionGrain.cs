@@ -30,6 +30,10 @@ public interface ISubscriptionGrain : IWakeable
     [Alias("Cancel")]
     Task<CommandResult<SubscriptionView>> Cancel(bool atPeriodEnd, CommandContext context);
 
+    /// <summary>Pauses collection (<c>Paused</c>): the subscription runs on, its invoices are not charged.</summary>
+    [Alias("Pause")]
+    Task<CommandResult<SubscriptionView>> Pause(PauseRequest request, CommandContext context);
+
     /// <summary>Undoes a scheduled cancel (<c>CancelUndone</c>) or resumes a pause (<c>Resumed</c>).</summary>
     [Alias("Resume")]
     Task<CommandResult<SubscriptionView>> Resume(CommandContext context);

@@ -20,6 +20,7 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// <param name="PriceId">For subscription events: the snapshot's price.</param>
 /// <param name="Currency">The currency of <paramref name="AmountMinor"/>, ISO 4217 lower case.</param>
 /// <param name="Email">The customer's email address as the provider holds it, when the event carries it.</param>
+/// <param name="CollectionPaused">For subscription events: whether the snapshot's collection is paused (<c>pause_collection</c> set).</param>
 /// <param name="HostedInvoiceUrl">Where the customer can see and pay the invoice, for invoice events.</param>
 /// <param name="ChangeId">
 /// For facts and failed payments: the one change the event tells of (<c>in_1/finalized</c>). Stripe may tell
@@ -47,4 +48,5 @@ public sealed record ProviderEvent(
     [property: Id(17)] bool? CancelAtPeriodEnd = null,
     [property: Id(18)] string? PriceId = null,
     [property: Id(19)] string? Currency = null,
-    [property: Id(20)] string? Email = null);
+    [property: Id(20)] string? Email = null,
+    [property: Id(21)] bool? CollectionPaused = null);

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 
 namespace OrleansBilling.Grains.Lifecycle;
@@ -33,7 +34,8 @@ public static class EntitlementRules
         DateTimeOffset now)
     {
         var plan = product?.FindPlan(subscription.PlanId);
-        var entitled = LifecycleTable.IsEntitled(subscription.State) && plan is not null && !(now >= AccessEndsAt(subscription));
+        var entitled = (LifecycleTable.IsEntitled(subscription.State) || (subscription.State == SubscriptionState.Paused && product?.PausedKeepsAccess == true))
+            && plan is not null && !(now >= AccessEndsAt(subscription));
         var inForce = subscription.OverridesInForce(now).Select(o => o.View()).ToList();
 
         var features = new Dictionary<string, bool>(StringComparer.Ordinal);

@@ -68,8 +68,8 @@ public abstract record LifecycleInput(string InputId, string Actor)
     /// <summary>The subscription ended now (API cancel now, or the provider deleted it).</summary>
     public sealed record EndSubscription(string InputId, string Actor, string Reason) : LifecycleInput(InputId, Actor);
 
-    /// <summary>Collection was paused.</summary>
-    public sealed record Pause(string InputId, string Actor) : LifecycleInput(InputId, Actor);
+    /// <summary>Collection was paused: asked by a product or support (with <paramref name="Request"/>), or seen at the provider.</summary>
+    public sealed record Pause(string InputId, string Actor, PauseRequest? Request = null) : LifecycleInput(InputId, Actor);
 
     /// <summary>Collection resumed after a pause, at the provider.</summary>
     public sealed record ResumeCollection(string InputId, string Actor) : LifecycleInput(InputId, Actor);

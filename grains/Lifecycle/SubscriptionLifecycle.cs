@@ -41,7 +41,7 @@ public static class SubscriptionLifecycle
             LifecycleInput.ScheduleCancel => ScheduleCancel(context),
             LifecycleInput.UndoCancel => UndoCancel(context),
             LifecycleInput.EndSubscription e => EndSubscription(context, e),
-            LifecycleInput.Pause => Pause(context),
+            LifecycleInput.Pause p => Pause(context, p),
             LifecycleInput.ResumeCollection => ResumeCollection(context),
             LifecycleInput.Resume => Resume(context),
             LifecycleInput.ChangePlan c => ChangePlan(context, c),
@@ -80,7 +80,7 @@ public static class SubscriptionLifecycle
 
         var observed = new ProviderSubscription(
             subscriptionId, e.ProviderCustomerId, parsed, e.CancelAtPeriodEnd ?? false, e.PriceId,
-            s.CurrentPeriodStart, e.PeriodEnd, e.TrialEnd ?? s.TrialEnd, null, false);
+            s.CurrentPeriodStart, e.PeriodEnd, e.TrialEnd ?? s.TrialEnd, null, false, CollectionPaused: e.CollectionPaused ?? false);
         return StateShownBy(observed, s) == s.State ? new LifecycleInput.Reconcile(e.EventId, observed, planId) : null;
     }
 
@@ -103,8 +103,11 @@ public static class SubscriptionLifecycle
     /// </summary>
     public static SubscriptionState StateShownBy(ProviderSubscription observed, Subscription current) => observed.Status switch
     {
-        ProviderSubscriptionStatus.Trialing => observed.CancelAtPeriodEnd ? Canceling : Trialing,
-        ProviderSubscriptionStatus.Active => observed.CancelAtPeriodEnd ? Canceling : Active,
+        // Stripe keeps the status of a subscription whose collection is paused: pause_collection says it.
+        ProviderSubscriptionStatus.Trialing or ProviderSubscriptionStatus.Active when observed.CancelAtPeriodEnd => Canceling,
+        ProviderSubscriptionStatus.Trialing or ProviderSubscriptionStatus.Active when observed.CollectionPaused => Paused,
+        ProviderSubscriptionStatus.Trialing => Trialing,
+        ProviderSubscriptionStatus.Active => Active,
         ProviderSubscriptionStatus.Paused => Paused,
         ProviderSubscriptionStatus.Canceled => Canceled,
         ProviderSubscriptionStatus.Incomplete => Incomplete,
@@ -279,14 +282,22 @@ public static class SubscriptionLifecycle
         }, $"reason={input.Reason}");
     }
 
-    private static Decision Pause(Step step)
+    private static Decision Pause(Step step, LifecycleInput.Pause input)
     {
         var s = step.Current;
+        if (input.Request?.ResumesAt is { } resumesAt && resumesAt <= step.Now)
+        {
+            return step.Reject(CommandErrorCode.InvalidRequest, $"resumesAt ({resumesAt:O}) must be in the future.");
+        }
+
+        var detail = input.Request is { } request
+            ? $"behavior={request.Behavior}" + (request.ResumesAt is { } at ? $"; resumes={at:O}" : "")
+            : null;
         return s.State switch
         {
             Paused => step.Skip(IgnoreReason.AlreadyInState, "Already paused."),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
-            _ => step.Take(LifecycleTransition.Paused, Paused, s with { ResumeState = s.State }, null),
+            _ => step.Take(LifecycleTransition.Paused, Paused, s with { ResumeState = s.State }, detail),
         };
     }
 

@@ -18,8 +18,11 @@ public interface IPaymentProvider
     /// <summary>Withdraws a cancel scheduled for the period end.</summary>
     Task UndoScheduledCancelAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken);
 
-    /// <summary>Resumes collection of a paused subscription.</summary>
-    Task ResumeSubscriptionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>Pauses collection: the subscription runs on, its invoices are handled as <paramref name="pause"/> says.</summary>
+    Task PauseCollectionAsync(string providerSubscriptionId, PauseRequest pause, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Resumes collection of a paused subscription (a paused collection, or a subscription the provider paused).</summary>
+    Task ResumeCollectionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Moves the subscription to another price, charged as <paramref name="proration"/> says.</summary>
     Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);

@@ -12,6 +12,7 @@ namespace OrleansBilling.Grains.Payments;
 /// <param name="LatestInvoiceId">Its latest invoice.</param>
 /// <param name="LatestInvoicePaid">Whether that invoice is paid.</param>
 /// <param name="CustomerEmail">The customer's email address, when the provider holds one.</param>
+/// <param name="CollectionPaused">Whether its collection is paused (Stripe's <c>pause_collection</c>; the status stays as it is).</param>
 public sealed record ProviderSubscription(
     string Id,
     string? CustomerId,
@@ -23,4 +24,5 @@ public sealed record ProviderSubscription(
     DateTimeOffset? TrialEnd,
     string? LatestInvoiceId,
     bool LatestInvoicePaid,
-    string? CustomerEmail = null);
+    string? CustomerEmail = null,
+    bool CollectionPaused = false);

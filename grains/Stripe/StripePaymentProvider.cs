@@ -73,9 +73,40 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         Call(() => Client.V1.Subscriptions.UpdateAsync(
             providerSubscriptionId, new SubscriptionUpdateOptions { CancelAtPeriodEnd = false }, Idempotent(idempotencyKey), cancellationToken));
 
-    public Task ResumeSubscriptionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken) =>
-        Call(() => Client.V1.Subscriptions.ResumeAsync(
-            providerSubscriptionId, new SubscriptionResumeOptions(), Idempotent(idempotencyKey), cancellationToken));
+    public Task PauseCollectionAsync(string providerSubscriptionId, PauseRequest pause, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(() => Client.V1.Subscriptions.UpdateAsync(
+            providerSubscriptionId,
+            new SubscriptionUpdateOptions
+            {
+                PauseCollection = new SubscriptionPauseCollectionOptions
+                {
+                    Behavior = pause.Behavior switch
+                    {
+                        PauseBehavior.KeepAsDraft => "keep_as_draft",
+                        PauseBehavior.MarkUncollectible => "mark_uncollectible",
+                        _ => "void",
+                    },
+                    ResumesAt = pause.ResumesAt?.UtcDateTime,
+                },
+            },
+            Idempotent(idempotencyKey),
+            cancellationToken));
+
+    public Task ResumeCollectionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            // A subscription Stripe itself paused (a trial that ended without a card) has the status "paused"
+            // and is resumed; a paused collection is resumed by clearing pause_collection.
+            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
+            if (subscription.Status == "paused")
+            {
+                return await Client.V1.Subscriptions.ResumeAsync(providerSubscriptionId, new SubscriptionResumeOptions(), Idempotent(idempotencyKey), cancellationToken);
+            }
+
+            var unpause = new SubscriptionUpdateOptions();
+            unpause.AddExtraParam("pause_collection", "");
+            return await Client.V1.Subscriptions.UpdateAsync(providerSubscriptionId, unpause, Idempotent(idempotencyKey), cancellationToken);
+        });
 
     public Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () =>
@@ -124,7 +155,8 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 Utc(subscription.TrialEnd),
                 subscription.LatestInvoiceId,
                 latestPaid,
-                subscription.Customer?.Email);
+                subscription.Customer?.Email,
+                subscription.PauseCollection is not null);
         });
 
     public Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken) =>

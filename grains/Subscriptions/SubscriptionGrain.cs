@@ -157,6 +157,9 @@ public sealed partial class SubscriptionGrain(
             (id, actor) => atPeriodEnd ? new LifecycleInput.ScheduleCancel(id, actor) : new LifecycleInput.EndSubscription(id, actor, "canceled_on_request"),
             atPeriodEnd ? LifecycleTransition.CancelScheduled : LifecycleTransition.Canceled);
 
+    public Task<CommandResult<SubscriptionView>> Pause(PauseRequest request, CommandContext context) =>
+        SubscriptionCommand(context, (id, actor) => new LifecycleInput.Pause(id, actor, request), LifecycleTransition.Paused, pause: request);
+
     public Task<CommandResult<SubscriptionView>> Resume(CommandContext context) =>
         SubscriptionCommand(context, (id, actor) => new LifecycleInput.Resume(id, actor), LifecycleTransition.CancelUndone);
 
@@ -521,7 +524,8 @@ public sealed partial class SubscriptionGrain(
     /// No other call can run in between.
     /// </summary>
     private Task<CommandResult<SubscriptionView>> SubscriptionCommand(
-        CommandContext context, Func<string, string, LifecycleInput> input, LifecycleTransition asked, ProrationMode proration = ProrationMode.CreateProrations) =>
+        CommandContext context, Func<string, string, LifecycleInput> input, LifecycleTransition asked,
+        ProrationMode proration = ProrationMode.CreateProrations, PauseRequest? pause = null) =>
         Command(context, reply => reply.Subscription, (reply, result) => reply with { Subscription = result }, async () =>
         {
             if (await Product(refresh: true) is not { } catalog)
@@ -547,7 +551,7 @@ public sealed partial class SubscriptionGrain(
             {
                 try
                 {
-                    await AtProvider(transition, subscriptionId, catalog.FindPlan(applied.Next.PlanId), proration);
+                    await AtProvider(transition, subscriptionId, catalog.FindPlan(applied.Next.PlanId), proration, pause);
                 }
                 catch (PaymentProviderException ex)
                 {
@@ -560,7 +564,7 @@ public sealed partial class SubscriptionGrain(
         });
 
     /// <summary>What a transition a product or support asked for means at the provider.</summary>
-    private Task AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, ProrationMode proration)
+    private Task AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, ProrationMode proration, PauseRequest? pause)
     {
         var key = ProviderKey($"{transition}-{Current.LastSequence}");
         return transition switch
@@ -568,7 +572,8 @@ public sealed partial class SubscriptionGrain(
             LifecycleTransition.CancelScheduled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: true, key, CancellationToken.None),
             LifecycleTransition.Canceled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: false, key, CancellationToken.None),
             LifecycleTransition.CancelUndone => payments.UndoScheduledCancelAsync(subscriptionId, key, CancellationToken.None),
-            LifecycleTransition.Resumed => payments.ResumeSubscriptionAsync(subscriptionId, key, CancellationToken.None),
+            LifecycleTransition.Paused => payments.PauseCollectionAsync(subscriptionId, pause!, key, CancellationToken.None),
+            LifecycleTransition.Resumed => payments.ResumeCollectionAsync(subscriptionId, key, CancellationToken.None),
 
             // The key names the change itself: after a refusal, another change at the same point in the
             // history must not meet the first one's answer in the provider's idempotency window.

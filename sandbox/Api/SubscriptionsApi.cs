@@ -85,7 +85,17 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
             }
         }
 
-        var change = new SubscriptionChange(p.Bool("cancel_at_period_end"), newPrice, proration, p.Map("metadata"), pause, unpause);
+        DateTimeOffset? resumesAt = null;
+        if (pause is not null && p.Long("pause_collection[resumes_at]") is { } unix)
+        {
+            resumesAt = DateTimeOffset.FromUnixTimeSeconds(unix);
+            if (resumesAt <= State.Now)
+            {
+                throw StripeApiException.Invalid("pause_collection[resumes_at]", "pause_collection[resumes_at] must be in the future.");
+            }
+        }
+
+        var change = new SubscriptionChange(p.Bool("cancel_at_period_end"), newPrice, proration, p.Map("metadata"), pause, unpause, resumesAt);
         subscriptions.Update(subscription, change, request.Events);
         return Answer(request, subscription.ToJson());
     }

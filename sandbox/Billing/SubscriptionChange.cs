@@ -7,7 +7,8 @@ internal sealed record SubscriptionChange(
     string ProrationBehavior,
     Dictionary<string, string>? Metadata,
     string? PauseBehavior,
-    bool Unpause)
+    bool Unpause,
+    DateTimeOffset? PauseResumesAt = null)
 {
     public bool OnlyMetadata => CancelAtPeriodEnd is null && NewPrice is null && PauseBehavior is null && !Unpause;
 }

@@ -53,7 +53,6 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         }
 
         var before = subscription.ToJson();
-        var statusBefore = subscription.Status;
         var customer = state.Customers[subscription.CustomerId];
 
         if (change.Metadata is { } metadata)
@@ -75,26 +74,21 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             prorationInvoice = SwitchPrice(subscription, customer, price, change.ProrationBehavior);
         }
 
+        // Pausing collection changes pause_collection only: the status stays, and the events are
+        // customer.subscription.updated (paused/resumed are for the status "paused" a trial without
+        // a payment method ends in).
         if (change.PauseBehavior is { } behavior)
         {
             subscription.PauseBehavior = behavior;
-            subscription.Status = "paused";
+            subscription.PauseResumesAt = change.PauseResumesAt;
         }
-        else if (change.Unpause && subscription.PauseBehavior is not null)
+        else if (change.Unpause)
         {
             subscription.PauseBehavior = null;
-            subscription.Status = "active";
+            subscription.PauseResumesAt = null;
         }
 
         EmitUpdated(subscription, before, batch);
-        if (statusBefore != "paused" && subscription.Status == "paused")
-        {
-            state.Emit(batch, "customer.subscription.paused", subscription.ToJson());
-        }
-        else if (statusBefore == "paused" && subscription.Status != "paused")
-        {
-            state.Emit(batch, "customer.subscription.resumed", subscription.ToJson());
-        }
 
         if (prorationInvoice is not null)
         {
@@ -158,7 +152,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             return null;
         }
 
-        return TrialWarningDue(subscription) is { } warning && warning < subscription.PeriodEnd ? warning : subscription.PeriodEnd;
+        return new[] { TrialWarningDue(subscription), subscription.PauseResumesAt, subscription.PeriodEnd }.Where(at => at is not null).Min();
     }
 
     /// <summary>Does the one thing that is due now, if any.</summary>
@@ -169,6 +163,15 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         {
             subscription.TrialWillEndSent = true;
             state.Emit(batch, "customer.subscription.trial_will_end", subscription.ToJson());
+            return;
+        }
+
+        if (subscription.PauseResumesAt <= now)
+        {
+            var paused = subscription.ToJson();
+            subscription.PauseBehavior = null;
+            subscription.PauseResumesAt = null;
+            EmitUpdated(subscription, paused, batch);
             return;
         }
 
@@ -185,7 +188,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         }
         else if (subscription.Status == "paused")
         {
-            // Collection is paused: the period moves on without an invoice.
+            // The status Stripe gives a trial that ended without a payment method: nothing is invoiced.
             var before = subscription.ToJson();
             subscription.PeriodStart = subscription.PeriodEnd;
             subscription.PeriodEnd = Intervals.After(subscription.Price.Interval, subscription.PeriodStart);
@@ -216,8 +219,24 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
 
         var line = InvoiceFlow.PeriodLine(subscription, subscription.Price.UnitAmount, PeriodDescription(subscription.Price));
         var invoice = invoices.Draft(subscription, customer, "subscription_cycle", [line], previousStart, previousEnd);
-        invoices.Finalize(invoice, customer, batch);
-        invoices.Collect(invoice, customer, atCheckout: false, batch);
+        switch (subscription.PauseBehavior)
+        {
+            case "keep_as_draft":
+                break;
+            case "void":
+                invoices.Finalize(invoice, customer, batch);
+                invoices.Void(invoice, batch);
+                break;
+            case "mark_uncollectible":
+                invoices.Finalize(invoice, customer, batch);
+                invoices.MarkUncollectible(invoice, batch);
+                break;
+            default:
+                invoices.Finalize(invoice, customer, batch);
+                invoices.Collect(invoice, customer, atCheckout: false, batch);
+                break;
+        }
+
         subscription.Status = HasOpenInvoice(subscription) ? "past_due" : "active";
         EmitUpdated(subscription, before, batch);
     }

@@ -45,8 +45,15 @@ internal sealed class SubscriptionRecord
 
     public string? LatestInvoiceId { get; set; }
 
-    /// <summary><c>pause_collection[behavior]</c> while paused, else null.</summary>
+    /// <summary>
+    /// <c>pause_collection[behavior]</c> while collection is paused, else null. As at Stripe, a paused
+    /// collection leaves the status as it is: renewals still make invoices, which the behavior then
+    /// voids, keeps as drafts or marks uncollectible.
+    /// </summary>
     public string? PauseBehavior { get; set; }
+
+    /// <summary><c>pause_collection[resumes_at]</c>: when collection resumes by itself, if set.</summary>
+    public DateTimeOffset? PauseResumesAt { get; set; }
 
     public string? DefaultPaymentMethod { get; set; }
 
@@ -114,7 +121,7 @@ internal sealed class SubscriptionRecord
         ["metadata"] = StripeJson.Metadata(Metadata),
         ["next_pending_invoice_item_invoice"] = null,
         ["on_behalf_of"] = null,
-        ["pause_collection"] = PauseBehavior is null ? null : new JsonObject { ["behavior"] = PauseBehavior, ["resumes_at"] = null },
+        ["pause_collection"] = PauseBehavior is null ? null : new JsonObject { ["behavior"] = PauseBehavior, ["resumes_at"] = StripeJson.Unix(PauseResumesAt) },
         ["payment_settings"] = new JsonObject { ["payment_method_options"] = null, ["payment_method_types"] = null, ["save_default_payment_method"] = "off" },
         ["pending_invoice_item_interval"] = null,
         ["pending_setup_intent"] = null,

@@ -28,6 +28,9 @@ public sealed class ProductOptions
     /// <summary>Let the provider compute tax at checkout.</summary>
     public bool AutomaticTax { get; set; }
 
+    /// <summary>A customer whose collection is paused keeps the plan's features and limits (default: not).</summary>
+    public bool PausedKeepsAccess { get; set; }
+
     /// <summary>The definition these options declare, or why they cannot be one.</summary>
     public (ProductDefinition? Definition, IReadOnlyList<string> Problems) ToDefinition(string productId)
     {
@@ -70,7 +73,8 @@ public sealed class ProductOptions
 
         var definition = new ProductDefinition(
             productId, Name ?? productId, plans, steps.Count == 0 ? null : new DunningPolicy(steps), EmailTemplates, AllowPromotionCodes, AutomaticTax,
-            [.. Meters.Select(m => new Meter(m.Key, m.Value.Aggregation, m.Value.EventName ?? m.Key, m.Value.Limit, m.Value.MaxQuantity))]);
+            [.. Meters.Select(m => new Meter(m.Key, m.Value.Aggregation, m.Value.EventName ?? m.Key, m.Value.Limit, m.Value.MaxQuantity))],
+            PausedKeepsAccess);
         problems.AddRange(definition.Problems());
         return problems.Count == 0 ? (definition, problems) : (null, problems);
     }

@@ -29,7 +29,8 @@ public sealed class SubscriptionChangedHandler : IStripeEventHandler
                 stripeEvent.Id, ProviderEventKind.SubscriptionChanged, stripeEvent.Created,
                 ProviderCustomerId: subscription.CustomerId, ProviderSubscriptionId: subscription.Id, ObjectId: subscription.Id,
                 PeriodEnd: Utc(item?.CurrentPeriodEnd), TrialEnd: Utc(subscription.TrialEnd),
-                SubscriptionStatus: subscription.Status, CancelAtPeriodEnd: subscription.CancelAtPeriodEnd, PriceId: item?.Price?.Id));
+                SubscriptionStatus: subscription.Status, CancelAtPeriodEnd: subscription.CancelAtPeriodEnd, PriceId: item?.Price?.Id,
+                CollectionPaused: subscription.PauseCollection is not null));
     }
 
     private static DateTimeOffset? Utc(DateTime? time) =>

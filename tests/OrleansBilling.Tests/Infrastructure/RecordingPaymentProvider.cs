@@ -53,7 +53,13 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.CompletedTask;
     }
 
-    public Task ResumeSubscriptionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken)
+    public Task PauseCollectionAsync(string providerSubscriptionId, PauseRequest pause, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        Record("pause", providerSubscriptionId, idempotencyKey, pause.Behavior.ToString());
+        return Task.CompletedTask;
+    }
+
+    public Task ResumeCollectionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken)
     {
         Record("resume", providerSubscriptionId, idempotencyKey, null);
         return Task.CompletedTask;

@@ -208,44 +208,79 @@ public sealed class SubscriptionLifecycleTests
         Assert.Equal("false", sandbox.Requests.To("DELETE", $"/v1/subscriptions/{result.SubscriptionId}").Single().Parameter("prorate"));
     }
 
-    [Fact]
-    public async Task Pausing_collection_pauses_and_resuming_makes_it_active_again()
+    [Theory]
+    [InlineData("void", "void")]
+    [InlineData("mark_uncollectible", "uncollectible")]
+    [InlineData("keep_as_draft", "draft")]
+    public async Task Pausing_collection_keeps_the_status_and_the_renewal_invoice_is_not_charged(string behavior, string invoiceStatus)
     {
         await using var sandbox = await SandboxHost.StartAsync();
         var result = await sandbox.SubscribeAsync();
 
         var paused = await sandbox.Stripe.V1.Subscriptions.UpdateAsync(
             result.SubscriptionId,
-            new SubscriptionUpdateOptions { PauseCollection = new SubscriptionPauseCollectionOptions { Behavior = "void" } },
+            new SubscriptionUpdateOptions { PauseCollection = new SubscriptionPauseCollectionOptions { Behavior = behavior } },
             cancellationToken: Ct);
-        var resumed = await sandbox.Stripe.V1.Subscriptions.ResumeAsync(result.SubscriptionId, new SubscriptionResumeOptions(), cancellationToken: Ct);
-        var again = await Assert.ThrowsAsync<StripeException>(() => sandbox.Stripe.V1.Subscriptions.ResumeAsync(result.SubscriptionId, new SubscriptionResumeOptions(), cancellationToken: Ct));
+        await sandbox.AdvanceDaysAsync(31);
+        var renewed = await sandbox.GetSubscriptionAsync(result.SubscriptionId!);
+        var invoices = await sandbox.Stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = result.SubscriptionId }, cancellationToken: Ct);
 
-        Assert.Equal("paused", paused.Status);
-        Assert.Equal("void", paused.PauseCollection.Behavior);
-        Assert.Equal("active", resumed.Status);
-        Assert.Null(resumed.PauseCollection);
-        Assert.Single(sandbox.Receiver.OfType("customer.subscription.paused"));
-        Assert.Single(sandbox.Receiver.OfType("customer.subscription.resumed"));
-        Assert.Equal(HttpStatusCode.BadRequest, again.HttpStatusCode);
+        // As at Stripe: the status stays, only pause_collection says collection is paused.
+        Assert.Equal("active", paused.Status);
+        Assert.Equal(behavior, paused.PauseCollection.Behavior);
+        Assert.Empty(sandbox.Receiver.OfType("customer.subscription.paused"));
+        var update = sandbox.Receiver.OfType("customer.subscription.updated").First();
+        Assert.True(update.Data.PreviousAttributes.ContainsKey("pause_collection"));
+        Assert.Equal("active", renewed.Status);
+        Assert.Equal(invoiceStatus, invoices.Data[0].Status);
+        Assert.Equal(0, invoices.Data[0].AmountPaid);
+        Assert.Single(sandbox.Receiver.OfType("invoice.paid"));
     }
 
     [Fact]
-    public async Task An_empty_pause_collection_resumes_a_paused_subscription()
+    public async Task An_empty_pause_collection_resumes_collection_and_resume_is_only_for_the_paused_status()
     {
         await using var sandbox = await SandboxHost.StartAsync();
         var result = await sandbox.SubscribeAsync();
         await sandbox.Stripe.V1.Subscriptions.UpdateAsync(
             result.SubscriptionId,
-            new SubscriptionUpdateOptions { PauseCollection = new SubscriptionPauseCollectionOptions { Behavior = "mark_uncollectible" } },
+            new SubscriptionUpdateOptions { PauseCollection = new SubscriptionPauseCollectionOptions { Behavior = "void" } },
             cancellationToken: Ct);
+        var notPaused = await Assert.ThrowsAsync<StripeException>(() => sandbox.Stripe.V1.Subscriptions.ResumeAsync(result.SubscriptionId, new SubscriptionResumeOptions(), cancellationToken: Ct));
         var unpause = new SubscriptionUpdateOptions();
         unpause.AddExtraParam("pause_collection", "");
 
         var resumed = await sandbox.Stripe.V1.Subscriptions.UpdateAsync(result.SubscriptionId, unpause, cancellationToken: Ct);
+        await sandbox.AdvanceDaysAsync(31);
 
+        Assert.Equal(HttpStatusCode.BadRequest, notPaused.HttpStatusCode);
         Assert.Equal("active", resumed.Status);
-        Assert.Single(sandbox.Receiver.OfType("customer.subscription.resumed"));
+        Assert.Null(resumed.PauseCollection);
+        Assert.Empty(sandbox.Receiver.OfType("customer.subscription.resumed"));
+        Assert.Equal(2, sandbox.Receiver.OfType("invoice.paid").Count());
+    }
+
+    [Fact]
+    public async Task Collection_resumes_by_itself_at_resumes_at()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var result = await sandbox.SubscribeAsync();
+        var resumesAt = sandbox.Clock.GetUtcNow().AddDays(40);
+        var paused = await sandbox.Stripe.V1.Subscriptions.UpdateAsync(
+            result.SubscriptionId,
+            new SubscriptionUpdateOptions { PauseCollection = new SubscriptionPauseCollectionOptions { Behavior = "void", ResumesAt = resumesAt.UtcDateTime } },
+            cancellationToken: Ct);
+
+        await sandbox.AdvanceDaysAsync(31);
+        var stillPaused = await sandbox.GetSubscriptionAsync(result.SubscriptionId!);
+        await sandbox.AdvanceDaysAsync(10);
+        var resumed = await sandbox.GetSubscriptionAsync(result.SubscriptionId!);
+        await sandbox.AdvanceDaysAsync(30);
+
+        Assert.Equal(resumesAt.ToUnixTimeSeconds(), new DateTimeOffset(paused.PauseCollection.ResumesAt!.Value, TimeSpan.Zero).ToUnixTimeSeconds());
+        Assert.NotNull(stillPaused.PauseCollection);
+        Assert.Null(resumed.PauseCollection);
+        Assert.Equal(["paid", "void", "paid"], (await sandbox.Stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Subscription = result.SubscriptionId }, cancellationToken: Ct)).Data.Select(i => i.Status).Reverse());
     }
 
     [Fact]

@@ -43,6 +43,17 @@ public sealed class EntitlementRulesTests
         Assert.Empty(view.Overrides);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void A_paused_customer_has_the_plan_only_where_the_product_says_a_pause_keeps_access(bool keepsAccess, bool entitled)
+    {
+        var view = EntitlementRules.For(In(SubscriptionState.Paused), Demo with { PausedKeepsAccess = keepsAccess }, 7, new Dictionary<string, decimal>(), Now);
+
+        Assert.Equal(entitled, view.Entitled);
+        Assert.Equal(entitled, view.Limits.ContainsKey("api_calls"));
+    }
+
     [Fact]
     public void Remaining_never_goes_below_zero()
     {

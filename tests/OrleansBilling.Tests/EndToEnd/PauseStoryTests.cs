@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+using OrleansBilling.Tests.Http;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.EndToEnd;
+
+/// <summary>
+/// Pausing collection (issue 11 §4), through HTTP and Stripe.net on the sandbox: Stripe keeps the status
+/// <c>active</c> and says it in <c>pause_collection</c>; the service takes <c>Paused</c> and <c>Resumed</c>
+/// through the table, whether a product asked for it or someone paused it at Stripe. The demo product
+/// keeps no access while paused (<c>PausedKeepsAccess</c> is off).
+/// </summary>
+[Trait(TestKind.Trait, TestKind.EndToEnd)]
+public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixture<SandboxBillingService>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_paused_customer_is_not_charged_at_renewal_loses_access_and_resuming_restores_both()
+    {
+        using var api = service.Client();
+        var subscription = await SubscribeAsync(api, "pause_void");
+
+        JsonElement paused;
+        using (var response = await api.PostJsonAsync("/v1/customers/pause_void/subscription/pause", new { behavior = "void" }, "pause-void-1"))
+        {
+            paused = await response.ReadOkAsync();
+        }
+
+        var atStripe = await StripeGetAsync(api, $"subscriptions/{subscription}");
+        var entitlementsWhilePaused = await api.EntitlementsOfAsync("pause_void");
+        await api.AdvanceClockAsync(31);
+        await api.AllDeliveredAsync();
+        var invoices = await StripeGetAsync(api, $"invoices?subscription={subscription}");
+        var stateAfterRenewal = await api.StateOfAsync("pause_void");
+
+        using (var response = await api.PostJsonAsync("/v1/customers/pause_void/subscription/resume", null, "pause-void-2"))
+        {
+            Assert.Equal("Active", (await response.ReadOkAsync()).GetProperty("state").GetString());
+        }
+
+        Assert.Equal("Paused", paused.GetProperty("state").GetString());
+        Assert.Equal("active", atStripe.GetProperty("status").GetString());
+        Assert.Equal("void", atStripe.GetProperty("pause_collection").GetProperty("behavior").GetString());
+        Assert.False(entitlementsWhilePaused.GetProperty("entitled").GetBoolean());
+        Assert.Equal(["void", "paid"], invoices.GetProperty("data").EnumerateArray().Select(i => i.GetProperty("status").GetString()));
+        Assert.Equal("Paused", stateAfterRenewal);
+        Assert.Equal(JsonValueKind.Null, (await StripeGetAsync(api, $"subscriptions/{subscription}")).GetProperty("pause_collection").ValueKind);
+        Assert.True((await api.EntitlementsOfAsync("pause_void")).GetProperty("entitled").GetBoolean());
+        var history = SandboxApi.Transitions(await api.SubscriptionOfAsync("pause_void"));
+        Assert.Equal(["Paused", "Resumed"], history.TakeLast(2));
+    }
+
+    [Fact]
+    public async Task Collection_paused_and_resumed_at_Stripe_moves_the_subscription_through_the_table()
+    {
+        using var api = service.Client();
+        var subscription = await SubscribeAsync(api, "pause_at_stripe");
+
+        await StripePostAsync(api, $"subscriptions/{subscription}", "pause_collection[behavior]=mark_uncollectible");
+        await Poll.UntilAsync(async () => await api.StateOfAsync("pause_at_stripe") == "Paused", TimeSpan.FromSeconds(20), "Paused after Stripe's update");
+        await StripePostAsync(api, $"subscriptions/{subscription}", "pause_collection=");
+        await Poll.UntilAsync(async () => await api.StateOfAsync("pause_at_stripe") == "Active", TimeSpan.FromSeconds(20), "Active after Stripe's update");
+
+        Assert.Equal(["Paused", "Resumed"], SandboxApi.Transitions(await api.SubscriptionOfAsync("pause_at_stripe")).TakeLast(2));
+    }
+
+    [Theory]
+    [InlineData("{\"behavior\":\"sleep\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"behavior\":\"void\",\"resumesAt\":\"2001-01-01T00:00:00Z\"}", HttpStatusCode.BadRequest)]
+    public async Task A_pause_that_is_not_valid_is_a_problem_and_changes_nothing(string body, HttpStatusCode expected)
+    {
+        using var api = service.Client();
+        var customer = $"pause_bad_{Math.Abs(body.GetHashCode(StringComparison.Ordinal))}";
+        var subscription = await SubscribeAsync(api, customer);
+        var before = await api.SubscriptionOfAsync(customer);
+
+        using var response = await api.PostRawJsonAsync($"/v1/customers/{customer}/subscription/pause", body, $"{customer}-1");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before.GetProperty("version").GetInt64(), (await api.SubscriptionOfAsync(customer)).GetProperty("version").GetInt64());
+        Assert.Equal(JsonValueKind.Null, (await StripeGetAsync(api, $"subscriptions/{subscription}")).GetProperty("pause_collection").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_canceled_subscription_cannot_be_paused()
+    {
+        using var api = service.Client();
+        await api.SubscribeAsync("pause_canceled", "basic");
+        using (var cancel = await api.PostJsonAsync("/v1/customers/pause_canceled/subscription/cancel", new { atPeriodEnd = false }))
+        {
+            await cancel.ReadOkAsync();
+        }
+
+        using var response = await api.PostJsonAsync("/v1/customers/pause_canceled/subscription/pause", new { behavior = "void" }, "pause-canceled-1");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("Canceled", await api.StateOfAsync("pause_canceled"));
+    }
+
+    /// <summary>Subscribes through the hosted checkout; answers the Stripe subscription's id.</summary>
+    private static async Task<string> SubscribeAsync(HttpClient api, string customer)
+    {
+        var session = await api.OpenCheckoutAsync(customer, "basic");
+        var paid = await api.PayCheckoutAsync(session, TestCards.Succeeds);
+        return paid.GetProperty("subscription").GetString()!;
+    }
+
+    private static async Task<JsonElement> StripeGetAsync(HttpClient api, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/stripe/v1/{path}");
+        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
+        using var response = await api.SendAsync(request, Ct);
+        return await response.ReadOkAsync();
+    }
+
+    private static async Task StripePostAsync(HttpClient api, string path, string form)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/sandbox/stripe/v1/{path}")
+        {
+            Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
+        using var response = await api.SendAsync(request, Ct);
+        await response.ReadOkAsync();
+    }
+}
