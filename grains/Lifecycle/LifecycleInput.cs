@@ -27,8 +27,13 @@ public abstract record LifecycleInput(string InputId, string Actor)
     /// <summary>The actor of a provider event.</summary>
     public static string Provider(string eventId) => ProviderActorPrefix + eventId;
 
-    /// <summary>A hosted checkout was opened at the provider for a plan.</summary>
-    public sealed record StartCheckout(string InputId, string Actor, string PlanId, string? Email, string? SessionId, string? ProviderCustomerId, string? SessionUrl = null)
+    /// <summary>
+    /// A hosted checkout was opened at the provider for a plan; <paramref name="Fingerprint"/> says what
+    /// for (plan, address, URLs), <paramref name="ExpiresAt"/> when the provider ends it.
+    /// </summary>
+    public sealed record StartCheckout(
+        string InputId, string Actor, string PlanId, string? Email, string? SessionId, string? ProviderCustomerId, string? SessionUrl = null,
+        string? Fingerprint = null, DateTimeOffset? ExpiresAt = null)
         : LifecycleInput(InputId, Actor);
 
     /// <summary>A checkout session expired without being completed.</summary>

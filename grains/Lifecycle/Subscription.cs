@@ -38,6 +38,12 @@ public sealed record Subscription
 
     /// <summary>Where the customer pays the open checkout session.</summary>
     [Id(30)] public string? CheckoutUrl { get; init; }
+
+    /// <summary>What the open checkout session was opened for (plan, address, URLs): the same request gets the same session.</summary>
+    [Id(31)] public string? CheckoutFingerprint { get; init; }
+
+    /// <summary>When the open checkout session expires at the provider.</summary>
+    [Id(32)] public DateTimeOffset? CheckoutExpiresAt { get; init; }
     [Id(14)] public int CheckoutAttempts { get; init; }
 
     /// <summary>The unpaid invoice that put the subscription past due, if any.</summary>

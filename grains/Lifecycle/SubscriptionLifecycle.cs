@@ -127,6 +127,8 @@ public static class SubscriptionLifecycle
             CanceledBefore = s.CanceledBefore || s.State == Canceled,
             CheckoutSessionId = input.SessionId,
             CheckoutUrl = input.SessionUrl,
+            CheckoutFingerprint = input.Fingerprint,
+            CheckoutExpiresAt = input.ExpiresAt,
             ProviderCustomerId = input.ProviderCustomerId ?? s.ProviderCustomerId,
             CheckoutAttempts = s.CheckoutAttempts + 1,
         }, $"plan={input.PlanId}; product={product.ProductId}");

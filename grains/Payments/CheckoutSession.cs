@@ -1,4 +1,4 @@
 namespace OrleansBilling.Grains.Payments;
 
 /// <summary>A hosted checkout the provider opened.</summary>
-public sealed record CheckoutSession(string SessionId, string Url, string? ProviderCustomerId);
+public sealed record CheckoutSession(string SessionId, string Url, string? ProviderCustomerId, DateTimeOffset? ExpiresAt = null);

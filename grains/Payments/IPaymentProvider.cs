@@ -12,6 +12,12 @@ public interface IPaymentProvider
     /// <summary>Opens a hosted checkout for a subscription to a plan.</summary>
     Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutSessionRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ends an open checkout session so it can no longer be paid; answers the session's status after
+    /// (<c>expired</c>, or <c>complete</c> when the customer paid it first).
+    /// </summary>
+    Task<string> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken);
+
     /// <summary>Cancels now, or at the period end when <paramref name="atPeriodEnd"/>.</summary>
     Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken);
 

@@ -61,7 +61,21 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 },
                 Idempotent(request.IdempotencyKey),
                 cancellationToken);
-            return new CheckoutSession(session.Id, session.Url, customerId);
+            return new CheckoutSession(session.Id, session.Url, customerId, Utc(session.ExpiresAt));
+        });
+
+    public Task<string> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            try
+            {
+                return (await Client.V1.Checkout.Sessions.ExpireAsync(sessionId, new SessionExpireOptions(), Idempotent(idempotencyKey), cancellationToken)).Status;
+            }
+            catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.BadRequest)
+            {
+                // Only an open session can be expired: it is expired already, or was paid a moment ago.
+                return (await Client.V1.Checkout.Sessions.GetAsync(sessionId, null, null, cancellationToken)).Status;
+            }
         });
 
     public Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken) =>

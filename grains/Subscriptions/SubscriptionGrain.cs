@@ -37,6 +37,9 @@ public sealed partial class SubscriptionGrain(
     private const int RepliesKept = 500;
     private static readonly TimeSpan ReplyLifetime = TimeSpan.FromHours(24);
 
+    /// <summary>An open checkout is answered again only while the customer still has this long to pay it.</summary>
+    private static readonly TimeSpan CheckoutReuseMargin = TimeSpan.FromHours(1);
+
     private string productId = "";
     private string customerId = "";
     private CatalogCache catalogs = null!;
@@ -132,12 +135,42 @@ public sealed partial class SubscriptionGrain(
                             CommandErrorCode.TransitionNotAllowed, "The checkout opened under this Idempotency-Key is over.", Current.State, LifecycleTransition.CheckoutStarted));
             }
 
+            // One checkout at a time: the same request gets the open session again; another one ends it at
+            // the provider first, so two sessions can never both be paid.
+            var email = request.Email ?? Current.Email;
+            var fingerprint = CheckoutFingerprint(plan.PlanId, email, request.SuccessUrl, request.CancelUrl);
+            if (Current is { State: SubscriptionState.Incomplete, CheckoutSessionId: { } earlier })
+            {
+                if (Current.CheckoutFingerprint == fingerprint && Current.CheckoutUrl is { } earlierUrl && Current.CheckoutExpiresAt - clock.GetUtcNow() > CheckoutReuseMargin)
+                {
+                    return CommandResult<CheckoutView>.Success(new CheckoutView(earlier, earlierUrl, Current.State));
+                }
+
+                string status;
+                try
+                {
+                    status = await payments.ExpireCheckoutSessionAsync(earlier, ProviderKey($"checkout-{Current.CheckoutAttempts}/expire"), CancellationToken.None);
+                }
+                catch (PaymentProviderException ex)
+                {
+                    return CommandResult<CheckoutView>.Failure(ProviderFailed(ex));
+                }
+
+                if (status == "complete")
+                {
+                    return CommandResult<CheckoutView>.Failure(new CommandError(
+                        CommandErrorCode.TransitionNotAllowed,
+                        "The customer paid the checkout opened before a moment ago: the subscription starts as soon as Stripe reports it, so no second checkout is opened.",
+                        Current.State, LifecycleTransition.CheckoutStarted));
+                }
+            }
+
             CheckoutSession session;
             try
             {
                 session = await payments.CreateCheckoutSessionAsync(
                     new CheckoutSessionRequest(
-                        productId, customerId, plan, SubscriptionLifecycle.TrialDaysOffered(Current, plan), request.Email ?? Current.Email,
+                        productId, customerId, plan, SubscriptionLifecycle.TrialDaysOffered(Current, plan), email,
                         Current.ProviderCustomerId, request.SuccessUrl, request.CancelUrl, catalog.AllowPromotionCodes, catalog.AutomaticTax,
                         ProviderKey($"checkout-{Current.CheckoutAttempts + 1}")),
                     CancellationToken.None);
@@ -147,7 +180,9 @@ public sealed partial class SubscriptionGrain(
                 return CommandResult<CheckoutView>.Failure(ProviderFailed(ex));
             }
 
-            Apply(Decide(new LifecycleInput.StartCheckout(inputId, actor, plan.PlanId, request.Email, session.SessionId, session.ProviderCustomerId, session.Url), catalog));
+            Apply(Decide(
+                new LifecycleInput.StartCheckout(inputId, actor, plan.PlanId, request.Email, session.SessionId, session.ProviderCustomerId, session.Url, fingerprint, session.ExpiresAt),
+                catalog));
             return CommandResult<CheckoutView>.Success(new CheckoutView(session.SessionId, session.Url, Current.State));
         });
 
@@ -722,6 +757,10 @@ public sealed partial class SubscriptionGrain(
             kept.Remove(kept.MinBy(r => r.Value.At).Key);
         }
     }
+
+    /// <summary>What a checkout is opened for, short: two requests with the same fingerprint may share one session.</summary>
+    private static string CheckoutFingerprint(string planId, string? email, string successUrl, string cancelUrl) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{planId}\n{email}\n{successUrl}\n{cancelUrl}")))[..32];
 
     /// <summary>Commands get an input id from their idempotency key, so a repeat is recognised even after its reply is forgotten.</summary>
     private static string InputId(CommandContext context) =>

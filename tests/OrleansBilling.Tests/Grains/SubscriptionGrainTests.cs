@@ -41,6 +41,22 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task A_new_checkout_after_the_earlier_one_was_paid_at_the_provider_is_refused_and_opens_nothing()
+    {
+        var grain = cluster.Subscription("checkout_race");
+        var first = await grain.StartCheckout(Basic, CommandContext.Api);
+        cluster.Payments.PaidSessions[first.Value!.SessionId] = true;
+
+        var second = await grain.StartCheckout(Basic with { PlanId = "pro" }, CommandContext.Api);
+
+        Assert.Equal(CommandErrorCode.TransitionNotAllowed, second.Error!.Code);
+        Assert.Contains("paid the checkout opened before", second.Error.Message, StringComparison.Ordinal);
+        Assert.Single(cluster.Payments.CallsNamed("checkout"), c => c.Target == "demo/checkout_race");
+        var view = await grain.GetSubscription();
+        Assert.Equal(("basic", SubscriptionState.Incomplete), (view.PlanId, view.State));
+    }
+
+    [Fact]
     public async Task An_unknown_plan_is_refused_and_changes_nothing()
     {
         var grain = cluster.Subscription("unknown_plan");

@@ -18,6 +18,9 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
 
     public ConcurrentQueue<ProviderCall> Calls { get; } = new();
 
+    /// <summary>Checkout sessions the customer paid just before they were to be expired: expiring them answers <c>complete</c>.</summary>
+    public ConcurrentDictionary<string, bool> PaidSessions { get; } = new();
+
     /// <summary>Every call the provider was asked to make, failed ones included, in order.</summary>
     public ConcurrentQueue<ProviderCall> Attempts { get; } = new();
 
@@ -45,6 +48,12 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
     {
         Record(atPeriodEnd ? "cancel_at_period_end" : "cancel_now", providerSubscriptionId, idempotencyKey, null);
         return Task.CompletedTask;
+    }
+
+    public Task<string> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        Record("expire_checkout", sessionId, idempotencyKey, null);
+        return Task.FromResult(PaidSessions.ContainsKey(sessionId) ? "complete" : "expired");
     }
 
     public Task UndoScheduledCancelAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken)
