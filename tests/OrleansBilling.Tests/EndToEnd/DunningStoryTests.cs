@@ -51,7 +51,7 @@ public sealed class DunningStoryTests(SandboxBillingService service) : IClassFix
         await api.AdvanceClockAsync(days: 7);
         await MailboxShowsAsync(api, customer, "welcome", "payment_failed", "payment_reminder", "access_suspended", "subscription_canceled");
         await Poll.UntilAsync(
-            async () => (await StripeGetAsync(api, $"subscriptions/{stripeSubscription}")).GetProperty("status").GetString() == "canceled",
+            async () => (await api.StripeGetAsync($"subscriptions/{stripeSubscription}")).GetProperty("status").GetString() == "canceled",
             Patience,
             $"subscription {stripeSubscription} to be canceled at the sandbox");
         await api.AllDeliveredAsync();
@@ -132,14 +132,5 @@ public sealed class DunningStoryTests(SandboxBillingService service) : IClassFix
         using var response = await api.GetAsync(new Uri("/sandbox/requests", UriKind.Relative), Cancellation);
         return (await response.ReadOkAsync()).EnumerateArray().Count(r =>
             r.GetProperty("method").GetString() == "POST" && r.GetProperty("path").GetString() == $"/v1/invoices/{invoice}/pay");
-    }
-
-    /// <summary>An object as Stripe's API shows it to anyone with a test key.</summary>
-    private static async Task<JsonElement> StripeGetAsync(HttpClient api, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/stripe/v1/{path}");
-        request.Headers.Authorization = new("Bearer", "sk_test_sandbox");
-        using var response = await api.SendAsync(request, Cancellation);
-        return await response.ReadOkAsync();
     }
 }

@@ -47,10 +47,10 @@ public sealed class OneCheckoutTests(SandboxBillingService service) : IClassFixt
         Assert.NotEqual(first, second);
         var expire = Assert.Single(Requests.To("POST", $"/v1/checkout/sessions/{first}/expire"));
         Assert.Matches(@"^demo/one_other/checkout-1/expire$", expire.IdempotencyKey);
-        Assert.Equal("expired", (await StripeGetAsync(api, $"checkout/sessions/{first}")).GetProperty("status").GetString());
+        Assert.Equal("expired", (await api.StripeGetAsync($"checkout/sessions/{first}")).GetProperty("status").GetString());
         Assert.Contains("expired", paidFirst.ToString(), StringComparison.Ordinal);
         var customer = paidSecond.GetProperty("customer").GetString();
-        var subscriptions = await StripeGetAsync(api, $"subscriptions?customer={customer}&status=all");
+        var subscriptions = await api.StripeGetAsync($"subscriptions?customer={customer}&status=all");
         Assert.Single(subscriptions.GetProperty("data").EnumerateArray());
         var subscription = await api.SubscriptionOfAsync("one_other");
         Assert.Equal("Trialing", subscription.GetProperty("state").GetString());
@@ -62,28 +62,12 @@ public sealed class OneCheckoutTests(SandboxBillingService service) : IClassFixt
     {
         using var api = service.Client();
         var first = await api.OpenCheckoutAsync("one_lapsed", "basic");
-        await StripePostAsync(api, $"checkout/sessions/{first}/expire");
+        await api.StripePostAsync($"checkout/sessions/{first}/expire");
         await api.AllDeliveredAsync();
 
         var second = await api.OpenCheckoutAsync("one_lapsed", "basic");
 
         Assert.NotEqual(first, second);
-        Assert.Equal("open", (await StripeGetAsync(api, $"checkout/sessions/{second}")).GetProperty("status").GetString());
-    }
-
-    private static async Task<JsonElement> StripeGetAsync(HttpClient api, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/stripe/v1/{path}");
-        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
-        using var response = await api.SendAsync(request, Ct);
-        return await response.ReadOkAsync();
-    }
-
-    private static async Task StripePostAsync(HttpClient api, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/sandbox/stripe/v1/{path}");
-        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
-        using var response = await api.SendAsync(request, Ct);
-        await response.ReadOkAsync();
+        Assert.Equal("open", (await api.StripeGetAsync($"checkout/sessions/{second}")).GetProperty("status").GetString());
     }
 }

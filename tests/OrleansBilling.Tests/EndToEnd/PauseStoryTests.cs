@@ -21,7 +21,7 @@ public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixtu
     public async Task A_paused_customer_is_not_charged_at_renewal_loses_access_and_resuming_restores_both()
     {
         using var api = service.Client();
-        var subscription = await SubscribeAsync(api, "pause_void");
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("pause_void");
 
         JsonElement paused;
         using (var response = await api.PostJsonAsync("/v1/customers/pause_void/subscription/pause", new { behavior = "void" }, "pause-void-1"))
@@ -29,11 +29,11 @@ public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixtu
             paused = await response.ReadOkAsync();
         }
 
-        var atStripe = await StripeGetAsync(api, $"subscriptions/{subscription}");
+        var atStripe = await api.StripeGetAsync($"subscriptions/{subscription}");
         var entitlementsWhilePaused = await api.EntitlementsOfAsync("pause_void");
         await api.AdvanceClockAsync(31);
         await api.AllDeliveredAsync();
-        var invoices = await StripeGetAsync(api, $"invoices?subscription={subscription}");
+        var invoices = await api.StripeGetAsync($"invoices?subscription={subscription}");
         var stateAfterRenewal = await api.StateOfAsync("pause_void");
 
         using (var response = await api.PostJsonAsync("/v1/customers/pause_void/subscription/resume", null, "pause-void-2"))
@@ -47,7 +47,7 @@ public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixtu
         Assert.False(entitlementsWhilePaused.GetProperty("entitled").GetBoolean());
         Assert.Equal(["void", "paid"], invoices.GetProperty("data").EnumerateArray().Select(i => i.GetProperty("status").GetString()));
         Assert.Equal("Paused", stateAfterRenewal);
-        Assert.Equal(JsonValueKind.Null, (await StripeGetAsync(api, $"subscriptions/{subscription}")).GetProperty("pause_collection").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("pause_collection").ValueKind);
         Assert.True((await api.EntitlementsOfAsync("pause_void")).GetProperty("entitled").GetBoolean());
         var history = SandboxApi.Transitions(await api.SubscriptionOfAsync("pause_void"));
         Assert.Equal(["Paused", "Resumed"], history.TakeLast(2));
@@ -57,11 +57,11 @@ public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixtu
     public async Task Collection_paused_and_resumed_at_Stripe_moves_the_subscription_through_the_table()
     {
         using var api = service.Client();
-        var subscription = await SubscribeAsync(api, "pause_at_stripe");
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("pause_at_stripe");
 
-        await StripePostAsync(api, $"subscriptions/{subscription}", "pause_collection[behavior]=mark_uncollectible");
+        await api.StripePostAsync($"subscriptions/{subscription}", "pause_collection[behavior]=mark_uncollectible");
         await Poll.UntilAsync(async () => await api.StateOfAsync("pause_at_stripe") == "Paused", TimeSpan.FromSeconds(20), "Paused after Stripe's update");
-        await StripePostAsync(api, $"subscriptions/{subscription}", "pause_collection=");
+        await api.StripePostAsync($"subscriptions/{subscription}", "pause_collection=");
         await Poll.UntilAsync(async () => await api.StateOfAsync("pause_at_stripe") == "Active", TimeSpan.FromSeconds(20), "Active after Stripe's update");
 
         Assert.Equal(["Paused", "Resumed"], SandboxApi.Transitions(await api.SubscriptionOfAsync("pause_at_stripe")).TakeLast(2));
@@ -75,7 +75,7 @@ public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixtu
     {
         using var api = service.Client();
         var customer = $"pause_bad_{Math.Abs(body.GetHashCode(StringComparison.Ordinal))}";
-        var subscription = await SubscribeAsync(api, customer);
+        var subscription = await api.SubscribeToStripeSubscriptionAsync(customer);
         var before = await api.SubscriptionOfAsync(customer);
 
         using var response = await api.PostRawJsonAsync($"/v1/customers/{customer}/subscription/pause", body, $"{customer}-1");
@@ -83,7 +83,7 @@ public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixtu
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(before.GetProperty("version").GetInt64(), (await api.SubscriptionOfAsync(customer)).GetProperty("version").GetInt64());
-        Assert.Equal(JsonValueKind.Null, (await StripeGetAsync(api, $"subscriptions/{subscription}")).GetProperty("pause_collection").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("pause_collection").ValueKind);
     }
 
     [Fact]
@@ -100,32 +100,5 @@ public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixtu
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal("Canceled", await api.StateOfAsync("pause_canceled"));
-    }
-
-    /// <summary>Subscribes through the hosted checkout; answers the Stripe subscription's id.</summary>
-    private static async Task<string> SubscribeAsync(HttpClient api, string customer)
-    {
-        var session = await api.OpenCheckoutAsync(customer, "basic");
-        var paid = await api.PayCheckoutAsync(session, TestCards.Succeeds);
-        return paid.GetProperty("subscription").GetString()!;
-    }
-
-    private static async Task<JsonElement> StripeGetAsync(HttpClient api, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/stripe/v1/{path}");
-        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
-        using var response = await api.SendAsync(request, Ct);
-        return await response.ReadOkAsync();
-    }
-
-    private static async Task StripePostAsync(HttpClient api, string path, string form)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/sandbox/stripe/v1/{path}")
-        {
-            Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
-        };
-        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
-        using var response = await api.SendAsync(request, Ct);
-        await response.ReadOkAsync();
     }
 }

@@ -40,6 +40,35 @@ internal static class SandboxApi
         return paid.GetProperty("customer").GetString()!;
     }
 
+    /// <summary>Checkout opened by the product and paid by the customer; returns the Stripe subscription's id.</summary>
+    public static async Task<string> SubscribeToStripeSubscriptionAsync(this HttpClient api, string customerId, string plan = "basic")
+    {
+        var session = await api.OpenCheckoutAsync(customerId, plan);
+        var paid = await api.PayCheckoutAsync(session, TestCards.Succeeds);
+        return paid.GetProperty("subscription").GetString()!;
+    }
+
+    /// <summary>An object as Stripe's API shows it to anyone with a test key.</summary>
+    public static async Task<JsonElement> StripeGetAsync(this HttpClient api, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/stripe/v1/{path}");
+        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
+        using var response = await api.SendAsync(request, Cancellation);
+        return await response.ReadOkAsync();
+    }
+
+    /// <summary>A change made at Stripe by someone else than the service (its dashboard, the customer portal), form-encoded as Stripe takes it.</summary>
+    public static async Task<JsonElement> StripePostAsync(this HttpClient api, string path, string? form = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/sandbox/stripe/v1/{path}")
+        {
+            Content = new StringContent(form ?? "", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
+        using var response = await api.SendAsync(request, Cancellation);
+        return await response.ReadOkAsync();
+    }
+
     /// <summary>The customer replaces the card on file; open invoices stay open.</summary>
     public static async Task ReplaceCardAsync(this HttpClient client, string stripeCustomerId, string card)
     {

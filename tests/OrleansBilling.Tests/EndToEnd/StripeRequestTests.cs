@@ -42,7 +42,7 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
         Assert.Equal("subscription", session.Parameter("mode"));
         Assert.Equal("price_demo_basic", session.Parameter("line_items[0][price]"));
         Assert.Equal("1", session.Parameter("line_items[0][quantity]"));
-        var stripeCustomer = await StripeGetAsync(api, $"customers/{session.Parameter("customer")}");
+        var stripeCustomer = await api.StripeGetAsync($"customers/{session.Parameter("customer")}");
         Assert.Equal("req_session", stripeCustomer.GetProperty("metadata").GetProperty("customer").GetString());
         Assert.Equal("demo/req_session", session.Parameter("client_reference_id"));
         Assert.Equal("demo", session.Parameter("metadata[product]"));
@@ -86,7 +86,7 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
     public async Task Cancel_at_period_end_and_its_undo_set_cancel_at_period_end_with_idempotency_keys()
     {
         using var api = service.Client();
-        var subscription = await SubscribeAsync(api, "req_cancel");
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("req_cancel");
 
         using (var cancel = await api.PostJsonAsync("/v1/customers/req_cancel/subscription/cancel", new { atPeriodEnd = true }))
         {
@@ -108,7 +108,7 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
     public async Task Cancel_now_deletes_the_subscription_without_a_final_invoice_with_an_idempotency_key()
     {
         using var api = service.Client();
-        var subscription = await SubscribeAsync(api, "req_cancel_now");
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("req_cancel_now");
 
         using (var cancel = await api.PostJsonAsync("/v1/customers/req_cancel_now/subscription/cancel", new { atPeriodEnd = false }))
         {
@@ -129,8 +129,8 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
     {
         using var api = service.Client();
         var customer = $"req_plan_{sent}";
-        var subscription = await SubscribeAsync(api, customer);
-        var item = (await StripeGetAsync(api, $"subscriptions/{subscription}")).GetProperty("items").GetProperty("data")[0].GetProperty("id").GetString();
+        var subscription = await api.SubscribeToStripeSubscriptionAsync(customer);
+        var item = (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("items").GetProperty("data")[0].GetProperty("id").GetString();
 
         using (var change = await api.PostJsonAsync($"/v1/customers/{customer}/subscription/plan", new { plan = "pro", proration }))
         {
@@ -148,7 +148,7 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
     public async Task The_portal_link_opens_the_sandbox_portal_of_the_customer()
     {
         using var api = service.Client();
-        await SubscribeAsync(api, "req_portal");
+        await api.SubscribeToStripeSubscriptionAsync("req_portal");
 
         using var response = await api.PostJsonAsync("/v1/customers/req_portal/portal", new { returnUrl = "https://app.test/account" });
         var url = new Uri((await response.ReadOkAsync()).GetProperty("url").GetString()!);
@@ -177,23 +177,6 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
         Assert.Equal("usd", invoice.GetProperty("currency").GetString());
         Assert.Contains("/sandbox/invoices/", invoice.GetProperty("hostedUrl").GetString(), StringComparison.Ordinal);
         Assert.Contains(Requests.To("GET", "/v1/invoices"), r => r.Parameter("customer") == StripeCustomerOf("req_invoices"));
-    }
-
-    /// <summary>Checkout paid with a good card; returns the Stripe subscription id.</summary>
-    private static async Task<string> SubscribeAsync(HttpClient api, string customer)
-    {
-        var session = await api.OpenCheckoutAsync(customer, "basic");
-        var paid = await api.PayCheckoutAsync(session, TestCards.Succeeds);
-        return paid.GetProperty("subscription").GetString()!;
-    }
-
-    /// <summary>An object as Stripe's API shows it to anyone with a test key.</summary>
-    private static async Task<JsonElement> StripeGetAsync(HttpClient api, string path)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/sandbox/stripe/v1/{path}");
-        request.Headers.Authorization = new("Bearer", "sk_test_e2e");
-        using var response = await api.SendAsync(request, Cancellation);
-        return await response.ReadOkAsync();
     }
 
     private IReadOnlyList<SandboxRequest> CustomersCreatedFor(string customer) =>
