@@ -32,6 +32,9 @@ public sealed record Subscription
     /// <summary>Where a resume or an undone cancel returns to (<c>Active</c> or <c>Trialing</c>).</summary>
     [Id(10)] public SubscriptionState ResumeState { get; init; } = SubscriptionState.Active;
 
+    /// <summary>The pause a product or support asked for, while paused by their request.</summary>
+    [Id(33)] public PauseRequest? PauseAsked { get; init; }
+
     [Id(11)] public string? ProviderCustomerId { get; init; }
     [Id(12)] public string? ProviderSubscriptionId { get; init; }
     [Id(13)] public string? CheckoutSessionId { get; init; }

@@ -104,8 +104,9 @@ public static class SubscriptionLifecycle
     public static SubscriptionState StateShownBy(ProviderSubscription observed, Subscription current) => observed.Status switch
     {
         // Stripe keeps the status of a subscription whose collection is paused: pause_collection says it.
-        ProviderSubscriptionStatus.Trialing or ProviderSubscriptionStatus.Active when observed.CancelAtPeriodEnd => Canceling,
+        // Paused and ending at the period end is still paused (no access, no charge) until it ends.
         ProviderSubscriptionStatus.Trialing or ProviderSubscriptionStatus.Active when observed.CollectionPaused => Paused,
+        ProviderSubscriptionStatus.Trialing or ProviderSubscriptionStatus.Active when observed.CancelAtPeriodEnd => Canceling,
         ProviderSubscriptionStatus.Trialing => Trialing,
         ProviderSubscriptionStatus.Active => Active,
         ProviderSubscriptionStatus.Paused => Paused,
@@ -297,9 +298,12 @@ public static class SubscriptionLifecycle
             : null;
         return s.State switch
         {
-            Paused => step.Skip(IgnoreReason.AlreadyInState, "Already paused."),
+            // Asked again as it is: the same answer; asked with other settings: resume first, so Stripe
+            // never holds settings other than the ones the history shows.
+            Paused when input.Request is null || input.Request == s.PauseAsked => step.Skip(IgnoreReason.AlreadyInState, "Already paused."),
+            Paused => new Decision.Refused(Paused, LifecycleTransition.Paused, "Already paused with other settings: resume first, then pause with the new ones."),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
-            _ => step.Take(LifecycleTransition.Paused, Paused, s with { ResumeState = s.State }, detail),
+            _ => step.Take(LifecycleTransition.Paused, Paused, s with { ResumeState = s.State, PauseAsked = input.Request }, detail),
         };
     }
 
@@ -339,7 +343,7 @@ public static class SubscriptionLifecycle
             // A provider repeating itself is harmless; a product asking to undo nothing is told so.
             Active or Trialing when step.Input.FromProvider => step.Skip(IgnoreReason.AlreadyInState, nothingToUndo),
             Canceled => step.Skip(IgnoreReason.Stale, "A canceled subscription never comes back."),
-            _ => step.Take(transition, ResumeTarget(s, step.Now), s, null),
+            _ => step.Take(transition, ResumeTarget(s, step.Now), s with { PauseAsked = null }, null),
         };
     }
 

@@ -179,7 +179,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
     public Task<IReadOnlyList<ProviderInvoice>> ListInvoicesAsync(string providerCustomerId, int limit, CancellationToken cancellationToken) =>
         Call(async () =>
         {
-            var invoices = await Client.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = providerCustomerId, Limit = limit, Expand = ["data.payments"] }, null, cancellationToken);
+            var invoices = await Client.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = providerCustomerId, Limit = limit }, null, cancellationToken);
             return (IReadOnlyList<ProviderInvoice>)invoices.Data.Select(InvoiceOf).ToList();
         });
 

@@ -138,7 +138,7 @@ public sealed partial class SubscriptionGrain(
             // One checkout at a time: the same request gets the open session again; another one ends it at
             // the provider first, so two sessions can never both be paid.
             var email = request.Email ?? Current.Email;
-            var fingerprint = CheckoutFingerprint(plan.PlanId, email, request.SuccessUrl, request.CancelUrl);
+            var fingerprint = CheckoutFingerprint($"{plan.PlanId}/{plan.ProviderPriceId}/{SubscriptionLifecycle.TrialDaysOffered(Current, plan)}", email, request.SuccessUrl, request.CancelUrl);
             if (Current is { State: SubscriptionState.Incomplete, CheckoutSessionId: { } earlier })
             {
                 if (Current.CheckoutFingerprint == fingerprint && Current.CheckoutUrl is { } earlierUrl && Current.CheckoutExpiresAt - clock.GetUtcNow() > CheckoutReuseMargin)
@@ -156,12 +156,17 @@ public sealed partial class SubscriptionGrain(
                     return CommandResult<CheckoutView>.Failure(ProviderFailed(ex));
                 }
 
-                if (status == "complete")
+                switch (status)
                 {
-                    return CommandResult<CheckoutView>.Failure(new CommandError(
-                        CommandErrorCode.TransitionNotAllowed,
-                        "The customer paid the checkout opened before a moment ago: the subscription starts as soon as Stripe reports it, so no second checkout is opened.",
-                        Current.State, LifecycleTransition.CheckoutStarted));
+                    case "complete":
+                        return CommandResult<CheckoutView>.Failure(new CommandError(
+                            CommandErrorCode.TransitionNotAllowed,
+                            "The customer paid the checkout opened before a moment ago: the subscription starts as soon as Stripe reports it, so no second checkout is opened.",
+                            Current.State, LifecycleTransition.CheckoutStarted));
+                    case not "expired":
+                        // Only a session that can no longer be paid makes room for another.
+                        return CommandResult<CheckoutView>.Failure(new CommandError(
+                            CommandErrorCode.ProviderUnavailable, $"The checkout opened before could not be ended at the provider (it is {status}); try again.", Current.State));
                 }
             }
 
@@ -607,7 +612,7 @@ public sealed partial class SubscriptionGrain(
             LifecycleTransition.CancelScheduled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: true, key, CancellationToken.None),
             LifecycleTransition.Canceled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: false, key, CancellationToken.None),
             LifecycleTransition.CancelUndone => payments.UndoScheduledCancelAsync(subscriptionId, key, CancellationToken.None),
-            LifecycleTransition.Paused => payments.PauseCollectionAsync(subscriptionId, pause!, key, CancellationToken.None),
+            LifecycleTransition.Paused => payments.PauseCollectionAsync(subscriptionId, pause!, $"{key}-{pause!.Behavior}-{pause.ResumesAt?.ToUnixTimeSeconds()}", CancellationToken.None),
             LifecycleTransition.Resumed => payments.ResumeCollectionAsync(subscriptionId, key, CancellationToken.None),
 
             // The key names the change itself: after a refusal, another change at the same point in the
@@ -759,8 +764,8 @@ public sealed partial class SubscriptionGrain(
     }
 
     /// <summary>What a checkout is opened for, short: two requests with the same fingerprint may share one session.</summary>
-    private static string CheckoutFingerprint(string planId, string? email, string successUrl, string cancelUrl) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{planId}\n{email}\n{successUrl}\n{cancelUrl}")))[..32];
+    private static string CheckoutFingerprint(string plan, string? email, string successUrl, string cancelUrl) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{plan}\n{email}\n{successUrl}\n{cancelUrl}")))[..32];
 
     /// <summary>Commands get an input id from their idempotency key, so a repeat is recognised even after its reply is forgotten.</summary>
     private static string InputId(CommandContext context) =>

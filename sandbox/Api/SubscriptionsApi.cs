@@ -88,8 +88,8 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
         DateTimeOffset? resumesAt = null;
         if (pause is not null && p.Long("pause_collection[resumes_at]") is { } unix)
         {
-            resumesAt = DateTimeOffset.FromUnixTimeSeconds(unix);
-            if (resumesAt <= State.Now)
+            resumesAt = unix is > 0 and < 253402300800 ? DateTimeOffset.FromUnixTimeSeconds(unix) : null;
+            if (resumesAt is null || resumesAt <= State.Now)
             {
                 throw StripeApiException.Invalid("pause_collection[resumes_at]", "pause_collection[resumes_at] must be in the future.");
             }

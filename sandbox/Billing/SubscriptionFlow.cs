@@ -225,11 +225,19 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
                 break;
             case "void":
                 invoices.Finalize(invoice, customer, batch);
-                invoices.Void(invoice, batch);
+                if (invoice.Status == "open")
+                {
+                    invoices.Void(invoice, batch);
+                }
+
                 break;
             case "mark_uncollectible":
                 invoices.Finalize(invoice, customer, batch);
-                invoices.MarkUncollectible(invoice, batch);
+                if (invoice.Status == "open")
+                {
+                    invoices.MarkUncollectible(invoice, batch);
+                }
+
                 break;
             default:
                 invoices.Finalize(invoice, customer, batch);

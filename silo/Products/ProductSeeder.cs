@@ -14,7 +14,7 @@ namespace OrleansBilling.Silo.Products;
 /// nothing. What an admin changed through the API since (a dunning policy, issued keys) is kept
 /// (<see cref="IProductGrain"/>). A silo that starts while the cluster still counts a killed
 /// predecessor at its address as alive meets rejected messages for a few seconds: the seeding is
-/// tried again then, for up to about a minute, rather than ending the process.
+/// tried again then, for about 40 seconds, rather than ending the process.
 /// </summary>
 public sealed partial class ProductSeeder(
     IGrainFactory grains,

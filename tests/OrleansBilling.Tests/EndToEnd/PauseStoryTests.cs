@@ -87,6 +87,46 @@ public sealed class PauseStoryTests(SandboxBillingService service) : IClassFixtu
     }
 
     [Fact]
+    public async Task Pausing_again_as_before_is_answered_as_done_and_with_other_settings_is_refused()
+    {
+        using var api = service.Client();
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("pause_twice");
+        using (var first = await api.PostJsonAsync("/v1/customers/pause_twice/subscription/pause", new { behavior = "void" }, "pause-twice-1"))
+        {
+            await first.ReadOkAsync();
+        }
+
+        using var same = await api.PostJsonAsync("/v1/customers/pause_twice/subscription/pause", new { behavior = "void" }, "pause-twice-2");
+        using var other = await api.PostJsonAsync("/v1/customers/pause_twice/subscription/pause", new { behavior = "keep_as_draft" }, "pause-twice-3");
+
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Contains("resume first", await other.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("void", (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("pause_collection").GetProperty("behavior").GetString());
+        Assert.Single(SandboxApi.Transitions(await api.SubscriptionOfAsync("pause_twice")), t => t == "Paused");
+    }
+
+    [Fact]
+    public async Task A_paused_subscription_set_to_end_at_Stripe_stays_paused_until_it_ends()
+    {
+        using var api = service.Client();
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("pause_then_end");
+        using (var pause = await api.PostJsonAsync("/v1/customers/pause_then_end/subscription/pause", new { behavior = "void" }, "pause-end-1"))
+        {
+            await pause.ReadOkAsync();
+        }
+
+        await api.StripePostAsync($"subscriptions/{subscription}", "cancel_at_period_end=true");
+        await api.AllDeliveredAsync();
+        var whilePaused = await api.StateOfAsync("pause_then_end");
+        await api.AdvanceClockAsync(31);
+        await api.AllDeliveredAsync();
+
+        Assert.Equal("Paused", whilePaused);
+        Assert.Equal("Canceled", await api.StateOfAsync("pause_then_end"));
+    }
+
+    [Fact]
     public async Task A_canceled_subscription_cannot_be_paused()
     {
         using var api = service.Client();

@@ -260,6 +260,23 @@ public sealed class SubscriptionLifecycleTests
         Assert.Equal(2, sandbox.Receiver.OfType("invoice.paid").Count());
     }
 
+    [Theory]
+    [InlineData(-5L)]
+    [InlineData(99999999999999L)]
+    public async Task A_resumes_at_in_the_past_or_beyond_the_calendar_is_400(long offsetSeconds)
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var result = await sandbox.SubscribeAsync();
+        var options = new SubscriptionUpdateOptions { PauseCollection = new SubscriptionPauseCollectionOptions { Behavior = "void" } };
+        options.AddExtraParam("pause_collection[resumes_at]", (sandbox.Clock.GetUtcNow().ToUnixTimeSeconds() + offsetSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => sandbox.Stripe.V1.Subscriptions.UpdateAsync(result.SubscriptionId, options, cancellationToken: Ct));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.HttpStatusCode);
+        Assert.Equal("pause_collection[resumes_at]", error.StripeError.Param);
+        Assert.Null((await sandbox.GetSubscriptionAsync(result.SubscriptionId!)).PauseCollection);
+    }
+
     [Fact]
     public async Task Collection_resumes_by_itself_at_resumes_at()
     {
