@@ -61,6 +61,15 @@ public static class AdminApi
             .WithSummary("A customer's whole record, newest first: who did what, and what the customer paid before and after")
             .Produces<IReadOnlyList<HistoryEntry>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/products/{productId}/customers/{customerId}/refunds", Refund)
+            .WithName("Refund")
+            .WithSummary("Refund a paid invoice or a charge through Stripe, whole or in part, never more than remains; needs an Idempotency-Key; recorded with actor and reason")
+            .Produces<RefundView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         admin.MapApiKeyAdmin();
         admin.MapDelete("/products/{productId}/customers/{customerId}/overrides/{overrideId}", RemoveOverride)
             .WithName("RemoveOverride")
@@ -155,7 +164,70 @@ public static class AdminApi
         return grain is null ? problem! : Answer(http, await grain.RemoveOverride(overrideId, new CommandContext(null, null, actor)));
     }
 
-    private static IResult Answer(HttpContext http, CommandResult<OverrideView> result)
+    private static async Task<IResult> Refund(string productId, string customerId, RefundBody body, IGrainFactory grains, HttpContext http)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if ((body.Invoice is null) == (body.Charge is null))
+        {
+            errors["invoice"] = ["Give either the paid invoice (in_…) or the charge (ch_…) to refund."];
+        }
+        else if (body.Invoice is { } invoice && !IsStripeId(invoice, "in_"))
+        {
+            errors["invoice"] = ["A Stripe invoice id: in_ and up to 250 letters and digits."];
+        }
+        else if (body.Charge is { } charge && !IsStripeId(charge, "ch_"))
+        {
+            errors["charge"] = ["A Stripe charge id: ch_ and up to 250 letters and digits."];
+        }
+
+        if (body.Amount is < 1 or > 99_999_999)
+        {
+            errors["amount"] = ["The amount in minor units (cents), 1 to 99999999; omit it to refund all that remains."];
+        }
+
+        if (!TextRules.IsPrintable(body.Reason, 500))
+        {
+            errors["reason"] = ["A reason of at most 500 printable characters is required: it is kept in the history."];
+        }
+
+        var actor = ActorOf(http);
+        if (actor is null)
+        {
+            errors[ActorHeader] = [ActorRule];
+        }
+
+        if (string.IsNullOrEmpty(http.Request.Headers[Api.Idempotency.Header]))
+        {
+            errors[Api.Idempotency.Header] = ["A refund needs an Idempotency-Key: repeating the request then refunds once."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidRequest(errors);
+        }
+
+        var (grain, problem) = await Customer(grains, productId, customerId);
+        if (grain is null)
+        {
+            return problem!;
+        }
+
+        var (context, error) = Api.Idempotency.ContextOf(http.Request, "refund", body);
+        if (context is null)
+        {
+            return ApiProblems.InvalidRequest(Api.Idempotency.Header, error!);
+        }
+
+        var request = new RefundRequest(body.Invoice, body.Charge, body.Amount, body.Reason!, body.CancelSubscription);
+        return Answer(http, await grain.Refund(request, context with { Actor = actor! }));
+    }
+
+    private static bool IsStripeId(string value, string prefix) =>
+        value.Length > prefix.Length && value.Length <= prefix.Length + 250 && value.StartsWith(prefix, StringComparison.Ordinal)
+        && value[prefix.Length..].All(char.IsAsciiLetterOrDigit);
+
+    private static IResult Answer<T>(HttpContext http, CommandResult<T> result)
+        where T : class
     {
         if (result.Replayed)
         {

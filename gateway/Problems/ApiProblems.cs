@@ -42,6 +42,8 @@ public static class ApiProblems
         CommandErrorCode.ProviderRejected => Problem(error, ProblemTypes.ProviderRejected, StatusCodes.Status502BadGateway, "Payment provider refused the request"),
         CommandErrorCode.UnknownEntitlement => Problem(error, ProblemTypes.UnknownEntitlement, StatusCodes.Status422UnprocessableEntity, "Unknown feature or limit"),
         CommandErrorCode.OverrideNotFound => Problem(error, ProblemTypes.NotFound, StatusCodes.Status404NotFound, "No such override"),
+        CommandErrorCode.PaymentNotFound => Problem(error, ProblemTypes.NotFound, StatusCodes.Status404NotFound, "No such payment of the customer"),
+        CommandErrorCode.NotRefundable => Problem(error, ProblemTypes.NotRefundable, StatusCodes.Status422UnprocessableEntity, "Not refundable"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error.Code, "Unknown command error."),
     };
 

@@ -30,6 +30,7 @@ public static class ProblemTypes
     public const string UsageUnavailable = Prefix + "usage-unavailable";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
     public const string TooManyRequests = Prefix + "too-many-requests";
+    public const string NotRefundable = Prefix + "not-refundable";
 
     /// <summary>
     /// The type for a problem the framework raised (malformed JSON, unknown route, …), so that

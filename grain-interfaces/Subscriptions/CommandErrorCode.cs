@@ -23,4 +23,8 @@ public enum CommandErrorCode
     UnknownEntitlement,
     /// <summary>The customer has no override of that id (it was removed or has expired).</summary>
     OverrideNotFound,
+    /// <summary>The customer has no such payment at the provider (another customer's, or none of that id).</summary>
+    PaymentNotFound,
+    /// <summary>The refund asks for more than remains refundable, or for nothing.</summary>
+    NotRefundable,
 }

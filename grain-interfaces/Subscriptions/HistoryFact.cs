@@ -35,4 +35,6 @@ public enum HistoryFact
     EmailAddressChanged,
     /// <summary>The plan, price or period changed without a transition (seen at the provider while past due, canceling or paused).</summary>
     SubscriptionUpdated,
+    /// <summary>Support or finance issued a refund through the service: who, why, how much (Stripe's refund events for it are not recorded again).</summary>
+    RefundIssued,
 }

@@ -42,6 +42,14 @@ public interface ISubscriptionGrain : IWakeable
     [Alias("ChangePlan")]
     Task<CommandResult<SubscriptionView>> ChangePlan(string planId, ProrationMode proration, CommandContext context);
 
+    /// <summary>
+    /// Refunds a payment of the customer through the provider, whole or in part, never more than remains
+    /// refundable; recorded in the history with who and why (<see cref="HistoryFact.RefundIssued"/>), and the
+    /// customer is told (<c>refund_issued</c>). Optionally cancels the subscription now in the same call.
+    /// </summary>
+    [Alias("Refund")]
+    Task<CommandResult<RefundView>> Refund(RefundRequest request, CommandContext context);
+
     /// <summary>A link to the provider's billing portal, where the customer manages cards and invoices.</summary>
     [Alias("CreatePortalSession")]
     Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context);

@@ -26,7 +26,7 @@ public static class LifecycleEmails
         }
 
         return (new Effect.SendEmail(
-            email.Template, templateId, address, Params(subscription, product),
+            email.Template, templateId, address, email.Values is null ? Params(subscription, product) : Params(subscription, product).Concat(email.Values).ToDictionary(),
             $"{subscription.ProductId}/{subscription.CustomerId}/{email.Moment}", [email.Template, product.ProductId]), null);
     }
 

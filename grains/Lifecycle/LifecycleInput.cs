@@ -107,6 +107,12 @@ public abstract record LifecycleInput(string InputId, string Actor)
     }
 
     /// <summary>Something worth the history that changes no state (a refund, a finalized invoice).</summary>
+    /// <summary>
+    /// Support or finance refunded <paramref name="Refund"/> of a charge through the service; the charge's
+    /// refunded total is <paramref name="RefundedAfter"/> now. Stripe's own events about this refund are the same change.
+    /// </summary>
+    public sealed record IssueRefund(string InputId, string Actor, RefundView Refund, string Reason, long RefundedAfter) : LifecycleInput(InputId, Actor);
+
     public sealed record RecordFact(string InputId, string Actor, HistoryFact Fact, string? Detail, Money? Amount = null) : LifecycleInput(InputId, Actor);
 
     /// <summary>Support switches a feature or sets a limit for the customer until a date.</summary>

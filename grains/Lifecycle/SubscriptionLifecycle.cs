@@ -47,6 +47,7 @@ public static class SubscriptionLifecycle
             LifecycleInput.ChangePlan c => ChangePlan(context, c),
             LifecycleInput.Reconcile r => Reconcile(context, r),
             LifecycleInput.RecordFact f => context.Record(f.Fact, current, f.Detail, f.Amount),
+            LifecycleInput.IssueRefund r => IssueRefund(context, r),
             LifecycleInput.TakeDunningStep d => TakeDunningStep(context, d),
             LifecycleInput.GrantOverride g => OverrideDecisions.Grant(context, g),
             LifecycleInput.RemoveOverride r => OverrideDecisions.Remove(context, r),
@@ -283,6 +284,22 @@ public static class SubscriptionLifecycle
             CancelReason = input.Reason,
             OpenInvoiceId = null,
         }, $"reason={input.Reason}");
+    }
+
+    /// <summary>
+    /// A refund issued through the service: one fact with who, why and how much, the customer told once;
+    /// Stripe's <c>refund.created</c> and <c>charge.refunded</c> for it are remembered as this same change.
+    /// </summary>
+    private static Decision IssueRefund(Step step, LifecycleInput.IssueRefund input)
+    {
+        var r = input.Refund;
+        var amount = new Money(r.AmountMinor, r.Currency);
+        var shown = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.AmountMinor / 100m:0.00} {r.Currency.ToUpperInvariant()}");
+        step = step with { Emails = [new LifecycleEmail("refund_issued", $"refund:{r.RefundId}", new Dictionary<string, string> { ["refund_amount"] = shown, ["invoice"] = r.InvoiceId ?? "" })] };
+        var next = step.Current.Remember($"{r.RefundId}/refund.created/{r.Status}").Remember($"{r.ChargeId}/refunded-{input.RefundedAfter}");
+        return step.Record(
+            HistoryFact.RefundIssued, next,
+            $"refund={r.RefundId}; charge={r.ChargeId}; invoice={r.InvoiceId}; amount={r.AmountMinor} {r.Currency}; reason={input.Reason}", amount);
     }
 
     private static Decision Pause(Step step, LifecycleInput.Pause input)

@@ -45,11 +45,14 @@ public interface IPaymentProvider
     /// <summary>Charges an open invoice now (dunning's retry, support's "pay now").</summary>
     Task<ProviderInvoice> PayInvoiceAsync(string providerInvoiceId, string idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>The payment an invoice was paid with, or a charge, as it is now; a non-transient failure when there is none.</summary>
+    Task<RefundablePayment> GetRefundableAsync(string? invoiceId, string? chargeId, CancellationToken cancellationToken);
+
     /// <summary>
-    /// Refunds a payment, wholly or <paramref name="amountMinor"/> of it. The refund carries the
+    /// Refunds a charge, wholly or <paramref name="amountMinor"/> of it. The refund carries the
     /// subscription's product and customer, so its webhook events find their way back.
     /// </summary>
-    Task<string> RefundAsync(string subscriptionKey, string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken);
+    Task<ProviderRefund> RefundAsync(string subscriptionKey, string chargeId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Opens the provider's self-service billing portal for the customer.</summary>
     Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken);

@@ -186,20 +186,38 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
     public Task<ProviderInvoice> PayInvoiceAsync(string providerInvoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => InvoiceOf(await Client.V1.Invoices.PayAsync(providerInvoiceId, new InvoicePayOptions { Expand = ["payments"] }, Idempotent(idempotencyKey), cancellationToken)));
 
-    public Task<string> RefundAsync(string subscriptionKey, string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
+    public Task<RefundablePayment> GetRefundableAsync(string? invoiceId, string? chargeId, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            if (invoiceId is not null)
+            {
+                // The invoice's payment is includable: asked for, then its payment intent's charge.
+                var invoice = await Client.V1.Invoices.GetAsync(invoiceId, new InvoiceGetOptions { Expand = ["payments"] }, null, cancellationToken);
+                var intentId = invoice.Payments?.Data?.FirstOrDefault(p => p.Status == "paid")?.Payment?.PaymentIntentId
+                    ?? throw new PaymentProviderException($"Invoice {invoiceId} has no payment to refund.", transient: false);
+                chargeId = (await Client.V1.PaymentIntents.GetAsync(intentId, null, null, cancellationToken)).LatestChargeId
+                    ?? throw new PaymentProviderException($"Invoice {invoiceId} has no charge to refund.", transient: false);
+            }
+
+            var charge = await Client.V1.Charges.GetAsync(chargeId, null, null, cancellationToken);
+            return new RefundablePayment(charge.Id, charge.CustomerId, invoiceId, charge.Paid ? charge.Amount : 0, charge.AmountRefunded, charge.Currency);
+        });
+
+    public Task<ProviderRefund> RefundAsync(string subscriptionKey, string chargeId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () =>
         {
             var (productId, customerId) = BillingIds.ParseSubscriptionKey(subscriptionKey);
             var refund = await Client.V1.Refunds.CreateAsync(
                 new RefundCreateOptions
                 {
-                    PaymentIntent = paymentIntentId,
+                    Charge = chargeId,
                     Amount = amountMinor,
+                    Reason = "requested_by_customer",
                     Metadata = new Dictionary<string, string> { ["product"] = productId, ["customer"] = customerId },
                 },
                 Idempotent(idempotencyKey),
                 cancellationToken);
-            return refund.Id;
+            return new ProviderRefund(refund.Id, refund.Amount, refund.Status);
         });
 
     public Task SendMeterEventsAsync(IReadOnlyList<MeterEvent> events, CancellationToken cancellationToken)

@@ -10,4 +10,5 @@ public sealed record IdempotentReply(
     [property: Id(2)] CommandResult<CheckoutView>? Checkout,
     [property: Id(3)] CommandResult<SubscriptionView>? Subscription,
     [property: Id(4)] CommandResult<PortalView>? Portal = null,
-    [property: Id(5)] CommandResult<OverrideView>? Override = null);
+    [property: Id(5)] CommandResult<OverrideView>? Override = null,
+    [property: Id(6)] CommandResult<RefundView>? Refund = null);

@@ -206,6 +206,94 @@ public sealed partial class SubscriptionGrain(
     public Task<CommandResult<SubscriptionView>> ChangePlan(string planId, ProrationMode proration, CommandContext context) =>
         SubscriptionCommand(context, (id, actor) => new LifecycleInput.ChangePlan(id, actor, planId), LifecycleTransition.PlanChanged, proration);
 
+    public Task<CommandResult<RefundView>> Refund(RefundRequest request, CommandContext context) =>
+        Command(context, reply => reply.Refund, (reply, result) => reply with { Refund = result }, async () =>
+        {
+            if (await Product(refresh: true) is not { } catalog)
+            {
+                return CommandResult<RefundView>.Failure(UnknownProduct());
+            }
+
+            if (context.IdempotencyKey is not { } idempotencyKey)
+            {
+                return CommandResult<RefundView>.Failure(new CommandError(CommandErrorCode.InvalidRequest, "A refund needs an Idempotency-Key: money moves once.", Current.State));
+            }
+
+            var (inputId, actor) = (InputId(context), Actor(context));
+            var cancel = request.CancelSubscription
+                ? Decide(new LifecycleInput.EndSubscription($"{inputId}/cancel", actor, "refunded_and_canceled"), catalog)
+                : null;
+            if (cancel is Decision.Refused or Decision.Ignored)
+            {
+                return CommandResult<RefundView>.Failure(new CommandError(
+                    CommandErrorCode.TransitionNotAllowed, $"The subscription is {Current.State}: there is no running subscription to cancel with the refund.", Current.State, LifecycleTransition.Canceled));
+            }
+
+            RefundablePayment payment;
+            try
+            {
+                payment = await payments.GetRefundableAsync(request.InvoiceId, request.ChargeId, CancellationToken.None);
+            }
+            catch (PaymentProviderException ex) when (!ex.Transient)
+            {
+                return CommandResult<RefundView>.Failure(new CommandError(CommandErrorCode.PaymentNotFound, $"No payment {request.InvoiceId ?? request.ChargeId} to refund: {ex.Message}", Current.State));
+            }
+            catch (PaymentProviderException ex)
+            {
+                return CommandResult<RefundView>.Failure(ProviderFailed(ex));
+            }
+
+            if (payment.CustomerId is null || payment.CustomerId != Current.ProviderCustomerId)
+            {
+                return CommandResult<RefundView>.Failure(new CommandError(
+                    CommandErrorCode.PaymentNotFound, $"The customer has no payment {request.InvoiceId ?? request.ChargeId}.", Current.State));
+            }
+
+            var amount = request.AmountMinor ?? payment.RemainingMinor;
+            if (amount <= 0 || amount > payment.RemainingMinor)
+            {
+                return CommandResult<RefundView>.Failure(new CommandError(
+                    CommandErrorCode.NotRefundable,
+                    $"{payment.RemainingMinor} {payment.Currency} of {payment.AmountMinor} remains refundable; {amount} cannot be refunded.", Current.State));
+            }
+
+            ProviderRefund refund;
+            try
+            {
+                refund = await payments.RefundAsync(Key, payment.ChargeId, amount, ProviderKey($"refund-{idempotencyKey}"), CancellationToken.None);
+            }
+            catch (PaymentProviderException ex)
+            {
+                return CommandResult<RefundView>.Failure(ProviderFailed(ex));
+            }
+
+            var refundedAfter = payment.RefundedMinor + refund.AmountMinor;
+            var view = new RefundView(
+                refund.Id, payment.ChargeId, payment.InvoiceId, refund.AmountMinor, payment.Currency, refundedAfter,
+                Math.Max(0, payment.AmountMinor - refundedAfter), refund.Status, Current.State);
+            Apply(Decide(new LifecycleInput.IssueRefund($"{inputId}/refund", actor, view, request.Reason, refundedAfter), catalog));
+
+            if (cancel is not null && Current.ProviderSubscriptionId is { } subscriptionId
+                && Decide(new LifecycleInput.EndSubscription($"{inputId}/cancel", actor, "refunded_and_canceled"), catalog) is Decision.Applied ended)
+            {
+                try
+                {
+                    await AtProvider(LifecycleTransition.Canceled, subscriptionId, null, ProrationMode.None, null);
+                }
+                catch (PaymentProviderException ex)
+                {
+                    // The refund stands and is recorded; the cancel can be asked for again.
+                    await Settle();
+                    return CommandResult<RefundView>.Failure(new CommandError(
+                        ProviderFailed(ex).Code, $"Refunded ({refund.Id}), but the subscription could not be canceled at the provider: {ex.Message}", Current.State));
+                }
+
+                Apply(ended);
+            }
+
+            return CommandResult<RefundView>.Success(view with { State = Current.State });
+        });
+
     public Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context) =>
         Command(context, reply => reply.Portal, (reply, result) => reply with { Portal = result }, async () =>
         {

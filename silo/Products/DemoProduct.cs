@@ -30,6 +30,7 @@ public static class DemoProduct
             ["payment_recovered"] = 7,
             ["win_back"] = 8,
             ["plan_changed"] = 9,
+            ["refund_issued"] = 10,
         },
         Meters:
         [

@@ -65,6 +65,14 @@ public sealed class OpenApiContractTests(BillingService service) : IClassFixture
         await Call(admin, HttpMethod.Get, "/admin/v1/products/demo/customers/tour_1/overrides");
         await Call(admin, HttpMethod.Delete, $"/admin/v1/products/demo/customers/tour_1/overrides/{granted.GetProperty("id").GetString()}");
         await Call(admin, HttpMethod.Get, "/admin/v1/products/demo/customers/tour_1/history?limit=50");
+        using (var refunds = Client(BillingService.AdminKey))
+        {
+            // The recording provider knows no payment: the refund's documented 404.
+            refunds.DefaultRequestHeaders.Add("Billing-Actor", "sam");
+            refunds.DefaultRequestHeaders.Add("Idempotency-Key", "tour-refund-1");
+            await Call(refunds, HttpMethod.Post, "/admin/v1/products/demo/customers/tour_1/refunds", new { invoice = "in_tour", amount = 100, reason = "tour" }, HttpStatusCode.NotFound);
+        }
+
         await Call(admin, HttpMethod.Get, "/admin/v1/anomalies");
         await Call(admin, HttpMethod.Put, "/admin/v1/products/demo/dunning", new
         {

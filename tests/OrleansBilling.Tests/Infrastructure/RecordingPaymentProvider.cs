@@ -118,10 +118,21 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.FromResult(paid);
     }
 
-    public Task<string> RefundAsync(string subscriptionKey, string paymentIntentId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken)
+    /// <summary>Payments refunds are asked about, by charge id (the tests' grains refund through the real sandbox instead).</summary>
+    public ConcurrentDictionary<string, RefundablePayment> Payments { get; } = new();
+
+    public Task<RefundablePayment> GetRefundableAsync(string? invoiceId, string? chargeId, CancellationToken cancellationToken)
     {
-        Record("refund", paymentIntentId, idempotencyKey, amountMinor?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Task.FromResult($"re_test_{Calls.Count}");
+        Record("get_refundable", invoiceId ?? chargeId ?? "", "", null);
+        return Payments.Values.FirstOrDefault(p => p.ChargeId == chargeId || (invoiceId is not null && p.InvoiceId == invoiceId)) is { } payment
+            ? Task.FromResult(payment)
+            : throw new PaymentProviderException($"No such payment: {invoiceId ?? chargeId}", transient: false);
+    }
+
+    public Task<ProviderRefund> RefundAsync(string subscriptionKey, string chargeId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        Record("refund", chargeId, idempotencyKey, amountMinor?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return Task.FromResult(new ProviderRefund($"re_test_{Calls.Count}", amountMinor ?? 0, "succeeded"));
     }
 
     /// <summary>Every meter event of every call that succeeded, in arrival order, repeats included.</summary>
