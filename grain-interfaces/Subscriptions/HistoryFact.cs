@@ -37,4 +37,6 @@ public enum HistoryFact
     SubscriptionUpdated,
     /// <summary>Support or finance issued a refund through the service: who, why, how much (Stripe's refund events for it are not recorded again).</summary>
     RefundIssued,
+    /// <summary>A second subscription appeared at the provider (two checkouts paid in a race): it was canceled at once and what it charged refunded.</summary>
+    DuplicateSubscriptionCanceled,
 }

@@ -34,6 +34,9 @@ public enum AnomalyKind
 
     /// <summary>Stripe signed it but it cannot be read: a field of the wrong type, out of range, or no text.</summary>
     Unreadable,
+
+    /// <summary>It showed a second subscription of a customer who runs one; the service canceled the extra one and refunded it.</summary>
+    DuplicateSubscription,
 }
 
 /// <summary>A person's re-run of an anomalous event.</summary>

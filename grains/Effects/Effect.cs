@@ -19,6 +19,7 @@ namespace OrleansBilling.Grains.Effects;
 [JsonDerivedType(typeof(RetryPayment), "retryPayment")]
 [JsonDerivedType(typeof(CancelAtProvider), "cancelAtProvider")]
 [JsonDerivedType(typeof(SyncUsagePeriod), "syncUsagePeriod")]
+[JsonDerivedType(typeof(CancelDuplicate), "cancelDuplicate")]
 public abstract record Effect
 {
     /// <summary>Bring the read model up to date: the subscription's row as of <paramref name="Row"/>'s version, and new history.</summary>
@@ -58,6 +59,13 @@ public abstract record Effect
     /// <summary>End the subscription at the provider now (dunning exhausted).</summary>
     [GenerateSerializer, Immutable, Alias("billing.Effect.CancelAtProvider")]
     public sealed record CancelAtProvider([property: Id(0)] string ProviderSubscriptionId, [property: Id(1)] string IdempotencyKey) : Effect;
+
+    /// <summary>
+    /// End a second subscription the customer got at the provider (two checkouts paid in a race) now, and
+    /// refund what its latest invoice charged. Keys derive from <paramref name="IdempotencyKey"/>.
+    /// </summary>
+    [GenerateSerializer, Immutable, Alias("billing.Effect.CancelDuplicate")]
+    public sealed record CancelDuplicate([property: Id(0)] string ProviderSubscriptionId, [property: Id(1)] string SubscriptionKey, [property: Id(2)] string IdempotencyKey) : Effect;
 
     /// <summary>Tell the customer's usage grain the billing period usage counts in now.</summary>
     [GenerateSerializer, Immutable, Alias("billing.Effect.SyncUsagePeriod")]

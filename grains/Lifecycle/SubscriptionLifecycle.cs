@@ -397,10 +397,18 @@ public static class SubscriptionLifecycle
 
         if (IsAnotherSubscription(s, o.Id))
         {
-            // An ended one is the customer's past (a win-back is a new subscription); a second running one is an anomaly.
+            // An ended one is the customer's past (a win-back is a new subscription). A second running one
+            // came from two checkouts paid in a race: the one the customer runs stays, the extra one is
+            // canceled at once and what it charged refunded (once, however many events tell of it).
+            var duplicate = $"duplicate:{o.Id}";
             return o.Status is ProviderSubscriptionStatus.Canceled or ProviderSubscriptionStatus.IncompleteExpired
                 ? step.Skip(IgnoreReason.Stale, $"Subscription {o.Id} has ended and is not the one the customer runs now.")
-                : step.Refuse(o.Status == ProviderSubscriptionStatus.Trialing ? LifecycleTransition.TrialStarted : LifecycleTransition.Activated);
+                : s.HasApplied(duplicate)
+                    ? step.Skip(IgnoreReason.AlreadyInState, $"Subscription {o.Id} is a second one, already being canceled and refunded.")
+                    : step.Record(
+                        HistoryFact.DuplicateSubscriptionCanceled, s.Remember(duplicate),
+                        $"subscription={o.Id}; kept={s.ProviderSubscriptionId}; status={o.Status}", null,
+                        new Effect.CancelDuplicate(o.Id, $"{s.ProductId}/{s.CustomerId}", $"{s.ProductId}/{s.CustomerId}/duplicate-{o.Id}"));
         }
 
         if (o.PeriodEnd < s.CurrentPeriodEnd && o.Id == s.ProviderSubscriptionId)
@@ -579,8 +587,8 @@ public static class SubscriptionLifecycle
             return Append(HistoryKind.Transition, transition, null, next with { State = target }, detail, effects, []);
         }
 
-        public Decision Record(HistoryFact fact, Subscription next, string? detail, Money? amount = null) =>
-            (this with { Amount = amount ?? Amount }).Append(HistoryKind.Fact, null, fact, next with { State = Current.State }, detail, [], []);
+        public Decision Record(HistoryFact fact, Subscription next, string? detail, Money? amount = null, params Effect[] effects) =>
+            (this with { Amount = amount ?? Amount }).Append(HistoryKind.Fact, null, fact, next with { State = Current.State }, detail, effects, []);
 
         /// <summary>Several facts from one input (overrides expiring together); null when the list is empty.</summary>
         public Decision Record(Subscription next, IReadOnlyList<(HistoryFact Fact, string? Detail)> facts) =>

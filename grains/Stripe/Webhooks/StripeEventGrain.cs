@@ -105,6 +105,16 @@ public sealed partial class StripeEventGrain(
             // Stripe could not be asked what is true now: no outcome yet, and Stripe delivers again.
             throw new DependencyUnavailableException("The payment provider is unavailable; the event is stored and will be handled when Stripe delivers it again.", ex);
         }
+        if (applied is { Kind: EventOutcomeKind.Recorded, Reason: nameof(HistoryFact.DuplicateSubscriptionCanceled) })
+        {
+            LogDuplicate(webhook.EventId, webhook.Type, key);
+            await store.AddAnomalyAsync(
+                new AnomalyView(webhook.EventId, webhook.Type, key, applied.State.ToString(), null,
+                    "A second subscription of this customer appeared at Stripe (two checkouts paid in a race): it is canceled and refunded.",
+                    clock.GetUtcNow(), AnomalyKind.DuplicateSubscription),
+                CancellationToken.None);
+        }
+
         if (applied.Kind == EventOutcomeKind.NotAllowed)
         {
             LogAnomaly(webhook.EventId, webhook.Type, key, applied.State, applied.Transition);
@@ -150,6 +160,9 @@ public sealed partial class StripeEventGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId} re-run by {Actor}: {Outcome}")]
     private partial void LogRerun(string eventId, string actor, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Anomaly: Stripe event {EventId} ({Type}) shows a second subscription of {Subscription}; it is canceled and refunded")]
+    private partial void LogDuplicate(string eventId, string type, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Anomaly: Stripe event {EventId} ({Type}) for {Subscription} asks {Transition} from {State}, which the lifecycle table does not allow")]
     private partial void LogAnomaly(string eventId, string type, string subscription, SubscriptionState state, LifecycleTransition? transition);

@@ -1,4 +1,5 @@
 using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
@@ -118,13 +119,20 @@ public sealed class ReconcileTests
     }
 
     [Fact]
-    public void A_second_running_subscription_is_refused()
+    public void A_second_running_subscription_is_canceled_and_refunded_once_and_the_running_one_stays()
     {
         var running = In(Active) with { ProviderSubscriptionId = "sub_1" };
 
-        var decision = Assert.IsType<Decision.Refused>(Decide(running, Observed(ProviderSubscriptionStatus.Active, subscription: "sub_2")));
+        var decision = Assert.IsType<Decision.Applied>(Decide(running, Observed(ProviderSubscriptionStatus.Active, subscription: "sub_2")));
+        var again = Decide(decision.Next, Observed(ProviderSubscriptionStatus.Active, subscription: "sub_2", id: "evt_2"));
 
-        Assert.Equal(LifecycleTransition.Activated, decision.Attempted);
+        Assert.Null(decision.Transition);
+        Assert.Equal((Active, "sub_1"), (decision.Next.State, decision.Next.ProviderSubscriptionId));
+        Assert.Equal(nameof(HistoryFact.DuplicateSubscriptionCanceled), Assert.Single(decision.Entries).Name);
+        var cancel = Assert.Single(decision.Effects.OfType<Effect.CancelDuplicate>());
+        Assert.Equal("sub_2", cancel.ProviderSubscriptionId);
+        Assert.DoesNotContain(decision.Effects, e => e is Effect.SendEmail);
+        Assert.IsType<Decision.Ignored>(again);
     }
 
     [Fact]
