@@ -38,7 +38,8 @@ public static class ProductApi
             .Produces<SubscriptionView>().ProducesCommandProblems();
         v1.MapPost("/customers/{customerId}/subscription/plan", ChangePlan)
             .WithName("ChangePlan").WithSummary("Upgrade or downgrade, with proration")
-            .Produces<SubscriptionView>().ProducesCommandProblems();
+            .Produces<SubscriptionView>().ProducesCommandProblems()
+            .ProducesProblem(StatusCodes.Status402PaymentRequired);
         v1.MapPost("/customers/{customerId}/portal", CreatePortal)
             .WithName("CreatePortalSession").WithSummary("A link to the self-service billing portal")
             .Produces<PortalView>().ProducesCommandProblems();

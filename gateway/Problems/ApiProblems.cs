@@ -43,6 +43,7 @@ public static class ApiProblems
         CommandErrorCode.UnknownEntitlement => Problem(error, ProblemTypes.UnknownEntitlement, StatusCodes.Status422UnprocessableEntity, "Unknown feature or limit"),
         CommandErrorCode.OverrideNotFound => Problem(error, ProblemTypes.NotFound, StatusCodes.Status404NotFound, "No such override"),
         CommandErrorCode.PaymentNotFound => Problem(error, ProblemTypes.NotFound, StatusCodes.Status404NotFound, "No such payment of the customer"),
+        CommandErrorCode.PaymentDeclined => Problem(error, ProblemTypes.PaymentDeclined, StatusCodes.Status402PaymentRequired, "Payment declined"),
         CommandErrorCode.NotRefundable => Problem(error, ProblemTypes.NotRefundable, StatusCodes.Status422UnprocessableEntity, "Not refundable"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error.Code, "Unknown command error."),
     };

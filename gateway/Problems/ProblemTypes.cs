@@ -31,6 +31,7 @@ public static class ProblemTypes
     public const string ServiceUnavailable = Prefix + "service-unavailable";
     public const string TooManyRequests = Prefix + "too-many-requests";
     public const string NotRefundable = Prefix + "not-refundable";
+    public const string PaymentDeclined = Prefix + "payment-declined";
 
     /// <summary>
     /// The type for a problem the framework raised (malformed JSON, unknown route, …), so that

@@ -27,4 +27,6 @@ public enum CommandErrorCode
     PaymentNotFound,
     /// <summary>The refund asks for more than remains refundable, or for nothing.</summary>
     NotRefundable,
+    /// <summary>The payment a change needed at once was declined: nothing changed.</summary>
+    PaymentDeclined,
 }

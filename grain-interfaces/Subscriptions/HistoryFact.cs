@@ -39,4 +39,6 @@ public enum HistoryFact
     RefundIssued,
     /// <summary>A second subscription appeared at the provider (two checkouts paid in a race): it was canceled at once and what it charged refunded.</summary>
     DuplicateSubscriptionCanceled,
+    /// <summary>The payment for a plan change charged at once was declined: the plan stays as it was.</summary>
+    PlanChangePaymentFailed,
 }

@@ -30,8 +30,11 @@ public interface IPaymentProvider
     /// <summary>Resumes collection of a paused subscription (a paused collection, or a subscription the provider paused).</summary>
     Task ResumeCollectionAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken);
 
-    /// <summary>Moves the subscription to another price, charged as <paramref name="proration"/> says.</summary>
-    Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// Moves the subscription to another price, charged as <paramref name="proration"/> says. False when the
+    /// change waits for a payment that failed (invoiced at once and declined): the price stays as it was.
+    /// </summary>
+    Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>The subscription as the provider holds it now.</summary>
     Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken);

@@ -122,12 +122,12 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
             return await Client.V1.Subscriptions.UpdateAsync(providerSubscriptionId, unpause, Idempotent(idempotencyKey), cancellationToken);
         });
 
-    public Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken) =>
+    public Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () =>
         {
             // The customer comes with it: its email address is where lifecycle email goes.
             var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, new SubscriptionGetOptions { Expand = ["customer"] }, null, cancellationToken);
-            return await Client.V1.Subscriptions.UpdateAsync(
+            var changed = await Client.V1.Subscriptions.UpdateAsync(
                 providerSubscriptionId,
                 new SubscriptionUpdateOptions
                 {
@@ -138,9 +138,13 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                         ProrationMode.None => "none",
                         _ => "create_prorations",
                     },
+
+                    // Charged at once: the new price only if the payment goes through (else a pending update).
+                    PaymentBehavior = proration == ProrationMode.AlwaysInvoice ? "pending_if_incomplete" : null,
                 },
                 Idempotent(idempotencyKey),
                 cancellationToken);
+            return changed.PendingUpdate is null;
         });
 
     public Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken) =>

@@ -679,7 +679,14 @@ public sealed partial class SubscriptionGrain(
             {
                 try
                 {
-                    await AtProvider(transition, subscriptionId, catalog.FindPlan(applied.Next.PlanId), proration, pause);
+                    if (!await AtProvider(transition, subscriptionId, catalog.FindPlan(applied.Next.PlanId), proration, pause))
+                    {
+                        // Stripe keeps the price until the invoice of the change is paid (a pending update).
+                        return CommandResult<SubscriptionView>.Failure(new CommandError(
+                            CommandErrorCode.PaymentDeclined,
+                            $"The payment for plan '{applied.Next.PlanId}' was declined: the customer stays on '{Current.PlanId}'. The change applies if its invoice is paid within 23 hours.",
+                            Current.State, transition));
+                    }
                 }
                 catch (PaymentProviderException ex)
                 {
@@ -692,22 +699,27 @@ public sealed partial class SubscriptionGrain(
         });
 
     /// <summary>What a transition a product or support asked for means at the provider.</summary>
-    private Task AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, ProrationMode proration, PauseRequest? pause)
+    /// <summary>What a transition a product or support asked for means at the provider; false when the provider holds it pending.</summary>
+    private async Task<bool> AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, ProrationMode proration, PauseRequest? pause)
     {
         var key = ProviderKey($"{transition}-{Current.LastSequence}");
-        return transition switch
+        if (transition == LifecycleTransition.PlanChanged)
+        {
+            // The key names the change itself: after a refusal, another change at the same point in the
+            // history must not meet the first one's answer in the provider's idempotency window.
+            return await payments.ChangePriceAsync(subscriptionId, plan!.ProviderPriceId, proration, $"{key}-{plan.PlanId}-{proration}", CancellationToken.None);
+        }
+
+        await (transition switch
         {
             LifecycleTransition.CancelScheduled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: true, key, CancellationToken.None),
             LifecycleTransition.Canceled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: false, key, CancellationToken.None),
             LifecycleTransition.CancelUndone => payments.UndoScheduledCancelAsync(subscriptionId, key, CancellationToken.None),
             LifecycleTransition.Paused => payments.PauseCollectionAsync(subscriptionId, pause!, $"{key}-{pause!.Behavior}-{pause.ResumesAt?.ToUnixTimeSeconds()}", CancellationToken.None),
             LifecycleTransition.Resumed => payments.ResumeCollectionAsync(subscriptionId, key, CancellationToken.None),
-
-            // The key names the change itself: after a refusal, another change at the same point in the
-            // history must not meet the first one's answer in the provider's idempotency window.
-            LifecycleTransition.PlanChanged => payments.ChangePriceAsync(subscriptionId, plan!.ProviderPriceId, proration, $"{key}-{plan.PlanId}-{proration}", CancellationToken.None),
             _ => throw new InvalidOperationException($"No provider call for {transition}."),
-        };
+        });
+        return true;
     }
 
     /// <summary>Grants or removes an override: a lifecycle input like any other, with who and why in the history.</summary>

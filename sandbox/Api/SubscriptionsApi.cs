@@ -7,6 +7,7 @@ namespace OrleansBilling.Sandbox.Api;
 internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subscriptions) : ResourceApi(state)
 {
     private static readonly string[] ProrationBehaviors = ["create_prorations", "always_invoice", "none"];
+    private static readonly string[] PaymentBehaviors = ["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"];
     private static readonly string[] PauseBehaviors = ["keep_as_draft", "mark_uncollectible", "void"];
     private static readonly string[] Statuses = ["active", "all", "canceled", "ended", "incomplete", "incomplete_expired", "past_due", "paused", "trialing", "unpaid"];
 
@@ -95,7 +96,19 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
             }
         }
 
-        var change = new SubscriptionChange(p.Bool("cancel_at_period_end"), newPrice, proration, p.Map("metadata"), pause, unpause, resumesAt);
+        var paymentBehavior = p.String("payment_behavior") ?? "allow_incomplete";
+        if (!PaymentBehaviors.Contains(paymentBehavior))
+        {
+            throw StripeApiException.Invalid("payment_behavior", $"Invalid payment_behavior: must be one of {string.Join(", ", PaymentBehaviors)}.");
+        }
+
+        if (paymentBehavior == "pending_if_incomplete" && (p.Has("cancel_at_period_end") || p.Has("pause_collection") || p.Has("metadata")))
+        {
+            // As at Stripe: a pending update takes only what it can hold pending.
+            throw StripeApiException.Invalid("payment_behavior", "With payment_behavior=pending_if_incomplete only items, proration_behavior and a few billing fields can be updated.");
+        }
+
+        var change = new SubscriptionChange(p.Bool("cancel_at_period_end"), newPrice, proration, p.Map("metadata"), pause, unpause, resumesAt, paymentBehavior);
         subscriptions.Update(subscription, change, request.Events);
         return Answer(request, subscription.ToJson());
     }

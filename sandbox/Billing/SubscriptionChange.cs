@@ -8,7 +8,8 @@ internal sealed record SubscriptionChange(
     Dictionary<string, string>? Metadata,
     string? PauseBehavior,
     bool Unpause,
-    DateTimeOffset? PauseResumesAt = null)
+    DateTimeOffset? PauseResumesAt = null,
+    string PaymentBehavior = "allow_incomplete")
 {
     public bool OnlyMetadata => CancelAtPeriodEnd is null && NewPrice is null && PauseBehavior is null && !Unpause;
 }

@@ -9,6 +9,7 @@ namespace OrleansBilling.Sandbox.Billing;
 internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
 {
     private static readonly TimeSpan TrialWarning = TimeSpan.FromDays(3);
+    private static readonly TimeSpan PendingUpdateLifetime = TimeSpan.FromHours(23);
 
     public SubscriptionRecord Start(CustomerRecord customer, SandboxPrice price, Dictionary<string, string> metadata, long? trialDays)
     {
@@ -68,6 +69,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             subscription.CancellationReason = cancel ? "cancellation_requested" : null;
         }
 
+        var priceBefore = subscription.Price;
         InvoiceRecord? prorationInvoice = null;
         if (change.NewPrice is { } price && price.Id != subscription.Price.Id)
         {
@@ -94,7 +96,16 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         {
             invoices.Finalize(prorationInvoice, customer, batch);
             var charge = invoices.Collect(prorationInvoice, customer, atCheckout: false, batch);
-            if (charge is { Succeeded: false })
+            if (charge is { Succeeded: false } && change.PaymentBehavior == "pending_if_incomplete")
+            {
+                // As at Stripe: the subscription keeps its price and status; the new price waits for the invoice
+                // to be paid within 23 hours.
+                var beforePending = subscription.ToJson();
+                subscription.PendingUpdate = new PendingPriceChange(subscription.Price, prorationInvoice.Id, state.Now + PendingUpdateLifetime);
+                subscription.Price = priceBefore;
+                EmitUpdated(subscription, beforePending, batch);
+            }
+            else if (charge is { Succeeded: false })
             {
                 var beforeFailure = subscription.ToJson();
                 subscription.Status = "past_due";
@@ -132,10 +143,18 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         state.Emit(batch, "customer.subscription.deleted", subscription.ToJson());
     }
 
-    /// <summary>Past due turns active once no invoice of the subscription is left open.</summary>
+    /// <summary>Past due turns active once no invoice of the subscription is left open; a pending price change whose invoice is paid applies.</summary>
     public void AfterInvoicePaid(InvoiceRecord invoice, EventBatch batch)
     {
         var subscription = state.Subscriptions[invoice.SubscriptionId];
+        if (subscription.PendingUpdate is { } pending && pending.InvoiceId == invoice.Id)
+        {
+            var beforeApplied = subscription.ToJson();
+            subscription.Price = pending.Price;
+            subscription.PendingUpdate = null;
+            EmitUpdated(subscription, beforeApplied, batch);
+        }
+
         if (subscription.Status == "past_due" && !HasOpenInvoice(subscription))
         {
             var before = subscription.ToJson();
@@ -152,7 +171,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             return null;
         }
 
-        return new[] { TrialWarningDue(subscription), subscription.PauseResumesAt, subscription.PeriodEnd }.Where(at => at is not null).Min();
+        return new[] { TrialWarningDue(subscription), subscription.PauseResumesAt, subscription.PendingUpdate?.ExpiresAt, subscription.PeriodEnd }.Where(at => at is not null).Min();
     }
 
     /// <summary>Does the one thing that is due now, if any.</summary>
@@ -163,6 +182,20 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         {
             subscription.TrialWillEndSent = true;
             state.Emit(batch, "customer.subscription.trial_will_end", subscription.ToJson());
+            return;
+        }
+
+        if (subscription.PendingUpdate is { } lapsed && lapsed.ExpiresAt <= now)
+        {
+            // Not paid in time: the pending change is discarded and its invoice voided.
+            var pending = subscription.ToJson();
+            subscription.PendingUpdate = null;
+            if (state.Invoices.GetValueOrDefault(lapsed.InvoiceId) is { Status: "open" } unpaid)
+            {
+                invoices.Void(unpaid, batch);
+            }
+
+            EmitUpdated(subscription, pending, batch);
             return;
         }
 

@@ -52,6 +52,9 @@ internal sealed class SubscriptionRecord
     /// </summary>
     public string? PauseBehavior { get; set; }
 
+    /// <summary>A price change waiting for its invoice to be paid (<c>payment_behavior=pending_if_incomplete</c>), or null.</summary>
+    public PendingPriceChange? PendingUpdate { get; set; }
+
     /// <summary><c>pause_collection[resumes_at]</c>: when collection resumes by itself, if set.</summary>
     public DateTimeOffset? PauseResumesAt { get; set; }
 
@@ -125,7 +128,21 @@ internal sealed class SubscriptionRecord
         ["payment_settings"] = new JsonObject { ["payment_method_options"] = null, ["payment_method_types"] = null, ["save_default_payment_method"] = "off" },
         ["pending_invoice_item_interval"] = null,
         ["pending_setup_intent"] = null,
-        ["pending_update"] = null,
+        ["pending_update"] = PendingUpdate is not { } pending ? null : new JsonObject
+        {
+            ["billing_cycle_anchor"] = null,
+            ["expires_at"] = StripeJson.Unix(pending.ExpiresAt),
+            ["subscription_items"] = new JsonArray(new JsonObject
+            {
+                ["id"] = ItemId,
+                ["object"] = "subscription_item",
+                ["price"] = StripeJson.Price(pending.Price),
+                ["quantity"] = 1,
+                ["subscription"] = Id,
+            }),
+            ["trial_end"] = null,
+            ["trial_from_plan"] = null,
+        },
         ["schedule"] = null,
         ["start_date"] = StripeJson.Unix(Created),
         ["status"] = Status,
@@ -139,3 +156,6 @@ internal sealed class SubscriptionRecord
         ["trial_start"] = StripeJson.Unix(TrialStart),
     };
 }
+
+/// <summary>A new price that applies once <paramref name="InvoiceId"/> is paid, unless <paramref name="ExpiresAt"/> comes first.</summary>
+internal sealed record PendingPriceChange(SandboxPrice Price, string InvoiceId, DateTimeOffset ExpiresAt);

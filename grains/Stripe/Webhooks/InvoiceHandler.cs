@@ -35,6 +35,10 @@ public sealed class InvoiceHandler : IStripeEventHandler
                 stripeEvent.Id, ProviderEventKind.InvoicePaid, at, invoice.CustomerId, parent.SubscriptionId,
                 PeriodStart: Utc(period?.Start), PeriodEnd: Utc(period?.End), InvoiceId: invoice.Id, AmountMinor: invoice.AmountPaid, ObjectId: invoice.Id,
                 Currency: invoice.Currency),
+            // A plan change charged at once is held pending by Stripe when its payment fails: the subscription
+            // runs on at its old price, so this is no reason for dunning.
+            EventTypes.InvoicePaymentFailed when invoice.BillingReason == "subscription_update" =>
+                Fact(stripeEvent, invoice, parent.SubscriptionId, HistoryFact.PlanChangePaymentFailed, $"{invoice.Id}/attempt-{invoice.AttemptCount}/failed"),
             EventTypes.InvoicePaymentFailed => new ProviderEvent(
                 stripeEvent.Id, ProviderEventKind.InvoicePaymentFailed, at, invoice.CustomerId, parent.SubscriptionId,
                 InvoiceId: invoice.Id, AmountMinor: invoice.AmountDue, ObjectId: invoice.Id, ChangeId: $"{invoice.Id}/attempt-{invoice.AttemptCount}/failed", HostedInvoiceUrl: invoice.HostedInvoiceUrl,

@@ -41,10 +41,10 @@ internal static class SandboxApi
     }
 
     /// <summary>Checkout opened by the product and paid by the customer; returns the Stripe subscription's id.</summary>
-    public static async Task<string> SubscribeToStripeSubscriptionAsync(this HttpClient api, string customerId, string plan = "basic")
+    public static async Task<string> SubscribeToStripeSubscriptionAsync(this HttpClient api, string customerId, string plan = "basic", string card = TestCards.Succeeds)
     {
         var session = await api.OpenCheckoutAsync(customerId, plan);
-        var paid = await api.PayCheckoutAsync(session, TestCards.Succeeds);
+        var paid = await api.PayCheckoutAsync(session, card);
         return paid.GetProperty("subscription").GetString()!;
     }
 

@@ -74,10 +74,10 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.CompletedTask;
     }
 
-    public Task ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken)
     {
         Record("change_price", providerSubscriptionId, idempotencyKey, $"{providerPriceId}:{proration}");
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     /// <summary>Subscriptions as the provider holds them, for "fetch on doubt".</summary>
