@@ -37,9 +37,12 @@ public static class ProductApi
             .WithName("ResumeSubscription").WithSummary("Undo a scheduled cancel, or resume a pause")
             .Produces<SubscriptionView>().ProducesCommandProblems();
         v1.MapPost("/customers/{customerId}/subscription/plan", ChangePlan)
-            .WithName("ChangePlan").WithSummary("Upgrade or downgrade, with proration")
+            .WithName("ChangePlan").WithSummary("Upgrade or downgrade now with proration, or at the period end")
             .Produces<SubscriptionView>().ProducesCommandProblems()
             .ProducesProblem(StatusCodes.Status402PaymentRequired);
+        v1.MapDelete("/customers/{customerId}/subscription/plan/scheduled", UnschedulePlanChange)
+            .WithName("UnschedulePlanChange").WithSummary("Withdraw a plan change scheduled for the period end")
+            .Produces<SubscriptionView>().ProducesCommandProblems();
         v1.MapPost("/customers/{customerId}/portal", CreatePortal)
             .WithName("CreatePortalSession").WithSummary("A link to the self-service billing portal")
             .Produces<PortalView>().ProducesCommandProblems();
@@ -175,6 +178,18 @@ public static class ProductApi
             return ApiProblems.InvalidRequest("plan", "A plan id is required.");
         }
 
+        if (body.At is not (null or "now" or "period_end"))
+        {
+            return ApiProblems.InvalidRequest("at", "Use now (default) or period_end.");
+        }
+
+        if (body.At == "period_end")
+        {
+            return body.Proration is null
+                ? await Command(http, "plan", new { body.Plan, body.At }, context => grain.SchedulePlanChange(body.Plan, context))
+                : ApiProblems.InvalidRequest("proration", "A change at the period end is not prorated: the next period is billed at the new price.");
+        }
+
         ProrationMode? proration = body.Proration switch
         {
             null or "create_prorations" => ProrationMode.CreateProrations,
@@ -190,6 +205,11 @@ public static class ProductApi
         // Fingerprint what the request means: an omitted proration is the default one.
         return await Command(http, "plan", new { body.Plan, Proration = proration }, context => grain.ChangePlan(body.Plan, proration.Value, context));
     }
+
+    private static async Task<IResult> UnschedulePlanChange(string customerId, IGrainFactory grains, HttpContext http) =>
+        Subscription(http, customerId, grains) is { } grain
+            ? await Command(http, "unschedule-plan", null, grain.UnschedulePlanChange)
+            : ApiProblems.InvalidId("customer id", customerId);
 
     private static async Task<IResult> Command<T>(HttpContext http, string operation, object? body, Func<CommandContext, Task<CommandResult<T>>> send)
         where T : class

@@ -15,6 +15,7 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// <param name="Grace">The grace period of a failed payment, while dunning runs.</param>
 /// <param name="Meters">Per meter: used, limit and remaining in the current period.</param>
 /// <param name="Overrides">The support overrides in force; each is applied to <paramref name="Features"/>, <paramref name="Limits"/> and <paramref name="Meters"/>.</param>
+/// <param name="PendingChange">A plan change scheduled for the period end, if any: until then the current plan applies.</param>
 [GenerateSerializer, Immutable, Alias("billing.EntitlementsView")]
 public sealed record EntitlementsView(
     [property: Id(0)] SubscriptionState State,
@@ -28,4 +29,5 @@ public sealed record EntitlementsView(
     [property: Id(8)] DateTimeOffset? TrialEnd,
     [property: Id(9)] GraceView? Grace,
     [property: Id(10)] IReadOnlyDictionary<string, MeterUsageView> Meters,
-    [property: Id(11)] IReadOnlyList<OverrideView> Overrides);
+    [property: Id(11)] IReadOnlyList<OverrideView> Overrides,
+    [property: Id(12)] PendingChangeView? PendingChange = null);

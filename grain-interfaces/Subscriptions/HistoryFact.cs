@@ -41,4 +41,8 @@ public enum HistoryFact
     DuplicateSubscriptionCanceled,
     /// <summary>The payment for a plan change charged at once was declined: the plan stays as it was.</summary>
     PlanChangePaymentFailed,
+    /// <summary>A plan change was scheduled for the period end (a downgrade that waits).</summary>
+    PlanChangeScheduled,
+    /// <summary>A scheduled plan change was withdrawn before it applied.</summary>
+    PlanChangeUnscheduled,
 }

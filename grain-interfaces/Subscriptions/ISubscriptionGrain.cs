@@ -50,6 +50,17 @@ public interface ISubscriptionGrain : IWakeable
     [Alias("Refund")]
     Task<CommandResult<RefundView>> Refund(RefundRequest request, CommandContext context);
 
+    /// <summary>
+    /// Schedules a move to another plan at the period end (<see cref="HistoryFact.PlanChangeScheduled"/>): the
+    /// provider bills the next period at the new price, the current plan applies until then.
+    /// </summary>
+    [Alias("SchedulePlanChange")]
+    Task<CommandResult<SubscriptionView>> SchedulePlanChange(string planId, CommandContext context);
+
+    /// <summary>Withdraws a scheduled plan change (<see cref="HistoryFact.PlanChangeUnscheduled"/>); the provider's price goes back.</summary>
+    [Alias("UnschedulePlanChange")]
+    Task<CommandResult<SubscriptionView>> UnschedulePlanChange(CommandContext context);
+
     /// <summary>A link to the provider's billing portal, where the customer manages cards and invoices.</summary>
     [Alias("CreatePortalSession")]
     Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context);

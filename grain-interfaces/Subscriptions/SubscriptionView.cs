@@ -20,4 +20,5 @@ public sealed record SubscriptionView(
     [property: Id(8), JsonIgnore] string? Email,
     [property: Id(9)] long Version,
     [property: Id(10)] IReadOnlyList<HistoryEntry> RecentHistory,
-    [property: Id(11)] PriceTerms? Terms = null);
+    [property: Id(11)] PriceTerms? Terms = null,
+    [property: Id(12)] PendingChangeView? PendingChange = null);

@@ -72,7 +72,8 @@ public static class EntitlementRules
             subscription.State == GrainInterfaces.Lifecycle.SubscriptionState.Trialing ? subscription.TrialEnd : null,
             Grace(subscription),
             Meters(product, used, limits, overriddenLimits, entitled),
-            inForce);
+            inForce,
+            subscription.PendingChange);
     }
 
     /// <summary>

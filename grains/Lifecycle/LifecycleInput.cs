@@ -85,6 +85,12 @@ public abstract record LifecycleInput(string InputId, string Actor)
     /// </summary>
     public sealed record Resume(string InputId, string Actor) : LifecycleInput(InputId, Actor);
 
+    /// <summary>The customer moves to another plan at the period end.</summary>
+    public sealed record SchedulePlanChange(string InputId, string Actor, string PlanId) : LifecycleInput(InputId, Actor);
+
+    /// <summary>A plan change scheduled for the period end is withdrawn.</summary>
+    public sealed record UnschedulePlanChange(string InputId, string Actor) : LifecycleInput(InputId, Actor);
+
     /// <summary>The customer moves to another plan of the product.</summary>
     public sealed record ChangePlan(string InputId, string Actor, string PlanId) : LifecycleInput(InputId, Actor);
 

@@ -35,6 +35,9 @@ public sealed record Subscription
     /// <summary>The pause a product or support asked for, while paused by their request.</summary>
     [Id(33)] public PauseRequest? PauseAsked { get; init; }
 
+    /// <summary>A plan change waiting for the period end: the plan, and when it applies.</summary>
+    [Id(34)] public PendingChangeView? PendingChange { get; init; }
+
     [Id(11)] public string? ProviderCustomerId { get; init; }
     [Id(12)] public string? ProviderSubscriptionId { get; init; }
     [Id(13)] public string? CheckoutSessionId { get; init; }

@@ -45,6 +45,8 @@ public static class SubscriptionLifecycle
             LifecycleInput.ResumeCollection => ResumeCollection(context),
             LifecycleInput.Resume => Resume(context),
             LifecycleInput.ChangePlan c => ChangePlan(context, c),
+            LifecycleInput.SchedulePlanChange c => SchedulePlanChange(context, c),
+            LifecycleInput.UnschedulePlanChange => UnschedulePlanChange(context),
             LifecycleInput.Reconcile r => Reconcile(context, r),
             LifecycleInput.RecordFact f => context.Record(f.Fact, current, f.Detail, f.Amount),
             LifecycleInput.IssueRefund r => IssueRefund(context, r),
@@ -377,7 +379,43 @@ public static class SubscriptionLifecycle
             return step.Skip(IgnoreReason.AlreadyInState, $"Already on plan {input.PlanId}.");
         }
 
-        return step.Take(LifecycleTransition.PlanChanged, s.State, s with { PlanId = input.PlanId }, $"from={s.PlanId}; to={input.PlanId}");
+        return step.Take(LifecycleTransition.PlanChanged, s.State, s with { PlanId = input.PlanId, PendingChange = null }, $"from={s.PlanId}; to={input.PlanId}");
+    }
+
+    /// <summary>
+    /// A move to another plan when the current period ends: only for a subscription that renews (active or
+    /// trialing, no cancel scheduled), and only with a period end to wait for.
+    /// </summary>
+    private static Decision SchedulePlanChange(Step step, LifecycleInput.SchedulePlanChange input)
+    {
+        var s = step.Current;
+        if (step.Product.FindPlan(input.PlanId) is null)
+        {
+            return step.Reject(CommandErrorCode.UnknownPlan, $"Product '{step.Product.ProductId}' has no plan '{input.PlanId}'.");
+        }
+
+        if (s.State is not (Active or Trialing) || s.CurrentPeriodEnd is not { } end)
+        {
+            return new Decision.Refused(s.State, LifecycleTransition.PlanChanged, $"A plan change at the period end needs a subscription that renews; it is {s.State}.");
+        }
+
+        if (s.PendingChange?.PlanId == input.PlanId || (s.PendingChange is null && s.PlanId == input.PlanId))
+        {
+            return step.Skip(IgnoreReason.AlreadyInState, s.PlanId == input.PlanId ? $"Already on plan {input.PlanId}." : $"Plan {input.PlanId} is already scheduled.");
+        }
+
+        var next = s with { PendingChange = input.PlanId == s.PlanId ? null : new PendingChangeView(input.PlanId, end) };
+        return input.PlanId == s.PlanId
+            ? step.Record(HistoryFact.PlanChangeUnscheduled, next, $"plan={s.PlanId} stays")
+            : step.Record(HistoryFact.PlanChangeScheduled, next, $"from={s.PlanId}; to={input.PlanId}; at={end:O}");
+    }
+
+    private static Decision UnschedulePlanChange(Step step)
+    {
+        var s = step.Current;
+        return s.PendingChange is { } pending
+            ? step.Record(HistoryFact.PlanChangeUnscheduled, s with { PendingChange = null }, $"plan={pending.PlanId} withdrawn; {s.PlanId} stays")
+            : step.Reject(CommandErrorCode.InvalidRequest, "No plan change is scheduled.");
     }
 
     /// <summary>
@@ -449,6 +487,12 @@ public static class SubscriptionLifecycle
         }
 
         var target = StateShownBy(o, s);
+
+        if (s.PendingChange is { } scheduled && next.PlanId == scheduled.PlanId && !(next.CurrentPeriodStart >= scheduled.At))
+        {
+            // Stripe already bills the next period at the scheduled plan's price; this period stays on the current plan.
+            next = next with { PlanId = s.PlanId };
+        }
 
         if (target == s.State)
         {
@@ -654,6 +698,11 @@ public static class SubscriptionLifecycle
         /// </summary>
         private Subscription Settled(Subscription next)
         {
+            if (next.PendingChange is { } pending && next.CurrentPeriodStart >= pending.At)
+            {
+                next = next with { PlanId = pending.PlanId, PendingChange = null };
+            }
+
             if (next.PlanId != Current.PlanId)
             {
                 next = next with { Terms = Product.FindPlan(next.PlanId) is { } plan ? PriceTerms.Of(plan) : null };

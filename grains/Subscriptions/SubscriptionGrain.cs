@@ -294,6 +294,50 @@ public sealed partial class SubscriptionGrain(
             return CommandResult<RefundView>.Success(view with { State = Current.State });
         });
 
+    public Task<CommandResult<SubscriptionView>> SchedulePlanChange(string planId, CommandContext context) =>
+        PriceCommand(context, (id, actor) => new LifecycleInput.SchedulePlanChange(id, actor, planId));
+
+    public Task<CommandResult<SubscriptionView>> UnschedulePlanChange(CommandContext context) =>
+        PriceCommand(context, (id, actor) => new LifecycleInput.UnschedulePlanChange(id, actor));
+
+    /// <summary>
+    /// Schedules or withdraws a plan change for the period end: decided first, then the provider bills the
+    /// next period at the price of the plan the customer will be on (no proration: this period is paid),
+    /// then applied.
+    /// </summary>
+    private Task<CommandResult<SubscriptionView>> PriceCommand(CommandContext context, Func<string, string, LifecycleInput> input) =>
+        Command(context, reply => reply.Subscription, (reply, result) => reply with { Subscription = result }, async () =>
+        {
+            if (await Product(refresh: true) is not { } catalog)
+            {
+                return CommandResult<SubscriptionView>.Failure(UnknownProduct());
+            }
+
+            switch (Decide(input(InputId(context), Actor(context)), catalog))
+            {
+                case Decision.Refused refused:
+                    return CommandResult<SubscriptionView>.Failure(NotAllowed(refused));
+                case Decision.Rejected rejected:
+                    return CommandResult<SubscriptionView>.Failure(new CommandError(rejected.Code, rejected.Explanation, Current.State));
+                case Decision.Applied applied when Current.ProviderSubscriptionId is { } subscriptionId
+                    && catalog.FindPlan(applied.Next.PendingChange?.PlanId ?? applied.Next.PlanId) is { } billed:
+                    try
+                    {
+                        await payments.ChangePriceAsync(
+                            subscriptionId, billed.ProviderPriceId, ProrationMode.None, ProviderKey($"price-{Current.LastSequence}-{billed.PlanId}"), CancellationToken.None);
+                    }
+                    catch (PaymentProviderException ex)
+                    {
+                        return CommandResult<SubscriptionView>.Failure(ProviderFailed(ex));
+                    }
+
+                    Apply(applied);
+                    break;
+            }
+
+            return CommandResult<SubscriptionView>.Success(View());
+        });
+
     public Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context) =>
         Command(context, reply => reply.Portal, (reply, result) => reply with { Portal = result }, async () =>
         {
@@ -838,7 +882,7 @@ public sealed partial class SubscriptionGrain(
         return new SubscriptionView(
             productId, customerId, s.State, s.PlanId, s.CurrentPeriodStart, s.CurrentPeriodEnd, s.TrialEnd,
             s.State == SubscriptionState.Canceling, s.Email, state.State.Revision,
-            state.State.History.AsEnumerable().Reverse().ToList(), s.Terms);
+            state.State.History.AsEnumerable().Reverse().ToList(), s.Terms, s.PendingChange);
     }
 
     private SubscriptionRow Row()

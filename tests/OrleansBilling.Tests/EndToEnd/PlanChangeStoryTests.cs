@@ -47,4 +47,76 @@ public sealed class PlanChangeStoryTests(SandboxBillingService service) : IClass
         Assert.Equal(JsonValueKind.Null, (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("pending_update").ValueKind);
         Assert.Equal("Active", await api.StateOfAsync("upgrade_declined"));
     }
+
+    [Fact]
+    public async Task A_downgrade_at_the_period_end_waits_shows_as_pending_and_applies_at_renewal()
+    {
+        using var api = service.Client();
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("downgrade_later", "pro");
+        var periodEnd = (await api.SubscriptionOfAsync("downgrade_later")).GetProperty("currentPeriodEnd").GetDateTimeOffset();
+
+        JsonElement scheduled;
+        using (var response = await api.PostJsonAsync("/v1/customers/downgrade_later/subscription/plan", new { plan = "basic", at = "period_end" }, "downgrade-later-1"))
+        {
+            scheduled = await response.ReadOkAsync();
+        }
+
+        await api.AllDeliveredAsync();
+        var entitlementsBefore = await api.EntitlementsOfAsync("downgrade_later");
+        var priceAtStripe = (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("items").GetProperty("data")[0].GetProperty("price").GetProperty("id").GetString();
+        await api.AdvanceClockAsync((periodEnd - await api.ClockAsync()).TotalDays + 1);
+        await api.AllDeliveredAsync();
+        var after = await api.SubscriptionOfAsync("downgrade_later");
+        var renewal = await api.StripeGetAsync($"invoices/{(await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("latest_invoice").GetString()}");
+
+        Assert.Equal("pro", scheduled.GetProperty("planId").GetString());
+        Assert.Equal("basic", scheduled.GetProperty("pendingChange").GetProperty("planId").GetString());
+        Assert.Equal(periodEnd, scheduled.GetProperty("pendingChange").GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(("pro", "basic"), (entitlementsBefore.GetProperty("planId").GetString(), entitlementsBefore.GetProperty("pendingChange").GetProperty("planId").GetString()));
+        Assert.Equal("price_demo_basic", priceAtStripe);
+        Assert.Equal("basic", after.GetProperty("planId").GetString());
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("pendingChange").ValueKind);
+        Assert.Equal("basic", (await api.EntitlementsOfAsync("downgrade_later")).GetProperty("planId").GetString());
+        Assert.Equal(900, renewal.GetProperty("amount_paid").GetInt64());
+        Assert.Contains(SandboxApi.History(after), e => e.GetProperty("name").GetString() == "PlanChangeScheduled");
+    }
+
+    [Fact]
+    public async Task A_scheduled_downgrade_withdrawn_before_the_period_end_changes_nothing_at_renewal()
+    {
+        using var api = service.Client();
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("downgrade_withdrawn", "pro");
+        var periodEnd = (await api.SubscriptionOfAsync("downgrade_withdrawn")).GetProperty("currentPeriodEnd").GetDateTimeOffset();
+        using (var response = await api.PostJsonAsync("/v1/customers/downgrade_withdrawn/subscription/plan", new { plan = "basic", at = "period_end" }, "downgrade-withdrawn-1"))
+        {
+            await response.ReadOkAsync();
+        }
+
+        using var withdrawn = await api.DeleteAsync(new Uri("/v1/customers/downgrade_withdrawn/subscription/plan/scheduled", UriKind.Relative), Ct);
+        using var again = await api.DeleteAsync(new Uri("/v1/customers/downgrade_withdrawn/subscription/plan/scheduled", UriKind.Relative), Ct);
+        await api.AdvanceClockAsync((periodEnd - await api.ClockAsync()).TotalDays + 1);
+        await api.AllDeliveredAsync();
+
+        Assert.Equal(JsonValueKind.Null, (await withdrawn.ReadOkAsync()).GetProperty("pendingChange").ValueKind);
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("price_demo_pro", (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("items").GetProperty("data")[0].GetProperty("price").GetProperty("id").GetString());
+        Assert.Equal("pro", (await api.SubscriptionOfAsync("downgrade_withdrawn")).GetProperty("planId").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"plan\":\"platinum\",\"at\":\"period_end\"}", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("{\"plan\":\"basic\",\"at\":\"tomorrow\"}", HttpStatusCode.BadRequest)]
+    [InlineData("{\"plan\":\"basic\",\"at\":\"period_end\",\"proration\":\"none\"}", HttpStatusCode.BadRequest)]
+    public async Task A_scheduled_change_that_is_not_valid_is_a_problem_and_changes_nothing(string body, HttpStatusCode expected)
+    {
+        using var api = service.Client();
+        var customer = $"downgrade_bad_{Math.Abs(body.GetHashCode(StringComparison.Ordinal))}";
+        await api.SubscribeToStripeSubscriptionAsync(customer, "pro");
+        var version = (await api.SubscriptionOfAsync(customer)).GetProperty("version").GetInt64();
+
+        using var response = await api.PostRawJsonAsync($"/v1/customers/{customer}/subscription/plan", body, $"{customer}-1");
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(version, (await api.SubscriptionOfAsync(customer)).GetProperty("version").GetInt64());
+    }
 }
