@@ -20,6 +20,7 @@ namespace OrleansBilling.Gateway.Api;
 [JsonSerializable(typeof(CancelBody))]
 [JsonSerializable(typeof(ChangePlanBody))]
 [JsonSerializable(typeof(PauseBody))]
+[JsonSerializable(typeof(PlanChangePreview))]
 [JsonSerializable(typeof(UsageBody))]
 [JsonSerializable(typeof(UsageBatchEvent))]
 [JsonSerializable(typeof(UsageBatchBody))]

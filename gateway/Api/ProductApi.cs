@@ -40,6 +40,13 @@ public static class ProductApi
             .WithName("ChangePlan").WithSummary("Upgrade or downgrade now with proration, or at the period end")
             .Produces<SubscriptionView>().ProducesCommandProblems()
             .ProducesProblem(StatusCodes.Status402PaymentRequired);
+        v1.MapGet("/customers/{customerId}/subscription/plan/preview", PreviewPlanChange)
+            .WithName("PreviewPlanChange").WithSummary("What a plan change would cost now and at the next renewal, from Stripe's invoice preview")
+            .Produces<PlanChangePreview>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         v1.MapDelete("/customers/{customerId}/subscription/plan/scheduled", UnschedulePlanChange)
             .WithName("UnschedulePlanChange").WithSummary("Withdraw a plan change scheduled for the period end")
             .Produces<SubscriptionView>().ProducesCommandProblems();
@@ -190,13 +197,7 @@ public static class ProductApi
                 : ApiProblems.InvalidRequest("proration", "A change at the period end is not prorated: the next period is billed at the new price.");
         }
 
-        ProrationMode? proration = body.Proration switch
-        {
-            null or "create_prorations" => ProrationMode.CreateProrations,
-            "always_invoice" => ProrationMode.AlwaysInvoice,
-            "none" => ProrationMode.None,
-            _ => null,
-        };
+        var proration = Proration(body.Proration);
         if (proration is null)
         {
             return ApiProblems.InvalidRequest("proration", "Use create_prorations, always_invoice or none.");
@@ -205,6 +206,35 @@ public static class ProductApi
         // Fingerprint what the request means: an omitted proration is the default one.
         return await Command(http, "plan", new { body.Plan, Proration = proration }, context => grain.ChangePlan(body.Plan, proration.Value, context));
     }
+
+    private static async Task<IResult> PreviewPlanChange(string customerId, string? plan, string? proration, IGrainFactory grains, HttpContext http)
+    {
+        if (Subscription(http, customerId, grains) is not { } grain)
+        {
+            return ApiProblems.InvalidId("customer id", customerId);
+        }
+
+        if (string.IsNullOrWhiteSpace(plan))
+        {
+            return ApiProblems.InvalidRequest("plan", "A plan id is required.");
+        }
+
+        if (Proration(proration) is not { } mode)
+        {
+            return ApiProblems.InvalidRequest("proration", "Use create_prorations, always_invoice or none.");
+        }
+
+        var result = await grain.PreviewPlanChange(plan, mode);
+        return result.Error is { } refusal ? ApiProblems.From(refusal) : Results.Ok(result.Value);
+    }
+
+    private static ProrationMode? Proration(string? value) => value switch
+    {
+        null or "create_prorations" => ProrationMode.CreateProrations,
+        "always_invoice" => ProrationMode.AlwaysInvoice,
+        "none" => ProrationMode.None,
+        _ => null,
+    };
 
     private static async Task<IResult> UnschedulePlanChange(string customerId, IGrainFactory grains, HttpContext http) =>
         Subscription(http, customerId, grains) is { } grain

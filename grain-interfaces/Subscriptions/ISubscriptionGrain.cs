@@ -61,6 +61,10 @@ public interface ISubscriptionGrain : IWakeable
     [Alias("UnschedulePlanChange")]
     Task<CommandResult<SubscriptionView>> UnschedulePlanChange(CommandContext context);
 
+    /// <summary>What moving to <paramref name="planId"/> now would cost, from the provider's invoice preview; nothing changes.</summary>
+    [ReadOnly, Alias("PreviewPlanChange")]
+    Task<CommandResult<PlanChangePreview>> PreviewPlanChange(string planId, ProrationMode proration);
+
     /// <summary>A link to the provider's billing portal, where the customer manages cards and invoices.</summary>
     [Alias("CreatePortalSession")]
     Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context);

@@ -36,6 +36,12 @@ public interface IPaymentProvider
     /// </summary>
     Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The provider's preview of the next invoice if the subscription moved to <paramref name="providerPriceId"/> now,
+    /// prorated: the prorated difference and the next period's amount, apart.
+    /// </summary>
+    Task<(long ProrationMinor, long NextPeriodMinor, string Currency)> PreviewPriceChangeAsync(string providerSubscriptionId, string providerPriceId, CancellationToken cancellationToken);
+
     /// <summary>The subscription as the provider holds it now.</summary>
     Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken);
 

@@ -147,6 +147,29 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
             return changed.PendingUpdate is null;
         });
 
+    public Task<(long ProrationMinor, long NextPeriodMinor, string Currency)> PreviewPriceChangeAsync(string providerSubscriptionId, string providerPriceId, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
+            var preview = await Client.V1.Invoices.CreatePreviewAsync(
+                new InvoiceCreatePreviewOptions
+                {
+                    Subscription = providerSubscriptionId,
+                    SubscriptionDetails = new InvoiceSubscriptionDetailsOptions
+                    {
+                        Items = [new InvoiceSubscriptionDetailsItemOptions { Id = subscription.Items.Data[0].Id, Price = providerPriceId }],
+                        ProrationBehavior = "create_prorations",
+                    },
+                },
+                null,
+                cancellationToken);
+            var lines = preview.Lines?.Data ?? [];
+            var proration = lines.Where(IsProration).Sum(l => l.Amount);
+            return (proration, lines.Where(l => !IsProration(l)).Sum(l => l.Amount), preview.Currency);
+
+            static bool IsProration(InvoiceLineItem line) => line.Parent?.SubscriptionItemDetails?.Proration == true;
+        });
+
     public Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken) =>
         Call(async () =>
         {

@@ -338,6 +338,43 @@ public sealed partial class SubscriptionGrain(
             return CommandResult<SubscriptionView>.Success(View());
         });
 
+    public async Task<CommandResult<PlanChangePreview>> PreviewPlanChange(string planId, ProrationMode proration)
+    {
+        if (await Product(refresh: true) is not { } catalog)
+        {
+            return CommandResult<PlanChangePreview>.Failure(UnknownProduct());
+        }
+
+        if (catalog.FindPlan(planId) is not { } plan)
+        {
+            return CommandResult<PlanChangePreview>.Failure(UnknownPlan(planId));
+        }
+
+        if (Current.State is not (SubscriptionState.Active or SubscriptionState.Trialing) || Current.ProviderSubscriptionId is not { } subscriptionId)
+        {
+            return CommandResult<PlanChangePreview>.Failure(new CommandError(
+                CommandErrorCode.TransitionNotAllowed, $"A plan change needs an active or trialing subscription; it is {Current.State}.", Current.State, LifecycleTransition.PlanChanged));
+        }
+
+        try
+        {
+            var (prorated, nextPeriod, currency) = await payments.PreviewPriceChangeAsync(subscriptionId, plan.ProviderPriceId, CancellationToken.None);
+            var (now, next) = proration switch
+            {
+                // A downgrade invoiced at once is a credit to the customer's balance, nothing due.
+                ProrationMode.AlwaysInvoice => (Math.Max(0, prorated), nextPeriod),
+                ProrationMode.None => (0L, nextPeriod),
+                _ => (0L, nextPeriod + prorated),
+            };
+            return CommandResult<PlanChangePreview>.Success(new PlanChangePreview(
+                planId, proration, currency, now, next, Current.CurrentPeriodEnd, proration == ProrationMode.None ? 0 : prorated));
+        }
+        catch (PaymentProviderException ex)
+        {
+            return CommandResult<PlanChangePreview>.Failure(ProviderFailed(ex));
+        }
+    }
+
     public Task<CommandResult<PortalView>> CreatePortalSession(string returnUrl, CommandContext context) =>
         Command(context, reply => reply.Portal, (reply, result) => reply with { Portal = result }, async () =>
         {

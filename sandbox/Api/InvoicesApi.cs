@@ -31,6 +31,36 @@ internal sealed class InvoicesApi(SandboxState state, InvoiceFlow invoices, Subs
             "/v1/invoices"));
     }
 
+    /// <summary>
+    /// <c>POST /v1/invoices/create_preview</c> for a subscription's price change: the invoice Stripe would make
+    /// next (prorations and the next period), stored nowhere.
+    /// </summary>
+    public ApiOutcome CreatePreview(StripeApiRequest request)
+    {
+        var p = request.Parameters;
+        var subscriptionId = p.Required("subscription");
+        var subscription = State.Subscriptions.GetValueOrDefault(subscriptionId) ?? throw StripeApiException.NoSuch("subscription", subscriptionId, "subscription");
+        if (subscription.Status == "canceled")
+        {
+            throw StripeApiException.Invalid("subscription", $"Subscription {subscriptionId} is canceled: it has no upcoming invoice.", "invoice_upcoming_none");
+        }
+
+        var price = subscription.Price;
+        if (p.String("subscription_details[items][0][price]") is { Length: > 0 } priceId)
+        {
+            if (p.String("subscription_details[items][0][id]") != subscription.ItemId)
+            {
+                throw StripeApiException.Invalid("subscription_details[items][0][id]", "Name the subscription's item to preview a change of its price.");
+            }
+
+            price = State.FindPrice(priceId) ?? throw StripeApiException.NoSuch("price", priceId, "subscription_details[items][0][price]");
+        }
+
+        var proration = p.String("subscription_details[proration_behavior]") ?? "create_prorations";
+        var at = p.Long("subscription_details[proration_date]") is { } unix and > 0 and < 253402300800 ? DateTimeOffset.FromUnixTimeSeconds(unix) : State.Now;
+        return Answer(request, subscriptions.Preview(subscription, price, proration, at).ToJson());
+    }
+
     public ApiOutcome Get(StripeApiRequest request) =>
         Answer(request, Find(State.Invoices, request.Id, "invoice").ToJson());
 

@@ -38,6 +38,10 @@ internal static class StripeApiRoutes
         Map(v1, "POST", "subscriptions/{id}/resume", Of(), static (r, q) => r.Subscriptions.Resume(q));
 
         Map(v1, "GET", "invoices", List("customer", "subscription", "status"), static (r, q) => r.Invoices.List(q));
+        Map(v1, "POST", "invoices/create_preview", Of(
+                "customer", "subscription", "subscription_details[items][#][id]", "subscription_details[items][#][price]",
+                "subscription_details[proration_behavior]", "subscription_details[proration_date]"),
+            static (r, q) => r.Invoices.CreatePreview(q));
         Map(v1, "GET", "invoices/{id}", Of(), static (r, q) => r.Invoices.Get(q));
         Map(v1, "POST", "invoices/{id}/pay", Of("paid_out_of_band"), static (r, q) => r.Invoices.Pay(q));
         Map(v1, "POST", "invoices/{id}/void", Of(), static (r, q) => r.Invoices.Void(q));

@@ -292,16 +292,59 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             return null;
         }
 
+        return invoices.Draft(subscription, customer, "subscription_update", ProrationLines(subscription, old, price, now), now, now);
+    }
+
+    /// <summary>
+    /// Stripe's two proration lines for a price change at <paramref name="at"/>: the unused time on the old price
+    /// credited, the remaining time on the new price charged, each its share of the period.
+    /// </summary>
+    public static List<InvoiceLineRecord> ProrationLines(SubscriptionRecord subscription, SandboxPrice old, SandboxPrice price, DateTimeOffset at)
+    {
         var period = (subscription.PeriodEnd - subscription.PeriodStart).TotalSeconds;
-        var left = Math.Clamp((subscription.PeriodEnd - now).TotalSeconds, 0, period);
+        var left = Math.Clamp((subscription.PeriodEnd - at).TotalSeconds, 0, period);
         var share = period > 0 ? left / period : 0;
-        var since = now.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-        List<InvoiceLineRecord> lines =
+        var since = at.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+        return
         [
-            new(StripeIds.New("il"), -(long)Math.Round(old.UnitAmount * share), $"Unused time on {old.ProductName} after {since}", now, subscription.PeriodEnd, old, true, subscription.Id, subscription.ItemId),
-            new(StripeIds.New("il"), (long)Math.Round(price.UnitAmount * share), $"Remaining time on {price.ProductName} after {since}", now, subscription.PeriodEnd, price, true, subscription.Id, subscription.ItemId),
+            new(StripeIds.New("il"), -(long)Math.Round(old.UnitAmount * share), $"Unused time on {old.ProductName} after {since}", at, subscription.PeriodEnd, old, true, subscription.Id, subscription.ItemId),
+            new(StripeIds.New("il"), (long)Math.Round(price.UnitAmount * share), $"Remaining time on {price.ProductName} after {since}", at, subscription.PeriodEnd, price, true, subscription.Id, subscription.ItemId),
         ];
-        return invoices.Draft(subscription, customer, "subscription_update", lines, now, now);
+    }
+
+    /// <summary>
+    /// What Stripe would invoice next if the subscription moved to <paramref name="price"/> now: the proration
+    /// lines (unless <paramref name="prorationBehavior"/> is none, or the subscription is trialing) and the
+    /// next period at the new price. Nothing is stored.
+    /// </summary>
+    public InvoiceRecord Preview(SubscriptionRecord subscription, SandboxPrice price, string prorationBehavior, DateTimeOffset at)
+    {
+        var customer = state.Customers[subscription.CustomerId];
+        var nextStart = subscription.PeriodEnd;
+        var nextEnd = Intervals.After(price.Interval, nextStart);
+        var lines = prorationBehavior == "none" || subscription.Status == "trialing" || price.Id == subscription.Price.Id
+            ? []
+            : ProrationLines(subscription, subscription.Price, price, at);
+        lines.Add(new InvoiceLineRecord(StripeIds.New("il"), price.UnitAmount, PeriodDescription(price), nextStart, nextEnd, price, false, subscription.Id, subscription.ItemId));
+        var id = "upcoming_" + StripeIds.New("in");
+        return new InvoiceRecord
+        {
+            Id = id,
+            Sequence = 0,
+            Created = state.Now,
+            CustomerId = customer.Id,
+            CustomerEmail = customer.Email,
+            CustomerName = customer.Name,
+            SubscriptionId = subscription.Id,
+            SubscriptionMetadata = new Dictionary<string, string>(subscription.Metadata),
+            BillingReason = "upcoming",
+            Currency = subscription.Price.Currency,
+            Lines = lines,
+            PeriodStart = subscription.PeriodStart,
+            PeriodEnd = subscription.PeriodEnd,
+            HostedUrl = "",
+            AmountDue = lines.Sum(l => l.Amount),
+        };
     }
 
     private bool HasOpenInvoice(SubscriptionRecord subscription) =>

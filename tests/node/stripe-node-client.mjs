@@ -120,6 +120,23 @@ await step('subscriptions.update: another price', async () => {
   expect(updated.items.data[0].price.id === 'price_pro', 'plan', updated.items.data[0].price.id);
 });
 
+await step('invoices.createPreview of a price change', async () => {
+  const preview = await stripe.invoices.createPreview({
+    subscription: subscription.id,
+    subscription_details: { items: [{ id: subscription.items.data[0].id, price: 'price_basic' }], proration_behavior: 'create_prorations' },
+  });
+  const next = preview.lines.data.filter(l => !l.parent.subscription_item_details.proration);
+  expect(next.length === 1 && next[0].amount === 1000, 'createPreview', JSON.stringify(preview.lines.data.map(l => l.amount)));
+});
+
+await step('subscriptions.update: a price charged at once, pending if its payment fails', async () => {
+  const updated = await stripe.subscriptions.update(
+    subscription.id,
+    { items: [{ id: subscription.items.data[0].id, price: 'price_basic' }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' },
+    { idempotencyKey: 'node/plan-now' });
+  expect(updated.items.data[0].price.id === 'price_basic' && updated.pending_update === null, 'pending_if_incomplete', JSON.stringify(updated.pending_update));
+});
+
 await step('subscriptions.update: cancel at the period end, then not', async () => {
   const scheduled = await stripe.subscriptions.update(subscription.id, { cancel_at_period_end: true });
   const undone = await stripe.subscriptions.update(subscription.id, { cancel_at_period_end: false });
@@ -135,7 +152,7 @@ await step('subscriptions.update: pause collection, then resume it', async () =>
 
 await step('invoices.list with payments', async () => {
   const list = await stripe.invoices.list({ customer: customer.id, limit: 24, expand: ['data.payments'] });
-  invoice = list.data.find(i => i.status === 'paid');
+  invoice = list.data.find(i => i.status === 'paid' && i.billing_reason === 'subscription_create');
   expect(invoice && invoice.payments.data.length === 1, 'invoices.list', JSON.stringify(list.data.map(i => i.status)));
   paymentIntent = invoice.payments.data[0].payment.payment_intent;
 });

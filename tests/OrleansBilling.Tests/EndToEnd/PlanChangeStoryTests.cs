@@ -119,4 +119,50 @@ public sealed class PlanChangeStoryTests(SandboxBillingService service) : IClass
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(version, (await api.SubscriptionOfAsync(customer)).GetProperty("version").GetInt64());
     }
+
+    [Fact]
+    public async Task The_preview_of_a_change_is_what_the_change_then_charges_to_the_cent()
+    {
+        using var api = service.Client();
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("preview_upgrade", "basic");
+        await api.AdvanceClockAsync(11.5);
+
+        var created = await PreviewAsync(api, "preview_upgrade", "pro", "create_prorations");
+        var none = await PreviewAsync(api, "preview_upgrade", "pro", "none");
+        var always = await PreviewAsync(api, "preview_upgrade", "pro", "always_invoice");
+        using (var change = await api.PostJsonAsync("/v1/customers/preview_upgrade/subscription/plan", new { plan = "pro", proration = "always_invoice" }, "preview-upgrade-1"))
+        {
+            await change.ReadOkAsync();
+        }
+
+        var charged = await api.StripeGetAsync($"invoices/{(await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("latest_invoice").GetString()}");
+        var proration = always.GetProperty("prorationMinor").GetInt64();
+        Assert.InRange(proration, 1, 2000 - 1);
+        Assert.Equal(charged.GetProperty("amount_paid").GetInt64(), always.GetProperty("dueNowMinor").GetInt64());
+        Assert.Equal(2900, always.GetProperty("nextInvoiceMinor").GetInt64());
+        Assert.Equal((0L, 2900 + proration), (created.GetProperty("dueNowMinor").GetInt64(), created.GetProperty("nextInvoiceMinor").GetInt64()));
+        Assert.Equal((0L, 2900L, 0L), (none.GetProperty("dueNowMinor").GetInt64(), none.GetProperty("nextInvoiceMinor").GetInt64(), none.GetProperty("prorationMinor").GetInt64()));
+        Assert.Equal("usd", always.GetProperty("currency").GetString());
+    }
+
+    [Theory]
+    [InlineData("?plan=platinum", HttpStatusCode.UnprocessableEntity)]
+    [InlineData("?plan=pro&proration=sometimes", HttpStatusCode.BadRequest)]
+    [InlineData("", HttpStatusCode.BadRequest)]
+    public async Task A_preview_that_is_not_valid_is_a_problem(string query, HttpStatusCode expected)
+    {
+        using var api = service.Client();
+        var customer = $"preview_bad_{Math.Abs(query.GetHashCode(StringComparison.Ordinal))}";
+        await api.SubscribeToStripeSubscriptionAsync(customer, "basic");
+
+        using var response = await api.GetAsync(new Uri($"/v1/customers/{customer}/subscription/plan/preview{query}", UriKind.Relative), Ct);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    private static async Task<JsonElement> PreviewAsync(HttpClient api, string customer, string plan, string proration)
+    {
+        using var response = await api.GetAsync(new Uri($"/v1/customers/{customer}/subscription/plan/preview?plan={plan}&proration={proration}", UriKind.Relative), Ct);
+        return await response.ReadOkAsync();
+    }
 }

@@ -55,6 +55,7 @@ public sealed class OpenApiContractTests(BillingService service) : IClassFixture
         await Call(api, HttpMethod.Post, "/v1/customers/tour_1/subscription/resume");
         await Call(api, HttpMethod.Post, "/v1/customers/tour_1/subscription/pause", new { behavior = "void" });
         await Call(api, HttpMethod.Post, "/v1/customers/tour_1/subscription/resume");
+        await Call(api, HttpMethod.Get, "/v1/customers/tour_1/subscription/plan/preview?plan=basic&proration=create_prorations");
         await Call(api, HttpMethod.Post, "/v1/customers/tour_1/subscription/plan", new { plan = "basic", at = "period_end" });
         await Call(api, HttpMethod.Delete, "/v1/customers/tour_1/subscription/plan/scheduled");
         await Call(api, HttpMethod.Post, "/v1/customers/tour_1/portal", new { returnUrl = "https://example.com/account" });

@@ -80,6 +80,12 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.FromResult(true);
     }
 
+    public Task<(long ProrationMinor, long NextPeriodMinor, string Currency)> PreviewPriceChangeAsync(string providerSubscriptionId, string providerPriceId, CancellationToken cancellationToken)
+    {
+        Record("preview", providerSubscriptionId, "", providerPriceId);
+        return Task.FromResult((0L, 0L, "usd"));
+    }
+
     /// <summary>Subscriptions as the provider holds them, for "fetch on doubt".</summary>
     public ConcurrentDictionary<string, ProviderSubscription> Subscriptions { get; } = new();
 
