@@ -178,6 +178,41 @@ public sealed class SandboxControl
     }
 
     /// <summary>
+    /// The customer's bank disputes a charge (<c>charge.dispute.created</c>); with <paramref name="closeAs"/>
+    /// (<c>won</c> or <c>lost</c>) an open dispute of the charge is closed instead (<c>charge.dispute.closed</c>).
+    /// </summary>
+    /// <returns>The dispute's id.</returns>
+    /// <exception cref="KeyNotFoundException">No such charge, or no open dispute to close.</exception>
+    public async Task<string> DisputeAsync(string chargeId, string reason = "fraudulent", string? closeAs = null, CancellationToken cancellationToken = default)
+    {
+        var batch = EventBatch.Automatic();
+        string id;
+        lock (state.Gate)
+        {
+            var charge = state.Charges.GetValueOrDefault(chargeId) ?? throw new KeyNotFoundException($"No such charge: '{chargeId}'");
+            if (closeAs is null)
+            {
+                var dispute = new DisputeRecord { Id = StripeIds.New("dp"), Created = state.Now, Charge = charge, Reason = reason };
+                state.Disputes.Add(dispute.Id, dispute);
+                charge.Disputed = true;
+                state.Emit(batch, "charge.dispute.created", dispute.ToJson());
+                id = dispute.Id;
+            }
+            else
+            {
+                var open = state.Disputes.Values.FirstOrDefault(d => d.Charge == charge && d.Status == "needs_response")
+                    ?? throw new KeyNotFoundException($"Charge '{chargeId}' has no open dispute.");
+                open.Status = closeAs;
+                state.Emit(batch, "charge.dispute.closed", open.ToJson());
+                id = open.Id;
+            }
+        }
+
+        await webhooks.DeliverAsync(batch.Events, cancellationToken);
+        return id;
+    }
+
+    /// <summary>
     /// Sends every event so far again, freshly signed, optionally shuffled and with extra copies of each,
     /// to prove the receiver copes with Stripe's at-least-once, unordered delivery. Failures are not retried.
     /// </summary>

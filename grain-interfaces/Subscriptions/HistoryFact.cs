@@ -45,4 +45,8 @@ public enum HistoryFact
     PlanChangeScheduled,
     /// <summary>A scheduled plan change was withdrawn before it applied.</summary>
     PlanChangeUnscheduled,
+    /// <summary>The customer's bank disputed a charge (a chargeback): amount, reason, evidence due.</summary>
+    DisputeOpened,
+    /// <summary>A dispute ended, won or lost.</summary>
+    DisputeClosed,
 }

@@ -77,6 +77,27 @@ internal static class SandboxControlEndpoints
             }
         });
 
+        sandbox.MapPost("/charges/{id}/dispute", async (string id, HttpRequest request, SandboxControl control) =>
+        {
+            var body = await ReadAsync(request) ?? [];
+            var close = body["close"]?.GetValueKind() == JsonValueKind.String ? body["close"]!.GetValue<string>() : null;
+            if (close is not (null or "won" or "lost"))
+            {
+                return Problem(400, "close is won or lost; leave it out to open a dispute.");
+            }
+
+            try
+            {
+                var reason = body["reason"]?.GetValueKind() == JsonValueKind.String ? body["reason"]!.GetValue<string>() : "fraudulent";
+                var dispute = await control.DisputeAsync(id, reason, close, request.HttpContext.RequestAborted);
+                return Json(new JsonObject { ["charge"] = id, ["dispute"] = dispute, ["status"] = close ?? "needs_response" });
+            }
+            catch (KeyNotFoundException exception)
+            {
+                return Problem(404, exception.Message);
+            }
+        });
+
         sandbox.MapPost("/customers/{id}/card", async (string id, HttpRequest request, SandboxControl control) =>
         {
             if (await ReadAsync(request) is not { } body || body["number"]?.GetValueKind() != JsonValueKind.String)

@@ -11,6 +11,9 @@ internal sealed class ChargeRecord
 
     public required long Amount { get; init; }
 
+    /// <summary>Whether the customer's bank disputed the charge.</summary>
+    public bool Disputed { get; set; }
+
     public required string Currency { get; init; }
 
     public required string CustomerId { get; init; }
@@ -52,7 +55,7 @@ internal sealed class ChargeRecord
         ["currency"] = Currency,
         ["customer"] = CustomerId,
         ["description"] = "Subscription payment",
-        ["disputed"] = false,
+        ["disputed"] = Disputed,
         ["failure_balance_transaction"] = null,
         ["failure_code"] = Decline?.Code,
         ["failure_message"] = Decline?.Message,

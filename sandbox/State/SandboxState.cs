@@ -42,6 +42,8 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
 
     public Dictionary<string, RefundRecord> Refunds { get; } = [];
 
+    public Dictionary<string, DisputeRecord> Disputes { get; } = [];
+
     public Dictionary<string, PortalSessionRecord> PortalSessions { get; } = [];
 
     /// <summary>Usage, one record per identifier, oldest first.</summary>
@@ -122,6 +124,7 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
             "pi" => PaymentIntents.GetValueOrDefault(id)?.ToJson(),
             "ch" => Charges.GetValueOrDefault(id)?.ToJson(),
             "re" => Refunds.GetValueOrDefault(id)?.ToJson(),
+            "dp" => Disputes.GetValueOrDefault(id)?.ToJson(),
             "price" => FindPrice(id) is { } price ? StripeJson.Price(price) : null,
             _ => null,
         };

@@ -19,6 +19,7 @@ namespace OrleansBilling.Grains.Stripe.Webhooks;
 [GrainType("stripe-event")]
 public sealed partial class StripeEventGrain(
     IStripeEventStore store,
+    IPaymentProvider payments,
     TimeProvider clock,
     ILogger<StripeEventGrain> logger) : Grain, IStripeEventGrain
 {
@@ -85,7 +86,24 @@ public sealed partial class StripeEventGrain(
         }
 
         var key = apply.SubscriptionKey;
-        if (key is null && apply.ProviderCustomerId is { } customerId)
+        var providerCustomerId = apply.ProviderCustomerId;
+        if (key is null && providerCustomerId is null && apply.ProviderChargeId is { } chargeId)
+        {
+            try
+            {
+                providerCustomerId = (await payments.GetRefundableAsync(null, chargeId, CancellationToken.None)).CustomerId;
+            }
+            catch (PaymentProviderException ex) when (ex.Transient)
+            {
+                throw new DependencyUnavailableException("The payment provider is unavailable; the event is stored and will be handled when Stripe delivers it again.", ex);
+            }
+            catch (PaymentProviderException)
+            {
+                // Stripe does not know the charge: the event is about nobody here.
+            }
+        }
+
+        if (key is null && providerCustomerId is { } customerId)
         {
             key = await GrainFactory.GetGrain<IProviderCustomerIndexGrain>(ProviderCustomerIndexGrain.KeyOf(customerId)).Find();
         }

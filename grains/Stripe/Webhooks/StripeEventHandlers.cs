@@ -16,6 +16,7 @@ public static class StripeEventHandlers
         new TrialWillEndHandler(),
         new InvoiceHandler(),
         new RefundHandler(),
+        new DisputeHandler(),
         new CustomerDeletedHandler(),
         new CustomerUpdatedHandler(),
     ];

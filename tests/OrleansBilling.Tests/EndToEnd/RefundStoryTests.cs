@@ -94,6 +94,36 @@ public sealed class RefundStoryTests(SandboxBillingService service) : IClassFixt
         Assert.Equal(0, (await api.StripeGetAsync($"charges/{charge}")).GetProperty("amount_refunded").GetInt64());
     }
 
+    [Fact]
+    public async Task A_dispute_opened_and_closed_at_Stripe_is_recorded_in_the_customer_s_history()
+    {
+        using var api = service.Client();
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("dispute_story");
+        var invoice = await api.StripeGetAsync($"invoices/{(await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("latest_invoice").GetString()}?expand[]=payments");
+        var intent = invoice.GetProperty("payments").GetProperty("data")[0].GetProperty("payment").GetProperty("payment_intent").GetString();
+        var charge = (await api.StripeGetAsync($"payment_intents/{intent}")).GetProperty("latest_charge").GetString();
+
+        using (var opened = await api.PostJsonAsync($"/sandbox/charges/{charge}/dispute", new { reason = "product_not_received" }))
+        {
+            await opened.ReadOkAsync();
+        }
+
+        using (var closed = await api.PostJsonAsync($"/sandbox/charges/{charge}/dispute", new { close = "lost" }))
+        {
+            await closed.ReadOkAsync();
+        }
+
+        await api.AllDeliveredAsync();
+
+        var history = SandboxApi.History(await api.SubscriptionOfAsync("dispute_story"));
+        var opened2 = Assert.Single(history, e => e.GetProperty("name").GetString() == "DisputeOpened");
+        var closed2 = Assert.Single(history, e => e.GetProperty("name").GetString() == "DisputeClosed");
+        Assert.Equal(invoice.GetProperty("amount_paid").GetInt64(), opened2.GetProperty("amount").GetProperty("amountMinor").GetInt64());
+        Assert.Contains("reason=product_not_received", opened2.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("status=lost", closed2.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Active", await api.StateOfAsync("dispute_story"));
+    }
+
     [Theory]
     [InlineData("{\"invoice\":\"in_1\",\"charge\":\"ch_1\",\"reason\":\"both\"}", "invoice")]
     [InlineData("{\"reason\":\"neither\"}", "invoice")]

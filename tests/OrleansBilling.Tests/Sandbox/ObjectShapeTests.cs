@@ -32,6 +32,7 @@ public sealed class ObjectShapeTests
         ["billing_portal.session"] = typeof(Stripe.BillingPortal.Session),
         ["billing.meter_event"] = typeof(Stripe.Billing.MeterEvent),
         ["event"] = typeof(Event),
+        ["dispute"] = typeof(Dispute),
     };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -52,6 +53,7 @@ public sealed class ObjectShapeTests
             new Stripe.Billing.MeterEventCreateOptions { EventName = "api_calls", Payload = new Dictionary<string, string> { ["stripe_customer_id"] = paid.CustomerId!, ["value"] = "3" } },
             cancellationToken: Ct);
         var subscription = await RawAsync(sandbox, $"subscriptions/{paid.SubscriptionId}");
+        await sandbox.Control.DisputeAsync(paymentIntent["latest_charge"]!.GetValue<string>(), cancellationToken: Ct);
 
         IEnumerable<(string Resource, JsonObject Actual)> objects = new (string, JsonObject)[]
         {
