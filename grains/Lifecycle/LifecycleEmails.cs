@@ -26,8 +26,25 @@ public static class LifecycleEmails
         }
 
         return (new Effect.SendEmail(
-            email.Template, templateId, address, email.Values is null ? Params(subscription, product) : Params(subscription, product).Concat(email.Values).ToDictionary(),
+            email.Template, templateId, address, WithValues(Params(subscription, product), email.Values),
             $"{subscription.ProductId}/{subscription.CustomerId}/{email.Moment}", [email.Template, product.ProductId]), null);
+    }
+
+    /// <summary>The subscription's variables with the moment's own; the moment's win where both name one.</summary>
+    private static IReadOnlyDictionary<string, string> WithValues(IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string>? moment)
+    {
+        if (moment is null)
+        {
+            return values;
+        }
+
+        var merged = new Dictionary<string, string>(values, StringComparer.Ordinal);
+        foreach (var (name, value) in moment)
+        {
+            merged[name] = value;
+        }
+
+        return merged;
     }
 
     /// <summary>Template variables: who, which plan, how much, and what happens next.</summary>

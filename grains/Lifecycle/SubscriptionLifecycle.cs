@@ -297,7 +297,7 @@ public static class SubscriptionLifecycle
         var r = input.Refund;
         var amount = new Money(r.AmountMinor, r.Currency);
         var shown = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.AmountMinor / 100m:0.00} {r.Currency.ToUpperInvariant()}");
-        step = step with { Emails = [new LifecycleEmail("refund_issued", $"refund:{r.RefundId}", new Dictionary<string, string> { ["refund_amount"] = shown, ["invoice"] = r.InvoiceId ?? "" })] };
+        step = step with { Emails = [new LifecycleEmail("refund_issued", $"refund:{r.RefundId}", new Dictionary<string, string> { ["refund_amount"] = shown, ["refunded_invoice"] = r.InvoiceId ?? "" })] };
         var next = step.Current.Remember($"{r.RefundId}/refund.created/{r.Status}").Remember($"{r.ChargeId}/refunded-{input.RefundedAfter}");
         return step.Record(
             HistoryFact.RefundIssued, next,
@@ -374,6 +374,12 @@ public static class SubscriptionLifecycle
             return step.Reject(CommandErrorCode.UnknownPlan, $"Product '{step.Product.ProductId}' has no plan '{input.PlanId}'.");
         }
 
+        if (s.PendingChange is { } scheduled)
+        {
+            // Stripe already bills the next period at the scheduled plan's price: a change now would be prorated from it.
+            return new Decision.Refused(s.State, LifecycleTransition.PlanChanged, $"A change to plan '{scheduled.PlanId}' is scheduled for {scheduled.At:O}: withdraw it first.");
+        }
+
         if (s.PlanId == input.PlanId && s.State is Active or Trialing)
         {
             return step.Skip(IgnoreReason.AlreadyInState, $"Already on plan {input.PlanId}.");
@@ -389,9 +395,15 @@ public static class SubscriptionLifecycle
     private static Decision SchedulePlanChange(Step step, LifecycleInput.SchedulePlanChange input)
     {
         var s = step.Current;
-        if (step.Product.FindPlan(input.PlanId) is null)
+        if (step.Product.FindPlan(input.PlanId) is not { } target)
         {
             return step.Reject(CommandErrorCode.UnknownPlan, $"Product '{step.Product.ProductId}' has no plan '{input.PlanId}'.");
+        }
+
+        if (step.Product.FindPlan(s.PlanId) is { } current && current.Interval != target.Interval)
+        {
+            // Stripe starts a new billing cycle at once when the interval changes, whatever the proration.
+            return step.Reject(CommandErrorCode.InvalidRequest, $"Plan '{input.PlanId}' is billed per {target.Interval}, not per {current.Interval}: such a change applies now, not at the period end.");
         }
 
         if (s.State is not (Active or Trialing) || s.CurrentPeriodEnd is not { } end)
@@ -492,6 +504,11 @@ public static class SubscriptionLifecycle
         {
             // Stripe already bills the next period at the scheduled plan's price; this period stays on the current plan.
             next = next with { PlanId = s.PlanId };
+        }
+        else if (s.PendingChange is { } overtaken && next.PlanId != overtaken.PlanId && next.PlanId != s.PlanId)
+        {
+            // Stripe's price moved to a third plan (its dashboard, the portal): that change wins over the scheduled one.
+            next = next with { PendingChange = null };
         }
 
         if (target == s.State)
@@ -698,6 +715,11 @@ public static class SubscriptionLifecycle
         /// </summary>
         private Subscription Settled(Subscription next)
         {
+            if (next.State == Canceled && next.PendingChange is not null)
+            {
+                next = next with { PendingChange = null };
+            }
+
             if (next.PendingChange is { } pending && next.CurrentPeriodStart >= pending.At)
             {
                 next = next with { PlanId = pending.PlanId, PendingChange = null };

@@ -338,7 +338,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
             var status = (int)ex.HttpStatusCode;
             var transient = status is 0 or (int)HttpStatusCode.Conflict or (int)HttpStatusCode.TooManyRequests or >= 500;
             var reason = ex.StripeError?.DeclineCode ?? ex.StripeError?.Code ?? ex.StripeError?.Type ?? "error";
-            throw new PaymentProviderException($"Stripe refused the request ({status}, {reason}): {ex.StripeError?.Message ?? ex.Message}", transient, ex);
+            throw new PaymentProviderException($"Stripe refused the request ({status}, {reason}): {ex.StripeError?.Message ?? ex.Message}", transient, ex, ex.StripeError?.Code);
         }
         catch (HttpRequestException ex)
         {

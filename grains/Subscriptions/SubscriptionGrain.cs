@@ -220,6 +220,12 @@ public sealed partial class SubscriptionGrain(
             }
 
             var (inputId, actor) = (InputId(context), Actor(context));
+            if (Current.HasApplied($"{inputId}/refund"))
+            {
+                return CommandResult<RefundView>.Failure(new CommandError(
+                    CommandErrorCode.TransitionNotAllowed, "A refund was issued under this Idempotency-Key before (see the history); it is not repeated.", Current.State));
+            }
+
             var cancel = request.CancelSubscription
                 ? Decide(new LifecycleInput.EndSubscription($"{inputId}/cancel", actor, "refunded_and_canceled"), catalog)
                 : null;
@@ -250,24 +256,38 @@ public sealed partial class SubscriptionGrain(
             }
 
             var amount = request.AmountMinor ?? payment.RemainingMinor;
-            if (amount <= 0 || amount > payment.RemainingMinor)
+            if (amount <= 0 || amount > payment.AmountMinor)
             {
-                return CommandResult<RefundView>.Failure(new CommandError(
-                    CommandErrorCode.NotRefundable,
-                    $"{payment.RemainingMinor} {payment.Currency} of {payment.AmountMinor} remains refundable; {amount} cannot be refunded.", Current.State));
+                return CommandResult<RefundView>.Failure(NotRefundable(payment, amount, Current.State));
             }
 
+            // What remains is Stripe's to check: a repeat of this request after a lost answer must reach Stripe
+            // with the same parameters and key, and get the refund it made then, not a second one.
             ProviderRefund refund;
             try
             {
-                refund = await payments.RefundAsync(Key, payment.ChargeId, amount, ProviderKey($"refund-{idempotencyKey}"), CancellationToken.None);
+                refund = await payments.RefundAsync(Key, payment.ChargeId, request.AmountMinor, ProviderKey($"refund-{ShortHash(idempotencyKey)}"), CancellationToken.None);
+            }
+            catch (PaymentProviderException ex) when (ex.Code is "amount_too_large" or "charge_already_refunded")
+            {
+                return CommandResult<RefundView>.Failure(NotRefundable(payment, amount, Current.State));
             }
             catch (PaymentProviderException ex)
             {
                 return CommandResult<RefundView>.Failure(ProviderFailed(ex));
             }
 
+            // The charge as it is now, this refund included (however often it was asked for).
             var refundedAfter = payment.RefundedMinor + refund.AmountMinor;
+            try
+            {
+                refundedAfter = (await payments.GetRefundableAsync(null, payment.ChargeId, CancellationToken.None)).RefundedMinor;
+            }
+            catch (PaymentProviderException ex)
+            {
+                LogRefundRecountFailed(refund.Id, ex.Message);
+            }
+
             var view = new RefundView(
                 refund.Id, payment.ChargeId, payment.InvoiceId, refund.AmountMinor, payment.Currency, refundedAfter,
                 Math.Max(0, payment.AmountMinor - refundedAfter), refund.Status, Current.State);
@@ -319,8 +339,14 @@ public sealed partial class SubscriptionGrain(
                     return CommandResult<SubscriptionView>.Failure(NotAllowed(refused));
                 case Decision.Rejected rejected:
                     return CommandResult<SubscriptionView>.Failure(new CommandError(rejected.Code, rejected.Explanation, Current.State));
-                case Decision.Applied applied when Current.ProviderSubscriptionId is { } subscriptionId
-                    && catalog.FindPlan(applied.Next.PendingChange?.PlanId ?? applied.Next.PlanId) is { } billed:
+                case Decision.Applied applied:
+                    if (Current.ProviderSubscriptionId is not { } subscriptionId
+                        || catalog.FindPlan(applied.Next.PendingChange?.PlanId ?? applied.Next.PlanId) is not { } billed)
+                    {
+                        return CommandResult<SubscriptionView>.Failure(new CommandError(
+                            CommandErrorCode.InvalidRequest, "The plan to bill next is not in the catalog, or the customer has no subscription at the provider.", Current.State));
+                    }
+
                     try
                     {
                         await payments.ChangePriceAsync(
@@ -354,6 +380,13 @@ public sealed partial class SubscriptionGrain(
         {
             return CommandResult<PlanChangePreview>.Failure(new CommandError(
                 CommandErrorCode.TransitionNotAllowed, $"A plan change needs an active or trialing subscription; it is {Current.State}.", Current.State, LifecycleTransition.PlanChanged));
+        }
+
+        if (Current.PendingChange is { } scheduled)
+        {
+            // Stripe bills the next period at the scheduled plan's price already: a preview from it would mislead.
+            return CommandResult<PlanChangePreview>.Failure(new CommandError(
+                CommandErrorCode.TransitionNotAllowed, $"A change to plan '{scheduled.PlanId}' is scheduled for {scheduled.At:O}: withdraw it first.", Current.State, LifecycleTransition.PlanChanged));
         }
 
         try
@@ -944,6 +977,13 @@ public sealed partial class SubscriptionGrain(
         }
     }
 
+    private static CommandError NotRefundable(RefundablePayment payment, long asked, SubscriptionState state) =>
+        new(CommandErrorCode.NotRefundable, $"{payment.RemainingMinor} {payment.Currency} of {payment.AmountMinor} remains refundable; {asked} cannot be refunded.", state);
+
+    /// <summary>A short stable stand-in for a caller's key inside a provider key (Stripe takes at most 255 characters).</summary>
+    private static string ShortHash(string value) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)))[..32];
+
     /// <summary>What a checkout is opened for, short: two requests with the same fingerprint may share one session.</summary>
     private static string CheckoutFingerprint(string plan, string? email, string successUrl, string cancelUrl) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{plan}\n{email}\n{successUrl}\n{cancelUrl}")))[..32];
@@ -969,6 +1009,9 @@ public sealed partial class SubscriptionGrain(
 
     private CommandError ProviderFailed(PaymentProviderException ex) =>
         new(ex.Transient ? CommandErrorCode.ProviderUnavailable : CommandErrorCode.ProviderRejected, ex.Message, Current.State);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refund {RefundId} was made, but the charge could not be read again to count it ({Reason}); counted from the refund")]
+    private partial void LogRefundRecountFailed(string refundId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Email {Template} to {Subscription} was refused for good: {Reason}")]
     private partial void LogEmailRefused(string template, string subscription, string reason);

@@ -103,6 +103,30 @@ public sealed class PlanChangeStoryTests(SandboxBillingService service) : IClass
         Assert.Equal("pro", (await api.SubscriptionOfAsync("downgrade_withdrawn")).GetProperty("planId").GetString());
     }
 
+    [Fact]
+    public async Task While_a_downgrade_waits_a_change_now_is_refused_and_a_cancel_drops_it()
+    {
+        using var api = service.Client();
+        await api.SubscribeToStripeSubscriptionAsync("downgrade_then_cancel", "pro");
+        using (var response = await api.PostJsonAsync("/v1/customers/downgrade_then_cancel/subscription/plan", new { plan = "basic", at = "period_end" }, "downgrade-cancel-1"))
+        {
+            await response.ReadOkAsync();
+        }
+
+        using var now = await api.PostJsonAsync("/v1/customers/downgrade_then_cancel/subscription/plan", new { plan = "basic" }, "downgrade-cancel-2");
+        using var preview = await api.GetAsync(new Uri("/v1/customers/downgrade_then_cancel/subscription/plan/preview?plan=basic", UriKind.Relative), Ct);
+        using (var cancel = await api.PostJsonAsync("/v1/customers/downgrade_then_cancel/subscription/cancel", new { atPeriodEnd = false }, "downgrade-cancel-3"))
+        {
+            await cancel.ReadOkAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, now.StatusCode);
+        Assert.Contains("withdraw it first", await now.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, preview.StatusCode);
+        var canceled = await api.SubscriptionOfAsync("downgrade_then_cancel");
+        Assert.Equal(("Canceled", JsonValueKind.Null), (canceled.GetProperty("state").GetString(), canceled.GetProperty("pendingChange").ValueKind));
+    }
+
     [Theory]
     [InlineData("{\"plan\":\"platinum\",\"at\":\"period_end\"}", HttpStatusCode.UnprocessableEntity)]
     [InlineData("{\"plan\":\"basic\",\"at\":\"tomorrow\"}", HttpStatusCode.BadRequest)]

@@ -12,11 +12,15 @@ namespace OrleansBilling.Tests.Infrastructure;
 public sealed class RecordingPaymentProvider : IPaymentProvider
 {
     private readonly ConcurrentDictionary<string, CheckoutSession> sessionsByKey = new();
+    private readonly ConcurrentDictionary<string, ProviderRefund> refundsByKey = new();
     private int sessionCount;
     private int failuresLeft;
     private bool failTransient = true;
 
     public ConcurrentQueue<ProviderCall> Calls { get; } = new();
+
+    /// <summary>The provider customer each subscription's checkout made or named, by subscription key.</summary>
+    public ConcurrentDictionary<string, string> CustomersOf { get; } = new();
 
     /// <summary>Checkout sessions the customer paid just before they were to be expired: expiring them answers <c>complete</c>.</summary>
     public ConcurrentDictionary<string, bool> PaidSessions { get; } = new();
@@ -41,6 +45,7 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
             var n = Interlocked.Increment(ref sessionCount);
             return new CheckoutSession($"cs_test_{n}", $"https://checkout.test/cs_test_{n}", request.ProviderCustomerId ?? $"cus_test_{n}");
         });
+        CustomersOf[request.ProductId + "/" + request.CustomerId] = session.ProviderCustomerId!;
         return Task.FromResult(session);
     }
 
@@ -138,7 +143,24 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
     public Task<ProviderRefund> RefundAsync(string subscriptionKey, string chargeId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken)
     {
         Record("refund", chargeId, idempotencyKey, amountMinor?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Task.FromResult(new ProviderRefund($"re_test_{Calls.Count}", amountMinor ?? 0, "succeeded"));
+        var refund = refundsByKey.GetOrAdd(idempotencyKey, _ =>
+        {
+            // As Stripe: all that remains when no amount is given, never more; the charge counts it.
+            var payment = Payments.GetValueOrDefault(chargeId);
+            var amount = amountMinor ?? payment?.RemainingMinor ?? 0;
+            if (payment is not null && amount > payment.RemainingMinor)
+            {
+                throw new PaymentProviderException("Refund amount is greater than what remains.", transient: false, code: "amount_too_large");
+            }
+
+            if (payment is not null)
+            {
+                Payments[chargeId] = payment with { RefundedMinor = payment.RefundedMinor + amount };
+            }
+
+            return new ProviderRefund($"re_test_{Calls.Count}", amount, "succeeded");
+        });
+        return Task.FromResult(refund);
     }
 
     /// <summary>Every meter event of every call that succeeded, in arrival order, repeats included.</summary>

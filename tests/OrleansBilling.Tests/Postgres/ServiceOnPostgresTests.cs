@@ -8,8 +8,10 @@ using OrleansBilling.Gateway;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.Usage;
 using OrleansBilling.Silo.Database;
+using OrleansBilling.Tests.Http;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -50,6 +52,45 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
             ["Activated", "CheckoutStarted"],
             subscription.GetProperty("recentHistory").EnumerateArray().Select(e => e.GetProperty("name").GetString()));
         Assert.Equal(["CheckoutStarted", "Activated"], await ReadModelHistory(connectionString, "demo/cust_pg"));
+    }
+
+    [Fact]
+    public async Task A_refund_is_recorded_to_the_cent_and_its_repeat_after_a_restart_refunds_nothing_more()
+    {
+        var connectionString = await server.CreateDatabaseAsync("refund_restart");
+        var clusterId = "refund-" + Guid.NewGuid().ToString("N")[..8];
+        var refund = new { invoice = "in_pgRefund1", amount = 1234, reason = "Charged for a month not used" };
+        string refundId;
+
+        await using (var first = new PostgresBillingService(connectionString, clusterId))
+        {
+            await first.InitializeAsync();
+            using var client = first.Client();
+            (await client.PostAsJsonAsync("/v1/checkout", CheckoutBody, Cancel)).EnsureSuccessStatusCode();
+            await first.Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey("demo", "cust_pg"))
+                .ApplyProviderEvent(new ProviderEvent("evt_pg_1", ProviderEventKind.SubscriptionActivated, first.Clock.GetUtcNow(), ProviderSubscriptionId: "sub_pg", PlanId: "basic", PeriodEnd: first.Clock.GetUtcNow().AddMonths(1)));
+            var stripeCustomer = first.Payments.CustomersOf["demo/cust_pg"];
+            first.Payments.Payments["ch_pgRefund1"] = new RefundablePayment("ch_pgRefund1", stripeCustomer, "in_pgRefund1", 2900, 0, "usd");
+
+            using var admin = first.Client(apiKey: BillingService.AdminKey);
+            admin.DefaultRequestHeaders.Add("Billing-Actor", "ada");
+            using var response = await admin.PostJsonAsync("/admin/v1/products/demo/customers/cust_pg/refunds", refund, "refund-pg-1");
+            var view = await response.ReadOkAsync();
+            refundId = view.GetProperty("refundId").GetString()!;
+            Assert.Equal((1234, 1666), (view.GetProperty("amountMinor").GetInt64(), view.GetProperty("remainingMinor").GetInt64()));
+            await Poll.UntilAsync(async () => (await ReadModelHistory(connectionString, "demo/cust_pg")).Contains("RefundIssued"), Patience, "the refund in the read model");
+        }
+
+        await using var second = new PostgresBillingService(connectionString, clusterId);
+        await second.InitializeAsync();
+        using var again = second.Client(apiKey: BillingService.AdminKey);
+        again.DefaultRequestHeaders.Add("Billing-Actor", "ada");
+        using var repeated = await again.PostJsonAsync("/admin/v1/products/demo/customers/cust_pg/refunds", refund, "refund-pg-1");
+
+        Assert.Equal(refundId, (await repeated.ReadOkAsync()).GetProperty("refundId").GetString());
+        Assert.Equal("true", repeated.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Empty(second.Payments.CallsNamed("refund"));
+        Assert.Equal((1234L, "usd"), await ReadModelRefund(connectionString, "demo/cust_pg"));
     }
 
     [Fact]
@@ -127,6 +168,20 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
         await using var command = new NpgsqlCommand("SELECT state FROM billing.subscriptions WHERE subscription_key = @key", connection);
         command.Parameters.AddWithValue("key", key);
         return (string?)await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<(long Amount, string Currency)> ReadModelRefund(string connectionString, string key)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT amount_minor, amount_currency FROM billing.subscription_history WHERE subscription_key = @key AND name = 'RefundIssued'", connection);
+        command.Parameters.AddWithValue("key", key);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), "No RefundIssued row.");
+        var row = (reader.GetInt64(0), reader.GetString(1));
+        Assert.False(await reader.ReadAsync(), "More than one RefundIssued row.");
+        return row;
     }
 
     private static async Task<List<string>> ReadModelHistory(string connectionString, string key)
