@@ -132,25 +132,9 @@ public static class AdminApi
             errors[ActorHeader] = [ActorRule];
         }
 
-        if (errors.Count > 0)
-        {
-            return ApiProblems.InvalidRequest(errors);
-        }
-
-        var (grain, problem) = await Customer(grains, productId, customerId);
-        if (grain is null)
-        {
-            return problem!;
-        }
-
-        var (context, error) = Api.Idempotency.ContextOf(http.Request, "override", body);
-        if (context is null)
-        {
-            return ApiProblems.InvalidRequest(Api.Idempotency.Header, error!);
-        }
-
-        var request = new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value);
-        return Answer(http, await grain.GrantOverride(request, context with { Actor = actor! }));
+        // Built only once the body is known to be whole.
+        return await StaffCommand(http, grains, productId, customerId, errors, "override", body, (grain, context) => grain.GrantOverride(
+            new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value), context with { Actor = actor! }));
     }
 
     private static async Task<IResult> RemoveOverride(string productId, string customerId, string overrideId, IGrainFactory grains, HttpContext http)
@@ -201,6 +185,19 @@ public static class AdminApi
             errors[Api.Idempotency.Header] = ["A refund needs an Idempotency-Key: repeating the request then refunds once."];
         }
 
+        return await StaffCommand(http, grains, productId, customerId, errors, "refund", body, (grain, context) => grain.Refund(
+            new RefundRequest(body.Invoice, body.Charge, body.Amount, body.Reason!, body.CancelSubscription), context with { Actor = actor! }));
+    }
+
+    /// <summary>
+    /// A staff command on one customer, once its body was checked: the problems found, or the customer's grain
+    /// (a known product, valid ids) and the request's idempotency context, then the grain's answer.
+    /// </summary>
+    private static async Task<IResult> StaffCommand<T>(
+        HttpContext http, IGrainFactory grains, string productId, string customerId, Dictionary<string, string[]> errors, string operation, object body,
+        Func<ISubscriptionGrain, CommandContext, Task<CommandResult<T>>> send)
+        where T : class
+    {
         if (errors.Count > 0)
         {
             return ApiProblems.InvalidRequest(errors);
@@ -212,14 +209,8 @@ public static class AdminApi
             return problem!;
         }
 
-        var (context, error) = Api.Idempotency.ContextOf(http.Request, "refund", body);
-        if (context is null)
-        {
-            return ApiProblems.InvalidRequest(Api.Idempotency.Header, error!);
-        }
-
-        var request = new RefundRequest(body.Invoice, body.Charge, body.Amount, body.Reason!, body.CancelSubscription);
-        return Answer(http, await grain.Refund(request, context with { Actor = actor! }));
+        var (context, error) = Api.Idempotency.ContextOf(http.Request, operation, body);
+        return context is null ? ApiProblems.InvalidRequest(Api.Idempotency.Header, error!) : Answer(http, await send(grain, context));
     }
 
     private static bool IsStripeId(string value, string prefix) =>

@@ -7,8 +7,15 @@ internal sealed class InvoiceFlow(SandboxState state, PaymentProcessor payments)
 {
     public InvoiceRecord Draft(SubscriptionRecord subscription, CustomerRecord customer, string billingReason, List<InvoiceLineRecord> lines, DateTimeOffset periodStart, DateTimeOffset periodEnd)
     {
-        var id = StripeIds.New("in");
-        var invoice = new InvoiceRecord
+        var invoice = Unsaved(StripeIds.New("in"), subscription, customer, billingReason, lines, periodStart, periodEnd);
+        state.Invoices.Add(invoice.Id, invoice);
+        subscription.LatestInvoiceId = invoice.Id;
+        return invoice;
+    }
+
+    /// <summary>An invoice of the subscription that is nowhere stored: a draft before it is kept, or a preview.</summary>
+    public InvoiceRecord Unsaved(string id, SubscriptionRecord subscription, CustomerRecord customer, string billingReason, List<InvoiceLineRecord> lines, DateTimeOffset periodStart, DateTimeOffset periodEnd) =>
+        new()
         {
             Id = id,
             Sequence = state.NextSequence(),
@@ -24,11 +31,8 @@ internal sealed class InvoiceFlow(SandboxState state, PaymentProcessor payments)
             PeriodStart = periodStart,
             PeriodEnd = periodEnd,
             HostedUrl = $"{state.PublicBaseUrl}/sandbox/invoices/{id}",
+            AmountDue = lines.Sum(l => l.Amount),
         };
-        state.Invoices.Add(id, invoice);
-        subscription.LatestInvoiceId = id;
-        return invoice;
-    }
 
     public static InvoiceLineRecord PeriodLine(SubscriptionRecord subscription, long amount, string description) =>
         new(StripeIds.New("il"), amount, description, subscription.PeriodStart, subscription.PeriodEnd, subscription.Price, false, subscription.Id, subscription.ItemId);

@@ -326,25 +326,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             ? []
             : ProrationLines(subscription, subscription.Price, price, at);
         lines.Add(new InvoiceLineRecord(StripeIds.New("il"), price.UnitAmount, PeriodDescription(price), nextStart, nextEnd, price, false, subscription.Id, subscription.ItemId));
-        var id = "upcoming_" + StripeIds.New("in");
-        return new InvoiceRecord
-        {
-            Id = id,
-            Sequence = 0,
-            Created = state.Now,
-            CustomerId = customer.Id,
-            CustomerEmail = customer.Email,
-            CustomerName = customer.Name,
-            SubscriptionId = subscription.Id,
-            SubscriptionMetadata = new Dictionary<string, string>(subscription.Metadata),
-            BillingReason = "upcoming",
-            Currency = subscription.Price.Currency,
-            Lines = lines,
-            PeriodStart = subscription.PeriodStart,
-            PeriodEnd = subscription.PeriodEnd,
-            HostedUrl = "",
-            AmountDue = lines.Sum(l => l.Amount),
-        };
+        return invoices.Unsaved("upcoming_" + StripeIds.New("in"), subscription, customer, "upcoming", lines, subscription.PeriodStart, subscription.PeriodEnd);
     }
 
     private bool HasOpenInvoice(SubscriptionRecord subscription) =>
