@@ -10,6 +10,9 @@ namespace OrleansBilling.Sandbox;
 /// <summary>Registers the sandbox: the Stripe emulator and the Brevo emulator beside it.</summary>
 public static class SandboxServiceCollectionExtensions
 {
+    /// <summary>The named HttpClient that checks whether a checkout's success URL can be reached.</summary>
+    internal const string SuccessUrlProbe = "sandbox-success-url";
+
     /// <summary>
     /// Registers the sandbox: its <see cref="SandboxClock"/> (as itself only: whether Orleans runs on it is the
     /// host's choice), the emulator state, <see cref="SandboxControl"/>, <see cref="SandboxRequests"/>, the
@@ -36,6 +39,10 @@ public static class SandboxServiceCollectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
         services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+
+        // Whether a checkout's success URL answers at all: the hosted page leads there only if it does.
+        services.AddHttpClient(SuccessUrlProbe, client => client.Timeout = TimeSpan.FromSeconds(2))
+            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
 
         services.AddSingleton<BillingScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingScheduler>());

@@ -16,19 +16,28 @@ internal static class MailboxPage
             return html.ToString();
         }
 
-        html.Append("<table><tr><th>Received</th><th>To</th><th>Template</th><th>Params and tags</th></tr>");
+        html.Append("<table><tr><th>Received</th><th>To</th><th>Template</th><th>Parameters</th></tr>");
         foreach (var email in emails.Reverse())
         {
             html.Append("<tr><td>").Append(HtmlPage.Date(email.ReceivedAt)).Append("</td><td>");
             html.AppendJoin("<br>", email.To.Select(to => HtmlPage.Encode(to.Name is null ? to.Email : $"{to.Name} <{to.Email}>")));
-            html.Append("</td><td>").Append(email.TemplateId is { } id ? $"#{id}" : HtmlPage.Encode(email.Subject)).Append("</td><td>");
-            html.AppendJoin("<br>", email.Params.Select(p => $"{HtmlPage.Encode(p.Key)} = {HtmlPage.Encode(p.Value)}"));
-            if (email.Tags.Count > 0)
+            // The service tags each email with its lifecycle moment first: the template by name, its Brevo id beside it.
+            html.Append("</td><td class=\"template\">");
+            html.Append(email.Tags.Count > 0 ? $"<strong>{HtmlPage.Encode(email.Tags[0])}</strong>" : HtmlPage.Encode(email.Subject ?? ""));
+            html.Append(email.TemplateId is { } id ? $" <small>template #{id}</small>" : "");
+            if (email.Tags.Count > 1)
             {
-                html.Append("<br><small>").Append(HtmlPage.Encode(string.Join(", ", email.Tags))).Append("</small>");
+                html.Append("<br><small>").Append(HtmlPage.Encode(string.Join(", ", email.Tags.Skip(1)))).Append("</small>");
             }
 
-            html.Append("<br><small><code>").Append(HtmlPage.Encode(email.MessageId)).Append("</code></small></td></tr>");
+            html.Append("</td><td><dl class=\"params\">");
+            foreach (var (name, value) in email.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                html.Append("<dt>").Append(HtmlPage.Encode(name.Replace('_', ' '))).Append("</dt><dd>")
+                    .Append(value.Length == 0 ? "<em>empty</em>" : HtmlPage.Encode(value)).Append("</dd>");
+            }
+
+            html.Append("</dl><small><code>").Append(HtmlPage.Encode(email.MessageId)).Append("</code></small></td></tr>");
         }
 
         html.Append("</table>");

@@ -48,6 +48,18 @@ internal static class CheckoutPage
             """;
     }
 
+    /// <summary>Where a paid checkout ends when the product's success URL cannot be reached.</summary>
+    public static string Success(CheckoutSessionRecord session)
+    {
+        var url = session.SuccessUrl.Replace("{CHECKOUT_SESSION_ID}", session.Id, StringComparison.Ordinal);
+        return $"""
+            <h1>{HtmlPage.Encode(session.Price.ProductName)}</h1>
+            <p class="ok" role="status">Payment complete. Thank you.</p>
+            <p>{HtmlPage.Money(session.AmountTotal, session.Price.Currency)} paid; the subscription renews every {HtmlPage.Encode(session.Price.Interval)}.</p>
+            <p>The product's page could not be reached from here: <a href="{HtmlPage.Encode(url)}">{HtmlPage.Encode(url)}</a></p>
+            """;
+    }
+
     private static string BackLink(CheckoutSessionRecord session, string text) =>
         session.CancelUrl is { } url ? $"""<p><a href="{HtmlPage.Encode(url)}">{text}</a></p>""" : "";
 }

@@ -23,7 +23,7 @@ internal static class SandboxPageEndpoints
             }
         });
 
-        pages.MapPost("/checkout/{id}", async (string id, HttpRequest request, SandboxState state, SandboxControl control) =>
+        pages.MapPost("/checkout/{id}", async (string id, HttpRequest request, SandboxState state, SandboxControl control, IHttpClientFactory http) =>
         {
             var form = await request.ReadFormAsync();
             SandboxCheckoutResult result;
@@ -43,13 +43,27 @@ internal static class SandboxPageEndpoints
 
             if (result.Error is null && result.Status == "complete")
             {
-                return new SeeOtherResult(result.SuccessUrl);
+                // As Stripe's page: on to the product's success URL; where that cannot be reached (a product
+                // not running, an address only its own network knows), the checkout ends on a page of its own.
+                return await Reachable(http, result.SuccessUrl, request.HttpContext.RequestAborted)
+                    ? new SeeOtherResult(result.SuccessUrl)
+                    : new SeeOtherResult($"/sandbox/checkout/{id}/success");
             }
 
             lock (state.Gate)
             {
                 var session = state.CheckoutSessions[id];
                 return HtmlPage.Result("Checkout", CheckoutPage.Body(session, KnownEmail(state, session), result.Error?.Message), result.Error is null ? 410 : 402);
+            }
+        });
+
+        pages.MapGet("/checkout/{id}/success", (string id, SandboxState state) =>
+        {
+            lock (state.Gate)
+            {
+                return state.CheckoutSessions.GetValueOrDefault(id) is { Status: "complete" } session
+                    ? HtmlPage.Result("Payment complete", CheckoutPage.Success(session))
+                    : NotFound("completed checkout session");
             }
         });
 
@@ -121,4 +135,18 @@ internal static class SandboxPageEndpoints
         session.CustomerEmail ?? (session.CustomerId is { } id ? state.Customers.GetValueOrDefault(id)?.Email : null);
 
     private static IResult NotFound(string what) => HtmlPage.Result("Not found", $"<h1>No such {HtmlPage.Encode(what)}</h1>", 404);
+
+    private static async Task<bool> Reachable(IHttpClientFactory http, string url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.CreateClient(SandboxServiceCollectionExtensions.SuccessUrlProbe)
+                .SendAsync(new HttpRequestMessage(HttpMethod.Head, url), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }

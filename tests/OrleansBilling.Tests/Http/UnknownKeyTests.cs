@@ -67,14 +67,20 @@ public sealed class UnknownKeyTests(CountingService service) : IClassFixture<Cou
     [InlineData("bk_this_key_is_far_too_long_to_be_a_key_0123456789_0123456789_0123456789_0123456789_0123456789_0123456789_0123456789_0123456789")]
     public async Task A_key_of_the_wrong_shape_is_refused_before_anything_is_asked(string key)
     {
-        using var client = ClientFrom("127.0.0.3");
-        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + key);
         var before = service.Counter.Calls.Values.Sum();
 
-        using var response = await client.GetAsync("/v1/customers/shape/entitlements", Cancellation);
+        // Twenty of them, each from an address of its own (so no allowance runs out): a key that reached the
+        // cluster would cost a call each, while the one call the service may make meanwhile on its own (a
+        // directory refresh, a wake-up) is tolerated.
+        for (var i = 1; i <= 20; i++)
+        {
+            using var client = ClientFrom($"127.0.3.{i}");
+            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            using var response = await client.GetAsync("/v1/customers/shape/entitlements", Cancellation);
+            await response.ReadProblemAsync(HttpStatusCode.Unauthorized, "urn:orleans-billing:problem:unauthorized");
+        }
 
-        await response.ReadProblemAsync(HttpStatusCode.Unauthorized, "urn:orleans-billing:problem:unauthorized");
-        Assert.Equal(before, service.Counter.Calls.Values.Sum());
+        Assert.InRange(service.Counter.Calls.Values.Sum() - before, 0, 1);
     }
 
     [Fact]
