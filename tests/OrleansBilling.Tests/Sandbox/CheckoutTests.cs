@@ -210,17 +210,41 @@ public sealed class CheckoutTests
     }
 
     [Fact]
-    public async Task Submitting_the_hosted_form_with_a_good_card_redirects_to_the_success_url()
+    public async Task Submitting_the_hosted_form_with_a_good_card_redirects_to_the_success_url_when_it_answers()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var session = await sandbox.Stripe.V1.Checkout.Sessions.CreateAsync(
+            new Stripe.Checkout.SessionCreateOptions
+            {
+                Mode = "subscription",
+                LineItems = [new Stripe.Checkout.SessionLineItemOptions { Price = SandboxHost.Basic, Quantity = 1 }],
+                SuccessUrl = $"{sandbox.BaseUrl}/sandbox/clock?session={{CHECKOUT_SESSION_ID}}",
+                CustomerEmail = "ada@example.com",
+            },
+            cancellationToken: Ct);
+
+        using var form = new FormUrlEncodedContent([new("card", "4242 4242 4242 4242")]);
+        using var response = await sandbox.Http.PostAsync(new Uri(session.Url), form, Ct);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal(new Uri($"{sandbox.BaseUrl}/sandbox/clock?session={session.Id}"), response.Headers.Location);
+        Assert.Equal("complete", (await sandbox.Stripe.V1.Checkout.Sessions.GetAsync(session.Id, cancellationToken: Ct)).Status);
+    }
+
+    [Fact]
+    public async Task A_paid_checkout_whose_success_url_cannot_be_reached_ends_on_the_sandbox_s_success_page()
     {
         await using var sandbox = await SandboxHost.StartAsync();
         var session = await sandbox.CreateCheckoutAsync();
 
         using var form = new FormUrlEncodedContent([new("card", "4242 4242 4242 4242")]);
         using var response = await sandbox.Http.PostAsync(new Uri(session.Url), form, Ct);
+        var page = await sandbox.Http.GetStringAsync(response.Headers.Location, Ct);
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-        Assert.Equal(new Uri($"https://app.example/success?session={session.Id}"), response.Headers.Location);
-        Assert.Equal("complete", (await sandbox.Stripe.V1.Checkout.Sessions.GetAsync(session.Id, cancellationToken: Ct)).Status);
+        Assert.Equal($"/sandbox/checkout/{session.Id}/success", response.Headers.Location!.OriginalString);
+        Assert.Contains("Payment complete", page, StringComparison.Ordinal);
+        Assert.Contains($"https://app.example/success?session={session.Id}", page, StringComparison.Ordinal);
     }
 
     [Fact]
