@@ -2,7 +2,10 @@ using OrleansBilling.Sandbox.State;
 
 namespace OrleansBilling.Sandbox.Pages;
 
-/// <summary>The hosted invoice page: what is owed and, while open, a card form that pays it.</summary>
+/// <summary>
+/// The hosted invoice page: who is billed, when it is due, each line with its period, the total and what
+/// is paid, and, while open, a card form that pays it.
+/// </summary>
 internal static class InvoicePage
 {
     public static string Body(InvoiceRecord invoice, string? message, bool isError)
@@ -16,12 +19,27 @@ internal static class InvoicePage
             </form>
             {HtmlPage.TestCardList()}
             """;
+        var lines = string.Concat(invoice.Lines.Select(line => $"""
+            <tr><td>{HtmlPage.Encode(line.Description)}</td><td>{Day(line.PeriodStart)} – {Day(line.PeriodEnd)}</td><td class="money">{HtmlPage.Money(line.Amount, invoice.Currency)}</td></tr>
+            """));
+        var customer = invoice.CustomerName is { Length: > 0 } name ? $"{HtmlPage.Encode(name)} &lt;{HtmlPage.Encode(invoice.CustomerEmail ?? "")}&gt;" : HtmlPage.Encode(invoice.CustomerEmail ?? invoice.CustomerId);
         return $"""
             <h1>Invoice {HtmlPage.Encode(invoice.Number ?? invoice.Id)}</h1>
             <p class="amount">{HtmlPage.Money(invoice.AmountDue, invoice.Currency)}</p>
-            <p>Status: {HtmlPage.Encode(invoice.Status)}</p>
+            <dl class="invoice">
+            <dt>Billed to</dt><dd>{customer}</dd>
+            <dt>Due</dt><dd>{Day(invoice.FinalizedAt ?? invoice.Created)}</dd>
+            <dt>Status</dt><dd>{HtmlPage.Encode(invoice.Status)}</dd>
+            </dl>
+            <table class="lines"><thead><tr><th>Description</th><th>Period</th><th>Amount</th></tr></thead>
+            <tbody>{lines}</tbody>
+            <tfoot><tr><th colspan="2">Total</th><td class="money">{HtmlPage.Money(invoice.Total, invoice.Currency)}</td></tr>
+            <tr><th colspan="2">Amount paid</th><td class="money">{HtmlPage.Money(invoice.AmountPaid, invoice.Currency)}</td></tr></tfoot>
+            </table>
             {messageHtml}
             {form}
             """;
     }
+
+    private static string Day(DateTimeOffset at) => at.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -48,4 +48,27 @@ public sealed class HostedPagesTests(SandboxBillingService service, Chromium chr
         await Assertions.Expect(row.Locator("dl.params dt", new() { HasText = "plan" })).ToBeVisibleAsync();
         await Assertions.Expect(row.Locator("dl.params dd").Filter(new() { HasText = "Basic" })).ToHaveCountAsync(1);
     }
+
+    [Fact]
+    public async Task The_invoice_page_shows_who_is_billed_when_it_is_due_and_each_line_with_its_period()
+    {
+        using var api = service.Client();
+        var subscription = await api.SubscribeToStripeSubscriptionAsync("browser_invoice", "basic");
+        var invoice = await api.StripeGetAsync($"invoices/{(await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("latest_invoice").GetString()}");
+        var line = invoice.GetProperty("lines").GetProperty("data")[0];
+        var page = await chromium.NewPageAsync();
+
+        await page.GotoAsync(invoice.GetProperty("hosted_invoice_url").GetString()!);
+
+        await Assertions.Expect(page.Locator("dl.invoice")).ToContainTextAsync("browser_invoice@example.com");
+        await Assertions.Expect(page.Locator("dl.invoice")).ToContainTextAsync("Due");
+        var row = page.Locator("table.lines tbody tr");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row).ToContainTextAsync(line.GetProperty("description").GetString()!);
+        await Assertions.Expect(row).ToContainTextAsync(Day(line.GetProperty("period").GetProperty("start").GetInt64()) + " – " + Day(line.GetProperty("period").GetProperty("end").GetInt64()));
+        await Assertions.Expect(page.Locator("table.lines tfoot")).ToContainTextAsync("9.00 USD");
+    }
+
+    private static string Day(long unix) =>
+        DateTimeOffset.FromUnixTimeSeconds(unix).ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 }
