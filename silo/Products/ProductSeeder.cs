@@ -14,7 +14,8 @@ namespace OrleansBilling.Silo.Products;
 /// nothing. What an admin changed through the API since (a dunning policy, issued keys) is kept
 /// (<see cref="IProductGrain"/>). A silo that starts while the cluster still counts a killed
 /// predecessor at its address as alive meets rejected messages for a few seconds: the seeding is
-/// tried again then, for about 40 seconds, rather than ending the process.
+/// tried again then, for about two and a half minutes, rather than ending the process: a silo's view of the
+/// cluster is read again from the membership table once a minute, and a CI run saw 40 seconds fall short.
 /// </summary>
 public sealed partial class ProductSeeder(
     IGrainFactory grains,
@@ -27,14 +28,14 @@ public sealed partial class ProductSeeder(
 
     /// <summary>
     /// Tries again what failed because the cluster is unavailable (<see cref="ExceptionProblems.IsUnavailable"/>),
-    /// 12 times with a growing pause of up to 5 s (about 40 s in all); any other failure ends at once.
+    /// 30 times with a growing pause of up to 5 s (about 2.5 minutes in all); any other failure ends at once.
     /// </summary>
     public static ResiliencePipeline WhileClusterSettles(TimeProvider clock, ILogger logger) =>
         new ResiliencePipelineBuilder { TimeProvider = clock }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(ExceptionProblems.IsUnavailable),
-                MaxRetryAttempts = 12,
+                MaxRetryAttempts = 30,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = TimeSpan.FromMilliseconds(250),
                 MaxDelay = TimeSpan.FromSeconds(5),

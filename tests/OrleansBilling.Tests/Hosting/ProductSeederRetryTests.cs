@@ -64,7 +64,7 @@ public sealed class ProductSeederRetryTests
         await AdvanceUntilDone(clock, run);
 
         await Assert.ThrowsAsync<SiloUnavailableException>(() => run);
-        Assert.Equal(13, attempts);
+        Assert.Equal(31, attempts);
     }
 
     /// <summary>Moves the fake clock past each pause the retries take, until the run has ended.</summary>
