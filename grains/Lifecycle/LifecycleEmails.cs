@@ -57,7 +57,7 @@ public static class LifecycleEmails
             ["customer"] = s.CustomerId,
             ["product"] = product.Name,
             ["plan"] = plan?.Name ?? s.PlanId ?? "",
-            ["amount"] = terms is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{terms.UnitAmountMinor / 100m:0.00} {terms.Currency.ToUpperInvariant()}"),
+            ["amount"] = terms is null ? "" : Money(terms.UnitAmountMinor, terms.Currency),
             ["period_end"] = Day(s.CurrentPeriodEnd),
         };
         if (s.Dunning is { } episode)
@@ -70,6 +70,10 @@ public static class LifecycleEmails
 
         return values;
     }
+
+    /// <summary>An amount as the customer reads it: <c>9.00 USD</c>.</summary>
+    public static string Money(long amountMinor, string currency) =>
+        string.Create(CultureInfo.InvariantCulture, $"{amountMinor / 100m:0.00} {currency.ToUpperInvariant()}");
 
     private static string Day(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }

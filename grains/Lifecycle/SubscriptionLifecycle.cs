@@ -296,8 +296,7 @@ public static class SubscriptionLifecycle
     {
         var r = input.Refund;
         var amount = new Money(r.AmountMinor, r.Currency);
-        var shown = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.AmountMinor / 100m:0.00} {r.Currency.ToUpperInvariant()}");
-        step = step with { Emails = [new LifecycleEmail("refund_issued", $"refund:{r.RefundId}", new Dictionary<string, string> { ["refund_amount"] = shown, ["refunded_invoice"] = r.InvoiceId ?? "" })] };
+        step = step with { Emails = [new LifecycleEmail("refund_issued", $"refund:{r.RefundId}", new Dictionary<string, string> { ["refund_amount"] = LifecycleEmails.Money(r.AmountMinor, r.Currency), ["refunded_invoice"] = r.InvoiceId ?? "" })] };
         var next = step.Current.Remember($"{r.RefundId}/refund.created/{r.Status}").Remember($"{r.ChargeId}/refunded-{input.RefundedAfter}");
         return step.Record(
             HistoryFact.RefundIssued, next,

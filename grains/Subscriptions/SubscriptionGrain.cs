@@ -371,22 +371,19 @@ public sealed partial class SubscriptionGrain(
             return CommandResult<PlanChangePreview>.Failure(UnknownProduct());
         }
 
-        if (catalog.FindPlan(planId) is not { } plan)
+        // Previewed only where the change itself would be allowed: the decider says, nothing is applied.
+        switch (Decide(new LifecycleInput.ChangePlan("preview", "preview", planId), catalog))
         {
-            return CommandResult<PlanChangePreview>.Failure(UnknownPlan(planId));
+            case Decision.Rejected rejected:
+                return CommandResult<PlanChangePreview>.Failure(new CommandError(rejected.Code, rejected.Explanation, Current.State));
+            case Decision.Refused refused:
+                return CommandResult<PlanChangePreview>.Failure(NotAllowed(refused));
         }
 
-        if (Current.State is not (SubscriptionState.Active or SubscriptionState.Trialing) || Current.ProviderSubscriptionId is not { } subscriptionId)
+        if (catalog.FindPlan(planId) is not { } plan || Current.ProviderSubscriptionId is not { } subscriptionId)
         {
             return CommandResult<PlanChangePreview>.Failure(new CommandError(
-                CommandErrorCode.TransitionNotAllowed, $"A plan change needs an active or trialing subscription; it is {Current.State}.", Current.State, LifecycleTransition.PlanChanged));
-        }
-
-        if (Current.PendingChange is { } scheduled)
-        {
-            // Stripe bills the next period at the scheduled plan's price already: a preview from it would mislead.
-            return CommandResult<PlanChangePreview>.Failure(new CommandError(
-                CommandErrorCode.TransitionNotAllowed, $"A change to plan '{scheduled.PlanId}' is scheduled for {scheduled.At:O}: withdraw it first.", Current.State, LifecycleTransition.PlanChanged));
+                CommandErrorCode.TransitionNotAllowed, "The customer has no subscription at the provider to preview a change of.", Current.State, LifecycleTransition.PlanChanged));
         }
 
         try
@@ -812,7 +809,6 @@ public sealed partial class SubscriptionGrain(
             return CommandResult<SubscriptionView>.Success(View());
         });
 
-    /// <summary>What a transition a product or support asked for means at the provider.</summary>
     /// <summary>What a transition a product or support asked for means at the provider; false when the provider holds it pending.</summary>
     private async Task<bool> AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, ProrationMode proration, PauseRequest? pause)
     {
@@ -986,7 +982,7 @@ public sealed partial class SubscriptionGrain(
 
     /// <summary>What a checkout is opened for, short: two requests with the same fingerprint may share one session.</summary>
     private static string CheckoutFingerprint(string plan, string? email, string successUrl, string cancelUrl) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{plan}\n{email}\n{successUrl}\n{cancelUrl}")))[..32];
+        ShortHash($"{plan}\n{email}\n{successUrl}\n{cancelUrl}");
 
     /// <summary>Commands get an input id from their idempotency key, so a repeat is recognised even after its reply is forgotten.</summary>
     private static string InputId(CommandContext context) =>
