@@ -26,6 +26,12 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
             {
                 failures.Add($"Sandbox price '{price.Id}' has a negative unit amount.");
             }
+
+            if (price.Metered is { } metered && (!SandboxMeteredPrice.Aggregations.Contains(metered.Aggregation)
+                || string.IsNullOrEmpty(metered.EventName) || metered.UnitAmountDecimal < 0 || metered.IncludedUnits < 0))
+            {
+                failures.Add($"Sandbox metered price '{price.Id}' needs a meter event name, an aggregation of sum, count or last, and a unit amount and included units of 0 or more.");
+            }
         }
 
         foreach (var duplicate in options.Prices.GroupBy(p => p.Id).Where(g => g.Count() > 1))

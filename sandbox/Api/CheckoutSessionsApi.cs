@@ -17,17 +17,7 @@ internal sealed class CheckoutSessionsApi(SandboxState state, CheckoutFlow check
             throw StripeApiException.Invalid("mode", $"The sandbox sells subscriptions only: mode must be 'subscription', not '{mode}'.");
         }
 
-        if (p.Has("line_items[1]"))
-        {
-            throw StripeApiException.Invalid("line_items", "The sandbox sells one price per Checkout Session.");
-        }
-
-        var priceId = p.Required("line_items[0][price]");
-        var price = State.FindPrice(priceId) ?? throw StripeApiException.NoSuch("price", priceId, "line_items[0][price]");
-        if (p.Long("line_items[0][quantity]") is { } quantity and not 1)
-        {
-            throw StripeApiException.Invalid("line_items[0][quantity]", $"The sandbox sells a quantity of 1, not {quantity}.");
-        }
+        var (price, metered) = LineItems(p);
 
         var successUrl = p.Required("success_url");
         var cancelUrl = p.String("cancel_url") is { Length: > 0 } back ? back : null;
@@ -52,6 +42,7 @@ internal sealed class CheckoutSessionsApi(SandboxState state, CheckoutFlow check
             Created = now,
             ExpiresAt = now + Lifetime,
             Price = price,
+            MeteredPrices = metered,
             SuccessUrl = successUrl,
             CancelUrl = cancelUrl,
             PageUrl = $"{State.PublicBaseUrl}/sandbox/checkout/{id}",
@@ -76,5 +67,70 @@ internal sealed class CheckoutSessionsApi(SandboxState state, CheckoutFlow check
         var session = Find(State.CheckoutSessions, request.Id, "checkout.session");
         checkout.Expire(session, request.Events);
         return Answer(request, session.ToJson());
+    }
+
+    /// <summary>
+    /// One licensed price (the plan, quantity 1) and any metered prices beside it, which take no quantity
+    /// (their usage comes from the meter); all in one currency and interval, none twice.
+    /// </summary>
+    private (SandboxPrice Licensed, List<SandboxPrice> Metered) LineItems(StripeParameters p)
+    {
+        var indices = p.Indices("line_items");
+        if (indices.Count == 0)
+        {
+            throw StripeApiException.Missing("line_items");
+        }
+
+        SandboxPrice? licensed = null;
+        var metered = new List<SandboxPrice>();
+        foreach (var i in indices)
+        {
+            var at = $"line_items[{i}]";
+            var priceId = p.Required($"{at}[price]");
+            var price = State.FindPrice(priceId) ?? throw StripeApiException.NoSuch("price", priceId, $"{at}[price]");
+            var quantity = p.Long($"{at}[quantity]");
+            if (price.Metered is not null)
+            {
+                if (quantity is not null)
+                {
+                    throw StripeApiException.Invalid($"{at}[quantity]", $"Quantity should not be specified where usage_type is `metered`. Remove quantity from `{at}`.");
+                }
+
+                metered.Add(price);
+                continue;
+            }
+
+            if (licensed is not null)
+            {
+                throw StripeApiException.Invalid($"{at}[price]", "The sandbox sells one licensed price per Checkout Session; more prices must be metered.");
+            }
+
+            if (quantity is { } q and not 1)
+            {
+                throw StripeApiException.Invalid($"{at}[quantity]", $"The sandbox sells a quantity of 1, not {q}.");
+            }
+
+            licensed = price;
+        }
+
+        if (licensed is null)
+        {
+            throw StripeApiException.Invalid("line_items", "A Checkout Session needs one licensed price; metered prices only come beside it.");
+        }
+
+        foreach (var price in metered)
+        {
+            if (price.Currency != licensed.Currency || price.Interval != licensed.Interval)
+            {
+                throw StripeApiException.Invalid("line_items", $"All prices on a subscription must have the same currency and billing interval: {price.Id} is {price.Currency}/{price.Interval}, {licensed.Id} is {licensed.Currency}/{licensed.Interval}.");
+            }
+        }
+
+        if (metered.Select(m => m.Id).Distinct().Count() != metered.Count)
+        {
+            throw StripeApiException.Invalid("line_items", "The same price cannot be added to a subscription twice.");
+        }
+
+        return (licensed, metered);
     }
 }

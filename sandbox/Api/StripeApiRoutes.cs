@@ -31,7 +31,7 @@ internal static class StripeApiRoutes
         Map(v1, "GET", "subscriptions", List("customer", "price", "status"), static (r, q) => r.Subscriptions.List(q));
         Map(v1, "GET", "subscriptions/{id}", Of(), static (r, q) => r.Subscriptions.Get(q));
         Map(v1, "POST", "subscriptions/{id}", Of(
-                "cancel_at_period_end", "items[#][id]", "items[#][price]", "proration_behavior", "metadata[*]",
+                "cancel_at_period_end", "items[#][id]", "items[#][price]", "items[#][deleted]", "proration_behavior", "metadata[*]",
                 "pause_collection[behavior]", "pause_collection[resumes_at]", "payment_behavior"),
             static (r, q) => r.Subscriptions.Update(q));
         Map(v1, "DELETE", "subscriptions/{id}", Of("invoice_now", "prorate"), static (r, q) => r.Subscriptions.Cancel(q));

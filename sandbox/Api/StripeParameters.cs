@@ -121,6 +121,11 @@ internal sealed class StripeParameters
         _ => throw StripeApiException.Invalid(path, $"Invalid hash: {path}"),
     };
 
+    /// <summary>The indices an array of hashes such as <c>line_items</c> was sent with, in order.</summary>
+    public IReadOnlyList<int> Indices(string path) => Node(path) is JsonObject list
+        ? [.. list.Select(p => int.TryParse(p.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1).Where(i => i >= 0).Order()]
+        : [];
+
     /// <summary>An array such as <c>expand[]</c>, in index order.</summary>
     public IReadOnlyList<string> Strings(string path) => Node(path) switch
     {

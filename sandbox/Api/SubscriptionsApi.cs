@@ -29,7 +29,7 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
         return Answer(request, ListPage.Build(
             all,
             s => (customer is null || s.CustomerId == customer)
-                && (price is null || s.Price.Id == price)
+                && (price is null || s.Price.Id == price || s.MeteredItems.Any(item => item.Price.Id == price))
                 && status switch
                 {
                     null => s.Status != "canceled",
@@ -48,26 +48,7 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
         var subscription = Find(State.Subscriptions, request.Id, "subscription");
         var p = request.Parameters;
 
-        SandboxPrice? newPrice = null;
-        if (p.String("items[0][price]") is { Length: > 0 } priceId)
-        {
-            var itemId = p.String("items[0][id]");
-            if (string.IsNullOrEmpty(itemId))
-            {
-                throw StripeApiException.Invalid("items[0][id]", "The sandbox changes the subscription's one item in place: send items[0][id] with items[0][price].");
-            }
-
-            if (itemId != subscription.ItemId)
-            {
-                throw StripeApiException.NoSuch("subscription_item", itemId, "items[0][id]");
-            }
-
-            newPrice = State.FindPrice(priceId) ?? throw StripeApiException.NoSuch("price", priceId, "items[0][price]");
-            if (newPrice.Currency != subscription.Price.Currency)
-            {
-                throw StripeApiException.Invalid("items[0][price]", $"The price's currency ({newPrice.Currency}) must match the subscription's ({subscription.Price.Currency}).");
-            }
-        }
+        var (newPrice, removed, added) = Items(subscription, p);
 
         var proration = p.String("proration_behavior") ?? "create_prorations";
         if (!ProrationBehaviors.Contains(proration))
@@ -108,7 +89,11 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
             throw StripeApiException.Invalid("payment_behavior", "With payment_behavior=pending_if_incomplete only items, proration_behavior and a few billing fields can be updated.");
         }
 
-        var change = new SubscriptionChange(p.Bool("cancel_at_period_end"), newPrice, proration, p.Map("metadata"), pause, unpause, resumesAt, paymentBehavior);
+        var change = new SubscriptionChange(p.Bool("cancel_at_period_end"), newPrice, proration, p.Map("metadata"), pause, unpause, resumesAt, paymentBehavior)
+        {
+            RemovedItemIds = removed,
+            AddedMeteredPrices = added,
+        };
         subscriptions.Update(subscription, change, request.Events);
         return Answer(request, subscription.ToJson());
     }
@@ -129,5 +114,74 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
         var subscription = Find(State.Subscriptions, request.Id, "subscription");
         subscriptions.Resume(subscription, request.Events);
         return Answer(request, subscription.ToJson());
+    }
+
+    /// <summary>
+    /// <c>items[#]</c>: the licensed item may change its price in place; metered items are added (a price
+    /// without an id) or taken off (<c>deleted</c>). What results has one licensed item, every price in the
+    /// subscription's currency and interval, none twice.
+    /// </summary>
+    private (SandboxPrice? NewPrice, HashSet<string> Removed, List<SandboxPrice> Added) Items(SubscriptionRecord subscription, StripeParameters p)
+    {
+        SandboxPrice? newPrice = null;
+        var removed = new HashSet<string>();
+        var added = new List<SandboxPrice>();
+        foreach (var i in p.Indices("items"))
+        {
+            var at = $"items[{i}]";
+            var itemId = p.String($"{at}[id]") is { Length: > 0 } id ? id : null;
+            var priceId = p.String($"{at}[price]") is { Length: > 0 } given ? given : null;
+            if (p.Bool($"{at}[deleted]") == true)
+            {
+                if (itemId is null || subscription.FindMeteredItem(itemId) is null)
+                {
+                    throw itemId == subscription.ItemId
+                        ? StripeApiException.Invalid($"{at}[deleted]", "A subscription must keep its licensed item: change its price instead.")
+                        : StripeApiException.NoSuch("subscription_item", itemId ?? "", $"{at}[id]");
+                }
+
+                removed.Add(itemId);
+                continue;
+            }
+
+            if (priceId is null)
+            {
+                continue;
+            }
+
+            var price = State.FindPrice(priceId) ?? throw StripeApiException.NoSuch("price", priceId, $"{at}[price]");
+            if (price.Currency != subscription.Price.Currency || price.Interval != subscription.Price.Interval)
+            {
+                throw StripeApiException.Invalid($"{at}[price]", $"The price's currency and interval ({price.Currency}/{price.Interval}) must match the subscription's ({subscription.Price.Currency}/{subscription.Price.Interval}).");
+            }
+
+            if (itemId == subscription.ItemId)
+            {
+                newPrice = price.Metered is null
+                    ? price
+                    : throw StripeApiException.Invalid($"{at}[price]", "The licensed item cannot take a metered price: add the metered price as an item of its own.");
+            }
+            else if (itemId is null)
+            {
+                added.Add(price.Metered is not null
+                    ? price
+                    : throw StripeApiException.Invalid($"{at}[price]", "The sandbox keeps one licensed item per subscription: change its price (items[#][id]) instead of adding another."));
+            }
+            else
+            {
+                throw subscription.FindMeteredItem(itemId) is null
+                    ? StripeApiException.NoSuch("subscription_item", itemId, $"{at}[id]")
+                    : StripeApiException.Invalid($"{at}[price]", "Take the metered item off (deleted) and add the new metered price as an item.");
+            }
+        }
+
+        var kept = subscription.MeteredItems.Where(item => !removed.Contains(item.Id)).Select(item => item.Price.Id);
+        var all = kept.Concat(added.Select(price => price.Id)).ToList();
+        if (all.Distinct().Count() != all.Count)
+        {
+            throw StripeApiException.Invalid("items", "The same price cannot be on a subscription twice.");
+        }
+
+        return (newPrice, removed, added);
     }
 }

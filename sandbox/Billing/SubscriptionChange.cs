@@ -11,5 +11,12 @@ internal sealed record SubscriptionChange(
     DateTimeOffset? PauseResumesAt = null,
     string PaymentBehavior = "allow_incomplete")
 {
-    public bool OnlyMetadata => CancelAtPeriodEnd is null && NewPrice is null && PauseBehavior is null && !Unpause;
+    /// <summary>Metered items to take off (<c>items[#][deleted]</c>).</summary>
+    public IReadOnlySet<string> RemovedItemIds { get; init; } = new HashSet<string>();
+
+    /// <summary>Metered prices to add as new items (<c>items[#][price]</c> without an id).</summary>
+    public IReadOnlyList<SandboxPrice> AddedMeteredPrices { get; init; } = [];
+
+    public bool OnlyMetadata => CancelAtPeriodEnd is null && NewPrice is null && PauseBehavior is null && !Unpause
+        && RemovedItemIds.Count == 0 && AddedMeteredPrices.Count == 0;
 }

@@ -11,7 +11,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
     private static readonly TimeSpan TrialWarning = TimeSpan.FromDays(3);
     private static readonly TimeSpan PendingUpdateLifetime = TimeSpan.FromHours(23);
 
-    public SubscriptionRecord Start(CustomerRecord customer, SandboxPrice price, Dictionary<string, string> metadata, long? trialDays)
+    public SubscriptionRecord Start(CustomerRecord customer, SandboxPrice price, IReadOnlyList<SandboxPrice> meteredPrices, Dictionary<string, string> metadata, long? trialDays)
     {
         var now = state.Now;
         var trial = trialDays > 0;
@@ -25,6 +25,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             ItemId = StripeIds.New("si", 14),
             ItemCreated = now,
             Price = price,
+            MeteredItems = [.. meteredPrices.Select(metered => new MeteredItem(StripeIds.New("si", 14), metered, now))],
             PeriodStart = now,
             PeriodEnd = periodEnd,
             Status = trial ? "trialing" : "active",
@@ -68,6 +69,10 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             subscription.CanceledAt = cancel ? state.Now : null;
             subscription.CancellationReason = cancel ? "cancellation_requested" : null;
         }
+
+        // Metered items bill in arrears from the meter: adding or removing one prorates nothing.
+        subscription.MeteredItems.RemoveAll(item => change.RemovedItemIds.Contains(item.Id));
+        subscription.MeteredItems.AddRange(change.AddedMeteredPrices.Select(metered => new MeteredItem(StripeIds.New("si", 14), metered, state.Now)));
 
         var priceBefore = subscription.Price;
         InvoiceRecord? prorationInvoice = null;
@@ -250,8 +255,13 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         subscription.PeriodStart = previousEnd;
         subscription.PeriodEnd = Intervals.After(subscription.Price.Interval, previousEnd);
 
-        var line = InvoiceFlow.PeriodLine(subscription, subscription.Price.UnitAmount, PeriodDescription(subscription.Price));
-        var invoice = invoices.Draft(subscription, customer, "subscription_cycle", [line], previousStart, previousEnd);
+        // The new period is billed in advance, the past period's metered usage in arrears.
+        List<InvoiceLineRecord> lines =
+        [
+            InvoiceFlow.PeriodLine(subscription, subscription.Price.UnitAmount, PeriodDescription(subscription.Price)),
+            .. MeteredUsage.Lines(state, subscription, previousStart, previousEnd),
+        ];
+        var invoice = invoices.Draft(subscription, customer, "subscription_cycle", lines, previousStart, previousEnd);
         switch (subscription.PauseBehavior)
         {
             case "keep_as_draft":

@@ -15,6 +15,9 @@ internal sealed class CheckoutSessionRecord
 
     public required SandboxPrice Price { get; init; }
 
+    /// <summary>Metered prices sold beside <see cref="Price"/>: nothing to pay for them now, their usage is billed later.</summary>
+    public IReadOnlyList<SandboxPrice> MeteredPrices { get; init; } = [];
+
     public required string SuccessUrl { get; init; }
 
     /// <summary>Where "back" leads; optional at Stripe, so a page without it offers no way back.</summary>

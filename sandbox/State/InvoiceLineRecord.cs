@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 
 namespace OrleansBilling.Sandbox.State;
 
-/// <summary>One line of an invoice: a period of a subscription item, or a proration of one.</summary>
+/// <summary>
+/// One line of an invoice: a period of a subscription item, a proration of one, or a metered item's usage
+/// in one tier (<paramref name="Quantity"/> units at <paramref name="UnitAmountDecimal"/>).
+/// </summary>
 internal sealed record InvoiceLineRecord(
     string Id,
     long Amount,
@@ -13,7 +16,9 @@ internal sealed record InvoiceLineRecord(
     SandboxPrice Price,
     bool Proration,
     string SubscriptionId,
-    string SubscriptionItemId)
+    string SubscriptionItemId,
+    decimal Quantity = 1,
+    decimal? UnitAmountDecimal = null)
 {
     public JsonObject ToJson(string invoiceId) => new()
     {
@@ -51,10 +56,10 @@ internal sealed record InvoiceLineRecord(
         {
             ["price_details"] = new JsonObject { ["price"] = Price.Id, ["product"] = StripeJson.ProductId(Price) },
             ["type"] = "price_details",
-            ["unit_amount_decimal"] = Price.UnitAmount.ToString(CultureInfo.InvariantCulture),
+            ["unit_amount_decimal"] = (UnitAmountDecimal ?? Price.UnitAmount).ToString(CultureInfo.InvariantCulture),
         },
-        ["quantity"] = 1,
-        ["quantity_decimal"] = "1",
+        ["quantity"] = (long)Math.Round(Quantity, MidpointRounding.AwayFromZero),
+        ["quantity_decimal"] = Quantity.ToString(CultureInfo.InvariantCulture),
         ["subscription"] = SubscriptionId,
         ["subtotal"] = Amount,
         ["taxes"] = new JsonArray(),

@@ -47,7 +47,7 @@ internal static class StripeJson
         ["id"] = price.Id,
         ["object"] = "price",
         ["active"] = true,
-        ["billing_scheme"] = "per_unit",
+        ["billing_scheme"] = BillingScheme(price),
         ["created"] = 1_700_000_000L,
         ["currency"] = price.Currency,
         ["custom_unit_amount"] = null,
@@ -60,16 +60,41 @@ internal static class StripeJson
         {
             ["interval"] = price.Interval,
             ["interval_count"] = 1,
-            ["meter"] = null,
+            ["meter"] = MeterId(price),
             ["trial_period_days"] = null,
-            ["usage_type"] = "licensed",
+            ["usage_type"] = UsageType(price),
         },
         ["tax_behavior"] = "unspecified",
-        ["tiers_mode"] = null,
+        ["tiers_mode"] = TiersMode(price),
         ["transform_quantity"] = null,
         ["type"] = "recurring",
-        ["unit_amount"] = price.UnitAmount,
-        ["unit_amount_decimal"] = price.UnitAmount.ToString(CultureInfo.InvariantCulture),
+        ["unit_amount"] = UnitAmount(price),
+        ["unit_amount_decimal"] = UnitAmountDecimal(price),
+    };
+
+    /// <summary>The id of the billing meter a metered price counts on, stable per event name; null for a licensed price.</summary>
+    public static string? MeterId(SandboxPrice price) =>
+        price.Metered is { } metered ? "mtr_test_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(metered.EventName)))[..24] : null;
+
+    private static string BillingScheme(SandboxPrice price) => price.Metered is { Tiered: true } ? "tiered" : "per_unit";
+
+    private static string UsageType(SandboxPrice price) => price.Metered is null ? "licensed" : "metered";
+
+    private static string? TiersMode(SandboxPrice price) => price.Metered is { Tiered: true } ? "graduated" : null;
+
+    // A tiered price has its amounts in its tiers; a fractional per-unit amount only in unit_amount_decimal.
+    private static long? UnitAmount(SandboxPrice price) => price.Metered switch
+    {
+        null => price.UnitAmount,
+        { Tiered: true } => null,
+        var m => decimal.IsInteger(m.UnitAmountDecimal) ? (long)m.UnitAmountDecimal : null,
+    };
+
+    private static string? UnitAmountDecimal(SandboxPrice price) => price.Metered switch
+    {
+        null => price.UnitAmount.ToString(CultureInfo.InvariantCulture),
+        { Tiered: true } => null,
+        var m => m.UnitAmountDecimal.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>The deprecated plan object Stripe still puts on subscription items beside the price.</summary>
@@ -78,22 +103,22 @@ internal static class StripeJson
         ["id"] = price.Id,
         ["object"] = "plan",
         ["active"] = true,
-        ["amount"] = price.UnitAmount,
-        ["amount_decimal"] = price.UnitAmount.ToString(CultureInfo.InvariantCulture),
-        ["billing_scheme"] = "per_unit",
+        ["amount"] = UnitAmount(price),
+        ["amount_decimal"] = UnitAmountDecimal(price),
+        ["billing_scheme"] = BillingScheme(price),
         ["created"] = 1_700_000_000L,
         ["currency"] = price.Currency,
         ["interval"] = price.Interval,
         ["interval_count"] = 1,
         ["livemode"] = false,
         ["metadata"] = new JsonObject(),
-        ["meter"] = null,
+        ["meter"] = MeterId(price),
         ["nickname"] = price.ProductName,
         ["product"] = ProductId(price),
-        ["tiers_mode"] = null,
+        ["tiers_mode"] = TiersMode(price),
         ["transform_usage"] = null,
         ["trial_period_days"] = null,
-        ["usage_type"] = "licensed",
+        ["usage_type"] = UsageType(price),
     };
 
     /// <summary>Stripe's <c>previous_attributes</c>: the old value of every top-level field that changed.</summary>

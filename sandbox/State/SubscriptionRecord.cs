@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace OrleansBilling.Sandbox.State;
 
-/// <summary>A subscription with one item, the shape this service sells.</summary>
+/// <summary>A subscription: one licensed item (the plan) and any number of metered items beside it.</summary>
 internal sealed class SubscriptionRecord
 {
     public required string Id { get; init; }
@@ -18,6 +18,9 @@ internal sealed class SubscriptionRecord
     public required DateTimeOffset ItemCreated { get; init; }
 
     public required SandboxPrice Price { get; set; }
+
+    /// <summary>The metered items beside the licensed one, billed in arrears from the meters at each period's end.</summary>
+    public List<MeteredItem> MeteredItems { get; init; } = [];
 
     public required DateTimeOffset PeriodStart { get; set; }
 
@@ -62,24 +65,36 @@ internal sealed class SubscriptionRecord
 
     public JsonObject ItemsJson() => StripeJson.List(
         $"/v1/subscription_items?subscription={Id}",
-        [
-            new JsonObject
-            {
-                ["id"] = ItemId,
-                ["object"] = "subscription_item",
-                ["billing_thresholds"] = null,
-                ["created"] = StripeJson.Unix(ItemCreated),
-                ["current_period_end"] = StripeJson.Unix(PeriodEnd),
-                ["current_period_start"] = StripeJson.Unix(PeriodStart),
-                ["discounts"] = new JsonArray(),
-                ["metadata"] = new JsonObject(),
-                ["plan"] = StripeJson.Plan(Price),
-                ["price"] = StripeJson.Price(Price),
-                ["quantity"] = 1,
-                ["subscription"] = Id,
-                ["tax_rates"] = new JsonArray(),
-            },
-        ]);
+        [ItemJson(ItemId, ItemCreated, Price), .. MeteredItems.Select(item => ItemJson(item.Id, item.Created, item.Price))]);
+
+    public MeteredItem? FindMeteredItem(string itemId) => MeteredItems.FirstOrDefault(item => item.Id == itemId);
+
+    // A metered item has no quantity: its usage comes from the meter.
+    private JsonObject ItemJson(string itemId, DateTimeOffset created, SandboxPrice price)
+    {
+        var item = new JsonObject
+        {
+            ["id"] = itemId,
+            ["object"] = "subscription_item",
+            ["billing_thresholds"] = null,
+            ["created"] = StripeJson.Unix(created),
+            ["current_period_end"] = StripeJson.Unix(PeriodEnd),
+            ["current_period_start"] = StripeJson.Unix(PeriodStart),
+            ["discounts"] = new JsonArray(),
+            ["metadata"] = new JsonObject(),
+            ["plan"] = StripeJson.Plan(price),
+            ["price"] = StripeJson.Price(price),
+            ["quantity"] = 1,
+            ["subscription"] = Id,
+            ["tax_rates"] = new JsonArray(),
+        };
+        if (price.Metered is not null)
+        {
+            item.Remove("quantity");
+        }
+
+        return item;
+    }
 
     public JsonObject ToJson() => new()
     {
@@ -156,6 +171,9 @@ internal sealed class SubscriptionRecord
         ["trial_start"] = StripeJson.Unix(TrialStart),
     };
 }
+
+/// <summary>A metered subscription item: its price and since when it is on the subscription.</summary>
+internal sealed record MeteredItem(string Id, SandboxPrice Price, DateTimeOffset Created);
 
 /// <summary>A new price that applies once <paramref name="InvoiceId"/> is paid, unless <paramref name="ExpiresAt"/> comes first.</summary>
 internal sealed record PendingPriceChange(SandboxPrice Price, string InvoiceId, DateTimeOffset ExpiresAt);

@@ -24,6 +24,18 @@ public sealed class SandboxHost : IAsyncDisposable
     public const string Basic = "price_basic";
     public const string Pro = "price_pro";
     public const string Yearly = "price_yearly";
+
+    /// <summary>Metered, on the <c>api_calls</c> meter (sum): 100 calls included, then half a cent each.</summary>
+    public const string BasicCalls = "price_basic_calls";
+
+    /// <summary>Metered, on the <c>api_calls</c> meter (sum): a quarter of a cent per call, none included.</summary>
+    public const string ProCalls = "price_pro_calls";
+
+    /// <summary>Metered, on the <c>logins</c> meter (count): 10 cents per login.</summary>
+    public const string Logins = "price_logins";
+
+    /// <summary>Metered, on the <c>seats</c> meter (last): 3 EUR per seat.</summary>
+    public const string Seats = "price_seats";
     public const string SucceedingCard = "4242424242424242";
     public const string CardThatFailsLater = "4000000000000341";
     public const string InsufficientFundsCard = "4000000000009995";
@@ -73,6 +85,10 @@ public sealed class SandboxHost : IAsyncDisposable
             options.Prices.Add(new SandboxPrice(Basic, "Basic", 1000, "eur", "month"));
             options.Prices.Add(new SandboxPrice(Pro, "Pro", 3000, "eur", "month"));
             options.Prices.Add(new SandboxPrice(Yearly, "Basic yearly", 10000, "eur", "year"));
+            options.Prices.Add(new SandboxPrice(BasicCalls, "Basic API calls", 0, "eur", "month") { Metered = new SandboxMeteredPrice("api_calls", "sum", 0.5m, 100) });
+            options.Prices.Add(new SandboxPrice(ProCalls, "Pro API calls", 0, "eur", "month") { Metered = new SandboxMeteredPrice("api_calls", "sum", 0.25m) });
+            options.Prices.Add(new SandboxPrice(Logins, "Logins", 0, "eur", "month") { Metered = new SandboxMeteredPrice("logins", "count", 10m) });
+            options.Prices.Add(new SandboxPrice(Seats, "Seats", 0, "eur", "month") { Metered = new SandboxMeteredPrice("seats", "last", 300m) });
             configure?.Invoke(options);
         });
 
@@ -105,12 +121,12 @@ public sealed class SandboxHost : IAsyncDisposable
     /// <summary>Shortens the webhook back-off so retry tests take milliseconds, not seconds.</summary>
     public void UseFastRetries() => app.Services.GetRequiredService<WebhookSender>().FirstBackoff = TimeSpan.FromMilliseconds(20);
 
-    public Task<Session> CreateCheckoutAsync(string price = Basic, long? trialDays = null, string? customer = null, string? email = "ada@example.com", RequestOptions? requestOptions = null) =>
+    public Task<Session> CreateCheckoutAsync(string price = Basic, long? trialDays = null, string? customer = null, string? email = "ada@example.com", RequestOptions? requestOptions = null, IEnumerable<string>? metered = null) =>
         Stripe.V1.Checkout.Sessions.CreateAsync(
             new SessionCreateOptions
             {
                 Mode = "subscription",
-                LineItems = [new SessionLineItemOptions { Price = price, Quantity = 1 }],
+                LineItems = [new SessionLineItemOptions { Price = price, Quantity = 1 }, .. (metered ?? []).Select(m => new SessionLineItemOptions { Price = m })],
                 SuccessUrl = "https://app.example/success?session={CHECKOUT_SESSION_ID}",
                 CancelUrl = "https://app.example/cancel",
                 Customer = customer,
@@ -127,9 +143,9 @@ public sealed class SandboxHost : IAsyncDisposable
             Ct);
 
     /// <summary>Creates a checkout and pays it; fails the test if the card was declined.</summary>
-    public async Task<SandboxCheckoutResult> SubscribeAsync(string card = SucceedingCard, string price = Basic, long? trialDays = null)
+    public async Task<SandboxCheckoutResult> SubscribeAsync(string card = SucceedingCard, string price = Basic, long? trialDays = null, IEnumerable<string>? metered = null)
     {
-        var session = await CreateCheckoutAsync(price, trialDays);
+        var session = await CreateCheckoutAsync(price, trialDays, metered: metered);
         var result = await Control.CompleteCheckoutAsync(session.Id, card, cancellationToken: Ct);
         Assert.Null(result.Error);
         return result;
