@@ -134,6 +134,7 @@ public static class UsageApi
             UsageError.InvalidQuantity => (ProblemTypes.InvalidQuantity, StatusCodes.Status400BadRequest, "Invalid quantity"),
             UsageError.OutsidePeriod => (ProblemTypes.OutsidePeriod, StatusCodes.Status422UnprocessableEntity, "Outside the billing period"),
             UsageError.NoBillingPeriod => (ProblemTypes.NoBillingPeriod, StatusCodes.Status409Conflict, "No billing period"),
+            UsageError.LimitExceeded => (ProblemTypes.UsageLimitReached, StatusCodes.Status409Conflict, "Usage limit reached"),
             UsageError.Unavailable => (ProblemTypes.UsageUnavailable, StatusCodes.Status503ServiceUnavailable, "Usage not stored"),
             _ => (ProblemTypes.InvalidRequest, StatusCodes.Status400BadRequest, "The request is not valid"),
         };

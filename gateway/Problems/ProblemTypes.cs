@@ -27,6 +27,7 @@ public static class ProblemTypes
     public const string InvalidQuantity = Prefix + "invalid-quantity";
     public const string OutsidePeriod = Prefix + "outside-billing-period";
     public const string NoBillingPeriod = Prefix + "no-billing-period";
+    public const string UsageLimitReached = Prefix + "usage-limit-reached";
     public const string UsageUnavailable = Prefix + "usage-unavailable";
     public const string ServiceUnavailable = Prefix + "service-unavailable";
     public const string TooManyRequests = Prefix + "too-many-requests";

@@ -36,6 +36,10 @@ public sealed record ProductDefinition(
     /// <summary>The plan billed through this provider price, or null.</summary>
     public Plan? FindPlanByPrice(string? priceId) => Plans.FirstOrDefault(p => string.Equals(p.ProviderPriceId, priceId, StringComparison.Ordinal));
 
+    /// <summary>The metered prices a subscription to <paramref name="planId"/> carries beside the plan's price.</summary>
+    public IReadOnlyList<string> MeteredPriceIds(string? planId) =>
+        [.. (Meters ?? []).Select(m => m.PriceFor(planId)?.ProviderPriceId).OfType<string>()];
+
     /// <summary>Why the definition is not usable; empty when it is.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -116,6 +120,11 @@ public sealed record ProductDefinition(
                 yield return $"Meter '{meter.MeterId}' counts against limit '{limit}', which no plan has.";
             }
 
+            foreach (var problem in MeterPriceProblems(meter))
+            {
+                yield return problem;
+            }
+
             if (meter.MaxQuantity is { } max && (max <= 0 || max > UsageQuantities.Ceiling || !UsageQuantities.Fits(max, max)))
             {
                 yield return $"Meter '{meter.MeterId}': the maximum quantity must be above 0 and at most {UsageQuantities.Ceiling:0}, with at most {UsageQuantities.MaxDecimals} decimal places.";
@@ -125,6 +134,48 @@ public sealed record ProductDefinition(
         if (meters.Select(m => m.MeterId).Distinct(StringComparer.Ordinal).Count() != meters.Count)
         {
             yield return "Meter ids must be unique within a product.";
+        }
+
+        var priceIds = meters.SelectMany(m => m.Prices ?? []).Select(p => p.ProviderPriceId).Concat((Plans ?? []).Select(p => p.ProviderPriceId)).ToList();
+        if (priceIds.Distinct(StringComparer.Ordinal).Count() != priceIds.Count)
+        {
+            yield return "Every plan and every meter's price per plan needs a Stripe price of its own.";
+        }
+    }
+
+    private IEnumerable<string> MeterPriceProblems(Meter meter)
+    {
+        if (meter.Overage == OveragePolicy.Refuse && meter.Limit is null)
+        {
+            yield return $"Meter '{meter.MeterId}' refuses usage above its limit, so it needs a limit.";
+        }
+
+        if (!Enum.IsDefined(meter.Overage))
+        {
+            yield return $"Meter '{meter.MeterId}': the overage must be bill or refuse.";
+        }
+
+        var prices = meter.Prices ?? [];
+        if (prices.Count > 0 && meter.Aggregation == MeterAggregation.Max)
+        {
+            yield return $"Meter '{meter.MeterId}' bills, so its aggregation must be sum, count or last (a Stripe meter cannot take the largest value).";
+        }
+
+        foreach (var price in prices)
+        {
+            if (FindPlan(price.PlanId) is not { } plan)
+            {
+                yield return $"Meter '{meter.MeterId}' has a price for plan '{price.PlanId}', which the product does not have.";
+            }
+            else if (string.IsNullOrWhiteSpace(price.ProviderPriceId) || price.UnitAmountMinor < 0 || price.IncludedUnits < 0)
+            {
+                yield return $"Meter '{meter.MeterId}' on plan '{plan.PlanId}': a Stripe metered price, and a unit amount and included units of 0 or more, are required.";
+            }
+        }
+
+        if (prices.Select(p => p.PlanId).Distinct(StringComparer.Ordinal).Count() != prices.Count)
+        {
+            yield return $"Meter '{meter.MeterId}' has more than one price for a plan.";
         }
     }
 }

@@ -17,6 +17,8 @@ public enum UsageError
     InvalidTimestamp,
     /// <summary>The customer id is missing or malformed.</summary>
     InvalidCustomerId,
+    /// <summary>It would take a meter that refuses overage above the customer's limit for the period.</summary>
+    LimitExceeded,
     /// <summary>The service could not store it now; sending it again with the same key is safe.</summary>
     Unavailable,
 }

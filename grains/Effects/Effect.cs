@@ -20,6 +20,7 @@ namespace OrleansBilling.Grains.Effects;
 [JsonDerivedType(typeof(CancelAtProvider), "cancelAtProvider")]
 [JsonDerivedType(typeof(SyncUsagePeriod), "syncUsagePeriod")]
 [JsonDerivedType(typeof(CancelDuplicate), "cancelDuplicate")]
+[JsonDerivedType(typeof(ChangeMeteredPrices), "changeMeteredPrices")]
 public abstract record Effect
 {
     /// <summary>Bring the read model up to date: the subscription's row as of <paramref name="Row"/>'s version, and new history.</summary>
@@ -70,4 +71,16 @@ public abstract record Effect
     /// <summary>Tell the customer's usage grain the billing period usage counts in now.</summary>
     [GenerateSerializer, Immutable, Alias("billing.Effect.SyncUsagePeriod")]
     public sealed record SyncUsagePeriod([property: Id(0)] string SubscriptionKey, [property: Id(1)] BillingPeriod Period) : Effect;
+
+    /// <summary>
+    /// Put the subscription's metered prices in line with its plan (<paramref name="PriceId"/> and
+    /// <paramref name="MeteredPriceIds"/>): a change scheduled for the period end swaps them once the new
+    /// period has begun, so the past period's usage was billed at the plan it was used on.
+    /// </summary>
+    [GenerateSerializer, Immutable, Alias("billing.Effect.ChangeMeteredPrices")]
+    public sealed record ChangeMeteredPrices(
+        [property: Id(0)] string ProviderSubscriptionId,
+        [property: Id(1)] string PriceId,
+        [property: Id(2)] IReadOnlyList<string> MeteredPriceIds,
+        [property: Id(3)] string IdempotencyKey) : Effect;
 }

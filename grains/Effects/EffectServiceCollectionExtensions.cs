@@ -12,6 +12,7 @@ public static class EffectServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, RetryPaymentExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, CancelAtProviderExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, CancelDuplicateExecutor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, ChangeMeteredPricesExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, PublishReadModelExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, IndexProviderCustomerExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, SyncUsagePeriodExecutor>());

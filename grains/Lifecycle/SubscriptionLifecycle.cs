@@ -744,7 +744,16 @@ public static class SubscriptionLifecycle
                 yield return new Effect.IndexProviderCustomer(customer, key);
             }
 
-            if (Product.Meters is { Count: > 0 } && UsagePeriods.Of(settled) is var period && period with { Version = 0 } != UsagePeriods.Of(Current) with { Version = 0 })
+            // A change scheduled for the period end took effect: the plan's price changed when it was scheduled,
+            // its metered prices change now that the period they billed is over.
+            if (Current.PendingChange is { } applied && settled.PendingChange is null && settled.PlanId == applied.PlanId && settled.PlanId != Current.PlanId
+                && settled.ProviderSubscriptionId is { } subscriptionId && Product.FindPlan(settled.PlanId) is { } plan
+                && !Product.MeteredPriceIds(settled.PlanId).SequenceEqual(Product.MeteredPriceIds(Current.PlanId)))
+            {
+                yield return new Effect.ChangeMeteredPrices(subscriptionId, plan.ProviderPriceId, Product.MeteredPriceIds(plan.PlanId), $"{key}/metered-{plan.PlanId}-{settled.LastSequence}");
+            }
+
+            if (Product.Meters is { Count: > 0 } && UsagePeriods.Of(settled) is var period && !period.SameTermsAs(UsagePeriods.Of(Current)))
             {
                 yield return new Effect.SyncUsagePeriod(key, period);
             }

@@ -14,6 +14,7 @@ namespace OrleansBilling.Grains.Payments;
 /// <param name="AllowPromotionCodes">The product's switch for promotion codes.</param>
 /// <param name="AutomaticTax">The product's switch for automatic tax.</param>
 /// <param name="IdempotencyKey">Derived from domain ids: a retry reuses it.</param>
+/// <param name="MeteredPriceIds">The plan's metered prices, sold beside its flat price.</param>
 public sealed record CheckoutSessionRequest(
     string ProductId,
     string CustomerId,
@@ -25,4 +26,5 @@ public sealed record CheckoutSessionRequest(
     string CancelUrl,
     bool AllowPromotionCodes,
     bool AutomaticTax,
-    string IdempotencyKey);
+    string IdempotencyKey,
+    IReadOnlyList<string>? MeteredPriceIds = null);

@@ -34,7 +34,11 @@ public interface IPaymentProvider
     /// Moves the subscription to another price, charged as <paramref name="proration"/> says. False when the
     /// change waits for a payment that failed (invoiced at once and declined): the price stays as it was.
     /// </summary>
-    Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);
+    /// <remarks>
+    /// <paramref name="meteredPriceIds"/> are the metered prices the subscription carries afterwards (others are
+    /// taken off, missing ones added); null leaves its metered prices as they are.
+    /// </remarks>
+    Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, IReadOnlyList<string>? meteredPriceIds, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>
     /// The provider's preview of the next invoice if the subscription moved to <paramref name="providerPriceId"/> now,

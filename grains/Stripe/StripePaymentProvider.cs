@@ -47,7 +47,12 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                     Mode = "subscription",
                     Customer = customerId,
                     ClientReferenceId = $"{request.ProductId}/{request.CustomerId}",
-                    LineItems = [new SessionLineItemOptions { Price = request.Plan.ProviderPriceId, Quantity = 1 }],
+                    // A metered price takes no quantity: its usage comes from the meter.
+                    LineItems =
+                    [
+                        new SessionLineItemOptions { Price = request.Plan.ProviderPriceId, Quantity = 1 },
+                        .. (request.MeteredPriceIds ?? []).Select(price => new SessionLineItemOptions { Price = price }),
+                    ],
                     SuccessUrl = request.SuccessUrl,
                     CancelUrl = request.CancelUrl,
                     Metadata = metadata,
@@ -122,16 +127,15 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
             return await Client.V1.Subscriptions.UpdateAsync(providerSubscriptionId, unpause, Idempotent(idempotencyKey), cancellationToken);
         });
 
-    public Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken) =>
+    public Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, IReadOnlyList<string>? meteredPriceIds, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () =>
         {
-            // The customer comes with it: its email address is where lifecycle email goes.
-            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, new SubscriptionGetOptions { Expand = ["customer"] }, null, cancellationToken);
+            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
             var changed = await Client.V1.Subscriptions.UpdateAsync(
                 providerSubscriptionId,
                 new SubscriptionUpdateOptions
                 {
-                    Items = [new SubscriptionItemOptions { Id = subscription.Items.Data[0].Id, Price = providerPriceId }],
+                    Items = ItemChanges(subscription, providerPriceId, meteredPriceIds),
                     ProrationBehavior = proration switch
                     {
                         ProrationMode.AlwaysInvoice => "always_invoice",
@@ -157,7 +161,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                     Subscription = providerSubscriptionId,
                     SubscriptionDetails = new InvoiceSubscriptionDetailsOptions
                     {
-                        Items = [new InvoiceSubscriptionDetailsItemOptions { Id = subscription.Items.Data[0].Id, Price = providerPriceId }],
+                        Items = [new InvoiceSubscriptionDetailsItemOptions { Id = Licensed(subscription)?.Id, Price = providerPriceId }],
                         ProrationBehavior = "create_prorations",
                     },
                 },
@@ -184,7 +188,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 latestPaid = (await Client.V1.Invoices.GetAsync(latest, null, null, cancellationToken)).Status == "paid";
             }
 
-            var item = subscription.Items?.Data?.FirstOrDefault();
+            var item = Licensed(subscription);
             return new ProviderSubscription(
                 subscription.Id,
                 subscription.CustomerId,
@@ -281,6 +285,29 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
             new global::Stripe.BillingPortal.SessionCreateOptions { Customer = providerCustomerId, ReturnUrl = returnUrl }, Idempotent(idempotencyKey), cancellationToken)).Url);
 
     /// <summary>The invoice in the port's terms; its payment is there only when <c>payments</c> was expanded (an includable field).</summary>
+    /// <summary>The subscription's flat (licensed) item: the plan. Metered items stand beside it.</summary>
+    public static SubscriptionItem? Licensed(Subscription subscription) =>
+        subscription.Items?.Data?.FirstOrDefault(item => item.Price?.Recurring?.UsageType != "metered");
+
+    /// <summary>
+    /// The item changes that put the subscription on <paramref name="priceId"/> with exactly
+    /// <paramref name="meteredPriceIds"/> beside it (none changed when null): the licensed item changes its
+    /// price in place, metered items no longer wanted are taken off, missing ones added.
+    /// </summary>
+    private static List<SubscriptionItemOptions> ItemChanges(Subscription subscription, string priceId, IReadOnlyList<string>? meteredPriceIds)
+    {
+        var changes = new List<SubscriptionItemOptions> { new() { Id = Licensed(subscription)?.Id, Price = priceId } };
+        if (meteredPriceIds is null)
+        {
+            return changes;
+        }
+
+        var metered = subscription.Items.Data.Where(item => item.Price?.Recurring?.UsageType == "metered").ToList();
+        changes.AddRange(metered.Where(item => !meteredPriceIds.Contains(item.Price.Id)).Select(item => new SubscriptionItemOptions { Id = item.Id, Deleted = true }));
+        changes.AddRange(meteredPriceIds.Where(id => !metered.Any(item => item.Price.Id == id)).Select(id => new SubscriptionItemOptions { Price = id }));
+        return changes;
+    }
+
     private static ProviderInvoice InvoiceOf(Invoice invoice) => new(
         invoice.Id,
         invoice.Parent?.SubscriptionDetails?.SubscriptionId,

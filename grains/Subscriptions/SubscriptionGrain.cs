@@ -177,7 +177,7 @@ public sealed partial class SubscriptionGrain(
                     new CheckoutSessionRequest(
                         productId, customerId, plan, SubscriptionLifecycle.TrialDaysOffered(Current, plan), email,
                         Current.ProviderCustomerId, request.SuccessUrl, request.CancelUrl, catalog.AllowPromotionCodes, catalog.AutomaticTax,
-                        ProviderKey($"checkout-{Current.CheckoutAttempts + 1}")),
+                        ProviderKey($"checkout-{Current.CheckoutAttempts + 1}"), catalog.MeteredPriceIds(plan.PlanId)),
                     CancellationToken.None);
             }
             catch (PaymentProviderException ex)
@@ -298,7 +298,7 @@ public sealed partial class SubscriptionGrain(
             {
                 try
                 {
-                    await AtProvider(LifecycleTransition.Canceled, subscriptionId, null, ProrationMode.None, null);
+                    await AtProvider(LifecycleTransition.Canceled, subscriptionId, null, [], ProrationMode.None, null);
                 }
                 catch (PaymentProviderException ex)
                 {
@@ -349,8 +349,10 @@ public sealed partial class SubscriptionGrain(
 
                     try
                     {
+                        // The plan's price changes now and bills from the next period; its metered prices change
+                        // when the plan does, so this period's usage is billed at the plan it was used on.
                         await payments.ChangePriceAsync(
-                            subscriptionId, billed.ProviderPriceId, ProrationMode.None, ProviderKey($"price-{Current.LastSequence}-{billed.PlanId}"), CancellationToken.None);
+                            subscriptionId, billed.ProviderPriceId, meteredPriceIds: null, ProrationMode.None, ProviderKey($"price-{Current.LastSequence}-{billed.PlanId}"), CancellationToken.None);
                     }
                     catch (PaymentProviderException ex)
                     {
@@ -790,7 +792,7 @@ public sealed partial class SubscriptionGrain(
             {
                 try
                 {
-                    if (!await AtProvider(transition, subscriptionId, catalog.FindPlan(applied.Next.PlanId), proration, pause))
+                    if (!await AtProvider(transition, subscriptionId, catalog.FindPlan(applied.Next.PlanId), catalog.MeteredPriceIds(applied.Next.PlanId), proration, pause))
                     {
                         // Stripe keeps the price until the invoice of the change is paid (a pending update).
                         return CommandResult<SubscriptionView>.Failure(new CommandError(
@@ -810,14 +812,14 @@ public sealed partial class SubscriptionGrain(
         });
 
     /// <summary>What a transition a product or support asked for means at the provider; false when the provider holds it pending.</summary>
-    private async Task<bool> AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, ProrationMode proration, PauseRequest? pause)
+    private async Task<bool> AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, IReadOnlyList<string> meteredPriceIds, ProrationMode proration, PauseRequest? pause)
     {
         var key = ProviderKey($"{transition}-{Current.LastSequence}");
         if (transition == LifecycleTransition.PlanChanged)
         {
             // The key names the change itself: after a refusal, another change at the same point in the
             // history must not meet the first one's answer in the provider's idempotency window.
-            return await payments.ChangePriceAsync(subscriptionId, plan!.ProviderPriceId, proration, $"{key}-{plan.PlanId}-{proration}", CancellationToken.None);
+            return await payments.ChangePriceAsync(subscriptionId, plan!.ProviderPriceId, meteredPriceIds, proration, $"{key}-{plan.PlanId}-{proration}", CancellationToken.None);
         }
 
         await (transition switch

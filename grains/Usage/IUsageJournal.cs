@@ -22,6 +22,9 @@ public interface IUsageJournal
     /// </summary>
     Task<IReadOnlyList<UsageTotals>> TotalsAsync(string productId, string customerId, DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>Which of <paramref name="keys"/> are recorded already: a refusal must not answer a repeat of accepted usage.</summary>
+    Task<IReadOnlySet<string>> RecordedAsync(string productId, string customerId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="limit"/> records the provider has not accepted yet, in sequence order (the order they were appended in).</summary>
     Task<IReadOnlyList<UsageRecord>> UnsentAsync(string productId, string customerId, int limit, CancellationToken cancellationToken);
 

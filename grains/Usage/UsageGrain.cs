@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -111,6 +112,7 @@ public sealed partial class UsageGrain(
             }
         }
 
+        records = await WithinHardLimits(records, catalog!, period!, now, results);
         if (records.Count == 0)
         {
             return results;
@@ -229,6 +231,61 @@ public sealed partial class UsageGrain(
         return start is { } periodStart
             ? (new UsageRecord(e.IdempotencyKey, e.MeterId, e.Quantity, timestamp, periodStart, now), null)
             : (null, Reject(error!.Value, detail!));
+    }
+
+    /// <summary>
+    /// The records a meter that refuses overage lets through: in order, each that keeps its meter's period
+    /// value within the limit. The others are answered as refused, or as duplicates when their key was
+    /// accepted before (a retry of usage counted already, which must not be told it was refused).
+    /// </summary>
+    private async Task<List<(int Index, UsageRecord Record)>> WithinHardLimits(
+        List<(int Index, UsageRecord Record)> records, ProductDefinition catalog, BillingPeriod period, DateTimeOffset now, UsageResult[] results)
+    {
+        if (!records.Any(r => catalog.FindMeter(r.Record.MeterId)?.Overage == OveragePolicy.Refuse))
+        {
+            return records;
+        }
+
+        var known = await Totals(period);
+        var plan = catalog.FindPlan(period.PlanId);
+        var tentative = new Dictionary<(DateTimeOffset Period, string Meter), UsageTotals>();
+        var kept = new List<(int Index, UsageRecord Record)>();
+        var over = new List<(int Index, UsageRecord Record, decimal Limit)>();
+        foreach (var (index, record) in records)
+        {
+            var meter = catalog.FindMeter(record.MeterId)!;
+            if (meter is not { Overage: OveragePolicy.Refuse, Limit: { } name } || period.LimitAt(name, plan, now) is not { } limit)
+            {
+                kept.Add((index, record));
+                continue;
+            }
+
+            var key = (record.PeriodStart, record.MeterId);
+            var after = (tentative.TryGetValue(key, out var counted) ? counted : known.GetValueOrDefault(key)).Add(record);
+            if (after.ValueFor(meter.Aggregation) > limit)
+            {
+                over.Add((index, record, limit));
+            }
+            else
+            {
+                tentative[key] = after;
+                kept.Add((index, record));
+            }
+        }
+
+        if (over.Count > 0)
+        {
+            var recorded = await journal.RecordedAsync(productId, customerId, [.. over.Select(o => o.Record.IdempotencyKey)], CancellationToken.None);
+            foreach (var (index, record, limit) in over)
+            {
+                results[index] = recorded.Contains(record.IdempotencyKey)
+                    ? new UsageResult(record.IdempotencyKey, UsageOutcome.Duplicate, PeriodStart: record.PeriodStart)
+                    : new UsageResult(record.IdempotencyKey, UsageOutcome.Rejected, UsageError.LimitExceeded,
+                        string.Create(CultureInfo.InvariantCulture, $"Meter '{record.MeterId}' allows {limit} in the period starting {record.PeriodStart:O}; this usage would go beyond it, so it is refused."));
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>The usage the subscription shows changed: it hears so once, when it has read since it last heard.</summary>

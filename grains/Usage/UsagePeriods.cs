@@ -53,7 +53,8 @@ public static class UsagePeriods
     /// <summary>What metering needs of <paramref name="subscription"/>.</summary>
     public static BillingPeriod Of(Subscription subscription) => new(
         subscription.State, subscription.CurrentPeriodStart, subscription.CurrentPeriodEnd, subscription.PreviousPeriodStart,
-        subscription.ProviderCustomerId, subscription.LastSequence);
+        subscription.ProviderCustomerId, subscription.LastSequence, subscription.PlanId,
+        [.. subscription.Overrides.Where(o => o.Limit is not null).Select(o => new LimitOverride(o.Limit!, o.LimitValue ?? 0, o.GrantedAt, o.ExpiresAt))]);
 
     /// <summary>A subscription in these states starts a new period when the current one ends.</summary>
     private static bool Renews(SubscriptionState state) =>

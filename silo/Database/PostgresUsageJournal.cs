@@ -76,6 +76,11 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         LIMIT @limit
         """;
 
+    private const string RecordedSql = """
+        SELECT idempotency_key FROM billing.usage_events
+        WHERE product_id = @product AND customer_id = @customer AND idempotency_key = ANY(@keys)
+        """;
+
     private const string MarkSentSql = """
         INSERT INTO billing.usage_forwarded (product_id, customer_id, sent_through, sent_at)
         VALUES (@product, @customer, @through, @sentAt)
@@ -164,6 +169,23 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         }
 
         return totals;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> RecordedAsync(string productId, string customerId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RecordedSql);
+        command.Parameters.Add(Text("product", productId));
+        command.Parameters.Add(Text("customer", customerId));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. keys] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            recorded.Add(reader.GetString(0));
+        }
+
+        return recorded;
     }
 
     /// <inheritdoc />

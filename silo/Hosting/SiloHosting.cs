@@ -128,10 +128,27 @@ public static class SiloHosting
     {
         var declared = configuration.GetSection(BillingOptions.Section).Get<BillingOptions>()?.Products ?? [];
         var products = declared.Select(p => p.Value.ToDefinition(p.Key).Definition).OfType<ProductDefinition>().Append(DemoProduct.Definition);
-        return products
-            .SelectMany(product => product.Plans.Select(plan => new SandboxPrice(
-                plan.ProviderPriceId, $"{product.Name} {plan.Name}", plan.AmountMinor, plan.Currency, plan.Interval.ToString().ToLowerInvariant())))
-            .DistinctBy(price => price.Id);
+        return products.SelectMany(ProductPrices).DistinctBy(price => price.Id);
+    }
+
+    /// <summary>A product's prices as its Stripe account would hold them: each plan's, and each billing meter's on each plan.</summary>
+    public static IEnumerable<SandboxPrice> ProductPrices(ProductDefinition product)
+    {
+        foreach (var plan in product.Plans)
+        {
+            var interval = plan.Interval.ToString().ToLowerInvariant();
+            yield return new SandboxPrice(plan.ProviderPriceId, $"{product.Name} {plan.Name}", plan.AmountMinor, plan.Currency, interval);
+            foreach (var meter in product.Meters ?? [])
+            {
+                if (meter.PriceFor(plan.PlanId) is { } price)
+                {
+                    yield return new SandboxPrice(price.ProviderPriceId, $"{product.Name} {plan.Name} {meter.MeterId}", 0, plan.Currency, interval)
+                    {
+                        Metered = new SandboxMeteredPrice(meter.ProviderEventName, meter.Aggregation.ToString().ToLowerInvariant(), price.UnitAmountMinor, price.IncludedUnits),
+                    };
+                }
+            }
+        }
     }
 
     private static void UsePostgres(ISiloBuilder silo, IConfiguration configuration, string orleansConnectionString)

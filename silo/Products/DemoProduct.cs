@@ -34,7 +34,12 @@ public static class DemoProduct
         },
         Meters:
         [
-            new Meter("api_calls", MeterAggregation.Sum, "demo_api_calls", Limit: "api_calls"),
+            // Calls beyond the plan's limit are billed: half a cent each on Basic, a fifth of a cent on Pro.
+            new Meter("api_calls", MeterAggregation.Sum, "demo_api_calls", Limit: "api_calls", Prices:
+            [
+                new MeterPrice("basic", "price_demo_basic_api_calls", 0.5m, IncludedUnits: 1000),
+                new MeterPrice("pro", "price_demo_pro_api_calls", 0.2m, IncludedUnits: 100000),
+            ]),
             new Meter("projects", MeterAggregation.Max, "demo_projects"),
         ]);
 }

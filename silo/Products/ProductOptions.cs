@@ -73,7 +73,7 @@ public sealed class ProductOptions
 
         var definition = new ProductDefinition(
             productId, Name ?? productId, plans, steps.Count == 0 ? null : new DunningPolicy(steps), EmailTemplates, AllowPromotionCodes, AutomaticTax,
-            [.. Meters.Select(m => new Meter(m.Key, m.Value.Aggregation, m.Value.EventName ?? m.Key, m.Value.Limit, m.Value.MaxQuantity))],
+            [.. Meters.Select(m => m.Value.ToMeter(m.Key))],
             PausedKeepsAccess);
         problems.AddRange(definition.Problems());
         return problems.Count == 0 ? (definition, problems) : (null, problems);

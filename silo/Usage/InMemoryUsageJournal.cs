@@ -70,6 +70,12 @@ public sealed class InMemoryUsageJournal : IUsageJournal
         }
     }
 
+    public Task<IReadOnlySet<string>> RecordedAsync(string productId, string customerId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var stored = Snapshot(productId, customerId).Select(e => e.Record.IdempotencyKey).ToHashSet(StringComparer.Ordinal);
+        return Task.FromResult<IReadOnlySet<string>>(keys.Where(stored.Contains).ToHashSet(StringComparer.Ordinal));
+    }
+
     public Task MarkSentAsync(string productId, string customerId, long throughSequence, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
         if (subscriptions.TryGetValue((productId, customerId), out var usage))

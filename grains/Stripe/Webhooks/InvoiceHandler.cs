@@ -27,7 +27,9 @@ public sealed class InvoiceHandler : IStripeEventHandler
             return new WebhookRoute.Ignore("An invoice of no subscription is not this service's.");
         }
 
-        var period = invoice.Lines?.Data?.FirstOrDefault()?.Period;
+        // The period the invoice pays for ahead: a renewal also bills the past period's metered usage in
+        // arrears, on lines whose period ends sooner.
+        var period = invoice.Lines?.Data?.MaxBy(line => line.Period?.End)?.Period;
         var at = stripeEvent.Created;
         var providerEvent = stripeEvent.Type switch
         {

@@ -21,7 +21,7 @@ public sealed class SubscriptionChangedHandler : IStripeEventHandler
     public WebhookRoute Route(Event stripeEvent)
     {
         var subscription = (Subscription)stripeEvent.Data.Object;
-        var item = subscription.Items?.Data?.FirstOrDefault();
+        var item = StripePaymentProvider.Licensed(subscription);
         return new WebhookRoute.Apply(
             StripeMetadata.SubscriptionKey(subscription.Metadata),
             subscription.CustomerId,

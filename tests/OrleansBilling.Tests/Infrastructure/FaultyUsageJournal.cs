@@ -47,6 +47,9 @@ public sealed class FaultyUsageJournal : IUsageJournal
     public Task<IReadOnlyList<UsageTotals>> TotalsAsync(string productId, string customerId, DateTimeOffset since, CancellationToken cancellationToken) =>
         journal.TotalsAsync(productId, customerId, since, cancellationToken);
 
+    public Task<IReadOnlySet<string>> RecordedAsync(string productId, string customerId, IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        journal.RecordedAsync(productId, customerId, keys, cancellationToken);
+
     /// <summary>How many times a forwarding run found nothing unsent for a customer.</summary>
     public int EmptyUnsentReads(string customerId) => emptyReads.GetValueOrDefault(customerId);
 

@@ -79,9 +79,14 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.CompletedTask;
     }
 
-    public Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, IReadOnlyList<string>? meteredPriceIds, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken)
     {
         Record("change_price", providerSubscriptionId, idempotencyKey, $"{providerPriceId}:{proration}");
+        if (meteredPriceIds is not null)
+        {
+            Record("change_metered", providerSubscriptionId, idempotencyKey, string.Join(",", meteredPriceIds));
+        }
+
         return Task.FromResult(true);
     }
 

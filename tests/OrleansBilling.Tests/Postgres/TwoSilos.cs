@@ -1,3 +1,4 @@
+using OrleansBilling.Silo.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -51,7 +52,7 @@ internal sealed class TwoSilos : IAsyncDisposable
         {
             options.WebhookUrl = new Uri($"http://127.0.0.1:{ports[0]}/webhooks/stripe");
             options.DeliverBeforeAnswering = false;
-            options.Prices.AddRange(DemoProduct.Definition.Plans.Select(p => new SandboxPrice(p.ProviderPriceId, p.Name, p.AmountMinor, p.Currency, "month")));
+            options.Prices.AddRange(SiloHosting.ProductPrices(DemoProduct.Definition));
         });
         string[] settings =
         [

@@ -1,3 +1,5 @@
+using OrleansBilling.Silo.Hosting;
+using OrleansBilling.Silo.Products;
 using OrleansBilling.Sandbox;
 using OrleansBilling.Tests.Http;
 using OrleansBilling.Tests.Sandbox;
@@ -23,7 +25,7 @@ public sealed class UsageOnPostgresTests(PostgresServer server)
         var keys = Enumerable.Range(0, 120).Select(i => $"k{i}").ToList();
 
         // Stripe is a sandbox of its own here, so it outlives both clusters and remembers what it got.
-        await using var stripe = await SandboxHost.StartAsync(options => options.Prices.Add(new SandboxPrice("price_demo_basic", "Basic", 900, "usd", "month")));
+        await using var stripe = await SandboxHost.StartAsync(options => options.Prices.AddRange(SiloHosting.ProductPrices(DemoProduct.Definition)));
         var apiBase = stripe.BaseUrl + "/sandbox/stripe";
 
         await using (var first = new PostgresBillingService(connectionString, clusterId, apiBase))
