@@ -78,7 +78,7 @@ await step('checkout.sessions.create', async () => {
       mode: 'subscription',
       customer: customer.id,
       client_reference_id: 'node/n1',
-      line_items: [{ price: 'price_basic', quantity: 1 }],
+      line_items: [{ price: 'price_basic', quantity: 1 }, { price: 'price_basic_calls' }],
       success_url: 'https://app.example/success?session={CHECKOUT_SESSION_ID}',
       cancel_url: 'https://app.example/cancel',
       metadata,
@@ -112,12 +112,18 @@ await step('subscriptions.retrieve with the customer expanded', async () => {
   expect(read.customer.email === 'node@example.com' && read.items.data[0].current_period_end > 0, 'subscriptions.retrieve', JSON.stringify(read.customer));
 });
 
-await step('subscriptions.update: another price', async () => {
+await step('subscriptions.update: another price, its metered price swapped with it', async () => {
+  const metered = subscription.items.data[1];
+  expect(metered.price.recurring.usage_type === 'metered' && metered.quantity === undefined, 'metered item', JSON.stringify(metered));
   const updated = await stripe.subscriptions.update(
     subscription.id,
-    { items: [{ id: subscription.items.data[0].id, price: 'price_pro' }], proration_behavior: 'create_prorations' },
+    {
+      items: [{ id: subscription.items.data[0].id, price: 'price_pro' }, { id: metered.id, deleted: true }, { price: 'price_pro_calls' }],
+      proration_behavior: 'create_prorations',
+    },
     { idempotencyKey: 'node/plan' });
-  expect(updated.items.data[0].price.id === 'price_pro', 'plan', updated.items.data[0].price.id);
+  const prices = updated.items.data.map((item) => item.price.id).join(',');
+  expect(prices === 'price_pro,price_pro_calls', 'plan', prices);
 });
 
 await step('invoices.createPreview of a price change', async () => {
