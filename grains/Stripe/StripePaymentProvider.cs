@@ -284,7 +284,6 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         Call(async () => (await Client.V1.BillingPortal.Sessions.CreateAsync(
             new global::Stripe.BillingPortal.SessionCreateOptions { Customer = providerCustomerId, ReturnUrl = returnUrl }, Idempotent(idempotencyKey), cancellationToken)).Url);
 
-    /// <summary>The invoice in the port's terms; its payment is there only when <c>payments</c> was expanded (an includable field).</summary>
     /// <summary>The subscription's flat (licensed) item: the plan. Metered items stand beside it.</summary>
     public static SubscriptionItem? Licensed(Subscription subscription) =>
         subscription.Items?.Data?.FirstOrDefault(item => item.Price?.Recurring?.UsageType != "metered");
@@ -308,6 +307,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         return changes;
     }
 
+    /// <summary>The invoice in the port's terms; its payment is there only when <c>payments</c> was expanded (an includable field).</summary>
     private static ProviderInvoice InvoiceOf(Invoice invoice) => new(
         invoice.Id,
         invoice.Parent?.SubscriptionDetails?.SubscriptionId,
