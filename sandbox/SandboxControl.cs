@@ -178,6 +178,25 @@ public sealed class SandboxControl
     }
 
     /// <summary>
+    /// What a customer does with a subscription on the portal page of <paramref name="sessionId"/>, as far as
+    /// its configuration allows: <c>cancel</c> (at the period end or at once, as configured), <c>renew</c>
+    /// (undo a cancellation at the period end) or <c>switch</c> to <paramref name="priceId"/> (prorated as
+    /// configured). Answers what went wrong, or null.
+    /// </summary>
+    internal async Task<string?> ChangeFromPortalAsync(string sessionId, string action, string? subscriptionId, string? priceId, CancellationToken cancellationToken)
+    {
+        var batch = EventBatch.Automatic();
+        string? error;
+        lock (state.Gate)
+        {
+            error = ChangeFromPortal(sessionId, action, subscriptionId, priceId, batch);
+        }
+
+        await webhooks.DeliverAsync(batch.Events, cancellationToken);
+        return error;
+    }
+
+    /// <summary>
     /// The customer's bank disputes a charge (<c>charge.dispute.created</c>); with <paramref name="closeAs"/>
     /// (<c>won</c> or <c>lost</c>) an open dispute of the charge is closed instead (<c>charge.dispute.closed</c>).
     /// </summary>
@@ -260,6 +279,41 @@ public sealed class SandboxControl
             {
                 subscriptions.AfterInvoicePaid(invoice, batch);
             }
+        }
+    }
+
+    private string? ChangeFromPortal(string sessionId, string action, string? subscriptionId, string? priceId, EventBatch batch)
+    {
+        var session = state.PortalSessions.GetValueOrDefault(sessionId) ?? throw new KeyNotFoundException($"No such portal session: '{sessionId}'");
+        var configuration = state.PortalConfigurations[session.ConfigurationId];
+        if (subscriptionId is null || state.Subscriptions.GetValueOrDefault(subscriptionId) is not { } subscription || subscription.CustomerId != session.CustomerId)
+        {
+            return "That subscription is not one of yours.";
+        }
+
+        try
+        {
+            switch (action)
+            {
+                case "cancel" when configuration.CancelEnabled && configuration.CancelMode == "immediately":
+                    subscriptions.CancelNow(subscription, batch);
+                    return null;
+                case "cancel" when configuration.CancelEnabled:
+                    subscriptions.Update(subscription, new SubscriptionChange(true, null, "none", null, null, false), batch);
+                    return null;
+                case "renew" when configuration.CancelEnabled:
+                    subscriptions.Update(subscription, new SubscriptionChange(false, null, "none", null, null, false), batch);
+                    return null;
+                case "switch" when priceId is not null && configuration.CanSwitchTo(priceId) && state.FindPrice(priceId) is { } price:
+                    subscriptions.Update(subscription, new SubscriptionChange(null, price, configuration.UpdateProrationBehavior, null, null, false), batch);
+                    return null;
+                default:
+                    return "This portal does not offer that.";
+            }
+        }
+        catch (StripeApiException ex)
+        {
+            return ex.Message;
         }
     }
 }

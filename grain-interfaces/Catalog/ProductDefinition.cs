@@ -15,6 +15,7 @@ namespace OrleansBilling.GrainInterfaces.Catalog;
 /// Whether a customer whose collection is paused keeps the plan's features and limits (a free pause);
 /// by default a paused customer, who pays nothing, has none.
 /// </param>
+/// <param name="Portal">What customers may do in the billing portal; <see cref="PortalFeatures.Default"/> when null.</param>
 [GenerateSerializer, Immutable, Alias("billing.ProductDefinition")]
 public sealed record ProductDefinition(
     [property: Id(0)] string ProductId,
@@ -25,8 +26,12 @@ public sealed record ProductDefinition(
     [property: Id(5)] bool AllowPromotionCodes = false,
     [property: Id(6)] bool AutomaticTax = false,
     [property: Id(7)] IReadOnlyList<Meter>? Meters = null,
-    [property: Id(8)] bool PausedKeepsAccess = false)
+    [property: Id(8)] bool PausedKeepsAccess = false,
+    [property: Id(9)] PortalFeatures? Portal = null)
 {
+    /// <summary>What the billing portal offers the product's customers.</summary>
+    public PortalFeatures PortalOffers => Portal ?? PortalFeatures.Default;
+
     /// <summary>The meter with this id, or null.</summary>
     public Meter? FindMeter(string? meterId) => Meters?.FirstOrDefault(m => string.Equals(m.MeterId, meterId, StringComparison.Ordinal));
 

@@ -30,6 +30,14 @@ public interface IProductGrain : IGrainWithStringKey
     [ReadOnly, Alias("PreviewDunning")]
     Task<IReadOnlyList<DunningStepView>> PreviewDunning(DateTimeOffset start);
 
+    /// <summary>The provider's billing-portal configuration made to offer what <paramref name="fingerprint"/> says, or null when none is.</summary>
+    [ReadOnly, Alias("GetPortalConfiguration")]
+    Task<string?> GetPortalConfiguration(string fingerprint);
+
+    /// <summary>Remembers the portal configuration made for <paramref name="fingerprint"/>: the product's portal sessions use it from now on.</summary>
+    [Alias("SetPortalConfiguration")]
+    Task SetPortalConfiguration(string fingerprint, string configurationId);
+
     /// <summary>The definition, or null for a product never configured.</summary>
     [ReadOnly, Alias("GetDefinition")]
     Task<ProductDefinition?> GetDefinition();

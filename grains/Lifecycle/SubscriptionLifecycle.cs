@@ -744,11 +744,13 @@ public static class SubscriptionLifecycle
                 yield return new Effect.IndexProviderCustomer(customer, key);
             }
 
-            // A change scheduled for the period end took effect: the plan's price changed when it was scheduled,
-            // its metered prices change now that the period they billed is over.
-            if (Current.PendingChange is { } applied && settled.PendingChange is null && settled.PlanId == applied.PlanId && settled.PlanId != Current.PlanId
+            // The plan changed: its metered prices follow. A change scheduled for the period end changed the plan's
+            // price when it was scheduled, and its metered prices change now that the period they billed is over;
+            // a switch in the provider's portal changed the plan's price only. (The service's own immediate change
+            // sent them already: the call finds nothing to change.)
+            if (Current.PlanId is { } previous && settled.PlanId != previous
                 && settled.ProviderSubscriptionId is { } subscriptionId && Product.FindPlan(settled.PlanId) is { } plan
-                && !Product.MeteredPriceIds(settled.PlanId).SequenceEqual(Product.MeteredPriceIds(Current.PlanId)))
+                && !Product.MeteredPriceIds(settled.PlanId).SequenceEqual(Product.MeteredPriceIds(previous)))
             {
                 yield return new Effect.ChangeMeteredPrices(subscriptionId, plan.ProviderPriceId, Product.MeteredPriceIds(plan.PlanId), $"{key}/metered-{plan.PlanId}-{settled.LastSequence}");
             }

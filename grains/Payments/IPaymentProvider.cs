@@ -68,7 +68,10 @@ public interface IPaymentProvider
     Task<ProviderRefund> RefundAsync(string subscriptionKey, string chargeId, long? amountMinor, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Opens the provider's self-service billing portal for the customer.</summary>
-    Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken);
+    Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string? configurationId, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Creates a billing-portal configuration offering what <paramref name="request"/> says; answers its id.</summary>
+    Task<string> CreatePortalConfigurationAsync(PortalConfigurationRequest request, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>
     /// Reports usage events to the provider's billing meters, at most 100 per call. The call succeeds

@@ -82,6 +82,21 @@ public sealed class ProductGrain(
 
     public Task<ProductDefinition?> GetDefinition() => Task.FromResult(state.State.Definition);
 
+    public Task<string?> GetPortalConfiguration(string fingerprint) =>
+        Task.FromResult(state.State.PortalFingerprint == fingerprint ? state.State.PortalConfigurationId : null);
+
+    public async Task SetPortalConfiguration(string fingerprint, string configurationId)
+    {
+        if (state.State.PortalFingerprint == fingerprint && state.State.PortalConfigurationId == configurationId)
+        {
+            return;
+        }
+
+        state.State.PortalFingerprint = fingerprint;
+        state.State.PortalConfigurationId = configurationId;
+        await state.WriteStateAsync();
+    }
+
     public async Task SetConfiguredApiKeys(IReadOnlyList<string> apiKeyHashes)
     {
         var now = clock.GetUtcNow();

@@ -17,4 +17,10 @@ public sealed class ProductGrainState
 
     /// <summary>The dunning policy configuration declared last: an admin's later policy stands until this changes.</summary>
     [Id(4)] public DunningPolicy? ConfiguredDunning { get; set; }
+
+    /// <summary>The provider's billing-portal configuration made for <see cref="PortalFingerprint"/>, once made.</summary>
+    [Id(5)] public string? PortalConfigurationId { get; set; }
+
+    /// <summary>What the portal configuration was made to offer (<c>PortalConfigurationRequest.Fingerprint</c>).</summary>
+    [Id(6)] public string? PortalFingerprint { get; set; }
 }

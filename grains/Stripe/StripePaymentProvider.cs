@@ -280,9 +280,59 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         });
     }
 
-    public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken) =>
+    public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string? configurationId, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => (await Client.V1.BillingPortal.Sessions.CreateAsync(
-            new global::Stripe.BillingPortal.SessionCreateOptions { Customer = providerCustomerId, ReturnUrl = returnUrl }, Idempotent(idempotencyKey), cancellationToken)).Url);
+            new global::Stripe.BillingPortal.SessionCreateOptions { Customer = providerCustomerId, ReturnUrl = returnUrl, Configuration = configurationId },
+            Idempotent(idempotencyKey),
+            cancellationToken)).Url);
+
+    public Task<string> CreatePortalConfigurationAsync(PortalConfigurationRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            // The portal lists switchable prices under their Stripe products, which only Stripe knows.
+            var products = new List<global::Stripe.BillingPortal.ConfigurationFeaturesSubscriptionUpdateProductOptions>();
+            foreach (var priceId in request.SwitchPriceIds)
+            {
+                var price = await Client.V1.Prices.GetAsync(priceId, null, null, cancellationToken);
+                if (products.Find(p => p.Product == price.ProductId) is { } known)
+                {
+                    known.Prices.Add(priceId);
+                }
+                else
+                {
+                    products.Add(new() { Product = price.ProductId, Prices = [priceId] });
+                }
+            }
+
+            var features = request.Features;
+            var configuration = await Client.V1.BillingPortal.Configurations.CreateAsync(
+                new global::Stripe.BillingPortal.ConfigurationCreateOptions
+                {
+                    BusinessProfile = new() { Headline = request.ProductName },
+                    Features = new()
+                    {
+                        InvoiceHistory = new() { Enabled = features.Invoices },
+                        PaymentMethodUpdate = new() { Enabled = features.UpdatePaymentMethod },
+                        SubscriptionCancel = new()
+                        {
+                            Enabled = features.Cancel,
+                            Mode = features.CancelImmediately ? "immediately" : "at_period_end",
+                            ProrationBehavior = "none",
+                        },
+                        SubscriptionUpdate = new()
+                        {
+                            Enabled = products.Count > 1 || products.Sum(p => p.Prices.Count) > 1,
+                            DefaultAllowedUpdates = products.Count == 0 ? [] : ["price"],
+                            Products = products.Count == 0 ? null : products,
+                            ProrationBehavior = "create_prorations",
+                        },
+                    },
+                    Metadata = new Dictionary<string, string> { ["product"] = request.ProductId },
+                },
+                Idempotent(idempotencyKey),
+                cancellationToken);
+            return configuration.Id;
+        });
 
     /// <summary>The subscription's flat (licensed) item: the plan. Metered items stand beside it.</summary>
     public static SubscriptionItem? Licensed(Subscription subscription) =>

@@ -418,9 +418,11 @@ public sealed partial class SubscriptionGrain(
 
             try
             {
+                var configuration = await Product(refresh: true) is { } catalog ? await PortalConfiguration(catalog) : null;
+
                 // Portal sessions are short-lived: each request gets a fresh one unless it repeats an idempotency key.
                 var url = await payments.CreatePortalSessionAsync(
-                    providerCustomerId, returnUrl, ProviderKey($"portal-{context.IdempotencyKey ?? Guid.NewGuid().ToString("N")}"), CancellationToken.None);
+                    providerCustomerId, returnUrl, configuration, ProviderKey($"portal-{context.IdempotencyKey ?? Guid.NewGuid().ToString("N")}"), CancellationToken.None);
                 return CommandResult<PortalView>.Success(new PortalView(url));
             }
             catch (PaymentProviderException ex)
@@ -977,6 +979,26 @@ public sealed partial class SubscriptionGrain(
 
     private static CommandError NotRefundable(RefundablePayment payment, long asked, SubscriptionState state) =>
         new(CommandErrorCode.NotRefundable, $"{payment.RemainingMinor} {payment.Currency} of {payment.AmountMinor} remains refundable; {asked} cannot be refunded.", state);
+
+    /// <summary>
+    /// The product's portal configuration at the provider, made the first time a customer opens the portal
+    /// after the product's portal settings or plans changed. The key names the settings, so subscriptions of
+    /// the product making it at the same moment get the same configuration.
+    /// </summary>
+    private async Task<string> PortalConfiguration(ProductDefinition catalog)
+    {
+        var request = PortalConfigurationRequest.For(catalog);
+        var fingerprint = ShortHash(request.Fingerprint());
+        var product = GrainFactory.GetGrain<IProductGrain>(BillingIds.ProductKey(catalog.ProductId));
+        if (await product.GetPortalConfiguration(fingerprint) is { } known)
+        {
+            return known;
+        }
+
+        var made = await payments.CreatePortalConfigurationAsync(request, $"{catalog.ProductId}/portal-{fingerprint}", CancellationToken.None);
+        await product.SetPortalConfiguration(fingerprint, made);
+        return made;
+    }
 
     /// <summary>A short stable stand-in for a caller's key inside a provider key (Stripe takes at most 255 characters).</summary>
     private static string ShortHash(string value) =>

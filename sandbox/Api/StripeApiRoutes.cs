@@ -50,7 +50,16 @@ internal static class StripeApiRoutes
         Map(v1, "POST", "refunds", Of("charge", "payment_intent", "amount", "reason", "metadata[*]"), static (r, q) => r.Refunds.Create(q));
         Map(v1, "GET", "refunds/{id}", Of(), static (r, q) => r.Refunds.Get(q));
 
-        Map(v1, "POST", "billing_portal/sessions", Of("customer", "return_url"), static (r, q) => r.BillingPortal.Create(q));
+        Map(v1, "POST", "billing_portal/sessions", Of("customer", "return_url", "configuration"), static (r, q) => r.BillingPortal.Create(q));
+        Map(v1, "POST", "billing_portal/configurations", Of(
+                "business_profile[headline]", "business_profile[privacy_policy_url]", "business_profile[terms_of_service_url]", "default_return_url",
+                "features[customer_update][enabled]", "features[customer_update][allowed_updates][#]", "features[invoice_history][enabled]",
+                "features[payment_method_update][enabled]", "features[subscription_cancel][enabled]", "features[subscription_cancel][mode]",
+                "features[subscription_cancel][proration_behavior]", "features[subscription_update][enabled]",
+                "features[subscription_update][default_allowed_updates][#]", "features[subscription_update][products][#][product]",
+                "features[subscription_update][products][#][prices][#]", "features[subscription_update][proration_behavior]", "metadata[*]"),
+            static (r, q) => r.BillingPortal.CreateConfiguration(q));
+        Map(v1, "GET", "billing_portal/configurations/{id}", Of(), static (r, q) => r.BillingPortal.GetConfiguration(q));
         Map(v1, "POST", "billing/meter_events", Of("event_name", "payload[*]", "identifier", "timestamp"), static (r, q) => r.MeterEvents.Create(q));
 
         Map(v1, "GET", "events", List("type", "types[#]", "created", "created[gt]", "created[gte]", "created[lt]", "created[lte]"), static (r, q) => r.Events.List(q));

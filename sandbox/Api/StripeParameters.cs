@@ -126,11 +126,11 @@ internal sealed class StripeParameters
         ? [.. list.Select(p => int.TryParse(p.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : -1).Where(i => i >= 0).Order()]
         : [];
 
-    /// <summary>An array such as <c>expand[]</c>, in index order.</summary>
+    /// <summary>An array such as <c>expand[]</c>, in index order; empty when sent as <c>""</c> (Stripe.net's empty list).</summary>
     public IReadOnlyList<string> Strings(string path) => Node(path) switch
     {
         null => [],
-        JsonValue value => [value.GetValue<string>()],
+        JsonValue value => value.GetValue<string>() is { Length: > 0 } one ? [one] : [],
         JsonObject list => [.. list.OrderBy(p => int.TryParse(p.Key, out var i) ? i : int.MaxValue).Select(p => p.Value).OfType<JsonValue>().Select(v => v.GetValue<string>())],
         _ => [],
     };

@@ -91,10 +91,34 @@ internal static class SandboxPageEndpoints
             }
 
             var form = await request.ReadFormAsync();
-            var error = await control.ReplaceCardAsync(session.CustomerId, form["card"].ToString(), payOpenInvoices: true, request.HttpContext.RequestAborted);
+            var action = form["action"].ToString();
+            if (action is "" or "card")
+            {
+                lock (state.Gate)
+                {
+                    if (!state.PortalConfigurations[session.ConfigurationId].PaymentMethodUpdate)
+                    {
+                        return HtmlPage.Result("Billing", PortalPage.Body(state, session, "This portal does not offer that.", true), 403);
+                    }
+                }
+
+                var cardError = await control.ReplaceCardAsync(session.CustomerId, form["card"].ToString(), payOpenInvoices: true, request.HttpContext.RequestAborted);
+                lock (state.Gate)
+                {
+                    return HtmlPage.Result("Billing", PortalPage.Body(state, session, cardError?.Message ?? "Card updated.", cardError is not null), cardError is null ? 200 : 402);
+                }
+            }
+
+            var error = await control.ChangeFromPortalAsync(id, action, form["subscription"].ToString(), form["price"].ToString() is { Length: > 0 } price ? price : null, request.HttpContext.RequestAborted);
             lock (state.Gate)
             {
-                return HtmlPage.Result("Billing", PortalPage.Body(state, session, error?.Message ?? "Card updated.", error is not null), error is null ? 200 : 402);
+                var done = action switch
+                {
+                    "cancel" => "Your subscription is canceled.",
+                    "renew" => "Your subscription renews again.",
+                    _ => "Your plan is switched.",
+                };
+                return HtmlPage.Result("Billing", PortalPage.Body(state, session, error ?? done, error is not null), error is null ? 200 : 403);
             }
         });
 

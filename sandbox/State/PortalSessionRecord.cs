@@ -2,14 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace OrleansBilling.Sandbox.State;
 
-/// <summary>A customer portal session: a page where the customer replaces the card.</summary>
-internal sealed record PortalSessionRecord(string Id, DateTimeOffset Created, string CustomerId, string? ReturnUrl, string Url)
+/// <summary>A customer portal session: the customer's page, offering what its configuration allows.</summary>
+internal sealed record PortalSessionRecord(string Id, DateTimeOffset Created, string CustomerId, string? ReturnUrl, string Url, string ConfigurationId)
 {
     public JsonObject ToJson() => new()
     {
         ["id"] = Id,
         ["object"] = "billing_portal.session",
-        ["configuration"] = "bpc_sandbox",
+        ["configuration"] = ConfigurationId,
         ["created"] = StripeJson.Unix(Created),
         ["customer"] = CustomerId,
         ["customer_account"] = null,

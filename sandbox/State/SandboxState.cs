@@ -46,6 +46,19 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
 
     public Dictionary<string, PortalSessionRecord> PortalSessions { get; } = [];
 
+    /// <summary>Billing-portal configurations; the account's default one is there from the start.</summary>
+    public Dictionary<string, PortalConfigurationRecord> PortalConfigurations { get; } = new()
+    {
+        [PortalConfigurationRecord.DefaultId] = new PortalConfigurationRecord
+        {
+            Id = PortalConfigurationRecord.DefaultId,
+            Created = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
+            IsDefault = true,
+            InvoiceHistory = true,
+            PaymentMethodUpdate = true,
+        },
+    };
+
     /// <summary>Usage, one record per identifier, oldest first.</summary>
     public IReadOnlyList<SandboxMeterEvent> MeterEvents => meterEvents;
 

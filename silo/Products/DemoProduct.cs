@@ -41,5 +41,6 @@ public static class DemoProduct
                 new MeterPrice("pro", "price_demo_pro_api_calls", 0.2m, IncludedUnits: 100000),
             ]),
             new Meter("projects", MeterAggregation.Max, "demo_projects"),
-        ]);
+        ],
+        Portal: new PortalFeatures(Cancel: true, SwitchPlan: true));
 }

@@ -31,6 +31,9 @@ public sealed class ProductOptions
     /// <summary>A customer whose collection is paused keeps the plan's features and limits (default: not).</summary>
     public bool PausedKeepsAccess { get; set; }
 
+    /// <summary>What customers may do in the billing portal; cancel at the period end, invoices and card when not set.</summary>
+    public PortalFeatures Portal { get; set; } = PortalFeatures.Default;
+
     /// <summary>The definition these options declare, or why they cannot be one.</summary>
     public (ProductDefinition? Definition, IReadOnlyList<string> Problems) ToDefinition(string productId)
     {
@@ -74,7 +77,8 @@ public sealed class ProductOptions
         var definition = new ProductDefinition(
             productId, Name ?? productId, plans, steps.Count == 0 ? null : new DunningPolicy(steps), EmailTemplates, AllowPromotionCodes, AutomaticTax,
             [.. Meters.Select(m => m.Value.ToMeter(m.Key))],
-            PausedKeepsAccess);
+            PausedKeepsAccess,
+            Portal);
         problems.AddRange(definition.Problems());
         return problems.Count == 0 ? (definition, problems) : (null, problems);
     }

@@ -191,10 +191,16 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.CompletedTask;
     }
 
-    public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string? configurationId, string idempotencyKey, CancellationToken cancellationToken)
     {
         Record("portal", providerCustomerId, idempotencyKey, returnUrl);
         return Task.FromResult($"https://portal.test/{providerCustomerId}");
+    }
+
+    public Task<string> CreatePortalConfigurationAsync(PortalConfigurationRequest request, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        Record("portal_configuration", request.ProductId, idempotencyKey, request.Fingerprint());
+        return Task.FromResult($"bpc_{request.ProductId}");
     }
 
     private void Record(string operation, string target, string idempotencyKey, string? detail)

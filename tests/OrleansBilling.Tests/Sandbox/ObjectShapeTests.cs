@@ -30,6 +30,7 @@ public sealed class ObjectShapeTests
         ["charge"] = typeof(Charge),
         ["refund"] = typeof(Refund),
         ["billing_portal.session"] = typeof(Stripe.BillingPortal.Session),
+        ["billing_portal.configuration"] = typeof(Stripe.BillingPortal.Configuration),
         ["billing.meter_event"] = typeof(Stripe.Billing.MeterEvent),
         ["event"] = typeof(Event),
         ["dispute"] = typeof(Dispute),
@@ -47,6 +48,12 @@ public sealed class ObjectShapeTests
         var paymentIntent = await RawAsync(sandbox, $"payment_intents/{paymentIntentId}");
         var refund = await sandbox.Stripe.V1.Refunds.CreateAsync(new RefundCreateOptions { PaymentIntent = paymentIntentId, Amount = 100 }, cancellationToken: Ct);
         var open = await sandbox.CreateCheckoutAsync();
+        var portalConfiguration = await sandbox.Stripe.V1.BillingPortal.Configurations.CreateAsync(
+            new Stripe.BillingPortal.ConfigurationCreateOptions
+            {
+                Features = new() { InvoiceHistory = new() { Enabled = true }, SubscriptionCancel = new() { Enabled = true, Mode = "at_period_end" } },
+            },
+            cancellationToken: Ct);
         var portal = await sandbox.Stripe.V1.BillingPortal.Sessions.CreateAsync(
             new Stripe.BillingPortal.SessionCreateOptions { Customer = paid.CustomerId, ReturnUrl = "https://app.example/account" }, cancellationToken: Ct);
         var meterEvent = await sandbox.Stripe.V1.Billing.MeterEvents.CreateAsync(
@@ -62,6 +69,8 @@ public sealed class ObjectShapeTests
             ("subscription", subscription),
             ("subscription_item", subscription["items"]!["data"]![0]!.AsObject()),
             ("price", await RawAsync(sandbox, $"prices/{SandboxHost.Basic}")),
+            ("price", await RawAsync(sandbox, $"prices/{SandboxHost.BasicCalls}")),
+            ("billing_portal.configuration", await RawAsync(sandbox, $"billing_portal/configurations/{portalConfiguration.Id}")),
             ("invoice", invoice),
             ("invoice_payment", invoice["payments"]!["data"]![0]!.AsObject()),
             ("payment_intent", paymentIntent),
