@@ -203,9 +203,30 @@ await step('an unknown parameter is refused', async () => {
   throw new Error('the unknown parameter was accepted');
 });
 
-await step('billingPortal.sessions.create', async () => {
-  const portal = await stripe.billingPortal.sessions.create({ customer: customer.id, return_url: 'https://app.example/account' }, { idempotencyKey: 'node/portal' });
-  expect(portal.url.includes('/sandbox/portal/'), 'portal', portal.url);
+await step('billingPortal.configurations.create and sessions.create with it', async () => {
+  const basic = await stripe.prices.retrieve('price_basic');
+  const configuration = await stripe.billingPortal.configurations.create(
+    {
+      business_profile: { headline: 'Node' },
+      features: {
+        invoice_history: { enabled: true },
+        payment_method_update: { enabled: true },
+        subscription_cancel: { enabled: true, mode: 'at_period_end', proration_behavior: 'none' },
+        subscription_update: {
+          enabled: true,
+          default_allowed_updates: ['price'],
+          products: [{ product: basic.product, prices: ['price_basic'] }],
+          proration_behavior: 'create_prorations',
+        },
+      },
+      metadata,
+    },
+    { idempotencyKey: 'node/portal-configuration' });
+  expect(configuration.id.startsWith('bpc_') && configuration.features.subscription_cancel.enabled, 'portal configuration', JSON.stringify(configuration.features));
+  const portal = await stripe.billingPortal.sessions.create(
+    { customer: customer.id, return_url: 'https://app.example/account', configuration: configuration.id },
+    { idempotencyKey: 'node/portal' });
+  expect(portal.url.includes('/sandbox/portal/') && portal.configuration === configuration.id, 'portal', JSON.stringify(portal));
 });
 
 await step('billing.meterEvents.create', async () => {
