@@ -746,9 +746,9 @@ public static class SubscriptionLifecycle
 
             // The plan changed: its metered prices follow. A change scheduled for the period end changed the plan's
             // price when it was scheduled, and its metered prices change now that the period they billed is over;
-            // a switch in the provider's portal changed the plan's price only. (The service's own immediate change
-            // sent them already: the call finds nothing to change.)
-            if (Current.PlanId is { } previous && settled.PlanId != previous
+            // a switch in the provider's portal changed the plan's price only. The service's own immediate change
+            // sent them with the plan's price already.
+            if (Input is not LifecycleInput.ChangePlan && Current.PlanId is { } previous && settled.PlanId != previous
                 && settled.ProviderSubscriptionId is { } subscriptionId && Product.FindPlan(settled.PlanId) is { } plan
                 && !Product.MeteredPriceIds(settled.PlanId).SequenceEqual(Product.MeteredPriceIds(previous)))
             {
