@@ -296,7 +296,7 @@ public sealed class SandboxControl
             switch (action)
             {
                 case "cancel" when configuration.CancelEnabled && configuration.CancelMode == "immediately":
-                    subscriptions.CancelNow(subscription, batch);
+                    subscriptions.CancelNow(subscription, invoiceNow: false, batch);
                     return null;
                 case "cancel" when configuration.CancelEnabled:
                     subscriptions.Update(subscription, new SubscriptionChange(true, null, "none", null, null, false), batch);
@@ -304,7 +304,7 @@ public sealed class SandboxControl
                 case "renew" when configuration.CancelEnabled:
                     subscriptions.Update(subscription, new SubscriptionChange(false, null, "none", null, null, false), batch);
                     return null;
-                case "switch" when priceId is not null && configuration.CanSwitchTo(priceId) && state.FindPrice(priceId) is { } price:
+                case "switch" when configuration.SwitchTargets(subscription, state.FindPrice).FirstOrDefault(p => p.Id == priceId) is { } price:
                     subscriptions.Update(subscription, new SubscriptionChange(null, price, configuration.UpdateProrationBehavior, null, null, false), batch);
                     return null;
                 default:

@@ -24,7 +24,7 @@ public sealed class CancelDuplicateExecutor(IPaymentProvider payments) : EffectE
 
         try
         {
-            await payments.CancelSubscriptionAsync(duplicate.ProviderSubscriptionId, atPeriodEnd: false, $"{duplicate.IdempotencyKey}/cancel", cancellationToken);
+            await payments.CancelSubscriptionAsync(duplicate.ProviderSubscriptionId, atPeriodEnd: false, invoiceUsage: false, $"{duplicate.IdempotencyKey}/cancel", cancellationToken);
         }
         catch (PaymentProviderException ex) when (!ex.Transient)
         {

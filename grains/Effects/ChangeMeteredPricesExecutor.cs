@@ -1,11 +1,11 @@
-using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Payments;
 
 namespace OrleansBilling.Grains.Effects;
 
 /// <summary>
-/// Swaps the subscription's metered prices at the provider; the plan's price is already the one sent, so
-/// nothing is prorated. Outages retry; a refusal (the subscription ended meanwhile) gives up, named.
+/// Swaps the subscription's metered prices at the provider, billing the usage of those taken off, as long as the
+/// plan's price there is still the one the effect was decided for: an effect delayed past a later plan change
+/// does nothing rather than undo it. Outages retry; a refusal (the subscription ended meanwhile) gives up, named.
 /// </summary>
 public sealed class ChangeMeteredPricesExecutor(IPaymentProvider payments) : EffectExecutor<Effect.ChangeMeteredPrices>
 {
@@ -13,7 +13,7 @@ public sealed class ChangeMeteredPricesExecutor(IPaymentProvider payments) : Eff
     {
         try
         {
-            await payments.ChangePriceAsync(change.ProviderSubscriptionId, change.PriceId, change.MeteredPriceIds, ProrationMode.None, change.IdempotencyKey, cancellationToken);
+            await payments.ChangeMeteredPricesAsync(change.ProviderSubscriptionId, change.PriceId, change.MeteredPriceIds, change.IdempotencyKey, cancellationToken);
             return EffectResult.Done;
         }
         catch (PaymentProviderException ex) when (!ex.Transient)

@@ -73,9 +73,9 @@ public abstract record Effect
     public sealed record SyncUsagePeriod([property: Id(0)] string SubscriptionKey, [property: Id(1)] BillingPeriod Period) : Effect;
 
     /// <summary>
-    /// Put the subscription's metered prices in line with its plan (<paramref name="PriceId"/> and
-    /// <paramref name="MeteredPriceIds"/>): a change scheduled for the period end swaps them once the new
-    /// period has begun, so the past period's usage was billed at the plan it was used on.
+    /// Put the subscription's metered prices in line with its plan (<paramref name="MeteredPriceIds"/>) if the
+    /// plan's price at the provider is still <paramref name="PriceId"/>: a change scheduled for the period end swaps
+    /// them once the new period has begun, so the past period's usage was billed at the plan it was used on.
     /// </summary>
     [GenerateSerializer, Immutable, Alias("billing.Effect.ChangeMeteredPrices")]
     public sealed record ChangeMeteredPrices(

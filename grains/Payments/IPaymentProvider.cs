@@ -18,8 +18,12 @@ public interface IPaymentProvider
     /// </summary>
     Task<string> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken);
 
-    /// <summary>Cancels now, or at the period end when <paramref name="atPeriodEnd"/>.</summary>
-    Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// Cancels now, or at the period end when <paramref name="atPeriodEnd"/> (whose final invoice bills the last
+    /// period's metered usage). Canceling now bills the metered usage so far only when <paramref name="invoiceUsage"/>;
+    /// else the provider discards it.
+    /// </summary>
+    Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, bool invoiceUsage, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Withdraws a cancel scheduled for the period end.</summary>
     Task UndoScheduledCancelAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken);
@@ -38,7 +42,17 @@ public interface IPaymentProvider
     /// <paramref name="meteredPriceIds"/> are the metered prices the subscription carries afterwards (others are
     /// taken off, missing ones added); null leaves its metered prices as they are.
     /// </remarks>
+    /// <remarks>
+    /// The plan's price changes first, with the asked proration (and, invoiced at once, only if paid); the metered
+    /// prices follow in a second update that bills the usage of those taken off, and only if the price changed.
+    /// </remarks>
     Task<bool> ChangePriceAsync(string providerSubscriptionId, string providerPriceId, IReadOnlyList<string>? meteredPriceIds, ProrationMode proration, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts the subscription's metered prices in line with its plan, billing the usage of those taken off, if the
+    /// plan's price there is still <paramref name="providerPriceId"/>; false (nothing done) when the plan changed since.
+    /// </summary>
+    Task<bool> ChangeMeteredPricesAsync(string providerSubscriptionId, string providerPriceId, IReadOnlyList<string> meteredPriceIds, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>
     /// The provider's preview of the next invoice if the subscription moved to <paramref name="providerPriceId"/> now,

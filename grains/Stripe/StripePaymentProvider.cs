@@ -47,7 +47,8 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                     Mode = "subscription",
                     Customer = customerId,
                     ClientReferenceId = $"{request.ProductId}/{request.CustomerId}",
-                    // A metered price takes no quantity: its usage comes from the meter.
+                    // A metered price takes no quantity: its usage comes from the meter. Flexible billing mode bills the
+                    // usage of a metered price taken off mid-period (a plan change); classic would drop it.
                     LineItems =
                     [
                         new SessionLineItemOptions { Price = request.Plan.ProviderPriceId, Quantity = 1 },
@@ -60,6 +61,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                     {
                         Metadata = metadata,
                         TrialPeriodDays = request.TrialDays > 0 ? request.TrialDays : null,
+                        BillingMode = new SessionSubscriptionDataBillingModeOptions { Type = "flexible" },
                     },
                     AllowPromotionCodes = request.AllowPromotionCodes ? true : null,
                     AutomaticTax = request.AutomaticTax ? new SessionAutomaticTaxOptions { Enabled = true } : null,
@@ -83,10 +85,10 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
             }
         });
 
-    public Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken) =>
+    public Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, bool invoiceUsage, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(() => atPeriodEnd
             ? Client.V1.Subscriptions.UpdateAsync(providerSubscriptionId, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, Idempotent(idempotencyKey), cancellationToken)
-            : Client.V1.Subscriptions.CancelAsync(providerSubscriptionId, new SubscriptionCancelOptions { InvoiceNow = false, Prorate = false }, Idempotent(idempotencyKey), cancellationToken));
+            : Client.V1.Subscriptions.CancelAsync(providerSubscriptionId, new SubscriptionCancelOptions { InvoiceNow = invoiceUsage, Prorate = false }, Idempotent(idempotencyKey), cancellationToken));
 
     public Task UndoScheduledCancelAsync(string providerSubscriptionId, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(() => Client.V1.Subscriptions.UpdateAsync(
@@ -131,24 +133,53 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         Call(async () =>
         {
             var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
-            var changed = await Client.V1.Subscriptions.UpdateAsync(
-                providerSubscriptionId,
-                new SubscriptionUpdateOptions
-                {
-                    Items = ItemChanges(subscription, providerPriceId, meteredPriceIds),
-                    ProrationBehavior = proration switch
+            if (Licensed(subscription)?.Price?.Id != providerPriceId)
+            {
+                var changed = await Client.V1.Subscriptions.UpdateAsync(
+                    providerSubscriptionId,
+                    new SubscriptionUpdateOptions
                     {
-                        ProrationMode.AlwaysInvoice => "always_invoice",
-                        ProrationMode.None => "none",
-                        _ => "create_prorations",
-                    },
+                        Items = [new SubscriptionItemOptions { Id = Licensed(subscription)?.Id, Price = providerPriceId }],
+                        ProrationBehavior = proration switch
+                        {
+                            ProrationMode.AlwaysInvoice => "always_invoice",
+                            ProrationMode.None => "none",
+                            _ => "create_prorations",
+                        },
 
-                    // Charged at once: the new price only if the payment goes through (else a pending update).
-                    PaymentBehavior = proration == ProrationMode.AlwaysInvoice ? "pending_if_incomplete" : null,
-                },
-                Idempotent(idempotencyKey),
-                cancellationToken);
-            return changed.PendingUpdate is null;
+                        // Charged at once: the new price only if the payment goes through (else a pending update,
+                        // which holds only the price of existing items: the metered prices wait for it).
+                        PaymentBehavior = proration == ProrationMode.AlwaysInvoice ? "pending_if_incomplete" : null,
+                    },
+                    Idempotent(idempotencyKey),
+                    cancellationToken);
+                if (changed.PendingUpdate is not null)
+                {
+                    return false;
+                }
+
+                subscription = changed;
+            }
+
+            if (meteredPriceIds is not null)
+            {
+                await SwapMeteredAsync(subscription, meteredPriceIds, $"{idempotencyKey}/metered", cancellationToken);
+            }
+
+            return true;
+        });
+
+    public Task<bool> ChangeMeteredPricesAsync(string providerSubscriptionId, string providerPriceId, IReadOnlyList<string> meteredPriceIds, string idempotencyKey, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, null, null, cancellationToken);
+            if (Licensed(subscription)?.Price?.Id != providerPriceId)
+            {
+                return false;
+            }
+
+            await SwapMeteredAsync(subscription, meteredPriceIds, idempotencyKey, cancellationToken);
+            return true;
         });
 
     public Task<(long ProrationMinor, long NextPeriodMinor, string Currency)> PreviewPriceChangeAsync(string providerSubscriptionId, string providerPriceId, CancellationToken cancellationToken) =>
@@ -169,7 +200,8 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 cancellationToken);
             var lines = preview.Lines?.Data ?? [];
             var proration = lines.Where(IsProration).Sum(l => l.Amount);
-            return (proration, lines.Where(l => !IsProration(l)).Sum(l => l.Amount), preview.Currency);
+            // The next period at the new price; metered lines (usage so far) are not what the change costs.
+            return (proration, lines.Where(l => !IsProration(l) && l.Pricing?.PriceDetails?.PriceId == providerPriceId).Sum(l => l.Amount), preview.Currency);
 
             static bool IsProration(InvoiceLineItem line) => line.Parent?.SubscriptionItemDetails?.Proration == true;
         });
@@ -339,22 +371,25 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         subscription.Items?.Data?.FirstOrDefault(item => item.Price?.Recurring?.UsageType != "metered");
 
     /// <summary>
-    /// The item changes that put the subscription on <paramref name="priceId"/> with exactly
-    /// <paramref name="meteredPriceIds"/> beside it (none changed when null): the licensed item changes its
-    /// price in place, metered items no longer wanted are taken off, missing ones added.
+    /// Takes off the metered items no longer wanted and adds the missing ones, in one update that bills the usage
+    /// of those taken off so far (flexible billing mode); nothing when they are as wanted.
     /// </summary>
-    private static List<SubscriptionItemOptions> ItemChanges(Subscription subscription, string priceId, IReadOnlyList<string>? meteredPriceIds)
+    private async Task SwapMeteredAsync(Subscription subscription, IReadOnlyList<string> meteredPriceIds, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var changes = new List<SubscriptionItemOptions> { new() { Id = Licensed(subscription)?.Id, Price = priceId } };
-        if (meteredPriceIds is null)
-        {
-            return changes;
-        }
-
         var metered = subscription.Items.Data.Where(item => item.Price?.Recurring?.UsageType == "metered").ToList();
-        changes.AddRange(metered.Where(item => !meteredPriceIds.Contains(item.Price.Id)).Select(item => new SubscriptionItemOptions { Id = item.Id, Deleted = true }));
-        changes.AddRange(meteredPriceIds.Where(id => !metered.Any(item => item.Price.Id == id)).Select(id => new SubscriptionItemOptions { Price = id }));
-        return changes;
+        List<SubscriptionItemOptions> changes =
+        [
+            .. metered.Where(item => !meteredPriceIds.Contains(item.Price.Id)).Select(item => new SubscriptionItemOptions { Id = item.Id, Deleted = true }),
+            .. meteredPriceIds.Where(id => !metered.Any(item => item.Price.Id == id)).Select(id => new SubscriptionItemOptions { Price = id }),
+        ];
+        if (changes.Count > 0)
+        {
+            await Client.V1.Subscriptions.UpdateAsync(
+                subscription.Id,
+                new SubscriptionUpdateOptions { Items = changes, ProrationBehavior = "create_prorations" },
+                Idempotent(idempotencyKey),
+                cancellationToken);
+        }
     }
 
     /// <summary>The invoice in the port's terms; its payment is there only when <c>payments</c> was expanded (an includable field).</summary>

@@ -298,7 +298,7 @@ public sealed partial class SubscriptionGrain(
             {
                 try
                 {
-                    await AtProvider(LifecycleTransition.Canceled, subscriptionId, null, [], ProrationMode.None, null);
+                    await AtProvider(LifecycleTransition.Canceled, subscriptionId, null, [], ProrationMode.None, null, invoiceUsage: false);
                 }
                 catch (PaymentProviderException ex)
                 {
@@ -813,8 +813,13 @@ public sealed partial class SubscriptionGrain(
             return CommandResult<SubscriptionView>.Success(View());
         });
 
-    /// <summary>What a transition a product or support asked for means at the provider; false when the provider holds it pending.</summary>
-    private async Task<bool> AtProvider(LifecycleTransition transition, string subscriptionId, Plan? plan, IReadOnlyList<string> meteredPriceIds, ProrationMode proration, PauseRequest? pause)
+    /// <summary>
+    /// What a transition a product or support asked for means at the provider; false when the provider holds it
+    /// pending. Canceling now bills the metered usage so far unless <paramref name="invoiceUsage"/> is false (a
+    /// cancellation that comes with a refund).
+    /// </summary>
+    private async Task<bool> AtProvider(
+        LifecycleTransition transition, string subscriptionId, Plan? plan, IReadOnlyList<string> meteredPriceIds, ProrationMode proration, PauseRequest? pause, bool invoiceUsage = true)
     {
         var key = ProviderKey($"{transition}-{Current.LastSequence}");
         if (transition == LifecycleTransition.PlanChanged)
@@ -826,8 +831,8 @@ public sealed partial class SubscriptionGrain(
 
         await (transition switch
         {
-            LifecycleTransition.CancelScheduled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: true, key, CancellationToken.None),
-            LifecycleTransition.Canceled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: false, key, CancellationToken.None),
+            LifecycleTransition.CancelScheduled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: true, invoiceUsage: true, key, CancellationToken.None),
+            LifecycleTransition.Canceled => payments.CancelSubscriptionAsync(subscriptionId, atPeriodEnd: false, invoiceUsage, key, CancellationToken.None),
             LifecycleTransition.CancelUndone => payments.UndoScheduledCancelAsync(subscriptionId, key, CancellationToken.None),
             LifecycleTransition.Paused => payments.PauseCollectionAsync(subscriptionId, pause!, $"{key}-{pause!.Behavior}-{pause.ResumesAt?.ToUnixTimeSeconds()}", CancellationToken.None),
             LifecycleTransition.Resumed => payments.ResumeCollectionAsync(subscriptionId, key, CancellationToken.None),

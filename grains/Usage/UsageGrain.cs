@@ -178,7 +178,8 @@ public sealed partial class UsageGrain(
 
     public async Task SetBillingPeriod(BillingPeriod period)
     {
-        if (state.State.Period is { } known && known.Version >= period.Version)
+        // An older period is ignored; one of the same version only completes a period kept without its plan.
+        if (state.State.Period is { } known && (known.Version > period.Version || (known.Version == period.Version && (known.PlanId is not null || period.PlanId is null))))
         {
             return;
         }
@@ -246,6 +247,35 @@ public sealed partial class UsageGrain(
             return records;
         }
 
+        var (kept, over) = await SplitAtLimits(records, catalog, period, now, recorded: null);
+        if (over.Count == 0)
+        {
+            return kept;
+        }
+
+        // A refusal is checked against the journal: a repeat of usage accepted before is a duplicate, and counts
+        // neither against the limit nor again in the running total, so the limits are applied once more without it.
+        var recorded = await journal.RecordedAsync(productId, customerId, [.. records.Where(r => IsHard(catalog, r.Record)).Select(r => r.Record.IdempotencyKey)], CancellationToken.None);
+        (kept, over) = await SplitAtLimits(records, catalog, period, now, recorded);
+        foreach (var (index, record, limit) in over)
+        {
+            results[index] = new UsageResult(record.IdempotencyKey, UsageOutcome.Rejected, UsageError.LimitExceeded,
+                string.Create(CultureInfo.InvariantCulture, $"Meter '{record.MeterId}' allows {limit} in the period starting {record.PeriodStart:O}; this usage would go beyond it, so it is refused."));
+        }
+
+        return kept;
+    }
+
+    private static bool IsHard(ProductDefinition catalog, UsageRecord record) => catalog.FindMeter(record.MeterId)?.Overage == OveragePolicy.Refuse;
+
+    /// <summary>
+    /// In order, the records that keep their hard meter's period value within the limit (and every other record),
+    /// and those that would not. A key in <paramref name="recorded"/> is kept (the journal answers it as a
+    /// duplicate) without counting again.
+    /// </summary>
+    private async Task<(List<(int Index, UsageRecord Record)> Kept, List<(int Index, UsageRecord Record, decimal Limit)> Over)> SplitAtLimits(
+        List<(int Index, UsageRecord Record)> records, ProductDefinition catalog, BillingPeriod period, DateTimeOffset now, IReadOnlySet<string>? recorded)
+    {
         var known = await Totals(period);
         var plan = catalog.FindPlan(period.PlanId);
         var tentative = new Dictionary<(DateTimeOffset Period, string Meter), UsageTotals>();
@@ -254,7 +284,8 @@ public sealed partial class UsageGrain(
         foreach (var (index, record) in records)
         {
             var meter = catalog.FindMeter(record.MeterId)!;
-            if (meter is not { Overage: OveragePolicy.Refuse, Limit: { } name } || period.LimitAt(name, plan, now) is not { } limit)
+            if (meter is not { Overage: OveragePolicy.Refuse, Limit: { } name } || period.LimitAt(name, plan, now) is not { } limit
+                || recorded?.Contains(record.IdempotencyKey) == true)
             {
                 kept.Add((index, record));
                 continue;
@@ -273,19 +304,7 @@ public sealed partial class UsageGrain(
             }
         }
 
-        if (over.Count > 0)
-        {
-            var recorded = await journal.RecordedAsync(productId, customerId, [.. over.Select(o => o.Record.IdempotencyKey)], CancellationToken.None);
-            foreach (var (index, record, limit) in over)
-            {
-                results[index] = recorded.Contains(record.IdempotencyKey)
-                    ? new UsageResult(record.IdempotencyKey, UsageOutcome.Duplicate, PeriodStart: record.PeriodStart)
-                    : new UsageResult(record.IdempotencyKey, UsageOutcome.Rejected, UsageError.LimitExceeded,
-                        string.Create(CultureInfo.InvariantCulture, $"Meter '{record.MeterId}' allows {limit} in the period starting {record.PeriodStart:O}; this usage would go beyond it, so it is refused."));
-            }
-        }
-
-        return kept;
+        return (kept, over);
     }
 
     /// <summary>The usage the subscription shows changed: it hears so once, when it has read since it last heard.</summary>
@@ -315,7 +334,8 @@ public sealed partial class UsageGrain(
     /// <summary>The billing period as the subscription last said; asked of it once when none was ever said.</summary>
     private async ValueTask<BillingPeriod?> Period()
     {
-        if (state.State.Period is null
+        // A period kept from before periods named the plan is asked again too: a hard limit needs the plan.
+        if (state.State.Period is null or { PlanId: null }
             && await GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString()).GetBillingPeriod() is { CurrentStart: not null } period)
         {
             await SetBillingPeriod(period);

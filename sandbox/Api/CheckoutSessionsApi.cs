@@ -52,6 +52,12 @@ internal sealed class CheckoutSessionsApi(SandboxState state, CheckoutFlow check
             Metadata = Metadata.Create(p.Map("metadata")),
             SubscriptionMetadata = Metadata.Create(p.Map("subscription_data[metadata]")),
             TrialPeriodDays = trialDays,
+            BillingMode = p.String("subscription_data[billing_mode][type]") switch
+            {
+                null or "" or "classic" => "classic",
+                "flexible" => "flexible",
+                var other => throw StripeApiException.Invalid("subscription_data[billing_mode][type]", $"Invalid billing_mode type: {other}; must be classic or flexible."),
+            },
             AllowPromotionCodes = p.Bool("allow_promotion_codes"),
             AutomaticTax = p.Bool("automatic_tax[enabled]") ?? false,
         };

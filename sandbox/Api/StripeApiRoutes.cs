@@ -22,7 +22,7 @@ internal static class StripeApiRoutes
 
         Map(v1, "POST", "checkout/sessions", Of(
                 "mode", "customer", "customer_email", "client_reference_id", "line_items[#][price]", "line_items[#][quantity]",
-                "success_url", "cancel_url", "metadata[*]", "subscription_data[metadata][*]", "subscription_data[trial_period_days]",
+                "success_url", "cancel_url", "metadata[*]", "subscription_data[metadata][*]", "subscription_data[trial_period_days]", "subscription_data[billing_mode][type]",
                 "allow_promotion_codes", "automatic_tax[enabled]"),
             static (r, q) => r.CheckoutSessions.Create(q));
         Map(v1, "GET", "checkout/sessions/{id}", Of(), static (r, q) => r.CheckoutSessions.Get(q));

@@ -83,10 +83,10 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
             throw StripeApiException.Invalid("payment_behavior", $"Invalid payment_behavior: must be one of {string.Join(", ", PaymentBehaviors)}.");
         }
 
-        if (paymentBehavior == "pending_if_incomplete" && (p.Has("cancel_at_period_end") || p.Has("pause_collection") || p.Has("metadata")))
+        if (paymentBehavior == "pending_if_incomplete" && (p.Has("cancel_at_period_end") || p.Has("pause_collection") || p.Has("metadata") || removed.Count > 0 || added.Count > 0))
         {
             // As at Stripe: a pending update takes only what it can hold pending.
-            throw StripeApiException.Invalid("payment_behavior", "With payment_behavior=pending_if_incomplete only items, proration_behavior and a few billing fields can be updated.");
+            throw StripeApiException.Invalid("payment_behavior", "With payment_behavior=pending_if_incomplete only the price and quantity of existing items, proration_behavior and a few billing fields can be updated.");
         }
 
         var change = new SubscriptionChange(p.Bool("cancel_at_period_end"), newPrice, proration, p.Map("metadata"), pause, unpause, resumesAt, paymentBehavior)
@@ -102,10 +102,9 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
     {
         var subscription = Find(State.Subscriptions, request.Id, "subscription");
 
-        // Accepted for Stripe.net's sake; a sandbox cancellation neither prorates nor invoices.
-        _ = request.Parameters.Bool("invoice_now");
+        // invoice_now bills the metered usage so far; a sandbox cancellation does not prorate.
         _ = request.Parameters.Bool("prorate");
-        subscriptions.CancelNow(subscription, request.Events);
+        subscriptions.CancelNow(subscription, request.Parameters.Bool("invoice_now") ?? false, request.Events);
         return Answer(request, subscription.ToJson());
     }
 

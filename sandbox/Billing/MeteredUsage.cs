@@ -4,31 +4,31 @@ using OrleansBilling.Sandbox.State;
 namespace OrleansBilling.Sandbox.Billing;
 
 /// <summary>
-/// What a subscription's metered items bill for a period, as Stripe's billing meters do: the customer's
-/// meter events of each item's meter with a timestamp in the period, aggregated by the meter's formula,
-/// billed in arrears on the invoice that opens the next period. Usage is billed at the metered item the
-/// subscription has when the period closes (a plan change within the period moves the whole period's usage
-/// to the new plan's price).
+/// What metered items bill, as Stripe's billing meters do: the customer's meter events of each item's meter
+/// with a timestamp from when the item is on the subscription (at the earliest <c>start</c>) to <c>end</c>,
+/// aggregated by the meter's formula, billed in arrears: at the period's end on the invoice that opens the
+/// next one, or, in flexible billing mode, when the item is taken off mid-period.
 /// </summary>
 internal static class MeteredUsage
 {
-    public static List<InvoiceLineRecord> Lines(SandboxState state, SubscriptionRecord subscription, DateTimeOffset start, DateTimeOffset end)
+    public static List<InvoiceLineRecord> Lines(SandboxState state, SubscriptionRecord subscription, IEnumerable<MeteredItem> items, DateTimeOffset start, DateTimeOffset end)
     {
         var lines = new List<InvoiceLineRecord>();
-        foreach (var item in subscription.MeteredItems)
+        foreach (var item in items)
         {
             var metered = item.Price.Metered!;
-            var quantity = Aggregate(state.MeterEvents, metered, subscription.CustomerId, start, end);
+            var from = item.Created > start ? item.Created : start;
+            var quantity = Aggregate(state.MeterEvents, metered, subscription.CustomerId, from, end);
             var included = Math.Min(quantity, metered.IncludedUnits);
             var billable = quantity - included;
             if (metered.Tiered)
             {
-                lines.Add(Line(item, subscription, included, 0m, 1, start, end));
-                lines.Add(Line(item, subscription, billable, metered.UnitAmountDecimal, 2, start, end));
+                lines.Add(Line(item, subscription, included, 0m, 1, from, end));
+                lines.Add(Line(item, subscription, billable, metered.UnitAmountDecimal, 2, from, end));
             }
             else
             {
-                lines.Add(Line(item, subscription, quantity, metered.UnitAmountDecimal, null, start, end));
+                lines.Add(Line(item, subscription, quantity, metered.UnitAmountDecimal, null, from, end));
             }
         }
 

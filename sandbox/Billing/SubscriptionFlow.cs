@@ -11,8 +11,9 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
     private static readonly TimeSpan TrialWarning = TimeSpan.FromDays(3);
     private static readonly TimeSpan PendingUpdateLifetime = TimeSpan.FromHours(23);
 
-    public SubscriptionRecord Start(CustomerRecord customer, SandboxPrice price, IReadOnlyList<SandboxPrice> meteredPrices, Dictionary<string, string> metadata, long? trialDays)
+    public SubscriptionRecord Start(CustomerRecord customer, CheckoutSessionRecord session, Dictionary<string, string> metadata)
     {
+        var (price, meteredPrices, trialDays) = (session.Price, session.MeteredPrices, session.TrialPeriodDays);
         var now = state.Now;
         var trial = trialDays > 0;
         var periodEnd = trial ? now.AddDays(trialDays!.Value) : Intervals.After(price.Interval, now);
@@ -26,6 +27,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             ItemCreated = now,
             Price = price,
             MeteredItems = [.. meteredPrices.Select(metered => new MeteredItem(StripeIds.New("si", 14), metered, now))],
+            BillingMode = session.BillingMode,
             PeriodStart = now,
             PeriodEnd = periodEnd,
             Status = trial ? "trialing" : "active",
@@ -70,7 +72,16 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             subscription.CancellationReason = cancel ? "cancellation_requested" : null;
         }
 
-        // Metered items bill in arrears from the meter: adding or removing one prorates nothing.
+        // Metered items bill in arrears from the meter. One taken off bills its usage so far on the next invoice in
+        // flexible billing mode (unless proration_behavior=none); in classic mode that usage goes unbilled.
+        foreach (var removed in subscription.MeteredItems.Where(item => change.RemovedItemIds.Contains(item.Id)))
+        {
+            if (subscription.BillingMode == "flexible" && change.ProrationBehavior != "none" && subscription.Status != "trialing")
+            {
+                subscription.PendingLines.AddRange(MeteredUsage.Lines(state, subscription, [removed], subscription.PeriodStart, state.Now));
+            }
+        }
+
         subscription.MeteredItems.RemoveAll(item => change.RemovedItemIds.Contains(item.Id));
         subscription.MeteredItems.AddRange(change.AddedMeteredPrices.Select(metered => new MeteredItem(StripeIds.New("si", 14), metered, state.Now)));
 
@@ -133,7 +144,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         state.Emit(batch, "customer.subscription.resumed", subscription.ToJson());
     }
 
-    public void CancelNow(SubscriptionRecord subscription, EventBatch batch)
+    public void CancelNow(SubscriptionRecord subscription, bool invoiceNow, EventBatch batch)
     {
         if (subscription.Status == "canceled")
         {
@@ -141,6 +152,13 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         }
 
         var now = state.Now;
+        if (invoiceNow)
+        {
+            // invoice_now: the metered usage so far (and what waits for the next invoice) is billed at once; without
+            // it, as at Stripe, it is discarded.
+            FinalInvoice(subscription, now, batch);
+        }
+
         subscription.Status = "canceled";
         subscription.CanceledAt ??= now;
         subscription.EndedAt = now;
@@ -220,6 +238,8 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
 
         if (subscription.CancelAtPeriodEnd)
         {
+            // As at Stripe: the last period's metered usage is charged in a final invoice.
+            FinalInvoice(subscription, subscription.PeriodEnd, batch);
             subscription.Status = "canceled";
             subscription.EndedAt = subscription.PeriodEnd;
             state.Emit(batch, "customer.subscription.deleted", subscription.ToJson());
@@ -255,11 +275,12 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         subscription.PeriodStart = previousEnd;
         subscription.PeriodEnd = Intervals.After(subscription.Price.Interval, previousEnd);
 
-        // The new period is billed in advance, the past period's metered usage in arrears.
+        // The new period is billed in advance, the past period's metered usage in arrears (none for a trial: as at
+        // Stripe, usage during a trial does not count), with what waited for this invoice.
         List<InvoiceLineRecord> lines =
         [
             InvoiceFlow.PeriodLine(subscription, subscription.Price.UnitAmount, PeriodDescription(subscription.Price)),
-            .. MeteredUsage.Lines(state, subscription, previousStart, previousEnd),
+            .. UsageUpTo(subscription, previousStart, previousEnd, trial: before["status"]?.GetValue<string>() == "trialing"),
         ];
         var invoice = invoices.Draft(subscription, customer, "subscription_cycle", lines, previousStart, previousEnd);
         switch (subscription.PauseBehavior)
@@ -337,6 +358,32 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             : ProrationLines(subscription, subscription.Price, price, at);
         lines.Add(new InvoiceLineRecord(StripeIds.New("il"), price.UnitAmount, PeriodDescription(price), nextStart, nextEnd, price, false, subscription.Id, subscription.ItemId));
         return invoices.Unsaved("upcoming_" + StripeIds.New("in"), subscription, customer, "upcoming", lines, subscription.PeriodStart, subscription.PeriodEnd);
+    }
+
+    /// <summary>The metered usage of the period up to <paramref name="end"/> and the lines waiting for the next invoice, which it takes.</summary>
+    private List<InvoiceLineRecord> UsageUpTo(SubscriptionRecord subscription, DateTimeOffset start, DateTimeOffset end, bool trial)
+    {
+        List<InvoiceLineRecord> lines = [.. trial ? [] : MeteredUsage.Lines(state, subscription, subscription.MeteredItems, start, end), .. subscription.PendingLines];
+        subscription.PendingLines.Clear();
+        return lines;
+    }
+
+    /// <summary>
+    /// The invoice of a subscription's end: its metered usage up to <paramref name="end"/> and what waited, charged
+    /// at once; none when there is no usage to charge.
+    /// </summary>
+    private void FinalInvoice(SubscriptionRecord subscription, DateTimeOffset end, EventBatch batch)
+    {
+        var lines = UsageUpTo(subscription, subscription.PeriodStart, end, trial: subscription.Status == "trialing");
+        if (lines.Sum(l => l.Quantity) == 0)
+        {
+            return;
+        }
+
+        var customer = state.Customers[subscription.CustomerId];
+        var invoice = invoices.Draft(subscription, customer, "subscription_cycle", lines, subscription.PeriodStart, end);
+        invoices.Finalize(invoice, customer, batch);
+        invoices.Collect(invoice, customer, atCheckout: false, batch);
     }
 
     private bool HasOpenInvoice(SubscriptionRecord subscription) =>

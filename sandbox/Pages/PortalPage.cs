@@ -60,13 +60,8 @@ internal static class PortalPage
             actions.Append(Form(session, subscription, action, "", label));
         }
 
-        var switchable = configuration.Products.SelectMany(p => p.Prices)
-            .Where(id => id != subscription.Price.Id)
-            .Select(state.FindPrice)
-            .OfType<SandboxPrice>()
-            .Where(p => p.Metered is null && p.Currency == subscription.Price.Currency && p.Interval == subscription.Price.Interval)
-            .ToList();
-        if (live && configuration.UpdateEnabled && switchable.Count > 0)
+        var switchable = configuration.SwitchTargets(subscription, state.FindPrice);
+        if (switchable.Count > 0)
         {
             var options = string.Concat(switchable.Select(p => $"""<option value="{HtmlPage.Encode(p.Id)}">{HtmlPage.Encode(p.ProductName)} — {HtmlPage.Money(p.UnitAmount, p.Currency)} / {HtmlPage.Encode(p.Interval)}</option>"""));
             var field = $"""<label for="price-{HtmlPage.Encode(subscription.Id)}">New plan</label><select id="price-{HtmlPage.Encode(subscription.Id)}" name="price">{options}</select>""";

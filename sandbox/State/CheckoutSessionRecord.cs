@@ -43,6 +43,9 @@ internal sealed class CheckoutSessionRecord
 
     public long? TrialPeriodDays { get; init; }
 
+    /// <summary><c>subscription_data[billing_mode][type]</c> of the subscription the session starts.</summary>
+    public string BillingMode { get; init; } = "classic";
+
     public bool? AllowPromotionCodes { get; init; }
 
     public bool AutomaticTax { get; init; }

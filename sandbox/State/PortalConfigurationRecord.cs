@@ -42,9 +42,15 @@ internal sealed class PortalConfigurationRecord
 
     public Dictionary<string, string> Metadata { get; init; } = [];
 
-    /// <summary>Whether a customer may switch to <paramref name="priceId"/> here.</summary>
-    public bool CanSwitchTo(string priceId) =>
-        UpdateEnabled && DefaultAllowedUpdates.Contains("price") && Products.Any(p => p.Prices.Contains(priceId));
+    /// <summary>The prices <paramref name="subscription"/> may switch to here: configured, licensed, in its currency and interval.</summary>
+    public IReadOnlyList<SandboxPrice> SwitchTargets(SubscriptionRecord subscription, Func<string, SandboxPrice?> findPrice) =>
+        !UpdateEnabled || !DefaultAllowedUpdates.Contains("price") || subscription.Status == "canceled"
+            ? []
+            : [.. Products.SelectMany(p => p.Prices)
+                .Where(id => id != subscription.Price.Id)
+                .Select(findPrice)
+                .OfType<SandboxPrice>()
+                .Where(p => p.Metered is null && p.Currency == subscription.Price.Currency && p.Interval == subscription.Price.Interval)];
 
     public JsonObject ToJson() => new()
     {

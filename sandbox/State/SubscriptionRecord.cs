@@ -22,6 +22,15 @@ internal sealed class SubscriptionRecord
     /// <summary>The metered items beside the licensed one, billed in arrears from the meters at each period's end.</summary>
     public List<MeteredItem> MeteredItems { get; init; } = [];
 
+    /// <summary>
+    /// <c>billing_mode[type]</c>: <c>classic</c> or <c>flexible</c>. As at Stripe, only flexible bills the usage of a
+    /// metered item taken off mid-period (unless <c>proration_behavior=none</c>); classic lets it go unbilled.
+    /// </summary>
+    public string BillingMode { get; init; } = "classic";
+
+    /// <summary>Lines waiting for the subscription's next invoice: usage of metered items taken off mid-period.</summary>
+    public List<InvoiceLineRecord> PendingLines { get; } = [];
+
     public required DateTimeOffset PeriodStart { get; set; }
 
     public required DateTimeOffset PeriodEnd { get; set; }
@@ -105,7 +114,11 @@ internal sealed class SubscriptionRecord
         ["automatic_tax"] = new JsonObject { ["disabled_reason"] = null, ["enabled"] = false, ["liability"] = null },
         ["billing_cycle_anchor"] = StripeJson.Unix(TrialEnd ?? Created),
         ["billing_cycle_anchor_config"] = null,
-        ["billing_mode"] = new JsonObject { ["flexible"] = null, ["type"] = "classic" },
+        ["billing_mode"] = new JsonObject
+        {
+            ["flexible"] = BillingMode == "flexible" ? new JsonObject { ["proration_discounts"] = "included" } : null,
+            ["type"] = BillingMode,
+        },
         ["billing_schedules"] = new JsonArray(),
         ["billing_thresholds"] = null,
         ["cancel_at"] = StripeJson.Unix(CancelAt),

@@ -66,18 +66,48 @@ public sealed class MeteredInvoiceStoryTests(SandboxBillingService service) : IC
     }
 
     [Fact]
-    public async Task A_plan_change_swaps_the_metered_price_with_the_flat_one()
+    public async Task A_plan_change_swaps_the_metered_price_and_bills_the_usage_on_the_old_plan_at_its_price()
     {
         using var api = service.Client();
         var subscriptionId = await api.SubscribeToStripeSubscriptionAsync("metered_upgrade", "basic");
+        var periodEnd = (await api.SubscriptionOfAsync("metered_upgrade")).GetProperty("currentPeriodEnd").GetDateTimeOffset();
+        await ReportAsync(api, "metered_upgrade", ("before-upgrade", 1234m));
 
         using (var response = await api.PostJsonAsync("/v1/customers/metered_upgrade/subscription/plan", new { plan = "pro", proration = "none" }, "metered-upgrade-1"))
         {
             await response.ReadOkAsync();
         }
 
-        var items = (await api.StripeGetAsync($"subscriptions/{subscriptionId}")).GetProperty("items").GetProperty("data").EnumerateArray();
-        Assert.Equal(["price_demo_pro", "price_demo_pro_api_calls"], items.Select(i => i.GetProperty("price").GetProperty("id").GetString()));
+        var items = await PricesAsync(api, subscriptionId);
+        await api.AdvanceClockAsync((periodEnd - await api.ClockAsync()).TotalDays + 0.5);
+        await api.AllDeliveredAsync();
+        var invoice = await api.StripeGetAsync($"invoices/{(await api.StripeGetAsync($"subscriptions/{subscriptionId}")).GetProperty("latest_invoice").GetString()}");
+
+        // Pro's 29.00 ahead, and Basic's 234 calls beyond its 1,000 at half a cent (1.17), billed when its
+        // metered price came off (Stripe's flexible billing mode), not at Pro's price.
+        Assert.Equal(["price_demo_pro", "price_demo_pro_api_calls"], items);
+        Assert.Equal("flexible", (await api.StripeGetAsync($"subscriptions/{subscriptionId}")).GetProperty("billing_mode").GetProperty("type").GetString());
+        Assert.Equal(2900 + 117, invoice.GetProperty("amount_paid").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_cancel_now_bills_the_usage_so_far_on_a_final_invoice()
+    {
+        using var api = service.Client();
+        var subscriptionId = await api.SubscribeToStripeSubscriptionAsync("metered_cancel", "basic");
+        await ReportAsync(api, "metered_cancel", ("before-cancel", 1100m));
+
+        using (var response = await api.PostJsonAsync("/v1/customers/metered_cancel/subscription/cancel", new { atPeriodEnd = false }))
+        {
+            await response.ReadOkAsync();
+        }
+
+        await api.AllDeliveredAsync();
+        var final = await api.StripeGetAsync($"invoices/{(await api.StripeGetAsync($"subscriptions/{subscriptionId}")).GetProperty("latest_invoice").GetString()}");
+
+        // 100 calls beyond Basic's 1,000 at half a cent.
+        Assert.Equal(("paid", 50L), (final.GetProperty("status").GetString(), final.GetProperty("amount_paid").GetInt64()));
+        Assert.Equal("Canceled", await api.StateOfAsync("metered_cancel"));
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
     }
 
     [Fact]
-    public async Task Cancel_now_deletes_the_subscription_without_a_final_invoice_with_an_idempotency_key()
+    public async Task Cancel_now_deletes_the_subscription_invoicing_its_metered_usage_so_far_with_an_idempotency_key()
     {
         using var api = service.Client();
         var subscription = await api.SubscribeToStripeSubscriptionAsync("req_cancel_now");
@@ -116,7 +116,7 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
         }
 
         var deleted = Assert.Single(Requests.To("DELETE", $"/v1/subscriptions/{subscription}"));
-        Assert.Equal("false", deleted.Parameter("invoice_now"));
+        Assert.Equal("true", deleted.Parameter("invoice_now"));
         Assert.Equal("false", deleted.Parameter("prorate"));
         Assert.Matches(@"^demo/req_cancel_now/Canceled-\d+$", deleted.IdempotencyKey);
     }
@@ -137,11 +137,16 @@ public sealed class StripeRequestTests(SandboxBillingService service) : IClassFi
             Assert.Equal("pro", (await change.ReadOkAsync()).GetProperty("planId").GetString());
         }
 
-        var update = Assert.Single(Requests.To("POST", $"/v1/subscriptions/{subscription}"));
-        Assert.Equal(item, update.Parameter("items[0][id]"));
-        Assert.Equal("price_demo_pro", update.Parameter("items[0][price]"));
-        Assert.Equal(sent, update.Parameter("proration_behavior"));
-        Assert.Matches($@"^demo/{customer}/PlanChanged-\d+-pro-\w+$", update.IdempotencyKey);
+        // The plan's price with the asked proration, then its metered price swapped, billing Basic's usage so far.
+        var updates = Requests.To("POST", $"/v1/subscriptions/{subscription}");
+        Assert.Equal(2, updates.Count);
+        Assert.Equal(item, updates[0].Parameter("items[0][id]"));
+        Assert.Equal("price_demo_pro", updates[0].Parameter("items[0][price]"));
+        Assert.Null(updates[0].Parameter("items[1][id]"));
+        Assert.Equal(sent, updates[0].Parameter("proration_behavior"));
+        Assert.Matches($@"^demo/{customer}/PlanChanged-\d+-pro-\w+$", updates[0].IdempotencyKey);
+        Assert.Equal(("true", "price_demo_pro_api_calls", "create_prorations"), (updates[1].Parameter("items[0][deleted]"), updates[1].Parameter("items[1][price]"), updates[1].Parameter("proration_behavior")));
+        Assert.Equal(updates[0].IdempotencyKey + "/metered", updates[1].IdempotencyKey);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal static class EffectArrangements
     public const string QuickDunning = "quickdun";
 
     public static readonly TheoryData<string> Kinds =
-        [nameof(Effect.SendEmail), nameof(Effect.PublishReadModel), nameof(Effect.IndexProviderCustomer), nameof(Effect.SyncUsagePeriod), nameof(Effect.RetryPayment), nameof(Effect.CancelAtProvider)];
+        [nameof(Effect.SendEmail), nameof(Effect.PublishReadModel), nameof(Effect.IndexProviderCustomer), nameof(Effect.SyncUsagePeriod), nameof(Effect.RetryPayment), nameof(Effect.CancelAtProvider), nameof(Effect.ChangeMeteredPrices)];
 
     /// <summary>Leaves one effect of <paramref name="kind"/> pending for a new customer; answers the grain and how to recognise the effect.</summary>
     public static async Task<(ISubscriptionGrain Grain, Func<Effect, bool> IsIt)> LeavePendingAsync(GrainCluster cluster, string kind, string customer)
@@ -67,6 +67,18 @@ internal static class EffectArrangements
                     TimeSpan.FromSeconds(20),
                     "the policy's cancel step");
                 return (grain, e => e is Effect.CancelAtProvider cancel && cancel.ProviderSubscriptionId == $"sub_{customer}");
+            case nameof(Effect.ChangeMeteredPrices):
+                // The customer switches to pro in Stripe's portal: the plan's metered prices must follow.
+                await ActivateAsync(cluster, grain, customer);
+                cluster.Effects.Fail<Effect.ChangeMeteredPrices>();
+                var period = (await grain.GetSubscription()).CurrentPeriodEnd;
+                cluster.Payments.Subscriptions[$"sub_{customer}"] = new ProviderSubscription(
+                    $"sub_{customer}", $"cus_{customer}", ProviderSubscriptionStatus.Active, false, "price_demo_pro", period?.AddMonths(-1), period, null, null, false);
+                await grain.ApplyProviderEvent(new ProviderEvent(
+                    $"evt_{customer}_portal", ProviderEventKind.SubscriptionChanged, cluster.Clock.GetUtcNow(),
+                    ProviderSubscriptionId: $"sub_{customer}", SubscriptionStatus: "active", PriceId: "price_demo_pro", PeriodEnd: period));
+                Assert.Equal("pro", (await grain.GetSubscription()).PlanId);
+                return (grain, e => e is Effect.ChangeMeteredPrices { MeteredPriceIds: ["price_demo_pro_api_calls"] } change && change.ProviderSubscriptionId == $"sub_{customer}");
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "No arrangement for this effect.");
         }
@@ -109,6 +121,7 @@ internal static class EffectArrangements
             case nameof(Effect.SyncUsagePeriod): cluster.Effects.Heal<Effect.SyncUsagePeriod>(); break;
             case nameof(Effect.RetryPayment): cluster.Effects.Heal<Effect.RetryPayment>(); break;
             case nameof(Effect.CancelAtProvider): cluster.Effects.Heal<Effect.CancelAtProvider>(); break;
+            case nameof(Effect.ChangeMeteredPrices): cluster.Effects.Heal<Effect.ChangeMeteredPrices>(); break;
         }
     }
 

@@ -51,6 +51,19 @@ public sealed class HardLimitTests(GrainCluster cluster) : IClassFixture<GrainCl
     }
 
     [Fact]
+    public async Task A_retry_of_accepted_usage_beside_new_usage_counts_once_against_the_limit()
+    {
+        var grain = await ActiveOnBasicWithHardLimit("hard_retry_mix");
+        Assert.Equal(UsageOutcome.Accepted, Assert.Single(await cluster.UsageOf(grain).RecordUsage([Calls(300, "a")])).Outcome);
+
+        // The answer to "a" was lost: it comes again with new usage. 300 + 500 is within the limit of 1000.
+        var results = await cluster.UsageOf(grain).RecordUsage([Calls(300, "a"), Calls(500, "b"), Calls(201, "c")]);
+
+        Assert.Equal([UsageOutcome.Duplicate, UsageOutcome.Accepted, UsageOutcome.Rejected], results.Select(r => r.Outcome));
+        Assert.Equal(800, (await grain.GetEntitlements()).Meters["api_calls"].Used);
+    }
+
+    [Fact]
     public async Task A_limit_override_lets_more_usage_through_once_metering_hears_of_it()
     {
         var grain = await ActiveOnBasicWithHardLimit("hard_override");

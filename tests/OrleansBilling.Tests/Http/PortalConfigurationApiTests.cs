@@ -29,7 +29,9 @@ public sealed class PortalConfigurationApiTests(TwoProductsService service) : IC
         var made = service.Payments.CallsNamed("portal_configuration");
         Assert.Equal(["demo", "other"], made.Select(c => c.Target).Order(StringComparer.Ordinal));
         Assert.Contains("price_demo_basic,price_demo_pro", Assert.Single(made, c => c.Target == "demo").Detail, StringComparison.Ordinal);
-        Assert.EndsWith("\n", Assert.Single(made, c => c.Target == "other").Detail, StringComparison.Ordinal);
-        Assert.Equal(4, service.Payments.CallsNamed("portal").Count);
+        var sessions = service.Payments.CallsNamed("portal");
+        Assert.Equal(
+            ["configuration=bpc_demo", "configuration=bpc_demo", "configuration=bpc_demo", "configuration=bpc_other"],
+            sessions.Select(c => c.Detail![(c.Detail!.IndexOf(' ', StringComparison.Ordinal) + 1)..]));
     }
 }

@@ -49,9 +49,9 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.FromResult(session);
     }
 
-    public Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, string idempotencyKey, CancellationToken cancellationToken)
+    public Task CancelSubscriptionAsync(string providerSubscriptionId, bool atPeriodEnd, bool invoiceUsage, string idempotencyKey, CancellationToken cancellationToken)
     {
-        Record(atPeriodEnd ? "cancel_at_period_end" : "cancel_now", providerSubscriptionId, idempotencyKey, null);
+        Record(atPeriodEnd ? "cancel_at_period_end" : "cancel_now", providerSubscriptionId, idempotencyKey, atPeriodEnd ? null : $"invoice_now={invoiceUsage}");
         return Task.CompletedTask;
     }
 
@@ -87,7 +87,20 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
             Record("change_metered", providerSubscriptionId, idempotencyKey, string.Join(",", meteredPriceIds));
         }
 
+        if (Subscriptions.TryGetValue(providerSubscriptionId, out var held))
+        {
+            Subscriptions[providerSubscriptionId] = held with { PriceId = providerPriceId };
+        }
+
         return Task.FromResult(true);
+    }
+
+    public Task<bool> ChangeMeteredPricesAsync(string providerSubscriptionId, string providerPriceId, IReadOnlyList<string> meteredPriceIds, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        // As Stripe's provider does: nothing when the plan's price there moved on since the change was decided.
+        var current = Subscriptions.TryGetValue(providerSubscriptionId, out var held) ? held.PriceId : providerPriceId;
+        Record("change_metered", providerSubscriptionId, idempotencyKey, current == providerPriceId ? string.Join(",", meteredPriceIds) : $"skipped: plan price is {current}");
+        return Task.FromResult(current == providerPriceId);
     }
 
     public Task<(long ProrationMinor, long NextPeriodMinor, string Currency)> PreviewPriceChangeAsync(string providerSubscriptionId, string providerPriceId, CancellationToken cancellationToken)
@@ -193,7 +206,7 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
 
     public Task<string> CreatePortalSessionAsync(string providerCustomerId, string returnUrl, string? configurationId, string idempotencyKey, CancellationToken cancellationToken)
     {
-        Record("portal", providerCustomerId, idempotencyKey, returnUrl);
+        Record("portal", providerCustomerId, idempotencyKey, $"{returnUrl} configuration={configurationId}");
         return Task.FromResult($"https://portal.test/{providerCustomerId}");
     }
 

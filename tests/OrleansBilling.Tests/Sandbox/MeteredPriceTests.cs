@@ -109,6 +109,98 @@ public sealed class MeteredPriceTests
         Assert.Equal(1630, invoice.AmountPaid);
     }
 
+    [Theory]
+    [InlineData("classic", "create_prorations", 1100)]
+    [InlineData("flexible", "create_prorations", 1200)]
+    [InlineData("flexible", "none", 1100)]
+    public async Task A_metered_price_swapped_mid_period_bills_its_usage_so_far_only_in_flexible_mode_with_prorations(string billingMode, string proration, long renewal)
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var result = await sandbox.SubscribeAsync(metered: [SandboxHost.BasicCalls], billingMode: billingMode);
+        var before = await sandbox.GetSubscriptionAsync(result.SubscriptionId!);
+        var start = before.Items.Data[0].CurrentPeriodStart;
+        await ReportAsync(sandbox, "api_calls", result.CustomerId!, "300", start.AddDays(1));
+        await sandbox.AdvanceDaysAsync(10);
+
+        await sandbox.Stripe.V1.Subscriptions.UpdateAsync(before.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new() { Id = before.Items.Data[1].Id, Deleted = true }, new() { Price = SandboxHost.ProCalls }],
+            ProrationBehavior = proration,
+        }, cancellationToken: Ct);
+        await ReportAsync(sandbox, "api_calls", result.CustomerId!, "400", start.AddDays(15));
+        await sandbox.AdvanceDaysAsync(21);
+
+        // Basic's 300 calls before the swap (100 free, 200 at half a cent) are billed only in flexible mode with
+        // prorations; Pro's item bills the 400 calls after it at a quarter of a cent either way.
+        var invoice = await sandbox.GetInvoiceAsync((await sandbox.GetSubscriptionAsync(before.Id)).LatestInvoiceId);
+        Assert.Equal(billingMode, (await sandbox.GetSubscriptionAsync(before.Id)).BillingMode.Type);
+        Assert.Equal(renewal, invoice.AmountPaid);
+        Assert.Contains(invoice.Lines.Data, l => l.Amount == 100 && l.Quantity == 400);
+    }
+
+    [Fact]
+    public async Task Usage_during_a_trial_is_not_billed_when_the_trial_ends()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var result = await sandbox.SubscribeAsync(trialDays: 7, metered: [SandboxHost.BasicCalls]);
+        var start = (await sandbox.GetSubscriptionAsync(result.SubscriptionId!)).Items.Data[0].CurrentPeriodStart;
+        await ReportAsync(sandbox, "api_calls", result.CustomerId!, "300", start.AddDays(1));
+
+        await sandbox.AdvanceDaysAsync(8);
+
+        var invoice = await sandbox.GetInvoiceAsync((await sandbox.GetSubscriptionAsync(result.SubscriptionId!)).LatestInvoiceId);
+        Assert.Equal(("subscription_cycle", 1000L), (invoice.BillingReason, invoice.AmountPaid));
+    }
+
+    [Theory]
+    [InlineData("period_end", 100L)]
+    [InlineData("now_invoiced", 100L)]
+    [InlineData("now", null)]
+    public async Task A_subscription_that_ends_bills_its_last_usage_at_the_period_end_or_with_invoice_now(string how, long? finalAmount)
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var result = await sandbox.SubscribeAsync(metered: [SandboxHost.BasicCalls]);
+        var start = (await sandbox.GetSubscriptionAsync(result.SubscriptionId!)).Items.Data[0].CurrentPeriodStart;
+        await ReportAsync(sandbox, "api_calls", result.CustomerId!, "300", start.AddDays(1));
+        await sandbox.AdvanceDaysAsync(2);
+
+        if (how == "period_end")
+        {
+            await sandbox.Stripe.V1.Subscriptions.UpdateAsync(result.SubscriptionId!, new SubscriptionUpdateOptions { CancelAtPeriodEnd = true }, cancellationToken: Ct);
+            await sandbox.AdvanceDaysAsync(31);
+        }
+        else
+        {
+            await sandbox.Stripe.V1.Subscriptions.CancelAsync(result.SubscriptionId!, new SubscriptionCancelOptions { InvoiceNow = how == "now_invoiced" }, cancellationToken: Ct);
+        }
+
+        var invoices = await sandbox.Stripe.V1.Invoices.ListAsync(new InvoiceListOptions { Customer = result.CustomerId }, cancellationToken: Ct);
+        Assert.Equal("canceled", (await sandbox.GetSubscriptionAsync(result.SubscriptionId!)).Status);
+        Assert.Equal(finalAmount is null ? 1 : 2, invoices.Data.Count);
+        if (finalAmount is { } amount)
+        {
+            Assert.Equal(("paid", amount), (invoices.Data[0].Status, invoices.Data[0].AmountPaid));
+        }
+    }
+
+    [Fact]
+    public async Task A_pending_update_cannot_take_metered_items_off_or_add_them_and_changes_nothing()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var result = await sandbox.SubscribeAsync(card: SandboxHost.CardThatFailsLater, metered: [SandboxHost.BasicCalls]);
+        var before = await sandbox.GetSubscriptionAsync(result.SubscriptionId!);
+
+        var error = await Assert.ThrowsAsync<StripeException>(() => sandbox.Stripe.V1.Subscriptions.UpdateAsync(before.Id, new SubscriptionUpdateOptions
+        {
+            Items = [new() { Id = before.Items.Data[0].Id, Price = SandboxHost.Pro }, new() { Id = before.Items.Data[1].Id, Deleted = true }, new() { Price = SandboxHost.ProCalls }],
+            ProrationBehavior = "always_invoice",
+            PaymentBehavior = "pending_if_incomplete",
+        }, cancellationToken: Ct));
+
+        Assert.Equal("payment_behavior", error.StripeError.Param);
+        Assert.Equal([SandboxHost.Basic, SandboxHost.BasicCalls], (await sandbox.GetSubscriptionAsync(before.Id)).Items.Data.Select(i => i.Price.Id));
+    }
+
     [Fact]
     public async Task An_update_takes_a_metered_item_off_and_adds_another_beside_the_new_licensed_price()
     {

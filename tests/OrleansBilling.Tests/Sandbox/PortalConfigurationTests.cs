@@ -86,6 +86,21 @@ public sealed class PortalConfigurationTests
     }
 
     [Fact]
+    public async Task The_portal_refuses_a_switch_to_a_configured_price_of_another_interval()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var paid = await sandbox.SubscribeAsync(metered: [SandboxHost.BasicCalls]);
+        var portal = await SessionAsync(sandbox, paid.CustomerId!, (await ConfigureAsync(sandbox, cancelMode: null, switchTo: [SandboxHost.Basic, SandboxHost.Yearly])).Id);
+
+        var page = await sandbox.Http.GetStringAsync(new Uri(portal.Url), Ct);
+        var (status, _) = await PostAsync(sandbox, portal, "switch", paid.SubscriptionId!, SandboxHost.Yearly);
+
+        Assert.DoesNotContain($"<option value=\"{SandboxHost.Yearly}\">", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal([SandboxHost.Basic, SandboxHost.BasicCalls], (await sandbox.GetSubscriptionAsync(paid.SubscriptionId!)).Items.Data.Select(i => i.Price.Id));
+    }
+
+    [Fact]
     public async Task A_session_with_an_unknown_configuration_and_a_configuration_with_a_price_of_another_product_are_refused()
     {
         await using var sandbox = await SandboxHost.StartAsync();

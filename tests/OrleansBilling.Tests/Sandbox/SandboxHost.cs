@@ -121,7 +121,7 @@ public sealed class SandboxHost : IAsyncDisposable
     /// <summary>Shortens the webhook back-off so retry tests take milliseconds, not seconds.</summary>
     public void UseFastRetries() => app.Services.GetRequiredService<WebhookSender>().FirstBackoff = TimeSpan.FromMilliseconds(20);
 
-    public Task<Session> CreateCheckoutAsync(string price = Basic, long? trialDays = null, string? customer = null, string? email = "ada@example.com", RequestOptions? requestOptions = null, IEnumerable<string>? metered = null) =>
+    public Task<Session> CreateCheckoutAsync(string price = Basic, long? trialDays = null, string? customer = null, string? email = "ada@example.com", RequestOptions? requestOptions = null, IEnumerable<string>? metered = null, string? billingMode = null) =>
         Stripe.V1.Checkout.Sessions.CreateAsync(
             new SessionCreateOptions
             {
@@ -137,15 +137,16 @@ public sealed class SandboxHost : IAsyncDisposable
                 {
                     Metadata = new Dictionary<string, string> { ["product"] = "demo", ["customer"] = "acct_42" },
                     TrialPeriodDays = trialDays,
+                    BillingMode = billingMode is null ? null : new SessionSubscriptionDataBillingModeOptions { Type = billingMode },
                 },
             },
             requestOptions,
             Ct);
 
     /// <summary>Creates a checkout and pays it; fails the test if the card was declined.</summary>
-    public async Task<SandboxCheckoutResult> SubscribeAsync(string card = SucceedingCard, string price = Basic, long? trialDays = null, IEnumerable<string>? metered = null)
+    public async Task<SandboxCheckoutResult> SubscribeAsync(string card = SucceedingCard, string price = Basic, long? trialDays = null, IEnumerable<string>? metered = null, string? billingMode = null)
     {
-        var session = await CreateCheckoutAsync(price, trialDays, metered: metered);
+        var session = await CreateCheckoutAsync(price, trialDays, metered: metered, billingMode: billingMode);
         var result = await Control.CompleteCheckoutAsync(session.Id, card, cancellationToken: Ct);
         Assert.Null(result.Error);
         return result;
