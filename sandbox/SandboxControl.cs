@@ -308,7 +308,7 @@ public sealed class SandboxControl
                     subscriptions.Update(subscription, new SubscriptionChange(null, price, configuration.UpdateProrationBehavior, null, null, false), batch);
                     return null;
                 default:
-                    return "This portal does not offer that.";
+                    return PortalConfigurationRecord.NotOffered;
             }
         }
         catch (StripeApiException ex)

@@ -98,7 +98,7 @@ internal static class SandboxPageEndpoints
                 {
                     if (!state.PortalConfigurations[session.ConfigurationId].PaymentMethodUpdate)
                     {
-                        return HtmlPage.Result("Billing", PortalPage.Body(state, session, "This portal does not offer that.", true), 403);
+                        return HtmlPage.Result("Billing", PortalPage.Body(state, session, PortalConfigurationRecord.NotOffered, true), 403);
                     }
                 }
 

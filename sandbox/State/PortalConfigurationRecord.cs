@@ -10,6 +10,9 @@ internal sealed class PortalConfigurationRecord
 {
     public const string DefaultId = "bpc_sandbox_default";
 
+    /// <summary>What the portal answers to an action its configuration does not offer.</summary>
+    public const string NotOffered = "This portal does not offer that.";
+
     public required string Id { get; init; }
 
     public required DateTimeOffset Created { get; init; }

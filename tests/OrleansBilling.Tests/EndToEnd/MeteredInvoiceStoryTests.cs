@@ -148,14 +148,6 @@ public sealed class MeteredInvoiceStoryTests(SandboxBillingService service) : IC
             Assert.Equal(0, (await response.ReadOkAsync()).GetProperty("rejected").GetInt32());
         }
 
-        var identifiers = usage.Select(u => $"demo/{customerId}/{u.Key}").ToHashSet();
-        await Poll.UntilAsync(
-            async () =>
-            {
-                await api.AdvanceClockAsync(days: 10.0 / 86400);
-                return identifiers.IsSubsetOf(service.Sandbox.MeterEvents.Select(e => e.Identifier));
-            },
-            TimeSpan.FromSeconds(30),
-            "the usage at the Stripe meter");
+        await api.UntilAtStripeMeterAsync(service.Sandbox, usage.Select(u => $"demo/{customerId}/{u.Key}"));
     }
 }

@@ -23,14 +23,7 @@ public sealed class MeteringStoryTests(SandboxBillingService service) : IClassFi
         await PostUsageAsync(api, "meter_story", keys.Take(50));
 
         var identifiers = keys.Select(k => $"demo/meter_story/{k}").ToHashSet();
-        await Poll.UntilAsync(
-            async () =>
-            {
-                await api.AdvanceClockAsync(days: 10.0 / 86400);
-                return identifiers.IsSubsetOf(service.Sandbox.MeterEvents.Select(e => e.Identifier));
-            },
-            TimeSpan.FromSeconds(30),
-            "every usage event at the sandbox");
+        await api.UntilAtStripeMeterAsync(service.Sandbox, identifiers);
         var received = service.Sandbox.MeterEvents.Where(e => e.CustomerId == stripeCustomer).ToList();
         Assert.Equal(identifiers.Order(StringComparer.Ordinal), received.Select(e => e.Identifier).Order(StringComparer.Ordinal));
         Assert.All(received, e => Assert.Equal(1, e.Received));

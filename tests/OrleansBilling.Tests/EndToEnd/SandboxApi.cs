@@ -145,6 +145,23 @@ internal static class SandboxApi
         return templates;
     }
 
+    /// <summary>
+    /// Waits until Stripe's meter has every usage event of <paramref name="identifiers"/>, moving the sandbox clock ten
+    /// seconds at a time so the usage grains' timers come due and forward them.
+    /// </summary>
+    public static Task UntilAtStripeMeterAsync(this HttpClient api, OrleansBilling.Sandbox.SandboxControl sandbox, IEnumerable<string> identifiers)
+    {
+        var wanted = identifiers.ToHashSet(StringComparer.Ordinal);
+        return Poll.UntilAsync(
+            async () =>
+            {
+                await api.AdvanceClockAsync(days: 10.0 / 86400);
+                return wanted.IsSubsetOf(sandbox.MeterEvents.Select(e => e.Identifier));
+            },
+            TimeSpan.FromSeconds(30),
+            "the usage at Stripe's meter");
+    }
+
     /// <summary>The subscription's state as the product API shows it.</summary>
     public static async Task<string> StateOfAsync(this HttpClient api, string customerId) =>
         (await api.SubscriptionOfAsync(customerId)).GetProperty("state").GetString()!;
