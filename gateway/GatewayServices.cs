@@ -61,7 +61,7 @@ public static class GatewayServices
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ProductKeyMiddleware>();
-        app.UseMiddleware<AdminKeyMiddleware>();
+        app.UseMiddleware<StaffAuthMiddleware>();
         app.UseBodyLimits();
 
         app.MapOpenApi();

@@ -5,6 +5,7 @@ using OrleansBilling.Gateway.Validation;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Staff;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Webhooks;
 
@@ -16,9 +17,10 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin/v1")
-            .WithMetadata(new RequiresAdminKey())
+            .RequiresStaff(StaffRole.Support)
             .WithTags("Admin")
-            .WithCallerDefaults();
+            .WithCallerDefaults()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
 
         admin.MapGet("/anomalies", Anomalies)
             .WithName("ListAnomalies")
@@ -27,11 +29,13 @@ public static class AdminApi
         admin.MapPost("/stripe-events/{eventId}/rerun", RerunEvent)
             .WithName("RerunStripeEvent")
             .WithSummary("Read a stored Stripe event again with the code running now and handle it (an anomaly, or an event left without an outcome); applied at most once")
+            .RequiresStaff(StaffRole.Admin)
             .Produces<WebhookOutcome>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPut("/products/{productId}/dunning", SetDunning)
             .WithName("SetDunningPolicy")
             .WithSummary("Replace a product's dunning policy (new episodes use it; running ones keep theirs)")
+            .RequiresStaff(StaffRole.Admin)
             .Produces<IReadOnlyList<DunningStepView>>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -64,6 +68,7 @@ public static class AdminApi
         admin.MapPost("/products/{productId}/customers/{customerId}/refunds", Refund)
             .WithName("Refund")
             .WithSummary("Refund a paid invoice or a charge through Stripe, whole or in part, never more than remains; needs an Idempotency-Key; recorded with actor and reason")
+            .RequiresStaff(StaffRole.Finance)
             .Produces<RefundView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -71,6 +76,7 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         admin.MapApiKeyAdmin();
+        admin.MapStaffTokenAdmin();
         admin.MapDelete("/products/{productId}/customers/{customerId}/overrides/{overrideId}", RemoveOverride)
             .WithName("RemoveOverride")
             .WithSummary("Remove an override before it expires; recorded with actor")
@@ -78,9 +84,6 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
     }
-
-    /// <summary>Who acts, for the history: the <c>Billing-Actor</c> header names the support agent.</summary>
-    public const string ActorHeader = "Billing-Actor";
 
     private static async Task<IResult> ListOverrides(string productId, string customerId, IGrainFactory grains) =>
         await Customer(grains, productId, customerId) switch
@@ -127,22 +130,15 @@ public static class AdminApi
         }
 
         var actor = ActorOf(http);
-        if (actor is null)
-        {
-            errors[ActorHeader] = [ActorRule];
-        }
 
         // Built only once the body is known to be whole.
         return await StaffCommand(http, grains, productId, customerId, errors, "override", body, (grain, context) => grain.GrantOverride(
-            new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value), context with { Actor = actor! }));
+            new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value), context with { Actor = actor }));
     }
 
     private static async Task<IResult> RemoveOverride(string productId, string customerId, string overrideId, IGrainFactory grains, HttpContext http)
     {
-        if (ActorOf(http) is not { } actor)
-        {
-            return MalformedActor();
-        }
+        var actor = ActorOf(http);
 
         var (grain, problem) = await Customer(grains, productId, customerId);
         return grain is null ? problem! : Answer(http, await grain.RemoveOverride(overrideId, new CommandContext(null, null, actor)));
@@ -175,10 +171,6 @@ public static class AdminApi
         }
 
         var actor = ActorOf(http);
-        if (actor is null)
-        {
-            errors[ActorHeader] = [ActorRule];
-        }
 
         if (string.IsNullOrEmpty(http.Request.Headers[Api.Idempotency.Header]))
         {
@@ -186,7 +178,7 @@ public static class AdminApi
         }
 
         return await StaffCommand(http, grains, productId, customerId, errors, "refund", body, (grain, context) => grain.Refund(
-            new RefundRequest(body.Invoice, body.Charge, body.Amount, body.Reason!, body.CancelSubscription), context with { Actor = actor! }));
+            new RefundRequest(body.Invoice, body.Charge, body.Amount, body.Reason!, body.CancelSubscription), context with { Actor = actor }));
     }
 
     /// <summary>
@@ -268,22 +260,8 @@ public static class AdminApi
         return versions.Count == 0 ? UnknownProduct(productId) : Results.Ok(versions);
     }
 
-    private const string ActorRule = "At most 100 printable characters naming who acts.";
-
-    /// <summary>The problem of a malformed <c>Billing-Actor</c> header.</summary>
-    internal static IResult MalformedActor() => ApiProblems.InvalidRequest(ActorHeader, ActorRule);
-
-    /// <summary><c>admin:&lt;name&gt;</c> from the header, <c>admin</c> without one; null when the header is malformed.</summary>
-    internal static string? ActorOf(HttpContext http)
-    {
-        string? name = http.Request.Headers[ActorHeader];
-        return name switch
-        {
-            null => "admin",
-            _ when TextRules.IsPrintable(name, 100) => $"admin:{name}",
-            _ => null,
-        };
-    }
+    /// <summary>Who acts, for the history: the member of staff the request authenticated as (<see cref="StaffCaller"/>), never a header.</summary>
+    internal static string ActorOf(HttpContext http) => StaffPeople.Actor(StaffCaller.Of(http).Person);
 
     internal static IResult UnknownProduct(string productId) =>
         Results.Problem(type: ProblemTypes.UnknownProduct, statusCode: StatusCodes.Status404NotFound, title: "Unknown product", detail: $"Product '{productId}' is not configured.");
@@ -344,10 +322,7 @@ public static class AdminApi
             return UnknownProduct(productId);
         }
 
-        if (ActorOf(http) is not { } actor)
-        {
-            return MalformedActor();
-        }
+        var actor = ActorOf(http);
 
         var problems = await product.SetDunningPolicy(new DunningPolicy(steps), actor);
         return problems.Count > 0
@@ -381,10 +356,7 @@ public static class AdminApi
             return ApiProblems.InvalidRequest("eventId", "A Stripe event id: evt_ and at most 251 letters, digits and underscores.");
         }
 
-        if (ActorOf(http) is not { } actor)
-        {
-            return MalformedActor();
-        }
+        var actor = ActorOf(http);
 
         return await grains.GetGrain<IStripeEventGrain>(StripeWebhook.InboxKeyOf(eventId)).Rerun(actor) is { } outcome
             ? Results.Ok(outcome)

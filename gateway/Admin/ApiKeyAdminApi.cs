@@ -3,6 +3,7 @@ using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Staff;
 
 namespace OrleansBilling.Gateway.Admin;
 
@@ -22,22 +23,23 @@ public static class ApiKeyAdminApi
 
     public static void MapApiKeyAdmin(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/products/{productId}/api-keys", List)
+        var keys = admin.MapGroup("").RequiresStaff(StaffRole.Admin);
+        keys.MapGet("/products/{productId}/api-keys", List)
             .WithName("ListApiKeys")
             .WithSummary("A product's API keys, working and revoked, newest first (never the keys themselves)")
             .Produces<IReadOnlyList<ApiKeyView>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        admin.MapPost("/products/{productId}/api-keys", Issue)
+        keys.MapPost("/products/{productId}/api-keys", Issue)
             .WithName("IssueApiKey")
             .WithSummary("Issue a new API key; the answer is the only time the key is shown")
             .Produces<IssuedApiKey>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        admin.MapPost("/products/{productId}/api-keys/{keyId}/rotate", Rotate)
+        keys.MapPost("/products/{productId}/api-keys/{keyId}/rotate", Rotate)
             .WithName("RotateApiKey")
             .WithSummary("Issue a key that replaces another; the old one keeps working for the overlap (ISO 8601, default PT24H, at most P30D)")
             .Produces<IssuedApiKey>()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        admin.MapDelete("/products/{productId}/api-keys/{keyId}", Revoke)
+        keys.MapDelete("/products/{productId}/api-keys/{keyId}", Revoke)
             .WithName("RevokeApiKey")
             .WithSummary("Stop an API key now")
             .Produces(StatusCodes.Status204NoContent)
@@ -58,10 +60,7 @@ public static class ApiKeyAdminApi
             return problem!;
         }
 
-        if (AdminApi.ActorOf(http) is not { } actor)
-        {
-            return AdminApi.MalformedActor();
-        }
+        var actor = AdminApi.ActorOf(http);
 
         var issued = await product.IssueApiKey(actor);
         directory.Invalidate();
@@ -85,10 +84,7 @@ public static class ApiKeyAdminApi
             return ApiProblems.InvalidRequest("overlap", $"Between PT0S and P{LongestOverlap.TotalDays:0}D.");
         }
 
-        if (AdminApi.ActorOf(http) is not { } actor)
-        {
-            return AdminApi.MalformedActor();
-        }
+        var actor = AdminApi.ActorOf(http);
 
         var (product, problem) = await Product(grains, productId);
         if (product is null)
@@ -103,10 +99,7 @@ public static class ApiKeyAdminApi
 
     private static async Task<IResult> Revoke(string productId, string keyId, IGrainFactory grains, ProductApiKeyDirectory directory, HttpContext http)
     {
-        if (AdminApi.ActorOf(http) is not { } actor)
-        {
-            return AdminApi.MalformedActor();
-        }
+        var actor = AdminApi.ActorOf(http);
 
         var (product, problem) = await Product(grains, productId);
         if (product is null)

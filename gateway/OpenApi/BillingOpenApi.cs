@@ -11,7 +11,7 @@ namespace OrleansBilling.Gateway.OpenApi;
 
 /// <summary>
 /// The OpenAPI document clients are generated from, true to what the API accepts and answers: who
-/// may call each operation (the product's key, the admin key, Stripe's signature), what the webhook
+/// may call each operation (the product's key, a staff token, Stripe's signature), what the webhook
 /// takes, optional fields not marked required, and no <c>servers</c> taken from the caller's Host
 /// header. Checked by the tests against every real response, and linted.
 /// </summary>
@@ -32,7 +32,7 @@ public static class BillingOpenApi
     {
         document.Info.Title = "OrleansBilling";
         document.Info.Description = "Billing for a portfolio of products: product services call /v1 with their API key, "
-            + "support and operations call /admin/v1 with the admin key, Stripe posts its events to /webhooks/stripe.";
+            + "support and operations call /admin/v1 with their own staff tokens, Stripe posts its events to /webhooks/stripe.";
         document.Info.License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" };
 
         // The server is wherever the document was fetched from: never a name taken from the Host
@@ -41,14 +41,14 @@ public static class BillingOpenApi
         document.Tags = new HashSet<OpenApiTag>(
         [
             new OpenApiTag { Name = "Product API", Description = "What product services call, authenticated by the product's API key; the key fixes the product." },
-            new OpenApiTag { Name = "Admin", Description = "Support and operations, authenticated by the admin key; Billing-Actor names who acts." },
+            new OpenApiTag { Name = "Admin", Description = "Support and operations, authenticated by a person's staff token (role support, finance or admin; a smaller role is a 403), recorded under that person's name. The bootstrap Billing:AdminKey acts as the admin 'bootstrap', to issue the first tokens." },
             new OpenApiTag { Name = "Webhooks", Description = "Stripe's events, authenticated by their signature; not for product services." },
         ]);
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
         {
             [ProductKeyScheme] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "The product's API key." },
-            [AdminKeyScheme] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "The admin key (Billing:AdminKey)." },
+            [AdminKeyScheme] = new OpenApiSecurityScheme { Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "A staff token (bst_…) issued by an admin, or the bootstrap Billing:AdminKey." },
             [StripeSignatureScheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,

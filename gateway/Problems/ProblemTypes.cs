@@ -8,6 +8,7 @@ public static class ProblemTypes
     public const string InvalidId = Prefix + "invalid-id";
     public const string InvalidRequest = Prefix + "invalid-request";
     public const string Unauthorized = Prefix + "unauthorized";
+    public const string Forbidden = Prefix + "forbidden";
     public const string UnknownPlan = Prefix + "unknown-plan";
     public const string UnknownProduct = Prefix + "unknown-product";
     public const string TransitionNotAllowed = Prefix + "transition-not-allowed";

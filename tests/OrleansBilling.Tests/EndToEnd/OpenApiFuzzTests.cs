@@ -161,11 +161,6 @@ public sealed class OpenApiFuzzTests(FuzzedService service) : IClassFixture<Fuzz
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential == 1 ? "bk_wrong_but_well_formed_key" : admin ? BillingService.AdminKey : BillingService.DemoApiKey);
         }
 
-        if (admin && random.Next(8) > 0)
-        {
-            request.Headers.TryAddWithoutValidation("Billing-Actor", random.Next(6) == 0 ? new string('a', 300) : "sam");
-        }
-
         if (random.Next(4) == 0)
         {
             request.Headers.TryAddWithoutValidation("Idempotency-Key", random.Next(3) == 0 ? new string('k', 400) : $"fuzz-{random.Next(5)}");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using OrleansBilling.Tests.Http;
 using OrleansBilling.Tests.Infrastructure;
+using OrleansBilling.GrainInterfaces.Staff;
 using Xunit;
 
 namespace OrleansBilling.Tests.EndToEnd;
@@ -20,7 +21,7 @@ public sealed class RefundStoryTests(SandboxBillingService service) : IClassFixt
     public async Task A_partial_then_the_rest_refunded_exactly_once_each_and_recorded_once_with_who_and_why()
     {
         using var api = service.Client();
-        using var admin = Admin("grace.hopper");
+        using var admin = await AdminAsync("grace.hopper");
         var subscription = await api.SubscribeToStripeSubscriptionAsync("refund_parts");
         var invoice = (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("latest_invoice").GetString();
         var paid = (await api.StripeGetAsync($"invoices/{invoice}")).GetProperty("amount_paid").GetInt64();
@@ -62,7 +63,7 @@ public sealed class RefundStoryTests(SandboxBillingService service) : IClassFixt
     public async Task A_refund_with_cancel_ends_the_subscription_now()
     {
         using var api = service.Client();
-        using var admin = Admin("lin");
+        using var admin = await AdminAsync("lin");
         var subscription = await api.SubscribeToStripeSubscriptionAsync("refund_cancel");
         var invoice = (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("latest_invoice").GetString();
 
@@ -79,7 +80,7 @@ public sealed class RefundStoryTests(SandboxBillingService service) : IClassFixt
     public async Task Another_customer_s_payment_is_not_found_and_nothing_moves()
     {
         using var api = service.Client();
-        using var admin = Admin("lin");
+        using var admin = await AdminAsync("lin");
         var theirs = await api.SubscribeToStripeSubscriptionAsync("refund_theirs");
         await api.SubscribeToStripeSubscriptionAsync("refund_mine");
         var invoice = (await api.StripeGetAsync($"subscriptions/{theirs}")).GetProperty("latest_invoice").GetString();
@@ -133,7 +134,7 @@ public sealed class RefundStoryTests(SandboxBillingService service) : IClassFixt
     [InlineData("{\"invoice\":\"sub_1\",\"reason\":\"not an invoice\"}", "invoice")]
     public async Task A_refund_that_is_not_valid_is_a_400_naming_the_field(string body, string field)
     {
-        using var admin = Admin("lin");
+        using var admin = await AdminAsync("lin");
 
         using var response = await admin.PostRawJsonAsync("/admin/v1/products/demo/customers/refund_bad/refunds", body, "refund-bad-1");
 
@@ -144,7 +145,7 @@ public sealed class RefundStoryTests(SandboxBillingService service) : IClassFixt
     [Fact]
     public async Task A_refund_without_an_idempotency_key_is_refused()
     {
-        using var admin = Admin("lin");
+        using var admin = await AdminAsync("lin");
 
         using var response = await admin.PostJsonAsync("/admin/v1/products/demo/customers/refund_nokey/refunds", new { invoice = "in_1", reason = "no key" });
 
@@ -152,12 +153,7 @@ public sealed class RefundStoryTests(SandboxBillingService service) : IClassFixt
         Assert.True((await response.ReadJsonAsync()).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
     }
 
-    private HttpClient Admin(string actor)
-    {
-        var admin = service.Client(apiKey: BillingService.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", actor);
-        return admin;
-    }
+    private Task<HttpClient> AdminAsync(string person) => service.StaffAsync(person, StaffRole.Finance);
 
     private static async Task<JsonElement> RefundAsync(HttpClient admin, string customer, object body, string key)
     {

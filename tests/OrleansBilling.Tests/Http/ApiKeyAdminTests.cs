@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using OrleansBilling.Tests.Infrastructure;
+using OrleansBilling.GrainInterfaces.Staff;
 using Xunit;
 
 namespace OrleansBilling.Tests.Http;
@@ -14,7 +15,7 @@ public sealed class ApiKeyAdminTests(ApiKeyAdminTests.UncachedKeysService servic
     [Fact]
     public async Task An_issued_key_works_at_once_and_is_shown_only_when_issued()
     {
-        using var admin = Admin();
+        using var admin = await AdminAsync();
 
         using var issued = await admin.PostAsync("/admin/v1/products/demo/api-keys", null, Cancellation);
         var body = await issued.ReadOkAsync();
@@ -32,7 +33,7 @@ public sealed class ApiKeyAdminTests(ApiKeyAdminTests.UncachedKeysService servic
     [Fact]
     public async Task During_a_rotation_old_and_new_keys_both_work_and_a_revoked_key_is_refused()
     {
-        using var admin = Admin();
+        using var admin = await AdminAsync();
         using var issued = await admin.PostAsync("/admin/v1/products/demo/api-keys", null, Cancellation);
         var old = await issued.ReadOkAsync();
 
@@ -57,19 +58,14 @@ public sealed class ApiKeyAdminTests(ApiKeyAdminTests.UncachedKeysService servic
     [InlineData("/admin/v1/products/demo/api-keys/key_000000000000/rotate?overlap=P99999999D", HttpStatusCode.BadRequest)]
     public async Task Rotating_an_unknown_key_or_with_a_bad_overlap_is_a_problem(string path, HttpStatusCode status)
     {
-        using var admin = Admin();
+        using var admin = await AdminAsync();
 
         using var response = await admin.PostAsync(path, null, Cancellation);
 
         await response.ReadProblemAsync(status);
     }
 
-    private HttpClient Admin()
-    {
-        var admin = service.Client(apiKey: BillingService.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", "sam");
-        return admin;
-    }
+    private Task<HttpClient> AdminAsync() => service.StaffAsync("sam", StaffRole.Admin);
 
     private async Task<HttpStatusCode> EntitlementsStatusWith(string key)
     {

@@ -7,6 +7,7 @@ using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Silo.Products;
 using OrleansBilling.Tests.Infrastructure;
+using OrleansBilling.GrainInterfaces.Staff;
 using Xunit;
 
 namespace OrleansBilling.Tests.Http;
@@ -120,6 +121,20 @@ internal static class BillingApi
             ProviderSubscriptionId: ProviderSubscriptionOf(customerId),
             InvoiceId: $"in_{customerId}_2"));
         Assert.Equal(EventOutcomeKind.Applied, outcome.Kind);
+    }
+
+    /// <summary>A client of the admin API as one member of staff, with a token the bootstrap admin key issued.</summary>
+    public static async Task<HttpClient> StaffAsync(this BillingService service, string person, StaffRole role = StaffRole.Admin)
+    {
+        using var bootstrap = service.Client(BillingService.AdminKey);
+        return service.Client(await bootstrap.IssueStaffTokenAsync(person, role));
+    }
+
+    /// <summary>A staff token for <paramref name="person"/>, issued by the admin <paramref name="admin"/> calls as.</summary>
+    public static async Task<string> IssueStaffTokenAsync(this HttpClient admin, string person, StaffRole role)
+    {
+        using var response = await admin.PostAsJsonAsync("/admin/v1/staff/tokens", new { person, role = role.ToString() }, TestContext.Current.CancellationToken);
+        return (await response.ReadOkAsync()).GetProperty("token").GetString()!;
     }
 
     /// <summary>The provider subscription id <see cref="ActivateAsync"/> gives a customer.</summary>

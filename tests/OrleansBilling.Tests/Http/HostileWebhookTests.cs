@@ -96,15 +96,14 @@ public sealed class HostileWebhookTests(BillingService service) : IClassFixture<
         var json = Patch(StripeEvents.Json(id, "invoice.paid", StripeEvents.Invoice("in_rr", "sub_rr", "demo", "rr_customer"), service.Clock.GetUtcNow()), """{"created":"soon"}""");
         using var first = await client.DeliverAsync(json, Signed(json), Cancellation);
         using var again = await client.DeliverAsync(json, Signed(json), Cancellation);
-        using var admin = service.Client(apiKey: BillingService.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", "Grace");
+        using var admin = await service.StaffAsync("grace");
 
         using var rerun = await admin.PostAsync($"/admin/v1/stripe-events/{id}/rerun", null, Cancellation);
 
         Assert.True((await again.OutcomeAsync(Cancellation)).GetProperty("repeated").GetBoolean());
         Assert.Equal(StripeEventGrain.Unreadable, (await rerun.ReadOkAsync()).GetProperty("outcome").GetString());
         var recorded = (await AnomalyAsync(id)).GetProperty("rerun");
-        Assert.Equal(("Unreadable", "admin:Grace"), (recorded.GetProperty("outcome").GetString(), recorded.GetProperty("actor").GetString()));
+        Assert.Equal(("Unreadable", "admin:grace"), (recorded.GetProperty("outcome").GetString(), recorded.GetProperty("actor").GetString()));
     }
 
     [Fact]

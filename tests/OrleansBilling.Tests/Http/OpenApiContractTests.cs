@@ -26,8 +26,8 @@ public sealed class OpenApiContractTests(BillingService service) : IClassFixture
         var contract = await OpenApiContract.OfAsync(service.BaseAddress);
         var called = new List<string>();
         using var api = Client(BillingService.DemoApiKey);
-        using var admin = Client(BillingService.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", "sam");
+        using var bootstrap = Client(BillingService.AdminKey);
+        using var admin = Client(await bootstrap.IssueStaffTokenAsync("sam", GrainInterfaces.Staff.StaffRole.Admin));
         await service.ActivateAsync(service.Client(), "tour_1");
 
         async Task<JsonElement> Call(HttpClient client, HttpMethod method, string path, object? body = null, HttpStatusCode expected = HttpStatusCode.OK)
@@ -68,10 +68,9 @@ public sealed class OpenApiContractTests(BillingService service) : IClassFixture
         await Call(admin, HttpMethod.Get, "/admin/v1/products/demo/customers/tour_1/overrides");
         await Call(admin, HttpMethod.Delete, $"/admin/v1/products/demo/customers/tour_1/overrides/{granted.GetProperty("id").GetString()}");
         await Call(admin, HttpMethod.Get, "/admin/v1/products/demo/customers/tour_1/history?limit=50");
-        using (var refunds = Client(BillingService.AdminKey))
+        using (var refunds = Client(await bootstrap.IssueStaffTokenAsync("fin", GrainInterfaces.Staff.StaffRole.Finance)))
         {
             // The recording provider knows no payment: the refund's documented 404.
-            refunds.DefaultRequestHeaders.Add("Billing-Actor", "sam");
             refunds.DefaultRequestHeaders.Add("Idempotency-Key", "tour-refund-1");
             await Call(refunds, HttpMethod.Post, "/admin/v1/products/demo/customers/tour_1/refunds", new { invoice = "in_tour", amount = 100, reason = "tour" }, HttpStatusCode.NotFound);
         }
@@ -94,6 +93,9 @@ public sealed class OpenApiContractTests(BillingService service) : IClassFixture
         await Call(admin, HttpMethod.Delete, $"/admin/v1/products/demo/api-keys/{rotated.GetProperty("id").GetString()}", expected: HttpStatusCode.NoContent);
         await PostSignedEventAsync(contract, called);
         await Call(admin, HttpMethod.Post, "/admin/v1/stripe-events/evt_tour/rerun");
+        var token = await Call(admin, HttpMethod.Post, "/admin/v1/staff/tokens", new { person = "tour.guest", role = "Support" });
+        await Call(admin, HttpMethod.Get, "/admin/v1/staff/tokens");
+        await Call(admin, HttpMethod.Delete, $"/admin/v1/staff/tokens/{token.GetProperty("id").GetString()}");
 
         Assert.Equal(contract.Operations.Order(StringComparer.Ordinal), called.Distinct().Order(StringComparer.Ordinal));
     }

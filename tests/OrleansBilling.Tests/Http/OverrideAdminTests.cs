@@ -1,5 +1,6 @@
 using System.Net;
 using OrleansBilling.Tests.Infrastructure;
+using OrleansBilling.GrainInterfaces.Staff;
 using Xunit;
 
 namespace OrleansBilling.Tests.Http;
@@ -13,7 +14,7 @@ public sealed class OverrideAdminTests(BillingService service) : IClassFixture<B
     public async Task Support_grants_an_override_the_product_sees_it_applied_and_marked_and_the_history_names_who_and_why()
     {
         using var client = service.Client();
-        using var admin = Admin("grace.hopper");
+        using var admin = await AdminAsync("grace.hopper");
         await service.ActivateAsync(client, "ovr_http_1");
         var expiresAt = service.Clock.GetUtcNow().AddDays(3);
 
@@ -43,7 +44,7 @@ public sealed class OverrideAdminTests(BillingService service) : IClassFixture<B
     public async Task Support_lists_and_removes_an_override()
     {
         using var client = service.Client();
-        using var admin = Admin("lin");
+        using var admin = await AdminAsync("lin");
         await service.ActivateAsync(client, "ovr_http_2");
         using var granted = await admin.PostJsonAsync(
             "/admin/v1/products/demo/customers/ovr_http_2/overrides", new { feature = "exports", value = true, reason = "trial of exports", expiresAt = service.Clock.GetUtcNow().AddDays(1) });
@@ -72,7 +73,7 @@ public sealed class OverrideAdminTests(BillingService service) : IClassFixture<B
     public async Task A_bad_override_is_a_clear_problem_and_changes_nothing(string json, HttpStatusCode status, string type)
     {
         using var client = service.Client();
-        using var admin = Admin("lin");
+        using var admin = await AdminAsync("lin");
         var customer = $"ovr_bad_{Math.Abs(json.GetHashCode(StringComparison.Ordinal))}";
         await service.ActivateAsync(client, customer);
 
@@ -86,7 +87,7 @@ public sealed class OverrideAdminTests(BillingService service) : IClassFixture<B
     public async Task Overrides_need_the_admin_key_and_a_known_product()
     {
         using var product = service.Client();
-        using var admin = Admin("lin");
+        using var admin = await AdminAsync("lin");
         var body = new { feature = "sso", value = true, reason = "r", expiresAt = service.Clock.GetUtcNow().AddDays(1) };
 
         using var withProductKey = await product.PostJsonAsync("/admin/v1/products/demo/customers/c1/overrides", body);
@@ -100,7 +101,7 @@ public sealed class OverrideAdminTests(BillingService service) : IClassFixture<B
     public async Task An_override_stops_applying_when_the_clock_passes_its_expiry()
     {
         using var client = service.Client();
-        using var admin = Admin("lin");
+        using var admin = await AdminAsync("lin");
         await service.ActivateAsync(client, "ovr_http_expiry");
         using var granted = await admin.PostJsonAsync(
             "/admin/v1/products/demo/customers/ovr_http_expiry/overrides", new { feature = "sso", value = true, reason = "one hour", expiresAt = service.Clock.GetUtcNow().AddHours(1) });
@@ -116,10 +117,5 @@ public sealed class OverrideAdminTests(BillingService service) : IClassFixture<B
         Assert.NotEqual(before.Headers.ETag, after.Headers.ETag);
     }
 
-    private HttpClient Admin(string actor)
-    {
-        var admin = service.Client(apiKey: BillingService.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", actor);
-        return admin;
-    }
+    private Task<HttpClient> AdminAsync(string person) => service.StaffAsync(person, StaffRole.Support);
 }

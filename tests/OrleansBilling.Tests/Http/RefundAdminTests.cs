@@ -1,6 +1,7 @@
 using System.Net;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Tests.Infrastructure;
+using OrleansBilling.GrainInterfaces.Staff;
 using Xunit;
 
 namespace OrleansBilling.Tests.Http;
@@ -18,7 +19,7 @@ public sealed class RefundAdminTests(BillingService service) : IClassFixture<Bil
         using var api = service.Client();
         await service.ActivateAsync(api, "refund_late");
         Seed("refund_late", "ch_late", 900);
-        using var admin = Admin();
+        using var admin = await AdminAsync();
 
         using (var first = await admin.PostJsonAsync("/admin/v1/products/demo/customers/refund_late/refunds", new { charge = "ch_late", amount = 100, reason = "late" }, "refund-late-1"))
         {
@@ -38,7 +39,7 @@ public sealed class RefundAdminTests(BillingService service) : IClassFixture<Bil
         using var api = service.Client();
         await service.MakePastDueAsync(api, "refund_dunning");
         Seed("refund_dunning", "ch_dunning", 900);
-        using var admin = Admin();
+        using var admin = await AdminAsync();
 
         using var response = await admin.PostJsonAsync("/admin/v1/products/demo/customers/refund_dunning/refunds", new { charge = "ch_dunning", reason = "goodwill" }, "refund-dunning-1");
 
@@ -50,10 +51,5 @@ public sealed class RefundAdminTests(BillingService service) : IClassFixture<Bil
     private void Seed(string customer, string charge, long amount) =>
         service.Payments.Payments[charge] = new RefundablePayment(charge, service.Payments.CustomersOf[$"demo/{customer}"], null, amount, 0, "usd");
 
-    private HttpClient Admin()
-    {
-        var admin = service.Client(apiKey: BillingService.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", "lin");
-        return admin;
-    }
+    private Task<HttpClient> AdminAsync() => service.StaffAsync("lin", StaffRole.Finance);
 }

@@ -216,7 +216,6 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
     private static async Task SetPolicyAsync(SiloProcess silo)
     {
         using var admin = silo.Client(TwoSilos.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", "outage-test");
         static string After(TimeSpan t) => System.Xml.XmlConvert.ToString(t);
         using var response = await admin.PutAsJsonAsync("/admin/v1/products/demo/dunning", new
         {

@@ -27,8 +27,7 @@ public sealed class HistoryOnPostgresTests(PostgresServer server)
         await using var service = new PostgresBillingService(connectionString, "history-" + Guid.NewGuid().ToString("N")[..8]);
         await service.InitializeAsync();
         using var api = service.Client();
-        using var admin = service.Client(apiKey: BillingService.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", "sam");
+        using var admin = await service.StaffAsync("sam");
         var grain = service.Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey("demo", "hist_1"));
         var start = service.Clock.GetUtcNow();
 

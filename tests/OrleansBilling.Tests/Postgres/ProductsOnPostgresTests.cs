@@ -30,7 +30,7 @@ public sealed class ProductsOnPostgresTests(PostgresServer server)
         await using (var first = new PostgresBillingService(connectionString, clusterId, configuration: Acme(cancelAfter: "P10D", KeyA)))
         {
             await first.InitializeAsync();
-            using var admin = Admin(first);
+            using var admin = await AdminAsync(first);
             (await admin.PutAsJsonAsync("/admin/v1/products/acme/dunning", fiveDays, Cancel)).EnsureSuccessStatusCode();
             (await admin.PutAsJsonAsync("/admin/v1/products/demo/dunning", fiveDays, Cancel)).EnsureSuccessStatusCode();
         }
@@ -38,7 +38,7 @@ public sealed class ProductsOnPostgresTests(PostgresServer server)
         await using (var second = new PostgresBillingService(connectionString, clusterId, configuration: Acme(cancelAfter: "P10D", KeyA)))
         {
             await second.InitializeAsync();
-            using var admin = Admin(second);
+            using var admin = await AdminAsync(second);
 
             Assert.Equal((2, "admin:sam", "P5D"), await PolicyInForce(admin, "acme"));
             Assert.Equal((2, "admin:sam", "P5D"), await PolicyInForce(admin, "demo"));
@@ -46,7 +46,7 @@ public sealed class ProductsOnPostgresTests(PostgresServer server)
 
         await using var third = new PostgresBillingService(connectionString, clusterId, configuration: Acme(cancelAfter: "P20D", KeyA));
         await third.InitializeAsync();
-        using var again = Admin(third);
+        using var again = await AdminAsync(third);
         Assert.Equal((3, "configuration", "P20D"), await PolicyInForce(again, "acme"));
         Assert.Equal((2, "admin:sam", "P5D"), await PolicyInForce(again, "demo"));
     }
@@ -62,7 +62,7 @@ public sealed class ProductsOnPostgresTests(PostgresServer server)
         {
             await first.InitializeAsync();
             Assert.Equal(HttpStatusCode.OK, await EntitlementsStatus(first, KeyA));
-            using var admin = Admin(first);
+            using var admin = await AdminAsync(first);
             using var response = await admin.PostAsync("/admin/v1/products/acme/api-keys", null, Cancel);
             issued = (await response.ReadOkAsync()).GetProperty("key").GetString()!;
         }
@@ -91,12 +91,7 @@ public sealed class ProductsOnPostgresTests(PostgresServer server)
         .. keys.Select((key, i) => $"--Billing:Products:acme:ApiKeys:{i}={key}"),
     ];
 
-    private static HttpClient Admin(BillingService service)
-    {
-        var admin = service.Client(apiKey: BillingService.AdminKey);
-        admin.DefaultRequestHeaders.Add("Billing-Actor", "sam");
-        return admin;
-    }
+    private static Task<HttpClient> AdminAsync(BillingService service) => service.StaffAsync("sam");
 
     private static async Task<(int Version, string SetBy, string LastStepAfter)> PolicyInForce(HttpClient admin, string product)
     {

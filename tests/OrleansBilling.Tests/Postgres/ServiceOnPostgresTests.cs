@@ -13,6 +13,7 @@ using OrleansBilling.Grains.Usage;
 using OrleansBilling.Silo.Database;
 using OrleansBilling.Tests.Http;
 using OrleansBilling.Tests.Infrastructure;
+using OrleansBilling.GrainInterfaces.Staff;
 using Xunit;
 
 namespace OrleansBilling.Tests.Postgres;
@@ -61,6 +62,7 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
         var clusterId = "refund-" + Guid.NewGuid().ToString("N")[..8];
         var refund = new { invoice = "in_pgRefund1", amount = 1234, reason = "Charged for a month not used" };
         string refundId;
+        string staffToken;
 
         await using (var first = new PostgresBillingService(connectionString, clusterId))
         {
@@ -72,8 +74,12 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
             var stripeCustomer = first.Payments.CustomersOf["demo/cust_pg"];
             first.Payments.Payments["ch_pgRefund1"] = new RefundablePayment("ch_pgRefund1", stripeCustomer, "in_pgRefund1", 2900, 0, "usd");
 
-            using var admin = first.Client(apiKey: BillingService.AdminKey);
-            admin.DefaultRequestHeaders.Add("Billing-Actor", "ada");
+            using (var bootstrap = first.Client(apiKey: BillingService.AdminKey))
+            {
+                staffToken = await bootstrap.IssueStaffTokenAsync("ada", StaffRole.Finance);
+            }
+
+            using var admin = first.Client(apiKey: staffToken);
             using var response = await admin.PostJsonAsync("/admin/v1/products/demo/customers/cust_pg/refunds", refund, "refund-pg-1");
             var view = await response.ReadOkAsync();
             refundId = view.GetProperty("refundId").GetString()!;
@@ -83,8 +89,8 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
 
         await using var second = new PostgresBillingService(connectionString, clusterId);
         await second.InitializeAsync();
-        using var again = second.Client(apiKey: BillingService.AdminKey);
-        again.DefaultRequestHeaders.Add("Billing-Actor", "ada");
+        // The same person after the restart: her token outlived the cluster (the staff directory is in PostgreSQL).
+        using var again = second.Client(apiKey: staffToken);
         using var repeated = await again.PostJsonAsync("/admin/v1/products/demo/customers/cust_pg/refunds", refund, "refund-pg-1");
 
         Assert.Equal(refundId, (await repeated.ReadOkAsync()).GetProperty("refundId").GetString());
