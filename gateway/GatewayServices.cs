@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansBilling.Gateway.Admin;
 using OrleansBilling.Gateway.Api;
 using OrleansBilling.Gateway.Auth;
+using OrleansBilling.Gateway.SupportConsole;
 using OrleansBilling.Gateway.OpenApi;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.Gateway.Webhooks;
@@ -52,6 +53,7 @@ public static class GatewayServices
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddBillingOpenApi();
+        services.AddBillingConsole();
         services.AddHealthChecks();
         return services;
     }
@@ -63,6 +65,8 @@ public static class GatewayServices
         app.UseMiddleware<ProductKeyMiddleware>();
         app.UseMiddleware<StaffAuthMiddleware>();
         app.UseBodyLimits();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.WithTitle("OrleansBilling API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
@@ -71,6 +75,7 @@ public static class GatewayServices
         app.MapProductApi();
         app.MapStripeWebhook();
         app.MapAdminApi();
+        app.MapRazorPages();
         return app;
     }
 }

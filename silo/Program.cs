@@ -7,5 +7,20 @@ if (args.FirstOrDefault() == "migrate")
     return Migrations.RunCommand(args[1..]);
 }
 
+// `dotnet run --project silo -- hash-password` reads a password from standard input and prints the hash a
+// console account is configured with (Billing:Console:Accounts:<person>:PasswordHash).
+if (args.FirstOrDefault() == "hash-password")
+{
+    var password = Console.In.ReadLine();
+    if (string.IsNullOrEmpty(password))
+    {
+        await Console.Error.WriteLineAsync("Type the password on standard input (one line).");
+        return 2;
+    }
+
+    Console.WriteLine(OrleansBilling.Gateway.SupportConsole.ConsoleSignIn.Hash(password));
+    return 0;
+}
+
 await BillingHost.Build(args).RunAsync();
 return 0;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using OrleansBilling.Silo.Payments;
 using OrleansBilling.Silo.Products;
 
 namespace OrleansBilling.Silo.Hosting;
@@ -56,7 +57,11 @@ public static class StartupBanner
             var brevo = configuration["Brevo:BaseUrl"] is { Length: > 0 } configured ? configured : $"{baseUrl}/sandbox/brevo/v3";
             lines.Add($"    Email          Brevo API {brevo} (key {Secret("Brevo:ApiKey")}), mailbox {baseUrl}/sandbox/mailbox (JSON {baseUrl}/sandbox/emails)");
             lines.Add($"    Webhooks       {baseUrl}/webhooks/stripe, signing secret {Secret("Stripe:WebhookSecret")}");
-            lines.Add($"    Admin key      {Secret("Billing:AdminKey")}   ({baseUrl}/admin/v1/anomalies)");
+            lines.Add($"    Admin key      {Secret("Billing:AdminKey")}   (bootstrap: issue staff tokens at {baseUrl}/admin/v1/staff/tokens)");
+            if (configuration[SandboxMode.LocalPasswordKey] is { Length: > 0 })
+            {
+                lines.Add($"    Console        {baseUrl}/console   sign in as {SandboxMode.LocalAccount} / {Secret(SandboxMode.LocalPasswordKey)}");
+            }
             lines.Add("    Test cards     4242424242424242 pays; 4000000000000341 pays once then fails; 4000000000009995 and 4000000000000002 are declined");
         }
 

@@ -26,6 +26,12 @@ public sealed class SandboxMode(bool enabled)
     /// fresh webhook signing secret and a fresh admin key (both printed at start). <c>Brevo:BaseUrl</c>
     /// defaults to this process's own emulator once it listens (<see cref="Email.BrevoEndpoint"/>).
     /// </summary>
+    /// <summary>The console account the local default makes when none is configured.</summary>
+    public const string LocalAccount = "admin";
+
+    /// <summary>Where the local default keeps that account's generated password, for the banner only.</summary>
+    public const string LocalPasswordKey = "Billing:Console:LocalPassword";
+
     public static void ApplyDefaults(ConfigurationManager configuration)
     {
         var defaults = new Dictionary<string, string?>();
@@ -33,6 +39,17 @@ public sealed class SandboxMode(bool enabled)
         AddIfMissing(configuration, defaults, "Brevo:ApiKey", SandboxBrevoApiKey);
         AddIfMissing(configuration, defaults, "Stripe:WebhookSecret", "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
         AddIfMissing(configuration, defaults, "Billing:AdminKey", "adm_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+
+        // A console account to sign in with, printed at start: the password is kept only for the banner.
+        if (!configuration.GetSection("Billing:Console:Accounts").GetChildren().Any())
+        {
+            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+            defaults[$"Billing:Console:Accounts:{LocalAccount}:Role"] = "Admin";
+            defaults[$"Billing:Console:Accounts:{LocalAccount}:PasswordHash"] = Gateway.SupportConsole.ConsoleSignIn.Hash(password);
+            defaults[LocalPasswordKey] = password;
+        }
+
+        AddIfMissing(configuration, defaults, "Billing:Console:AllowHttp", "true");
         configuration.AddInMemoryCollection(defaults);
     }
 

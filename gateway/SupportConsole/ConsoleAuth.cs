@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using OrleansBilling.GrainInterfaces.Staff;
+
+namespace OrleansBilling.Gateway.SupportConsole;
+
+/// <summary>The console's cookie sign-in and pages: HttpOnly, SameSite=Strict, Secure unless the local default allows HTTP.</summary>
+public static class ConsoleAuth
+{
+    public const string Scheme = "console";
+    public const string CookieName = "billing_console";
+
+    public static IServiceCollection AddBillingConsole(this IServiceCollection services)
+    {
+        services.AddOptions<ConsoleOptions>()
+            .BindConfiguration(ConsoleOptions.Section)
+            .Validate(
+                options => options.Accounts.All(a => StaffPeople.IsValidName(a.Key) && ConsoleSignIn.IsHash(a.Value.PasswordHash) && Enum.IsDefined(a.Value.Role))
+                    && options.MaxFailedSignIns >= 1 && options.LockoutFor > TimeSpan.Zero,
+                $"Billing:Console:Accounts: each account's name is {StaffPeople.NameRule}, with a PasswordHash (never a password: make one with `dotnet run --project silo -- hash-password`) and a Role of Support, Finance or Admin.")
+            .ValidateOnStart();
+        services.AddSingleton<ConsoleSignIn>();
+        services.AddAuthentication(Scheme).AddCookie(Scheme);
+        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<ConsoleOptions>>((cookie, console) =>
+        {
+            cookie.LoginPath = "/console/sign-in";
+            cookie.LogoutPath = "/console/sign-out";
+            cookie.AccessDeniedPath = "/console/sign-in";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            cookie.Cookie.Name = CookieName;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = console.Value.AllowHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery();
+        services.AddOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>().Configure<IOptions<ConsoleOptions>>((antiforgery, console) =>
+        {
+            antiforgery.Cookie.Name = "billing_console_af";
+            antiforgery.Cookie.HttpOnly = true;
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = console.Value.AllowHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        });
+        services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/SupportConsole/Pages";
+            options.Conventions.AuthorizeFolder("/");
+            options.Conventions.AllowAnonymousToPage("/SignIn");
+        }).AddApplicationPart(typeof(ConsoleAuth).Assembly);
+        return services;
+    }
+}
