@@ -47,7 +47,7 @@ public static class GatewayServices
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default);
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
 
             // Numbers are numbers: the document and the parser agree that "5" is not 5.
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
@@ -65,6 +65,7 @@ public static class GatewayServices
         app.UseMiddleware<ProductKeyMiddleware>();
         app.UseMiddleware<StaffAuthMiddleware>();
         app.UseBodyLimits();
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/console"), console => console.UseMiddleware<ConsoleHttpsOnly>());
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -11,7 +11,7 @@ if (args.FirstOrDefault() == "migrate")
 // console account is configured with (Billing:Console:Accounts:<person>:PasswordHash).
 if (args.FirstOrDefault() == "hash-password")
 {
-    var password = Console.In.ReadLine();
+    var password = Console.IsInputRedirected ? Console.In.ReadLine() : ReadHidden();
     if (string.IsNullOrEmpty(password))
     {
         await Console.Error.WriteLineAsync("Type the password on standard input (one line).");
@@ -24,3 +24,24 @@ if (args.FirstOrDefault() == "hash-password")
 
 await BillingHost.Build(args).RunAsync();
 return 0;
+
+// A password typed at a terminal is not shown.
+static string ReadHidden()
+{
+    Console.Error.Write("Password: ");
+    var typed = new System.Text.StringBuilder();
+    for (var key = Console.ReadKey(intercept: true); key.Key != ConsoleKey.Enter; key = Console.ReadKey(intercept: true))
+    {
+        if (key.Key == ConsoleKey.Backspace && typed.Length > 0)
+        {
+            typed.Length--;
+        }
+        else if (!char.IsControl(key.KeyChar))
+        {
+            typed.Append(key.KeyChar);
+        }
+    }
+
+    Console.Error.WriteLine();
+    return typed.ToString();
+}

@@ -72,6 +72,12 @@ public static class BillingOpenApi
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }];
         }
 
+        // Which staff role the operation needs: the endpoint's own declaration, else its group's (the last one).
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Admin.RequiresStaffRole>().LastOrDefault() is { } role)
+        {
+            operation.Description = $"{operation.Description} Needs the {role.Role} role (a staff token of a smaller one is a 403).".Trim();
+        }
+
         if (scheme == StripeSignatureScheme)
         {
             operation.RequestBody = new OpenApiRequestBody

@@ -43,6 +43,7 @@ public static class ProblemTypes
     {
         StatusCodes.Status400BadRequest => InvalidRequest,
         StatusCodes.Status401Unauthorized => Unauthorized,
+        StatusCodes.Status403Forbidden => Forbidden,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,

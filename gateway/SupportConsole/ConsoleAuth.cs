@@ -21,8 +21,9 @@ public static class ConsoleAuth
             .ValidateOnStart();
         services.AddSingleton<ConsoleSignIn>();
         services.AddAuthentication(Scheme).AddCookie(Scheme);
-        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<ConsoleOptions>>((cookie, console) =>
+        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<ConsoleOptions>, ConsoleSignIn>((cookie, console, signIn) =>
         {
+            cookie.Events.OnValidatePrincipal = signIn.ValidateAsync;
             cookie.LoginPath = "/console/sign-in";
             cookie.LogoutPath = "/console/sign-out";
             cookie.AccessDeniedPath = "/console/sign-in";

@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using OrleansBilling.GrainInterfaces.Staff;
@@ -8,23 +9,33 @@ using OrleansBilling.Gateway.Admin;
 namespace OrleansBilling.Gateway.SupportConsole;
 
 /// <summary>
-/// Checks a console sign-in against the configured accounts, with a lock-out after repeated failures (per account,
-/// in this gateway process). An unknown person costs a hash check too, so a wrong name and a wrong password take
-/// as long and read the same.
+/// Checks a console sign-in against the configured accounts, with a lock-out after repeated failures (per name,
+/// in this gateway process). Each attempt is counted before its password is checked, so sign-ins sent at once
+/// cannot check more passwords than the allowance, and a lock in force is never lifted by a late failure. A
+/// well-formed name without an account costs a hash check and locks alike, so neither tells which names exist.
 /// </summary>
 public sealed class ConsoleSignIn(IOptionsMonitor<ConsoleOptions> options, TimeProvider clock)
 {
     /// <summary>The claim carrying the staff role.</summary>
     public const string RoleClaim = "billing:role";
 
+    /// <summary>The claim tying a session to the account's password hash: a changed password ends it.</summary>
+    public const string StampClaim = "billing:stamp";
+
+    /// <summary>The claim saying when the session began: it ends after <see cref="LongestSession"/> however active.</summary>
+    public const string SinceClaim = "billing:since";
+
+    /// <summary>The longest a console session lasts, however often it is used.</summary>
+    public static readonly TimeSpan LongestSession = TimeSpan.FromHours(12);
+
+    // Names tried are remembered whether or not an account has them; the record is bounded all the same.
+    private const int MostNamesRemembered = 10_000;
+
     private static readonly PasswordHasher<string> Hasher = new();
     private static readonly string UnknownAccountHash = Hasher.HashPassword("", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
 
-    // Names tried are counted whether or not an account has them (a lock-out must not tell which exist), so the
-    // record is bounded: past this many names, those not locked are forgotten.
-    private const int MostNamesRemembered = 10_000;
-
-    private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset? LockedUntil)> failures = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, (int Attempts, DateTimeOffset? LockedUntil)> attempts = new(StringComparer.Ordinal);
 
     /// <summary>The outcome of a sign-in: the person signed in, or why not.</summary>
     public enum Outcome
@@ -37,37 +48,87 @@ public sealed class ConsoleSignIn(IOptionsMonitor<ConsoleOptions> options, TimeP
     public (Outcome Outcome, ClaimsPrincipal? Principal) Check(string? person, string? password)
     {
         var name = (person ?? "").Trim().ToLowerInvariant();
-        var settings = options.CurrentValue;
-        var now = clock.GetUtcNow();
-        if (failures.TryGetValue(name, out var record) && record.LockedUntil > now)
+        if (!StaffPeople.IsValidName(name) || password is not { Length: > 0 and <= 1024 })
         {
-            return (Outcome.LockedOut, null);
+            // A name no account can have is not remembered: there is nothing to lock.
+            return (Outcome.WrongNameOrPassword, null);
         }
 
-        var account = StaffPeople.IsValidName(name) ? settings.Accounts.GetValueOrDefault(name) : null;
-        var verified = Hasher.VerifyHashedPassword("", account?.PasswordHash ?? UnknownAccountHash, password ?? "") != PasswordVerificationResult.Failed;
-        if (account is null || !verified)
+        var settings = options.CurrentValue;
+        var now = clock.GetUtcNow();
+        lock (gate)
         {
-            if (failures.Count >= MostNamesRemembered)
+            var (count, lockedUntil) = attempts.GetValueOrDefault(name);
+            if (lockedUntil > now)
             {
-                foreach (var unlocked in failures.Where(f => !(f.Value.LockedUntil > now)).Select(f => f.Key).ToList())
+                return (Outcome.LockedOut, null);
+            }
+
+            // The allowance is taken by attempts under way too: no more passwords are checked than it allows.
+            if (lockedUntil is null && count >= settings.MaxFailedSignIns)
+            {
+                attempts[name] = (0, now + settings.LockoutFor);
+                return (Outcome.LockedOut, null);
+            }
+
+            if (attempts.Count >= MostNamesRemembered && !attempts.ContainsKey(name))
+            {
+                foreach (var idle in attempts.Where(a => a.Value is { Attempts: 0, LockedUntil: null } || a.Value.LockedUntil <= now).Select(a => a.Key).ToList())
                 {
-                    failures.TryRemove(unlocked, out _);
+                    attempts.Remove(idle);
                 }
             }
 
-            var failed = failures.AddOrUpdate(name, _ => (1, null), (_, r) => (r.LockedUntil <= now ? 1 : r.Failures + 1, null));
-            if (failed.Failures >= settings.MaxFailedSignIns)
+            attempts[name] = (lockedUntil is null ? count + 1 : 1, null);
+        }
+
+        var account = settings.Accounts.GetValueOrDefault(name);
+        var verified = Hasher.VerifyHashedPassword("", account?.PasswordHash ?? UnknownAccountHash, password) != PasswordVerificationResult.Failed;
+        lock (gate)
+        {
+            if (account is not null && verified)
             {
-                failures[name] = (0, now + settings.LockoutFor);
+                attempts.Remove(name);
+                return (Outcome.SignedIn, Principal(name, account, now));
+            }
+
+            var (count, lockedUntil) = attempts.GetValueOrDefault(name);
+            if (lockedUntil > now || count >= settings.MaxFailedSignIns)
+            {
+                attempts[name] = (0, lockedUntil > now ? lockedUntil : now + settings.LockoutFor);
                 return (Outcome.LockedOut, null);
             }
 
             return (Outcome.WrongNameOrPassword, null);
         }
+    }
 
-        failures.TryRemove(name, out _);
-        return (Outcome.SignedIn, Principal(new StaffCaller(name, account.Role, null)));
+    /// <summary>
+    /// Whether a session still stands for a configured account with the same role and password, and is not older
+    /// than <see cref="LongestSession"/>: removing an account, lowering its role or changing its password ends its sessions.
+    /// </summary>
+    public bool StillValid(ClaimsPrincipal user)
+    {
+        if (CallerOf(user) is not { } caller
+            || options.CurrentValue.Accounts.GetValueOrDefault(caller.Person) is not { } account
+            || account.Role != caller.Role
+            || user.FindFirstValue(StampClaim) != Stamp(account)
+            || !DateTimeOffset.TryParse(user.FindFirstValue(SinceClaim), System.Globalization.CultureInfo.InvariantCulture, out var since))
+        {
+            return false;
+        }
+
+        return clock.GetUtcNow() - since < LongestSession;
+    }
+
+    /// <summary>Rejects a session that no longer stands (<see cref="StillValid"/>) on every request.</summary>
+    public async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        if (context.Principal is null || !StillValid(context.Principal))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(ConsoleAuth.Scheme);
+        }
     }
 
     /// <summary>The signed-in member of staff of a console request, or null.</summary>
@@ -87,7 +148,15 @@ public sealed class ConsoleSignIn(IOptionsMonitor<ConsoleOptions> options, TimeP
     /// <summary>A password's hash in the format <see cref="ConsoleAccountOptions.PasswordHash"/> takes.</summary>
     public static string Hash(string password) => Hasher.HashPassword("", password);
 
-    private static ClaimsPrincipal Principal(StaffCaller caller) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, caller.Person), new Claim(RoleClaim, caller.Role.ToString())],
+    private static string Stamp(ConsoleAccountOptions account) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(account.PasswordHash ?? "")))[..16];
+
+    private static ClaimsPrincipal Principal(string person, ConsoleAccountOptions account, DateTimeOffset now) => new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Name, person),
+            new Claim(RoleClaim, account.Role.ToString()),
+            new Claim(StampClaim, Stamp(account)),
+            new Claim(SinceClaim, now.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+        ],
         ConsoleAuth.Scheme));
 }

@@ -21,17 +21,17 @@ public sealed class SandboxMode(bool enabled)
     public static SandboxMode From(IConfiguration configuration) =>
         new(configuration.GetValue<bool?>("Billing:Sandbox:Enabled") ?? ClusterSettings.BillingConnectionString(configuration) is null);
 
-    /// <summary>
-    /// The sandbox's defaults for whatever is not configured: test API keys for Stripe and Brevo, a
-    /// fresh webhook signing secret and a fresh admin key (both printed at start). <c>Brevo:BaseUrl</c>
-    /// defaults to this process's own emulator once it listens (<see cref="Email.BrevoEndpoint"/>).
-    /// </summary>
     /// <summary>The console account the local default makes when none is configured.</summary>
     public const string LocalAccount = "admin";
 
     /// <summary>Where the local default keeps that account's generated password, for the banner only.</summary>
     public const string LocalPasswordKey = "Billing:Console:LocalPassword";
 
+    /// <summary>
+    /// The sandbox's defaults for whatever is not configured: test API keys for Stripe and Brevo, a
+    /// fresh webhook signing secret and a fresh admin key (both printed at start). <c>Brevo:BaseUrl</c>
+    /// defaults to this process's own emulator once it listens (<see cref="Email.BrevoEndpoint"/>).
+    /// </summary>
     public static void ApplyDefaults(ConfigurationManager configuration)
     {
         var defaults = new Dictionary<string, string?>();

@@ -1,11 +1,19 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using OrleansBilling.Gateway.Auth;
 
 namespace OrleansBilling.Gateway.SupportConsole.Pages;
 
-/// <summary>The console's sign-in: a configured account's name and password; locked for a while after repeated failures.</summary>
-public sealed class SignInModel(ConsoleSignIn signIn) : PageModel
+/// <summary>
+/// The console's sign-in: a configured account's name and password; locked for a while after repeated failures,
+/// and, like a wrong API key, counted against the client's allowance of failures (each check costs a hash). A small
+/// form only.
+/// </summary>
+[RequestSizeLimit(8 * 1024)]
+[RequestFormLimits(ValueLengthLimit = 2048, ValueCountLimit = 8)]
+public sealed partial class SignInModel(ConsoleSignIn signIn, FailedAttempts failures) : PageModel
 {
     public string? Person { get; private set; }
 
@@ -17,9 +25,15 @@ public sealed class SignInModel(ConsoleSignIn signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string? person, string? password, string? returnUrl)
     {
+        if (failures.Exhausted(HttpContext, FailedAttempts.Surface.Keys))
+        {
+            return new ResultAdapter(failures.TooMany(HttpContext));
+        }
+
         var (outcome, principal) = signIn.Check(person, password);
         if (principal is null)
         {
+            failures.Count(HttpContext, FailedAttempts.Surface.Keys);
             Person = person;
             ReturnUrl = returnUrl;
             Error = outcome == ConsoleSignIn.Outcome.LockedOut
@@ -31,7 +45,16 @@ public sealed class SignInModel(ConsoleSignIn signIn) : PageModel
 
         await HttpContext.SignInAsync(ConsoleAuth.Scheme, principal);
 
-        // Only back into the console: an open redirect would hand a signed-in session to anyone's page.
-        return LocalRedirect(returnUrl is { } back && back.StartsWith("/console", StringComparison.Ordinal) && Url.IsLocalUrl(back) ? back : "/console");
+        // Only back into a console page: an open redirect would hand a signed-in session to anyone's page.
+        return LocalRedirect(returnUrl is { } back && ConsolePath().IsMatch(back) ? back : "/console");
+    }
+
+    [GeneratedRegex("^/console(/[a-z0-9-]+)*/?$")]
+    private static partial Regex ConsolePath();
+
+    /// <summary>A minimal-API result (the shared 429 problem) answered from a page handler.</summary>
+    private sealed class ResultAdapter(IResult result) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
     }
 }

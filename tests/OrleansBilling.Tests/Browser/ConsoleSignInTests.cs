@@ -70,6 +70,21 @@ public sealed class ConsoleSignInTests(ConsoleService service, Chromium chromium
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("do not match");
     }
 
+    [Theory]
+    [InlineData("/console/../admin/v1/anomalies")]
+    [InlineData("//elsewhere.example/console")]
+    [InlineData("https://elsewhere.example/console")]
+    public async Task A_sign_in_goes_back_only_to_a_console_page(string returnUrl)
+    {
+        var page = await chromium.NewPageAsync();
+        await page.GotoAsync($"{service.BaseAddress}console/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
+
+        await SignInAsync(page, ConsoleService.SupportPerson, ConsoleService.SupportPassword);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Main)).ToContainTextAsync("support role");
+        Assert.Equal(service.BaseAddress + "console", page.Url);
+    }
+
     [Fact]
     public async Task A_sign_in_posted_without_its_antiforgery_token_is_refused()
     {

@@ -32,6 +32,41 @@ public sealed class ConsoleSignInRulesTests
     }
 
     [Fact]
+    public async Task Sign_ins_sent_at_once_check_no_more_passwords_than_the_allowance_and_the_lock_holds()
+    {
+        var signIn = SignIn(("ada", "right", StaffRole.Admin));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Task.Run(() => signIn.Check("ada", "wrong").Outcome)));
+        var afterwards = signIn.Check("ada", "right").Outcome;
+
+        // Three attempts (the allowance) get as far as a password check; every other one is locked out before it.
+        Assert.InRange(outcomes.Count(o => o == ConsoleSignIn.Outcome.LockedOut), 24 - 3, 24);
+        Assert.Equal(ConsoleSignIn.Outcome.LockedOut, afterwards);
+    }
+
+    [Fact]
+    public void A_session_ends_when_its_account_is_removed_its_role_lowered_its_password_changed_or_it_is_twelve_hours_old()
+    {
+        var options = new ConsoleOptions();
+        options.Accounts["ada"] = new ConsoleAccountOptions { PasswordHash = ConsoleSignIn.Hash("right"), Role = StaffRole.Admin };
+        var signIn = new ConsoleSignIn(new FixedOptions(options), clock);
+        var session = signIn.Check("ada", "right").Principal!;
+        var valid = signIn.StillValid(session);
+
+        options.Accounts["ada"] = new ConsoleAccountOptions { PasswordHash = options.Accounts["ada"].PasswordHash, Role = StaffRole.Support };
+        var afterDemotion = signIn.StillValid(session);
+        options.Accounts["ada"] = new ConsoleAccountOptions { PasswordHash = ConsoleSignIn.Hash("new"), Role = StaffRole.Admin };
+        var afterNewPassword = signIn.StillValid(session);
+        var fresh = signIn.Check("ada", "new").Principal!;
+        clock.Advance(TimeSpan.FromHours(12));
+        var afterTwelveHours = signIn.StillValid(fresh);
+        var renewed = signIn.Check("ada", "new").Principal!;
+        options.Accounts.Remove("ada");
+
+        Assert.Equal((true, false, false, false, false), (valid, afterDemotion, afterNewPassword, afterTwelveHours, signIn.StillValid(renewed)));
+    }
+
+    [Fact]
     public void An_unknown_person_and_a_malformed_name_read_the_same_as_a_wrong_password()
     {
         var signIn = SignIn(("ada", "right", StaffRole.Admin));

@@ -46,6 +46,13 @@ public sealed class PlanChangeStoryTests(SandboxBillingService service) : IClass
 
         Assert.Equal(JsonValueKind.Null, (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("pending_update").ValueKind);
         Assert.Equal("Active", await api.StateOfAsync("upgrade_declined"));
+
+        // The metered price waited for the upgrade to apply, and follows it now.
+        await Poll.UntilAsync(
+            async () => (await api.StripeGetAsync($"subscriptions/{subscription}")).GetProperty("items").GetProperty("data").EnumerateArray()
+                .Select(i => i.GetProperty("price").GetProperty("id").GetString()).SequenceEqual(["price_demo_pro", "price_demo_pro_api_calls"]),
+            TimeSpan.FromSeconds(20),
+            "pro's metered price once the upgrade applied");
     }
 
     [Fact]

@@ -89,6 +89,7 @@ public sealed class StaffAccessTests(BillingService service) : IClassFixture<Bil
     [Theory]
     [InlineData("ada@example.com", "admin", "person")]
     [InlineData("Ada", "admin", "person")]
+    [InlineData("bootstrap", "admin", "person")]
     [InlineData("", "support", "person")]
     [InlineData("ada", "owner", null)]
     [InlineData("ada", null, "role")]
