@@ -39,7 +39,7 @@ public static class GatewayHost
         });
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        builder.Services.AddBillingGateway();
+        builder.Services.AddBillingGateway(builder.Configuration);
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [GatewayServices.ReadyTag])
             .AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);

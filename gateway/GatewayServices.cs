@@ -19,7 +19,9 @@ public static class GatewayServices
     /// <summary>Health checks tagged with this decide readiness.</summary>
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddBillingGateway(this IServiceCollection services)
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">Read for what must be known while services are registered (the console's identity provider).</param>
+    public static IServiceCollection AddBillingGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -53,7 +55,7 @@ public static class GatewayServices
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         services.AddBillingOpenApi();
-        services.AddBillingConsole();
+        services.AddBillingConsole(configuration);
         services.AddHealthChecks();
         return services;
     }

@@ -10,7 +10,7 @@ public static class ConsoleAuth
     public const string Scheme = "console";
     public const string CookieName = "billing_console";
 
-    public static IServiceCollection AddBillingConsole(this IServiceCollection services)
+    public static IServiceCollection AddBillingConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ConsoleOptions>()
             .BindConfiguration(ConsoleOptions.Section)
@@ -20,7 +20,15 @@ public static class ConsoleAuth
                 $"Billing:Console:Accounts: each account's name is {StaffPeople.NameRule}, with a PasswordHash (never a password: make one with `dotnet run --project silo -- hash-password`) and a Role of Support, Finance or Admin.")
             .ValidateOnStart();
         services.AddSingleton<ConsoleSignIn>();
-        services.AddAuthentication(Scheme).AddCookie(Scheme);
+        var authentication = services.AddAuthentication(Scheme).AddCookie(Scheme);
+
+        // The company's identity provider, when configured: the sign-in page then offers it.
+        if (configuration.GetSection($"{ConsoleOptions.Section}:OpenIdConnect").Get<ConsoleOpenIdConnectOptions>() is { Enabled: true })
+        {
+            authentication.AddOpenIdConnect(ConsoleOpenIdConnect.Scheme, _ => { });
+            services.AddOptions<Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectOptions>(ConsoleOpenIdConnect.Scheme)
+                .Configure<IOptions<ConsoleOptions>, TimeProvider>((oidc, console, clock) => ConsoleOpenIdConnect.Configure(oidc, console.Value.OpenIdConnect, clock));
+        }
         services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<ConsoleOptions>, ConsoleSignIn>((cookie, console, signIn) =>
         {
             cookie.Events.OnValidatePrincipal = signIn.ValidateAsync;

@@ -25,6 +25,43 @@ public sealed class ConsoleOptions
 
     /// <summary>How long a locked account stays locked.</summary>
     public TimeSpan LockoutFor { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Sign-in through the company's identity provider; off unless its authority and client id are set.</summary>
+    public ConsoleOpenIdConnectOptions OpenIdConnect { get; set; } = new();
+}
+
+/// <summary>
+/// OpenID Connect for the console (<c>Billing:Console:OpenIdConnect</c>): the authorization code flow with PKCE.
+/// Who signs in is the <see cref="NameClaim"/>; what they may do is the highest role their <see cref="RoleClaim"/>
+/// values map to in <see cref="Roles"/>; a person without one is refused.
+/// </summary>
+public sealed class ConsoleOpenIdConnectOptions
+{
+    /// <summary>The identity provider's issuer URL; its discovery document is read from there unless the endpoints are given.</summary>
+    public string? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Shown on the sign-in button: "Sign in with …".</summary>
+    public string DisplayName { get; set; } = "your company account";
+
+    /// <summary>The claim naming the person (lower-cased; it must be a staff name, not an email address).</summary>
+    public string NameClaim { get; set; } = "preferred_username";
+
+    /// <summary>The claim carrying the person's groups or roles at the identity provider.</summary>
+    public string RoleClaim { get; set; } = "roles";
+
+    /// <summary>A value of <see cref="RoleClaim"/> to the staff role it grants.</summary>
+    public Dictionary<string, StaffRole> Roles { get; set; } = [];
+
+    /// <summary>For a provider without a discovery document: its authorization endpoint (with <see cref="TokenEndpoint"/>).</summary>
+    public string? AuthorizationEndpoint { get; set; }
+
+    public string? TokenEndpoint { get; set; }
+
+    public bool Enabled => !string.IsNullOrEmpty(Authority) && !string.IsNullOrEmpty(ClientId);
 }
 
 /// <summary>One console account.</summary>

@@ -89,7 +89,7 @@ public sealed class ConsoleSignIn(IOptionsMonitor<ConsoleOptions> options, TimeP
             if (account is not null && verified)
             {
                 attempts.Remove(name);
-                return (Outcome.SignedIn, Principal(name, account, now));
+                return (Outcome.SignedIn, PrincipalOf(new StaffCaller(name, account.Role, null), Stamp(account), now));
             }
 
             var (count, lockedUntil) = attempts.GetValueOrDefault(name);
@@ -110,10 +110,18 @@ public sealed class ConsoleSignIn(IOptionsMonitor<ConsoleOptions> options, TimeP
     public bool StillValid(ClaimsPrincipal user)
     {
         if (CallerOf(user) is not { } caller
-            || options.CurrentValue.Accounts.GetValueOrDefault(caller.Person) is not { } account
-            || account.Role != caller.Role
-            || user.FindFirstValue(StampClaim) != Stamp(account)
             || !DateTimeOffset.TryParse(user.FindFirstValue(SinceClaim), System.Globalization.CultureInfo.InvariantCulture, out var since))
+        {
+            return false;
+        }
+
+        // A session of the identity provider stands while the provider is configured (its roles are read at sign-in);
+        // one of a configured account while that account has the same role and password.
+        var stamp = user.FindFirstValue(StampClaim);
+        var standing = stamp == ConsoleOpenIdConnect.Stamp
+            ? options.CurrentValue.OpenIdConnect.Enabled
+            : options.CurrentValue.Accounts.GetValueOrDefault(caller.Person) is { } account && account.Role == caller.Role && stamp == Stamp(account);
+        if (!standing)
         {
             return false;
         }
@@ -151,11 +159,12 @@ public sealed class ConsoleSignIn(IOptionsMonitor<ConsoleOptions> options, TimeP
     private static string Stamp(ConsoleAccountOptions account) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(account.PasswordHash ?? "")))[..16];
 
-    private static ClaimsPrincipal Principal(string person, ConsoleAccountOptions account, DateTimeOffset now) => new(new ClaimsIdentity(
+    /// <summary>A console session's principal: the person, the role, what it was signed in with, and when.</summary>
+    internal static ClaimsPrincipal PrincipalOf(StaffCaller caller, string stamp, DateTimeOffset now) => new(new ClaimsIdentity(
         [
-            new Claim(ClaimTypes.Name, person),
-            new Claim(RoleClaim, account.Role.ToString()),
-            new Claim(StampClaim, Stamp(account)),
+            new Claim(ClaimTypes.Name, caller.Person),
+            new Claim(RoleClaim, caller.Role.ToString()),
+            new Claim(StampClaim, stamp),
             new Claim(SinceClaim, now.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
         ],
         ConsoleAuth.Scheme));

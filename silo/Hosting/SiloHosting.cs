@@ -119,7 +119,7 @@ public static class SiloHosting
         services.AddBillingEffects();
         services.AddSingleton<OverdueWakeUps>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<OverdueWakeUps>());
-        services.AddBillingGateway();
+        services.AddBillingGateway(configuration);
         return builder;
     }
 

@@ -13,8 +13,11 @@ namespace OrleansBilling.Gateway.SupportConsole.Pages;
 /// </summary>
 [RequestSizeLimit(8 * 1024)]
 [RequestFormLimits(ValueLengthLimit = 2048, ValueCountLimit = 8)]
-public sealed partial class SignInModel(ConsoleSignIn signIn, FailedAttempts failures) : PageModel
+public sealed partial class SignInModel(ConsoleSignIn signIn, FailedAttempts failures, Microsoft.Extensions.Options.IOptionsMonitor<ConsoleOptions> options) : PageModel
 {
+    /// <summary>The identity provider's name when one is configured, else null.</summary>
+    public string? Provider => options.CurrentValue.OpenIdConnect is { Enabled: true } oidc ? oidc.DisplayName : null;
+
     public string? Person { get; private set; }
 
     public string? ReturnUrl { get; private set; }
@@ -22,6 +25,11 @@ public sealed partial class SignInModel(ConsoleSignIn signIn, FailedAttempts fai
     public string? Error { get; private set; }
 
     public void OnGet(string? returnUrl) => ReturnUrl = returnUrl;
+
+    /// <summary>Off to the company's identity provider (authorization code with PKCE), back into the console after.</summary>
+    public IActionResult OnGetExternal(string? returnUrl) => Provider is null
+        ? NotFound()
+        : Challenge(new AuthenticationProperties { RedirectUri = Back(returnUrl) }, ConsoleOpenIdConnect.Scheme);
 
     public async Task<IActionResult> OnPostAsync(string? person, string? password, string? returnUrl)
     {
@@ -46,8 +54,10 @@ public sealed partial class SignInModel(ConsoleSignIn signIn, FailedAttempts fai
         await HttpContext.SignInAsync(ConsoleAuth.Scheme, principal);
 
         // Only back into a console page: an open redirect would hand a signed-in session to anyone's page.
-        return LocalRedirect(returnUrl is { } back && ConsolePath().IsMatch(back) ? back : "/console");
+        return LocalRedirect(Back(returnUrl));
     }
+
+    private static string Back(string? returnUrl) => returnUrl is { } back && ConsolePath().IsMatch(back) ? back : "/console";
 
     [GeneratedRegex("^/console(/[a-z0-9-]+)*/?$")]
     private static partial Regex ConsolePath();

@@ -23,3 +23,21 @@ public sealed class ConsoleService : BillingService
         "--Billing:Console:AllowHttp=true",
     ];
 }
+
+/// <summary>The billing service whose console also signs in through a company's identity provider (one without a discovery document).</summary>
+public sealed class ConsoleOidcService : BillingService
+{
+    public const string AuthorizeEndpoint = "https://idp.example.test/oauth2/authorize";
+
+    protected override IEnumerable<string> Arguments() =>
+    [
+        "--Billing:Console:AllowHttp=true",
+        "--Billing:Console:OpenIdConnect:Authority=https://idp.example.test",
+        "--Billing:Console:OpenIdConnect:ClientId=billing-console",
+        "--Billing:Console:OpenIdConnect:ClientSecret=not-a-real-secret",
+        "--Billing:Console:OpenIdConnect:DisplayName=Acme SSO",
+        $"--Billing:Console:OpenIdConnect:AuthorizationEndpoint={AuthorizeEndpoint}",
+        "--Billing:Console:OpenIdConnect:TokenEndpoint=https://idp.example.test/oauth2/token",
+        "--Billing:Console:OpenIdConnect:Roles:billing-support=Support",
+    ];
+}
