@@ -242,7 +242,7 @@ public sealed partial class UsageGrain(
     private async Task<List<(int Index, UsageRecord Record)>> WithinHardLimits(
         List<(int Index, UsageRecord Record)> records, ProductDefinition catalog, BillingPeriod period, DateTimeOffset now, UsageResult[] results)
     {
-        if (!records.Any(r => catalog.FindMeter(r.Record.MeterId)?.Overage == OveragePolicy.Refuse))
+        if (!records.Any(r => IsHard(catalog, r.Record)))
         {
             return records;
         }
