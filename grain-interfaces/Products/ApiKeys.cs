@@ -22,6 +22,12 @@ public static class ApiKeys
         apiKey is { Length: >= MinLength and <= MaxLength } && apiKey.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     /// <summary>A new random key with a recognisable prefix.</summary>
-    public static string Generate() =>
-        "bk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', 'A').Replace('/', 'B').TrimEnd('=');
+    public static string Generate() => Secret("bk_", 24);
+
+    /// <summary>
+    /// A random secret of <paramref name="bytes"/> bytes as letters and digits after <paramref name="prefix"/>: the
+    /// shape every key, token and generated password of the service has.
+    /// </summary>
+    public static string Secret(string prefix, int bytes) =>
+        prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).Replace('+', 'A').Replace('/', 'B').TrimEnd('=');
 }

@@ -44,7 +44,7 @@ internal sealed class CheckoutFlow(SandboxState state, SubscriptionFlow subscrip
             customer.Email = given;
         }
 
-        var subscription = subscriptions.Start(customer, session, session.SubscriptionMetadata);
+        var subscription = subscriptions.Start(customer, session);
         var invoice = subscriptions.DraftFirstInvoice(subscription, customer);
         session.Status = "complete";
         session.PaymentStatus = session.AmountTotal == 0 ? "no_payment_required" : "paid";

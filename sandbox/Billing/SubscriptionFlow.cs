@@ -11,7 +11,8 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
     private static readonly TimeSpan TrialWarning = TimeSpan.FromDays(3);
     private static readonly TimeSpan PendingUpdateLifetime = TimeSpan.FromHours(23);
 
-    public SubscriptionRecord Start(CustomerRecord customer, CheckoutSessionRecord session, Dictionary<string, string> metadata)
+    /// <summary>The subscription a completed checkout starts: its prices, trial, metadata and billing mode.</summary>
+    public SubscriptionRecord Start(CustomerRecord customer, CheckoutSessionRecord session)
     {
         var (price, meteredPrices, trialDays) = (session.Price, session.MeteredPrices, session.TrialPeriodDays);
         var now = state.Now;
@@ -31,7 +32,7 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             PeriodStart = now,
             PeriodEnd = periodEnd,
             Status = trial ? "trialing" : "active",
-            Metadata = new Dictionary<string, string>(metadata),
+            Metadata = new Dictionary<string, string>(session.SubscriptionMetadata),
             TrialStart = trial ? now : null,
             TrialEnd = trial ? periodEnd : null,
         };

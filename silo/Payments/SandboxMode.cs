@@ -43,7 +43,7 @@ public sealed class SandboxMode(bool enabled)
         // A console account to sign in with, printed at start: the password is kept only for the banner.
         if (!configuration.GetSection("Billing:Console:Accounts").GetChildren().Any())
         {
-            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', 'x').Replace('/', 'y');
+            var password = GrainInterfaces.Products.ApiKeys.Secret("", 12);
             defaults[$"Billing:Console:Accounts:{LocalAccount}:Role"] = "Admin";
             defaults[$"Billing:Console:Accounts:{LocalAccount}:PasswordHash"] = Gateway.SupportConsole.ConsoleSignIn.Hash(password);
             defaults[LocalPasswordKey] = password;
