@@ -20,6 +20,7 @@ public static class AdminApi
             .RequiresStaff(StaffRole.Support)
             .WithTags("Admin")
             .WithCallerDefaults()
+            .AddEndpointFilter<StaffAuditFilter>()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         admin.MapGet("/anomalies", Anomalies)
@@ -57,6 +58,7 @@ public static class AdminApi
         admin.MapPost("/products/{productId}/customers/{customerId}/overrides", GrantOverride)
             .WithName("GrantOverride")
             .WithSummary("Switch a feature or set a limit for one customer until it expires; recorded with actor and reason")
+            .WithMetadata(new AuditedByRecord())
             .Produces<OverrideView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -69,6 +71,7 @@ public static class AdminApi
             .WithName("Refund")
             .WithSummary("Refund a paid invoice or a charge through Stripe, whole or in part, never more than remains; needs an Idempotency-Key; recorded with actor and reason")
             .RequiresStaff(StaffRole.Finance)
+            .WithMetadata(new AuditedByRecord())
             .Produces<RefundView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -77,9 +80,11 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         admin.MapApiKeyAdmin();
         admin.MapStaffTokenAdmin();
+        admin.MapConsoleData();
         admin.MapDelete("/products/{productId}/customers/{customerId}/overrides/{overrideId}", RemoveOverride)
             .WithName("RemoveOverride")
             .WithSummary("Remove an override before it expires; recorded with actor")
+            .WithMetadata(new AuditedByRecord())
             .Produces<OverrideView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
@@ -129,19 +134,15 @@ public static class AdminApi
             errors["expiresAt"] = ["When the override stops applying is required: overrides always expire."];
         }
 
-        var actor = ActorOf(http);
-
         // Built only once the body is known to be whole.
         return await StaffCommand(http, grains, productId, customerId, errors, "override", body, (grain, context) => grain.GrantOverride(
-            new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value), context with { Actor = actor }));
+            new OverrideRequest(body.Feature, body.Limit, featureValue, limitValue, body.Reason!, body.ExpiresAt!.Value), StaffContext(http, context, "grant-override", body.Reason)));
     }
 
     private static async Task<IResult> RemoveOverride(string productId, string customerId, string overrideId, IGrainFactory grains, HttpContext http)
     {
-        var actor = ActorOf(http);
-
         var (grain, problem) = await Customer(grains, productId, customerId);
-        return grain is null ? problem! : Answer(http, await grain.RemoveOverride(overrideId, new CommandContext(null, null, actor)));
+        return grain is null ? problem! : Answer(http, await grain.RemoveOverride(overrideId, StaffContext(http, new CommandContext(null, null), "remove-override", null)));
     }
 
     private static async Task<IResult> Refund(string productId, string customerId, RefundBody body, IGrainFactory grains, HttpContext http)
@@ -170,15 +171,13 @@ public static class AdminApi
             errors["reason"] = ["A reason of at most 500 printable characters is required: it is kept in the history."];
         }
 
-        var actor = ActorOf(http);
-
         if (string.IsNullOrEmpty(http.Request.Headers[Api.Idempotency.Header]))
         {
             errors[Api.Idempotency.Header] = ["A refund needs an Idempotency-Key: repeating the request then refunds once."];
         }
 
         return await StaffCommand(http, grains, productId, customerId, errors, "refund", body, (grain, context) => grain.Refund(
-            new RefundRequest(body.Invoice, body.Charge, body.Amount, body.Reason!, body.CancelSubscription), context with { Actor = actor }));
+            new RefundRequest(body.Invoice, body.Charge, body.Amount, body.Reason!, body.CancelSubscription), StaffContext(http, context, "refund", body.Reason)));
     }
 
     /// <summary>
@@ -259,6 +258,10 @@ public static class AdminApi
         var versions = await grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId)).GetDunningPolicies();
         return versions.Count == 0 ? UnknownProduct(productId) : Results.Ok(versions);
     }
+
+    /// <summary>A command's context as the member of staff the request authenticated as: the history's actor and the audit trail's person.</summary>
+    private static CommandContext StaffContext(HttpContext http, CommandContext context, string action, string? reason) =>
+        context with { Actor = ActorOf(http), Staff = StaffAudit.Of(StaffCaller.Of(http), action, reason) };
 
     /// <summary>Who acts, for the history: the member of staff the request authenticated as (<see cref="StaffCaller"/>), never a header.</summary>
     internal static string ActorOf(HttpContext http) => StaffPeople.Actor(StaffCaller.Of(http).Person);

@@ -12,9 +12,9 @@ namespace OrleansBilling.Gateway.Admin;
 /// Authenticates the member of staff of an endpoint marked <see cref="RequiresStaffRole"/> and checks the role:
 /// <c>Authorization: Bearer</c> with a person's staff token, or the bootstrap admin key (<c>Billing:AdminKey</c>,
 /// compared in constant time), which stands for <see cref="StaffPeople.Bootstrap"/> as an admin and is meant only
-/// to issue the first people's tokens. No credential is a 401; too small a role is a 403 problem naming the role needed.
+/// to issue the first people's tokens. No credential is a 401; too small a role is a 403 problem naming the role needed, and a line in the audit trail.
 /// </summary>
-public sealed class StaffAuthMiddleware(RequestDelegate next, IOptionsMonitor<AdminOptions> options, IGrainFactory grains)
+public sealed class StaffAuthMiddleware(RequestDelegate next, IOptionsMonitor<AdminOptions> options, IGrainFactory grains, TimeProvider clock)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -38,6 +38,11 @@ public sealed class StaffAuthMiddleware(RequestDelegate next, IOptionsMonitor<Ad
 
         if (caller.Role < required.Role)
         {
+            var endpoint = http.GetEndpoint()!;
+            await StaffAudit.RecordAsync(
+                grains, clock, caller, StaffAudit.ActionName(endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "admin-call"),
+                http.Request.RouteValues["productId"] as string, http.Request.RouteValues["customerId"] as string, AuditOutcome.Forbidden,
+                $"needs the {required.Role.ToString().ToLowerInvariant()} role");
             await Results.Problem(
                 type: ProblemTypes.Forbidden,
                 statusCode: StatusCodes.Status403Forbidden,

@@ -21,6 +21,7 @@ namespace OrleansBilling.Grains.Effects;
 [JsonDerivedType(typeof(SyncUsagePeriod), "syncUsagePeriod")]
 [JsonDerivedType(typeof(CancelDuplicate), "cancelDuplicate")]
 [JsonDerivedType(typeof(ChangeMeteredPrices), "changeMeteredPrices")]
+[JsonDerivedType(typeof(RecordAudit), "recordAudit")]
 public abstract record Effect
 {
     /// <summary>Bring the read model up to date: the subscription's row as of <paramref name="Row"/>'s version, and new history.</summary>
@@ -83,4 +84,11 @@ public abstract record Effect
         [property: Id(1)] string PriceId,
         [property: Id(2)] IReadOnlyList<string> MeteredPriceIds,
         [property: Id(3)] string IdempotencyKey) : Effect;
+
+    /// <summary>
+    /// Append a member of staff's action on the customer, and how it ended, to the audit trail: decided with the
+    /// action, so it is written whenever the action's own change is.
+    /// </summary>
+    [GenerateSerializer, Immutable, Alias("billing.Effect.RecordAudit")]
+    public sealed record RecordAudit([property: Id(0)] GrainInterfaces.Staff.AuditRecord Record) : Effect;
 }

@@ -16,6 +16,7 @@ public static class EffectServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, PublishReadModelExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, IndexProviderCustomerExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, SyncUsagePeriodExecutor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, RecordAuditExecutor>());
         services.TryAddSingleton<EffectRunner>();
         return services;
     }

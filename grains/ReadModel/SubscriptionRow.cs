@@ -3,7 +3,10 @@ using OrleansBilling.GrainInterfaces.Subscriptions;
 
 namespace OrleansBilling.Grains.ReadModel;
 
-/// <summary>A subscription's current row in the read model (<c>billing.subscriptions</c>), for search and reporting.</summary>
+/// <summary>
+/// A subscription's current row in the read model (<c>billing.subscriptions</c>), for search and reporting; with the
+/// invoices it knows (open and recently paid), so support finds a customer by an invoice's id.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("billing.SubscriptionRow")]
 public sealed record SubscriptionRow(
     string SubscriptionKey,
@@ -19,4 +22,5 @@ public sealed record SubscriptionRow(
     DateTimeOffset UpdatedAt,
     int WinBacks = 0,
     DateTimeOffset? LastWonBackAt = null,
-    PriceTerms? Terms = null);
+    PriceTerms? Terms = null,
+    IReadOnlyList<string>? InvoiceIds = null);

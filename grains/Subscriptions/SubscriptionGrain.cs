@@ -3,6 +3,7 @@ using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Staff;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Effects;
@@ -888,6 +889,16 @@ public sealed partial class SubscriptionGrain(
         }
 
         var result = await run();
+        if (context.Staff is { } staff)
+        {
+            // The audit line goes into the outbox of the same write as the action's decision (or alone, for a refusal).
+            state.State.Outbox.Add(new Effect.RecordAudit(new AuditRecord(
+                AuditRecord.NewId(), now, staff.Person, staff.Role, staff.Action, productId, customerId, staff.Reason,
+                result.Error is null ? AuditOutcome.Succeeded : AuditOutcome.Refused,
+                result.Error is { } error ? $"{error.Code}: {error.Message}" : AuditDetail(result.Value))), now);
+            bookkeeping = true;
+        }
+
         await Settle();
 
         // A provider outage is not an answer worth repeating: the same key may try again.
@@ -900,6 +911,15 @@ public sealed partial class SubscriptionGrain(
 
         return result;
     });
+
+    /// <summary>What a member of staff's action came to, for the audit trail: ids and amounts, never an address.</summary>
+    private static string? AuditDetail(object? value) => value switch
+    {
+        RefundView r => $"refund {r.RefundId} of {r.AmountMinor} {r.Currency} on {r.InvoiceId ?? r.ChargeId}; {r.RemainingMinor} {r.Currency} remain refundable",
+        OverrideView o => $"override {o.Id}: {o.Feature ?? o.Limit} = {o.Value} until {o.ExpiresAt:O}",
+        SubscriptionView v => $"now {v.State}{(v.PlanId is { } plan ? $" on {plan}" : "")}{(v.PendingChange is { } pending ? $", {pending.PlanId} from {pending.At:O}" : "")}",
+        _ => null,
+    };
 
     private Decision Decide(LifecycleInput input, ProductDefinition catalog) =>
         SubscriptionLifecycle.Decide(Current, input, catalog, clock.GetUtcNow());
@@ -965,7 +985,9 @@ public sealed partial class SubscriptionGrain(
         var s = Current;
         return new SubscriptionRow(
             Key, productId, customerId, s.State, s.PlanId, s.CurrentPeriodEnd, s.Email,
-            s.ProviderCustomerId, s.ProviderSubscriptionId, state.State.Revision, clock.GetUtcNow(), s.WinBacks, s.LastWonBackAt, s.Terms);
+            s.ProviderCustomerId, s.ProviderSubscriptionId, state.State.Revision, clock.GetUtcNow(), s.WinBacks, s.LastWonBackAt, s.Terms,
+            // The newest invoices are enough: each was among them when a publish went out after it appeared.
+            [.. new[] { s.OpenInvoiceId }.OfType<string>(), .. s.PaidInvoiceIds.TakeLast(3)]);
     }
 
     private void ForgetOldReplies(DateTimeOffset now)

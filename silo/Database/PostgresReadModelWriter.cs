@@ -10,7 +10,7 @@ namespace OrleansBilling.Silo.Database;
 
 /// <summary>
 /// The read model in PostgreSQL: publishes subscription rows and history entries
-/// (<c>billing.subscriptions</c>, <c>billing.subscription_history</c>) in one transaction, and reads a
+/// (<c>billing.subscriptions</c>, <c>billing.subscription_history</c>, the invoices' index) in one transaction, and reads a
 /// subscription's whole history back.
 /// </summary>
 /// <remarks>
@@ -70,6 +70,13 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         WHERE s.version <= EXCLUDED.version
         """;
 
+    // An invoice belongs to one subscription for good: the first row stays.
+    private const string IndexInvoicesSql = """
+        INSERT INTO billing.subscription_invoices (invoice_id, subscription_key)
+        SELECT i, @key FROM unnest(@invoices) AS i
+        ON CONFLICT (invoice_id) DO NOTHING
+        """;
+
     private const string ReadHistorySql = """
         SELECT seq, occurred_at, kind, name, from_state, to_state, actor, detail ->> 'detail',
                plan_before, unit_amount_before, currency_before, interval_before, quantity_before,
@@ -98,6 +105,13 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         }
 
         batch.BatchCommands.Add(CreateCurrentCommand(current));
+        if (current.InvoiceIds is { Count: > 0 } invoices)
+        {
+            var index = new NpgsqlBatchCommand(IndexInvoicesSql);
+            index.Parameters.Add(new NpgsqlParameter<string>("key", NpgsqlDbType.Text) { TypedValue = current.SubscriptionKey });
+            index.Parameters.Add(new NpgsqlParameter<string[]>("invoices", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. invoices] });
+            batch.BatchCommands.Add(index);
+        }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,7 @@ using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Staff;
 using OrleansBilling.Grains.Stripe.Webhooks;
 using OrleansBilling.Grains.Stripe;
 using OrleansBilling.Grains.Usage;
@@ -95,6 +96,8 @@ public static class SiloHosting
             services.AddSingleton<InMemoryReadModelWriter>();
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
             services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
+            services.AddSingleton<ICustomerSearch>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
+            services.AddSingleton<IStaffAuditTrail, InMemoryStaffAuditTrail>();
             services.AddSingleton<InMemoryUsageJournal>();
             services.AddSingleton<IUsageJournal>(sp => sp.GetRequiredService<InMemoryUsageJournal>());
             services.AddSingleton<InMemoryStripeEventStore>();
@@ -106,6 +109,8 @@ public static class SiloHosting
             services.AddSingleton<PostgresReadModelWriter>();
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
+            services.AddSingleton<ICustomerSearch, PostgresCustomerSearch>();
+            services.AddSingleton<IStaffAuditTrail, PostgresStaffAuditTrail>();
             services.AddOptions<PostgresUsageJournalOptions>()
                 .BindConfiguration(PostgresUsageJournalOptions.Section)
                 .ValidateDataAnnotations()

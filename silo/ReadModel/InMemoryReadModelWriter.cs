@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OrleansBilling.GrainInterfaces.Staff;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.ReadModel;
 
@@ -8,9 +9,10 @@ namespace OrleansBilling.Silo.ReadModel;
 /// The read model of the in-memory local default: the same contract as PostgreSQL's (idempotent
 /// history, newest version wins), kept in this process and lost with it.
 /// </summary>
-public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader
+public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader, ICustomerSearch
 {
     private readonly ConcurrentDictionary<string, SubscriptionRow> rows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> invoices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Key, long Sequence), HistoryEntry> history = new();
 
     public Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
@@ -20,8 +22,29 @@ public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader
             history.TryAdd((current.SubscriptionKey, entry.Sequence), entry);
         }
 
+        foreach (var invoice in current.InvoiceIds ?? [])
+        {
+            invoices.TryAdd(invoice, current.SubscriptionKey);
+        }
+
         rows.AddOrUpdate(current.SubscriptionKey, current, (_, stored) => stored.Version <= current.Version ? current : stored);
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<CustomerMatch>> FindAsync(string query, int limit, CancellationToken cancellationToken)
+    {
+        var matches = rows.Values.Select(row => (row, matched:
+                row.CustomerId.StartsWith(query, StringComparison.Ordinal) ? "customer id"
+                : string.Equals(row.Email, query, StringComparison.OrdinalIgnoreCase) ? "email"
+                : row.ProviderCustomerId == query ? "Stripe customer"
+                : row.ProviderSubscriptionId == query ? "Stripe subscription"
+                : invoices.TryGetValue(query, out var key) && key == row.SubscriptionKey ? "invoice"
+                : null))
+            .Where(m => m.matched is not null)
+            .OrderBy(m => m.row.SubscriptionKey, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(m => new CustomerMatch(m.row.ProductId, m.row.CustomerId, m.row.State, m.row.PlanId, m.matched!, CustomerMatch.Mask(m.row.Email)));
+        return Task.FromResult<IReadOnlyList<CustomerMatch>>([.. matches]);
     }
 
     public Task<IReadOnlyList<HistoryEntry>> ReadAsync(string subscriptionKey, long? beforeSequence, int limit, CancellationToken cancellationToken) =>

@@ -2,6 +2,7 @@ using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Staff;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Payments;
@@ -22,7 +23,7 @@ internal static class EffectArrangements
     public const string QuickDunning = "quickdun";
 
     public static readonly TheoryData<string> Kinds =
-        [nameof(Effect.SendEmail), nameof(Effect.PublishReadModel), nameof(Effect.IndexProviderCustomer), nameof(Effect.SyncUsagePeriod), nameof(Effect.RetryPayment), nameof(Effect.CancelAtProvider), nameof(Effect.ChangeMeteredPrices)];
+        [nameof(Effect.SendEmail), nameof(Effect.PublishReadModel), nameof(Effect.IndexProviderCustomer), nameof(Effect.SyncUsagePeriod), nameof(Effect.RetryPayment), nameof(Effect.CancelAtProvider), nameof(Effect.ChangeMeteredPrices), nameof(Effect.RecordAudit)];
 
     /// <summary>Leaves one effect of <paramref name="kind"/> pending for a new customer; answers the grain and how to recognise the effect.</summary>
     public static async Task<(ISubscriptionGrain Grain, Func<Effect, bool> IsIt)> LeavePendingAsync(GrainCluster cluster, string kind, string customer)
@@ -79,6 +80,15 @@ internal static class EffectArrangements
                     ProviderSubscriptionId: $"sub_{customer}", SubscriptionStatus: "active", PriceId: "price_demo_pro", PeriodEnd: period));
                 Assert.Equal("pro", (await grain.GetSubscription()).PlanId);
                 return (grain, e => e is Effect.ChangeMeteredPrices { MeteredPriceIds: ["price_demo_pro_api_calls"] } change && change.ProviderSubscriptionId == $"sub_{customer}");
+            case nameof(Effect.RecordAudit):
+                // Support grants an override: its audit line is decided with it.
+                await ActivateAsync(cluster, grain, customer);
+                cluster.Effects.Fail<Effect.RecordAudit>();
+                var granted = await grain.GrantOverride(
+                    new OverrideRequest("sso", null, true, null, "vip", cluster.Clock.GetUtcNow().AddDays(7)),
+                    new CommandContext(null, null, "admin:sam", new StaffAction("sam", StaffRole.Support, "grant-override", "vip")));
+                Assert.True(granted.Succeeded);
+                return (grain, e => e is Effect.RecordAudit { Record: { Person: "sam", Action: "grant-override", Outcome: AuditOutcome.Succeeded } audit } && audit.CustomerId == customer);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "No arrangement for this effect.");
         }
@@ -122,6 +132,7 @@ internal static class EffectArrangements
             case nameof(Effect.RetryPayment): cluster.Effects.Heal<Effect.RetryPayment>(); break;
             case nameof(Effect.CancelAtProvider): cluster.Effects.Heal<Effect.CancelAtProvider>(); break;
             case nameof(Effect.ChangeMeteredPrices): cluster.Effects.Heal<Effect.ChangeMeteredPrices>(); break;
+            case nameof(Effect.RecordAudit): cluster.Effects.Heal<Effect.RecordAudit>(); break;
         }
     }
 

@@ -96,6 +96,14 @@ public sealed class OpenApiContractTests(BillingService service) : IClassFixture
         var token = await Call(admin, HttpMethod.Post, "/admin/v1/staff/tokens", new { person = "tour.guest", role = "Support" });
         await Call(admin, HttpMethod.Get, "/admin/v1/staff/tokens");
         await Call(admin, HttpMethod.Delete, $"/admin/v1/staff/tokens/{token.GetProperty("id").GetString()}");
+        var found = await Call(admin, HttpMethod.Get, "/admin/v1/customers?q=tour_");
+        Assert.Equal(["tour_1", "tour_2"], found.EnumerateArray().Select(m => m.GetProperty("customerId").GetString()).Order(StringComparer.Ordinal));
+
+        // Every staff call about tour_1, newest first: reads and actions, each with its person and outcome.
+        var audit = await Call(admin, HttpMethod.Get, "/admin/v1/audit?product=demo&customer=tour_1");
+        Assert.Equal(
+            ["fin refund Refused", "sam list-history Viewed", "sam remove-override Succeeded", "sam list-overrides Viewed", "sam grant-override Succeeded"],
+            audit.EnumerateArray().Select(r => $"{r.GetProperty("person").GetString()} {r.GetProperty("action").GetString()} {r.GetProperty("outcome").GetString()}"));
 
         Assert.Equal(contract.Operations.Order(StringComparer.Ordinal), called.Distinct().Order(StringComparer.Ordinal));
     }

@@ -92,6 +92,8 @@ public class BillingService : IAsyncLifetime
             if (RecordReadModel)
             {
                 builder.Services.Replace(ServiceDescriptor.Singleton<IReadModelWriter>(ReadModel));
+                builder.Services.Replace(ServiceDescriptor.Singleton<IHistoryReader>(ReadModel.Store));
+                builder.Services.Replace(ServiceDescriptor.Singleton<ICustomerSearch>(ReadModel.Store));
             }
 
             Configure(builder);

@@ -14,9 +14,11 @@ using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Email;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Staff;
 using OrleansBilling.Grains.Stripe.Webhooks;
 using OrleansBilling.Grains.Usage;
 using OrleansBilling.Silo.Products;
+using OrleansBilling.Silo.ReadModel;
 using OrleansBilling.Silo.Webhooks;
 using Xunit;
 
@@ -40,6 +42,9 @@ public class GrainCluster : IAsyncLifetime
     public InMemoryStripeEventStore Events { get; } = new();
 
     public RecordingEmailSender Emails { get; } = new();
+
+    /// <summary>The audit trail of staff actions.</summary>
+    public InMemoryStaffAuditTrail Audit { get; } = new();
 
     public FaultyUsageJournal Usage { get; } = new();
 
@@ -69,6 +74,8 @@ public class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<IPaymentProvider>(Payments);
             silo.Services.AddSingleton<IReadModelWriter>(ReadModel);
             silo.Services.AddSingleton<IHistoryReader>(ReadModel.Store);
+            silo.Services.AddSingleton<ICustomerSearch>(ReadModel.Store);
+            silo.Services.AddSingleton<IStaffAuditTrail>(Audit);
             Effects.Register(silo.Services);
             silo.Services.AddSingleton<IStripeEventStore>(Events);
             silo.Services.AddSingleton<IEmailSender>(Emails);
