@@ -49,4 +49,7 @@ public enum HistoryFact
     DisputeOpened,
     /// <summary>A dispute ended, won or lost.</summary>
     DisputeClosed,
+
+    /// <summary>Support asked the provider to charge the open invoice now, outside the dunning policy's own retries; the invoice's events tell the outcome too.</summary>
+    PaymentRetried,
 }

@@ -61,6 +61,13 @@ public interface ISubscriptionGrain : IWakeable
     [Alias("UnschedulePlanChange")]
     Task<CommandResult<SubscriptionView>> UnschedulePlanChange(CommandContext context);
 
+    /// <summary>
+    /// Charges the open invoice of a failed payment now (support's retry, outside the dunning policy's own), recorded as
+    /// <see cref="HistoryFact.PaymentRetried"/> whatever the bank answers; a decline is <see cref="CommandErrorCode.PaymentDeclined"/>.
+    /// </summary>
+    [Alias("RetryPayment")]
+    Task<CommandResult<SubscriptionView>> RetryPayment(CommandContext context);
+
     /// <summary>What moving to <paramref name="planId"/> now would cost, from the provider's invoice preview; nothing changes.</summary>
     [ReadOnly, Alias("PreviewPlanChange")]
     Task<CommandResult<PlanChangePreview>> PreviewPlanChange(string planId, ProrationMode proration);
@@ -91,6 +98,13 @@ public interface ISubscriptionGrain : IWakeable
     /// <summary>The customer's usage changed: entitlements computed from an older <paramref name="version"/> are stale.</summary>
     [OneWay, AlwaysInterleave, Alias("UsageChanged")]
     Task UsageChanged(long version);
+
+    /// <summary>
+    /// The customer's lifecycle emails: the most recent sent (emails the provider refused for good are in the history as
+    /// <see cref="HistoryFact.EmailNotSent"/>), newest first, after those still waiting to go.
+    /// </summary>
+    [ReadOnly, Alias("GetEmails")]
+    Task<IReadOnlyList<EmailView>> GetEmails();
 
     /// <summary>The support overrides in force.</summary>
     [ReadOnly, Alias("GetOverrides")]

@@ -72,8 +72,7 @@ public static class LifecycleEmails
     }
 
     /// <summary>An amount as the customer reads it: <c>9.00 USD</c>.</summary>
-    public static string Money(long amountMinor, string currency) =>
-        string.Create(CultureInfo.InvariantCulture, $"{amountMinor / 100m:0.00} {currency.ToUpperInvariant()}");
+    public static string Money(long amountMinor, string currency) => GrainInterfaces.Subscriptions.Money.Text(amountMinor, currency);
 
     private static string Day(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }

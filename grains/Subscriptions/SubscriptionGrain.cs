@@ -105,6 +105,16 @@ public sealed partial class SubscriptionGrain(
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<EmailView>> GetEmails() => Task.FromResult<IReadOnlyList<EmailView>>(
+    [
+        .. state.State.Outbox.Entries.Where(e => e.Effect is Effect.SendEmail)
+            .Select(e => new EmailView(Moment(((Effect.SendEmail)e.Effect).Key), false, e.Attempts, e.LastError)),
+        .. state.State.SentEmails.AsEnumerable().Reverse().Select(key => new EmailView(Moment(key), true)),
+    ]);
+
+    /// <summary>A sent-log key without the subscription's own key before it.</summary>
+    private string Moment(string sentLogKey) => sentLogKey.StartsWith(Key + "/", StringComparison.Ordinal) ? sentLogKey[(Key.Length + 1)..] : sentLogKey;
+
     public Task<IReadOnlyList<OverrideView>> GetOverrides() =>
         Task.FromResult<IReadOnlyList<OverrideView>>([.. Current.OverridesInForce(clock.GetUtcNow()).Select(o => o.View())]);
 
@@ -313,6 +323,42 @@ public sealed partial class SubscriptionGrain(
             }
 
             return CommandResult<RefundView>.Success(view with { State = Current.State });
+        });
+
+    public Task<CommandResult<SubscriptionView>> RetryPayment(CommandContext context) =>
+        Command(context, reply => reply.Subscription, (reply, result) => reply with { Subscription = result }, async () =>
+        {
+            if (await Product(refresh: true) is not { } catalog)
+            {
+                return CommandResult<SubscriptionView>.Failure(UnknownProduct());
+            }
+
+            if (Current is not { State: SubscriptionState.PastDue or SubscriptionState.Suspended, OpenInvoiceId: { } invoice })
+            {
+                return CommandResult<SubscriptionView>.Failure(new CommandError(
+                    CommandErrorCode.TransitionNotAllowed, $"The subscription is {Current.State}: there is no failed payment to retry.", Current.State));
+            }
+
+            var (inputId, actor) = (InputId(context), Actor(context));
+            string? declined = null;
+            try
+            {
+                await payments.PayInvoiceAsync(invoice, ProviderKey($"retry-{ShortHash(inputId)}"), CancellationToken.None);
+            }
+            catch (PaymentProviderException ex) when (!ex.Transient)
+            {
+                declined = ex.Message;
+            }
+            catch (PaymentProviderException ex)
+            {
+                return CommandResult<SubscriptionView>.Failure(ProviderFailed(ex));
+            }
+
+            // The invoice's own events move the state (recovered, or another failed attempt); this records who asked.
+            Apply(Decide(new LifecycleInput.RecordFact($"{inputId}/retry", actor, HistoryFact.PaymentRetried, $"invoice={invoice}; {(declined is null ? "paid" : $"declined: {declined}")}"), catalog));
+            return declined is null
+                ? CommandResult<SubscriptionView>.Success(View())
+                : CommandResult<SubscriptionView>.Failure(new CommandError(CommandErrorCode.PaymentDeclined, $"The retry of {invoice} was declined: {declined}", Current.State));
         });
 
     public Task<CommandResult<SubscriptionView>> SchedulePlanChange(string planId, CommandContext context) =>
