@@ -1,14 +1,14 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using OrleansBilling.Gateway.Admin;
+using Microsoft.AspNetCore.Mvc;
 using OrleansBilling.GrainInterfaces.Staff;
 
 namespace OrleansBilling.Gateway.SupportConsole.Pages;
 
-/// <summary>The console's start page: who is signed in and what their role lets them do.</summary>
-public sealed class IndexModel : PageModel
+/// <summary>
+/// The console's start page: one search box across the portfolio (a product's customer id or its beginning, an email
+/// address, Stripe's customer, subscription or invoice id). A single match opens the customer at once.
+/// </summary>
+public sealed class IndexModel(IGrainFactory grains, TimeProvider clock) : ConsolePage(grains, clock)
 {
-    public StaffCaller Caller { get; private set; } = null!;
-
     public string Rights => Caller.Role switch
     {
         StaffRole.Admin => "everything, including dunning policies, products, API keys and staff tokens.",
@@ -16,5 +16,29 @@ public sealed class IndexModel : PageModel
         _ => "look up customers, overrides, retry a payment, cancel and resume.",
     };
 
-    public void OnGet() => Caller = ConsoleSignIn.CallerOf(User)!;
+    public string? Query { get; private set; }
+
+    public IReadOnlyList<CustomerMatch>? Matches { get; private set; }
+
+    public string? SearchProblem { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? q)
+    {
+        Query = q?.Trim();
+        if (string.IsNullOrEmpty(Query))
+        {
+            return Page();
+        }
+
+        if (Query.Length > 254 || Query.Any(char.IsControl))
+        {
+            SearchProblem = "Search for at most 254 printable characters.";
+            return Page();
+        }
+
+        Matches = await Grains.GetGrain<ICustomerSearchGrain>(0).Find(Query, 50);
+        return Matches is [var only]
+            ? RedirectToPage("/Customer", new { productId = only.ProductId, customerId = only.CustomerId })
+            : Page();
+    }
 }

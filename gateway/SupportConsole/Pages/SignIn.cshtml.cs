@@ -59,12 +59,7 @@ public sealed partial class SignInModel(ConsoleSignIn signIn, FailedAttempts fai
 
     private static string Back(string? returnUrl) => returnUrl is { } back && ConsolePath().IsMatch(back) ? back : "/console";
 
-    [GeneratedRegex("^/console(/[a-z0-9-]+)*/?$")]
+    // A console page's path: segments of id characters (a customer's page), never one of dots alone.
+    [GeneratedRegex(@"^/console(/(?!\.+(/|$))[A-Za-z0-9_.-]+)*/?$")]
     private static partial Regex ConsolePath();
-
-    /// <summary>A minimal-API result (the shared 429 problem) answered from a page handler.</summary>
-    private sealed class ResultAdapter(IResult result) : IActionResult
-    {
-        public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
-    }
 }

@@ -20,7 +20,7 @@ public sealed class ConsoleSignInTests(ConsoleService service, Chromium chromium
 
         await page.GotoAsync($"{service.BaseAddress}console");
         var redirectedTo = new Uri(page.Url).AbsolutePath;
-        await SignInAsync(page, ConsoleService.AdminPerson, ConsoleService.AdminPassword);
+        await ConsolePages.SignInAsync(page, ConsoleService.AdminPerson, ConsoleService.AdminPassword);
         await Assertions.Expect(page.GetByRole(AriaRole.Banner)).ToContainTextAsync("Signed in as ada (admin)");
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "billing_console");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
@@ -38,8 +38,11 @@ public sealed class ConsoleSignInTests(ConsoleService service, Chromium chromium
         var page = await chromium.NewPageAsync();
         await page.GotoAsync($"{service.BaseAddress}console/sign-in");
 
+        // The skip link, the console's name, then the form.
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByLabel("Name")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(ConsoleService.SupportPerson);
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(ConsoleService.SupportPassword);
@@ -56,17 +59,17 @@ public sealed class ConsoleSignInTests(ConsoleService service, Chromium chromium
 
         for (var i = 0; i < 4; i++)
         {
-            await SignInAsync(page, ConsoleService.LockedPerson, "wrong password");
+            await ConsolePages.SignInAsync(page, ConsoleService.LockedPerson, "wrong password");
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("do not match");
         }
 
-        await SignInAsync(page, ConsoleService.LockedPerson, "wrong password");
+        await ConsolePages.SignInAsync(page, ConsoleService.LockedPerson, "wrong password");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
-        await SignInAsync(page, ConsoleService.LockedPerson, ConsoleService.LockedPassword);
+        await ConsolePages.SignInAsync(page, ConsoleService.LockedPerson, ConsoleService.LockedPassword);
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("locked");
 
         // Another account is not locked with it.
-        await SignInAsync(page, ConsoleService.AdminPerson, "not it either");
+        await ConsolePages.SignInAsync(page, ConsoleService.AdminPerson, "not it either");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("do not match");
     }
 
@@ -79,7 +82,7 @@ public sealed class ConsoleSignInTests(ConsoleService service, Chromium chromium
         var page = await chromium.NewPageAsync();
         await page.GotoAsync($"{service.BaseAddress}console/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}");
 
-        await SignInAsync(page, ConsoleService.SupportPerson, ConsoleService.SupportPassword);
+        await ConsolePages.SignInAsync(page, ConsoleService.SupportPerson, ConsoleService.SupportPassword);
 
         await Assertions.Expect(page.GetByRole(AriaRole.Main)).ToContainTextAsync("support role");
         Assert.Equal(service.BaseAddress + "console", page.Url);
@@ -95,12 +98,5 @@ public sealed class ConsoleSignInTests(ConsoleService service, Chromium chromium
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("billing_console=", StringComparison.Ordinal));
-    }
-
-    private static async Task SignInAsync(IPage page, string person, string password)
-    {
-        await page.GetByLabel("Name").FillAsync(person);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 }

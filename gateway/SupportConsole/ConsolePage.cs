@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using OrleansBilling.Gateway.Admin;
+using OrleansBilling.Gateway.Problems;
+using OrleansBilling.GrainInterfaces.Staff;
+
+namespace OrleansBilling.Gateway.SupportConsole;
+
+/// <summary>A console page: who is signed in, what they may do, and the refusal when their role is too small.</summary>
+public abstract class ConsolePage(IGrainFactory grains, TimeProvider clock) : PageModel
+{
+    protected IGrainFactory Grains => grains;
+
+    protected TimeProvider Clock => clock;
+
+    /// <summary>The member of staff signed in (every console page but sign-in requires one).</summary>
+    public StaffCaller Caller => ConsoleSignIn.CallerOf(User) ?? throw new InvalidOperationException("A console page ran without a signed-in member of staff.");
+
+    /// <summary>Whether the person signed in has at least <paramref name="role"/>.</summary>
+    public bool May(StaffRole role) => Caller.Role >= role;
+
+    /// <summary>The 403 problem page for an action the role does not allow, recorded in the audit trail first.</summary>
+    protected async Task<IActionResult> ForbiddenAsync(string action, StaffRole needed, string? productId, string? customerId)
+    {
+        var role = needed.ToString().ToLowerInvariant();
+        await StaffAudit.RecordAsync(grains, clock, Caller, action, productId, customerId, AuditOutcome.Forbidden, $"needs the {role} role");
+        return Problem(new ProblemDetails
+        {
+            Type = ProblemTypes.Forbidden,
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Forbidden",
+            Detail = $"This needs the {role} role; {Caller.Person} has {Caller.Role.ToString().ToLowerInvariant()}.",
+        });
+    }
+
+    /// <summary>A problem as a page of its own, with its status.</summary>
+    protected IActionResult Problem(ProblemDetails problem) => new PartialViewResult
+    {
+        ViewName = "_Problem",
+        ViewData = new ViewDataDictionary<ProblemDetails>(ViewData, problem),
+        StatusCode = problem.Status,
+    };
+}
