@@ -23,6 +23,21 @@ public static class StaffAudit
             new AuditRecord(AuditRecord.NewId(), now, caller.Person, caller.Role, action, productId, customerId, reason, outcome, detail));
     }
 
+    /// <summary>
+    /// An action outside a customer's record: an <see cref="AuditOutcome.Attempted"/> line, the action, then its outcome
+    /// (<paramref name="outcome"/> says whether it was done and what came of it), so none goes unrecorded.
+    /// </summary>
+    public static async Task<T> AttemptAsync<T>(
+        IGrainFactory grains, TimeProvider clock, StaffCaller caller, string action, string? productId, string? reason, string target,
+        Func<Task<T>> act, Func<T, (bool Done, string Detail)> outcome)
+    {
+        await RecordAsync(grains, clock, caller, action, productId, null, AuditOutcome.Attempted, target, reason);
+        var result = await act();
+        var (done, detail) = outcome(result);
+        await RecordAsync(grains, clock, caller, action, productId, null, done ? AuditOutcome.Succeeded : AuditOutcome.Refused, $"{target}: {detail}", reason);
+        return result;
+    }
+
     /// <summary>An endpoint's name as an action: <c>GrantOverride</c> becomes <c>grant-override</c>.</summary>
     public static string ActionName(string endpointName)
     {

@@ -188,6 +188,58 @@ public sealed class ConsoleCustomerTests(SandboxConsoleService service, Chromium
         await Assertions.Expect(page.Locator("#problem-detail")).ToHaveTextAsync("This needs the admin role; sam has support.");
     }
 
+    [Fact]
+    public async Task An_admin_sees_a_product_s_plans_and_dunning_timeline_and_issues_then_revokes_an_api_key()
+    {
+        var page = await SignedInAsync(SandboxConsoleService.AdminPerson, SandboxConsoleService.AdminPassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Operate" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "demo", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#plans")).ToContainTextAsync("9.00 USD per month");
+        await Assertions.Expect(page.Locator("#dunning-preview li").First).ToContainTextAsync("payment_failed");
+        await page.GetByLabel("Reason for a new key").FillAsync("The mobile app gets its own key");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Issue a new key" }).ClickAsync();
+        var key = (await page.Locator("#new-key").TextContentAsync())!.Trim();
+        var keyId = (await page.Locator("#new-key-title").TextContentAsync())!.Split(' ')[^1];
+        await ConsolePages.KeepScreenshotAsync(page, "operate");
+        await ConsolePages.AssertAccessibleAsync(page);
+
+        using (var product = service.Client(key))
+        using (var works = await product.GetAsync("/v1/customers/anyone/entitlements", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, works.StatusCode);
+        }
+
+        var revoke = page.Locator("#keys tr", new() { HasText = keyId }).Locator("form", new() { HasText = "Revoke" });
+        await revoke.GetByLabel("Reason").FillAsync("Issued by mistake");
+        await revoke.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await revoke.GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(page.Locator("#outcome")).ToContainTextAsync($"Revoked {keyId}");
+
+        using (var product = service.Client(key))
+        using (var refused = await product.GetAsync("/v1/customers/anyone/entitlements", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        var trail = await service.Grains.GetGrain<IStaffAuditGrain>(0).Find(new AuditQuery(Person: "ada", ProductId: "demo"));
+        Assert.Equal(
+            ["revoke-api-key Succeeded", "revoke-api-key Attempted", "issue-api-key Succeeded", "issue-api-key Attempted"],
+            trail.Where(r => r.Action.EndsWith("-api-key", StringComparison.Ordinal)).Select(r => $"{r.Action} {r.Outcome}").Take(4));
+        Assert.DoesNotContain(trail, r => r.Detail?.Contains(key, StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Support_sees_operations_without_keys_or_re_runs()
+    {
+        var page = await SignedInAsync(SandboxConsoleService.SupportPerson, SandboxConsoleService.SupportPassword);
+        await page.GotoAsync($"{service.BaseAddress}console/operate?product=demo");
+
+        await Assertions.Expect(page.Locator("#dunning-preview")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#keys")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Issue a new key" })).ToHaveCountAsync(0);
+    }
+
     private async Task<IPage> SignedInAsync(string person, string password)
     {
         var page = await chromium.NewPageAsync();
