@@ -16,7 +16,7 @@ public static class ConsoleDataAdminApi
             .Produces<IReadOnlyList<AuditRecord>>();
         admin.MapGet("/customers", Search)
             .WithName("SearchCustomers")
-            .WithSummary("Find customers across the portfolio by the product's customer id (or its beginning), email address, or Stripe customer, subscription or invoice id; addresses come back masked")
+            .WithSummary("Find customers across the portfolio by the product's customer id (or its beginning), email address, or Stripe customer, subscription or invoice id; addresses come back masked; the customers listed are in the audit trail")
             .Produces<IReadOnlyList<CustomerMatch>>();
     }
 
@@ -61,15 +61,20 @@ public static class ConsoleDataAdminApi
         return query is null ? problem! : Results.Ok(await grains.GetGrain<IStaffAuditGrain>(0).Find(query));
     }
 
-    private static async Task<IResult> Search(string? q, int? limit, IGrainFactory grains)
+    private static async Task<IResult> Search(string? q, int? limit, IGrainFactory grains, TimeProvider clock, HttpContext http)
     {
         if (q is null || q.Trim().Length is 0 or > 254 || q.Any(char.IsControl))
         {
             return ApiProblems.InvalidRequest("q", "What to look for: 1 to 254 printable characters (a customer id or its beginning, an email address, or a Stripe cus_, sub_ or in_ id).");
         }
 
-        return limit is < 1 or > 100
-            ? ApiProblems.InvalidRequest("limit", "Between 1 and 100.")
-            : Results.Ok(await grains.GetGrain<ICustomerSearchGrain>(0).Find(q, limit ?? 20));
+        if (limit is < 1 or > 100)
+        {
+            return ApiProblems.InvalidRequest("limit", "Between 1 and 100.");
+        }
+
+        var found = await grains.GetGrain<ICustomerSearchGrain>(0).Find(q, limit ?? 20);
+        await StaffAudit.SearchedAsync(grains, clock, StaffCaller.Of(http), q.Trim(), found);
+        return Results.Ok(found);
     }
 }

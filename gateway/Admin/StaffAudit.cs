@@ -38,6 +38,16 @@ public static class StaffAudit
         return result;
     }
 
+    /// <summary>
+    /// A search, as who looked at whom: the customers it listed (and what was searched for, unless it was an email
+    /// address, which the trail never holds).
+    /// </summary>
+    public static Task SearchedAsync(IGrainFactory grains, TimeProvider clock, StaffCaller caller, string query, IReadOnlyList<CustomerMatch> found) =>
+        RecordAsync(
+            grains, clock, caller, "search-customers", null, null, AuditOutcome.Viewed,
+            $"{(query.Contains('@', StringComparison.Ordinal) ? "an email address" : $"'{query}'")} listed {found.Count}"
+            + (found.Count > 0 ? $": {string.Join(", ", found.Select(m => $"{m.ProductId}/{m.CustomerId}"))}" : ""));
+
     /// <summary>An endpoint's name as an action: <c>GrantOverride</c> becomes <c>grant-override</c>.</summary>
     public static string ActionName(string endpointName)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using OrleansBilling.Gateway.Admin;
@@ -16,6 +17,9 @@ public abstract class ConsolePage(IGrainFactory grains, TimeProvider clock) : Pa
 
     /// <summary>The member of staff signed in (every console page but sign-in requires one).</summary>
     public StaffCaller Caller => ConsoleSignIn.CallerOf(User) ?? throw new InvalidOperationException("A console page ran without a signed-in member of staff.");
+
+    /// <summary>Customers' data and new keys are never kept in a browser's or a proxy's cache.</summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context) => Response.Headers.CacheControl = "no-store";
 
     /// <summary>Whether the person signed in has at least <paramref name="role"/>.</summary>
     public bool May(StaffRole role) => Caller.Role >= role;

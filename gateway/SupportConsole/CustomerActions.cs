@@ -88,8 +88,12 @@ public sealed record CustomerAction(string Name, string Reason, CustomerActionFo
 {
     private static readonly string[] ProrationNames = ["create_prorations", "always_invoice", "none"];
 
-    /// <summary>The form's problems by field, or the action.</summary>
-    public static (CustomerAction? Action, Dictionary<string, string> Problems) Check(CustomerActionForm form, CustomerSnapshot customer, DateTimeOffset now)
+    /// <summary>
+    /// The form's problems by field, or the action. <paramref name="confirming"/>: the confirmation of an action already
+    /// checked, perhaps clicked twice, so the customer may already show its effect (the plan changed, the override gone):
+    /// what the action itself made true is not held against it, and the customer's record answers a repeat.
+    /// </summary>
+    public static (CustomerAction? Action, Dictionary<string, string> Problems) Check(CustomerActionForm form, CustomerSnapshot customer, DateTimeOffset now, bool confirming = false)
     {
         var problems = new Dictionary<string, string>(StringComparer.Ordinal);
         if (form.Action is null || !CustomerActions.Needs.ContainsKey(form.Action))
@@ -107,7 +111,7 @@ public sealed record CustomerAction(string Name, string Reason, CustomerActionFo
         {
             CustomerActions.Refund => CheckRefund(form, customer, problems),
             CustomerActions.GrantOverride => CheckGrant(form, customer, now, problems),
-            CustomerActions.RemoveOverride => CheckRemove(form, customer, problems),
+            CustomerActions.RemoveOverride => CheckRemove(form, customer, confirming, problems),
             CustomerActions.CancelNow => Simple(form, customer, "The subscription ends now at Stripe: access ends at once, usage so far is invoiced, and the customer is emailed.",
                 (grain, context) => grain.Cancel(false, context)),
             CustomerActions.CancelAtPeriodEnd => Simple(form, customer, $"The subscription ends at the end of the period ({Day(customer.Subscription.CurrentPeriodEnd)}); access stays until then, and it can be resumed before.",
@@ -119,7 +123,7 @@ public sealed record CustomerAction(string Name, string Reason, CustomerActionFo
             CustomerActions.RetryPayment => Simple(form, customer, $"The open invoice is charged to the card on file now. If it is paid, dunning ends and access is back at once; if it is declined, that is recorded and dunning goes on.",
                 (grain, context) => grain.RetryPayment(context)),
             CustomerActions.Pause => CheckPause(form, customer, problems),
-            CustomerActions.ChangePlan => CheckChangePlan(form, customer, problems),
+            CustomerActions.ChangePlan => CheckChangePlan(form, customer, confirming, problems),
             _ => null,
         };
 
@@ -201,17 +205,18 @@ public sealed record CustomerAction(string Name, string Reason, CustomerActionFo
             granted => $"Override {granted.Id}: {what} until {Day(granted.ExpiresAt.AddTicks(-1))}."));
     }
 
-    private static CustomerAction? CheckRemove(CustomerActionForm form, CustomerSnapshot customer, Dictionary<string, string> problems)
+    private static CustomerAction? CheckRemove(CustomerActionForm form, CustomerSnapshot customer, bool confirming, Dictionary<string, string> problems)
     {
-        if (customer.Entitlements.Overrides.FirstOrDefault(o => o.Id == form.OverrideId) is not { } removed)
+        var removed = customer.Entitlements.Overrides.FirstOrDefault(o => o.Id == form.OverrideId);
+        if (removed is null && !(confirming && form.OverrideId is { Length: > 0 and <= 64 }))
         {
             problems["OverrideId"] = "That override is no longer in force.";
             return null;
         }
 
-        var consequence = $"The override of {removed.Feature ?? removed.Limit} ({removed.Value}, granted by {removed.Actor}) ends now: the plan's value applies again.";
+        var consequence = removed is null ? "" : $"The override of {removed.Feature ?? removed.Limit} ({removed.Value}, granted by {removed.Actor}) ends now: the plan's value applies again.";
         return new(form.Action!, form.Reason!.Trim(), form, (_, _) => Task.FromResult(consequence), async (grain, context) => CommandOutcome.Of(
-            await grain.RemoveOverride(removed.Id, context), _ => $"The override of {removed.Feature ?? removed.Limit} was removed."));
+            await grain.RemoveOverride(form.OverrideId!, context), gone => $"The override of {gone.Feature ?? gone.Limit} was removed."));
     }
 
     private static CustomerAction? CheckPause(CustomerActionForm form, CustomerSnapshot customer, Dictionary<string, string> problems)
@@ -239,9 +244,9 @@ public sealed record CustomerAction(string Name, string Reason, CustomerActionFo
         return Simple(form, customer, $"Collection pauses until resumed: {invoices}, and {access}.", (grain, context) => grain.Pause(new PauseRequest(chosen, null), context));
     }
 
-    private static CustomerAction? CheckChangePlan(CustomerActionForm form, CustomerSnapshot customer, Dictionary<string, string> problems)
+    private static CustomerAction? CheckChangePlan(CustomerActionForm form, CustomerSnapshot customer, bool confirming, Dictionary<string, string> problems)
     {
-        if (customer.Product.FindPlan(form.Plan) is not { } plan || plan.PlanId == customer.Subscription.PlanId)
+        if (customer.Product.FindPlan(form.Plan) is not { } plan || (plan.PlanId == customer.Subscription.PlanId && !confirming))
         {
             problems["Plan"] = "Choose another of the product's plans.";
         }

@@ -934,18 +934,28 @@ public sealed partial class SubscriptionGrain(
                 : replay with { Replayed = true };
         }
 
-        var result = await run();
-        if (context.Staff is { } staff)
+        CommandResult<T> result;
+        try
         {
-            // The audit line goes into the outbox of the same write as the action's decision (or alone, for a refusal).
-            state.State.Outbox.Add(new Effect.RecordAudit(new AuditRecord(
-                AuditRecord.NewId(), now, staff.Person, staff.Role, staff.Action, productId, customerId, staff.Reason,
-                result.Error is null ? AuditOutcome.Succeeded : AuditOutcome.Refused,
-                result.Error is { } error ? $"{error.Code}: {error.Message}" : AuditDetail(result.Value))), now);
-            bookkeeping = true;
-        }
+            result = await run();
+            if (context.Staff is { } staff)
+            {
+                // The audit line goes into the outbox of the same write as the action's decision (or alone, for a refusal).
+                state.State.Outbox.Add(new Effect.RecordAudit(new AuditRecord(
+                    AuditRecord.NewId(), now, staff.Person, staff.Role, staff.Action, productId, customerId, staff.Reason,
+                    result.Error is null ? AuditOutcome.Succeeded : AuditOutcome.Refused,
+                    result.Error is { } error ? $"{error.Code}: {error.Message}" : AuditDetail(result.Value))), now);
+                bookkeeping = true;
+            }
 
-        await Settle();
+            await Settle();
+        }
+        catch (Exception ex) when (context.Staff is { } failed && ex is not OperationCanceledException)
+        {
+            // Nothing of it is kept here (the call fails), but the provider may have acted already: the trail says so.
+            await RecordUnfinished(failed, now, ex);
+            throw;
+        }
 
         // A provider outage is not an answer worth repeating: the same key may try again.
         if (key is not null && result.Error?.Code != CommandErrorCode.ProviderUnavailable)
@@ -957,6 +967,21 @@ public sealed partial class SubscriptionGrain(
 
         return result;
     });
+
+    /// <summary>A member of staff's action that failed before its decision was kept, written to the trail directly (best effort: the call fails anyway).</summary>
+    private async Task RecordUnfinished(StaffAction staff, DateTimeOffset now, Exception cause)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IStaffAuditGrain>(0).Record(new AuditRecord(
+                AuditRecord.NewId(), now, staff.Person, staff.Role, staff.Action, productId, customerId, staff.Reason, AuditOutcome.Attempted,
+                $"failed before it was recorded ({cause.GetType().Name}); the payment provider may have acted: repeat it with the same key to finish it"));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAuditUnwritten(ex, Key, staff.Action);
+        }
+    }
 
     /// <summary>What a member of staff's action came to, for the audit trail: ids and amounts, never an address.</summary>
     private static string? AuditDetail(object? value) => value switch
@@ -1111,6 +1136,9 @@ public sealed partial class SubscriptionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Subscription} could not read its state back after a failed call ({Cause}); the activation is dropped")]
     private partial void LogReloadFailed(Exception exception, string subscription, string cause);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Subscription}: a member of staff's {Action} failed and could not be written to the audit trail either")]
+    private partial void LogAuditUnwritten(Exception exception, string subscription, string action);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Effect {Effect} of {Subscription} failed; it will be retried")]
     private partial void LogEffectFailed(Exception exception, string effect, string subscription);

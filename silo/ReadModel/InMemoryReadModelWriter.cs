@@ -13,6 +13,9 @@ public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader, 
 {
     private readonly ConcurrentDictionary<string, SubscriptionRow> rows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> invoices = new(StringComparer.Ordinal);
+
+    /// <summary>What each rank of match is called, best first (as PostgreSQL's search ranks them).</summary>
+    private static readonly string[] Matched = ["customer id", "customer id", "email", "Stripe customer", "Stripe subscription", "invoice"];
     private readonly ConcurrentDictionary<(string Key, long Sequence), HistoryEntry> history = new();
 
     public Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
@@ -33,17 +36,18 @@ public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader, 
 
     public Task<IReadOnlyList<CustomerMatch>> FindAsync(string query, int limit, CancellationToken cancellationToken)
     {
-        var matches = rows.Values.Select(row => (row, matched:
-                row.CustomerId.StartsWith(query, StringComparison.Ordinal) ? "customer id"
-                : string.Equals(row.Email, query, StringComparison.OrdinalIgnoreCase) ? "email"
-                : row.ProviderCustomerId == query ? "Stripe customer"
-                : row.ProviderSubscriptionId == query ? "Stripe subscription"
-                : invoices.TryGetValue(query, out var key) && key == row.SubscriptionKey ? "invoice"
-                : null))
-            .Where(m => m.matched is not null)
-            .OrderBy(m => m.row.SubscriptionKey, StringComparer.Ordinal)
+        var matches = rows.Values.Select(row => (row, rank:
+                row.CustomerId == query ? 0
+                : row.CustomerId.StartsWith(query, StringComparison.Ordinal) ? 1
+                : string.Equals(row.Email, query, StringComparison.OrdinalIgnoreCase) ? 2
+                : row.ProviderCustomerId == query ? 3
+                : row.ProviderSubscriptionId == query ? 4
+                : invoices.TryGetValue(query, out var key) && key == row.SubscriptionKey ? 5
+                : -1))
+            .Where(m => m.rank >= 0)
+            .OrderBy(m => m.rank).ThenBy(m => m.row.CustomerId, StringComparer.Ordinal).ThenBy(m => m.row.ProductId, StringComparer.Ordinal)
             .Take(limit)
-            .Select(m => new CustomerMatch(m.row.ProductId, m.row.CustomerId, m.row.State, m.row.PlanId, m.matched!, CustomerMatch.Mask(m.row.Email)));
+            .Select(m => new CustomerMatch(m.row.ProductId, m.row.CustomerId, m.row.State, m.row.PlanId, Matched[m.rank], CustomerMatch.Mask(m.row.Email)));
         return Task.FromResult<IReadOnlyList<CustomerMatch>>([.. matches]);
     }
 

@@ -121,7 +121,7 @@ public sealed class CustomerModel(IGrainFactory grains, TimeProvider clock) : Co
             return await ForbiddenAsync(name, needed, ProductId, CustomerId);
         }
 
-        var (action, problems) = CustomerAction.Check(Form, Snapshot(), Clock.GetUtcNow());
+        var (action, problems) = CustomerAction.Check(Form, Snapshot(), Clock.GetUtcNow(), confirming: true);
         if (action is null || Form.Key is not { Length: 32 } key || !key.All(char.IsAsciiHexDigitLower))
         {
             Problems = action is null ? problems : new Dictionary<string, string> { ["Action"] = "Review the action again before confirming it." };

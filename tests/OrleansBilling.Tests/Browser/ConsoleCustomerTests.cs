@@ -57,11 +57,16 @@ public sealed class ConsoleCustomerTests(SandboxConsoleService service, Chromium
         await ConsolePages.KeepScreenshotAsync(page, "confirm-refund");
         await ConsolePages.AssertAccessibleAsync(page);
 
-        // Two clicks on the confirmation: one refund.
-        await page.Locator("#confirm-action").DblClickAsync();
+        // The confirmation sent twice (a double click, a resent form): one refund, and the second answered as the first.
+        var confirmation = await page.Locator("#confirm form input[type=hidden]").EvaluateAllAsync<Dictionary<string, string>>(
+            "inputs => Object.fromEntries(inputs.map(i => [i.name, i.value]))");
+        await page.Locator("#confirm-action").ClickAsync();
         await Assertions.Expect(page.Locator("#outcome")).ToContainTextAsync("Done: Refunded 3.00 USD");
+        var second = await PostFormAsync(page, "apply", confirmation, "cons_ana");
+        Assert.Equal((int)HttpStatusCode.Redirect, second.Status);
         await api.AllDeliveredAsync();
-        await page.ReloadAsync();
+        var reloaded = await page.ReloadAsync();
+        Assert.Contains("no-store", reloaded!.Headers["cache-control"], StringComparison.Ordinal);
 
         var refunds = (await api.StripeGetAsync($"charges/{charge}")).GetProperty("refunds").GetProperty("data");
         Assert.Equal([300L], refunds.EnumerateArray().Select(r => r.GetProperty("amount").GetInt64()));
@@ -158,6 +163,19 @@ public sealed class ConsoleCustomerTests(SandboxConsoleService service, Chromium
         await Assertions.Expect(page.Locator("#matches")).ToContainTextAsync("c•••@e•••.com");
         await ConsolePages.KeepScreenshotAsync(page, "search");
         await ConsolePages.AssertAccessibleAsync(page);
+
+        // An address searched for is never shown back, nor put in the URL.
+        await page.GetByLabel(SearchLabel).FillAsync("nobody.here@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#no-matches")).ToHaveTextAsync("No customer matches the address searched.");
+        Assert.DoesNotContain("nobody.here", await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("nobody.here", page.Url, StringComparison.Ordinal);
+        var searches = await service.Grains.GetGrain<IStaffAuditGrain>(0).Find(new AuditQuery(Person: "ada", Action: "search-customers"));
+        Assert.Contains(searches, r => r.Detail == "'cons_dee_' listed 2: demo/cons_dee_1, demo/cons_dee_2");
+        Assert.Contains(searches, r => r.Detail == "an email address listed 0");
+
+        await page.GetByLabel(SearchLabel).FillAsync("cons_dee_");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "cons_dee_2" }).ClickAsync();
         await page.Locator("#lifecycle-actions form", new() { HasText = "Cancel at the period end" }).GetByLabel("Reason").FillAsync("Moving to the yearly plan next month");

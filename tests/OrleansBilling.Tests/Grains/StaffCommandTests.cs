@@ -8,7 +8,8 @@ namespace OrleansBilling.Tests.Grains;
 
 /// <summary>
 /// A member of staff's command on a customer's record (issue 12 §2): the record writes the audit line itself, with the
-/// decision, whether the command was done or refused, once however often it is repeated; and support's retry of a failed
+/// decision, whether the command was done or refused, once however often it is repeated, and a line that it was attempted
+/// when it failed before its decision was kept; and support's retry of a failed
 /// payment charges the open invoice once per key and is recorded as who asked.
 /// </summary>
 [Trait(TestKind.Trait, TestKind.Grain)]
@@ -47,6 +48,24 @@ public sealed class StaffCommandTests(GrainCluster cluster) : IClassFixture<Grai
         var line = Assert.Single(await Trail("staff_refused"));
         Assert.Equal((AuditOutcome.Refused, "Asked to charge again"), (line.Outcome, line.Reason));
         Assert.Contains("no failed payment to retry", line.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_staff_command_whose_write_fails_leaves_an_attempted_line_and_its_repeat_finishes_it()
+    {
+        var grain = await cluster.ActiveOnBasic("staff_failed");
+        var context = Staff("staff_failed-1", "grant-override", "Pilot of single sign-on");
+        var request = new OverrideRequest("sso", null, true, null, "Pilot of single sign-on", cluster.Clock.GetUtcNow().AddDays(7));
+
+        cluster.Storage.FailNextWriteOf("subscription");
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.GrantOverride(request, context));
+        var attempted = Assert.Single(await Trail("staff_failed"));
+        var repeated = await grain.GrantOverride(request, context);
+
+        Assert.Equal(AuditOutcome.Attempted, attempted.Outcome);
+        Assert.Contains("repeat it with the same key", attempted.Detail, StringComparison.Ordinal);
+        Assert.True(repeated.Succeeded, repeated.Error?.Message);
+        Assert.Equal([AuditOutcome.Succeeded, AuditOutcome.Attempted], (await Trail("staff_failed")).Select(r => r.Outcome));
     }
 
     [Fact]
