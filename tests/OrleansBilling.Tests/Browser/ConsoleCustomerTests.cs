@@ -74,6 +74,8 @@ public sealed class ConsoleCustomerTests(SandboxConsoleService service, Chromium
         await Assertions.Expect(issued).ToHaveCountAsync(1);
         await Assertions.Expect(issued).ToContainTextAsync("admin:fay");
         await Assertions.Expect(issued).ToContainTextAsync("3.00 USD");
+        await Assertions.Expect(page.Locator("#refunds li")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#refunds")).ToContainTextAsync("3.00 USD by admin:fay");
         var audit = page.Locator("#customer-audit tbody tr", new() { HasText = "refund" });
         await Assertions.Expect(audit).ToHaveCountAsync(1);
         await Assertions.Expect(audit).ToContainTextAsync("fay (finance)");
