@@ -81,6 +81,7 @@ public static class AdminApi
         admin.MapApiKeyAdmin();
         admin.MapStaffTokenAdmin();
         admin.MapConsoleData();
+        admin.MapReports();
         admin.MapDelete("/products/{productId}/customers/{customerId}/overrides/{overrideId}", RemoveOverride)
             .WithName("RemoveOverride")
             .WithSummary("Remove an override before it expires; recorded with actor")

@@ -26,6 +26,7 @@ public static class BillingOpenApi
             .AddDocumentTransformer(Describe)
             .AddOperationTransformer(Secure)
             .AddOperationTransformer(RefusesOtherMediaTypes)
+            .AddOperationTransformer(CsvIsText)
             .AddSchemaTransformer(Shape));
 
     private static Task Describe(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -116,6 +117,20 @@ public static class BillingOpenApi
         if (bindsBody && operation.Responses?.TryGetValue("413", out var tooLarge) == true)
         {
             operation.Responses["415"] = new OpenApiResponse { Description = "Unsupported Media Type", Content = tooLarge.Content };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A report's CSV answer is text (RFC 4180, a header line of the JSON names), not the JSON array's schema.</summary>
+    private static Task CsvIsText(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var response in operation.Responses?.Values.AsEnumerable() ?? [])
+        {
+            if (response.Content?.TryGetValue(Admin.ReportsAdminApi.Csv, out var csv) == true && csv is OpenApiMediaType media)
+            {
+                media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV (RFC 4180): a header of the JSON field names, then one line per row." };
+            }
         }
 
         return Task.CompletedTask;

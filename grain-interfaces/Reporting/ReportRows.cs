@@ -55,11 +55,39 @@ public sealed record ChurnRow(
 [GenerateSerializer, Immutable, Alias("billing.StateCountRow")]
 public sealed record StateCountRow([property: Id(0)] DateOnly Period, [property: Id(1)] Lifecycle.SubscriptionState State, [property: Id(2)] int Customers);
 
-/// <summary>A report: MRR at the end of each period, its movements, churn, and customers by state.</summary>
+/// <summary>A report: MRR at the end of each period, its movements, churn, customers by state, dunning and trials.</summary>
 [GenerateSerializer, Immutable, Alias("billing.PortfolioReport")]
 public sealed record PortfolioReport(
     [property: Id(0)] ReportRequest Request,
     [property: Id(1)] IReadOnlyList<MrrRow> Mrr,
     [property: Id(2)] IReadOnlyList<MovementRow> Movements,
     [property: Id(3)] IReadOnlyList<ChurnRow> Churn,
-    [property: Id(4)] IReadOnlyList<StateCountRow> States);
+    [property: Id(4)] IReadOnlyList<StateCountRow> States,
+    [property: Id(5)] IReadOnlyList<DunningRow> Dunning,
+    [property: Id(6)] IReadOnlyList<TrialRow> Trials);
+
+/// <summary>Dunning in a period, in one currency: episodes opened by a failed payment, recovered by a payment, ended by the policy's cancel.</summary>
+/// <param name="Period">The period's first day.</param>
+/// <param name="Currency">ISO 4217, lower case.</param>
+/// <param name="Opened">Episodes opened (a payment failed).</param>
+/// <param name="Recovered">Episodes that ended in a payment (back to active).</param>
+/// <param name="Canceled">Episodes that ended with the policy's cancel.</param>
+/// <param name="RecoveryRate">Recovered ÷ opened in the period; null when none opened.</param>
+/// <param name="MrrSavedMinor">The MRR of the recovered customers when they recovered.</param>
+[GenerateSerializer, Immutable, Alias("billing.DunningRow")]
+public sealed record DunningRow(
+    [property: Id(0)] DateOnly Period,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] int Opened,
+    [property: Id(3)] int Recovered,
+    [property: Id(4)] int Canceled,
+    [property: Id(5)] decimal? RecoveryRate,
+    [property: Id(6)] long MrrSavedMinor);
+
+/// <summary>Trials in a period: started, and converted (the trial ended in a paid subscription).</summary>
+/// <param name="Period">The period's first day.</param>
+/// <param name="Started">Trials that began in the period.</param>
+/// <param name="Converted">Trials that ended in a paid subscription in the period.</param>
+/// <param name="ConversionRate">Converted ÷ started in the period; null when none started.</param>
+[GenerateSerializer, Immutable, Alias("billing.TrialRow")]
+public sealed record TrialRow([property: Id(0)] DateOnly Period, [property: Id(1)] int Started, [property: Id(2)] int Converted, [property: Id(3)] decimal? ConversionRate);

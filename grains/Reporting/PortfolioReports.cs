@@ -50,6 +50,8 @@ public static class PortfolioReports
         var moved = new Dictionary<(int Period, string Currency, MovementKind Kind), (long Amount, int Customers)>();
         var churned = new Dictionary<(int Period, string Currency), int>();
         var states = new Dictionary<(int Period, SubscriptionState State), int>();
+        var dunning = new Dictionary<(int Period, string Currency), (int Opened, int Recovered, int Canceled, long Saved)>();
+        var trials = new Dictionary<int, (int Started, int Converted)>();
         foreach (var history in subscriptions)
         {
             if (history.Count == 0)
@@ -58,6 +60,7 @@ public static class PortfolioReports
             }
 
             var points = MrrTimeline.Of(history, options, until);
+            CountEpisodes(history, periods, dunning, trials);
             for (var p = 0; p < periods.Count; p++)
             {
                 if (MrrTimeline.At(points, Beginning(periods[p].Start).AddTicks(-1)) is { MrrMinor: > 0 } first)
@@ -134,7 +137,57 @@ public static class PortfolioReports
 
         var stateRows = states.OrderBy(s => s.Key.Period).ThenBy(s => s.Key.State)
             .Select(s => new StateCountRow(periods[s.Key.Period].Start, s.Key.State, s.Value)).ToList();
-        return new PortfolioReport(request, mrr, movements, churn, stateRows);
+        var dunningRows = dunning.Where(d => Wanted(d.Key.Currency)).OrderBy(d => d.Key.Period).ThenBy(d => d.Key.Currency, StringComparer.Ordinal)
+            .Select(d => new DunningRow(
+                periods[d.Key.Period].Start, d.Key.Currency, d.Value.Opened, d.Value.Recovered, d.Value.Canceled,
+                d.Value.Opened > 0 ? (decimal)d.Value.Recovered / d.Value.Opened : null, d.Value.Saved))
+            .ToList();
+        var trialRows = trials.OrderBy(t => t.Key)
+            .Select(t => new TrialRow(periods[t.Key].Start, t.Value.Started, t.Value.Converted, t.Value.Started > 0 ? (decimal)t.Value.Converted / t.Value.Started : null))
+            .ToList();
+        return new PortfolioReport(request, mrr, movements, churn, stateRows, dunningRows, trialRows);
+    }
+
+    /// <summary>
+    /// Dunning episodes (opened by <c>PaymentFailed</c>, recovered by <c>PaymentRecovered</c>, ended by <c>DunningExhausted</c>) in the
+    /// currency of the terms then, with the MRR a recovery kept; and trials (<c>TrialStarted</c>, <c>TrialConverted</c>).
+    /// </summary>
+    private static void CountEpisodes(
+        IReadOnlyList<ReportingEntry> history, IReadOnlyList<(DateOnly Start, DateOnly End)> periods,
+        Dictionary<(int Period, string Currency), (int Opened, int Recovered, int Canceled, long Saved)> dunning, Dictionary<int, (int Started, int Converted)> trials)
+    {
+        GrainInterfaces.Subscriptions.PriceTerms? terms = null;
+        foreach (var entry in history)
+        {
+            terms = entry.TermsAfter ?? terms;
+            if (PeriodOf(periods, DateOnly.FromDateTime(entry.OccurredAt.UtcDateTime)) is not { } p)
+            {
+                continue;
+            }
+
+            switch (entry.Name)
+            {
+                case nameof(LifecycleTransition.TrialStarted):
+                    trials[p] = (trials.GetValueOrDefault(p).Started + 1, trials.GetValueOrDefault(p).Converted);
+                    continue;
+                case nameof(LifecycleTransition.TrialConverted):
+                    trials[p] = (trials.GetValueOrDefault(p).Started, trials.GetValueOrDefault(p).Converted + 1);
+                    continue;
+            }
+
+            if (terms is null || entry.Name is not (nameof(LifecycleTransition.PaymentFailed) or nameof(LifecycleTransition.PaymentRecovered) or nameof(LifecycleTransition.DunningExhausted)))
+            {
+                continue;
+            }
+
+            var (opened, recovered, canceled, saved) = dunning.GetValueOrDefault((p, terms.Currency));
+            dunning[(p, terms.Currency)] = entry.Name switch
+            {
+                nameof(LifecycleTransition.PaymentFailed) => (opened + 1, recovered, canceled, saved),
+                nameof(LifecycleTransition.PaymentRecovered) => (opened, recovered + 1, canceled, saved + MrrTimeline.Monthly(terms)),
+                _ => (opened, recovered, canceled + 1, saved),
+            };
+        }
     }
 
     private static void Add(Dictionary<(int, string), (long Mrr, int Customers)> totals, (int, string) key, long mrr)

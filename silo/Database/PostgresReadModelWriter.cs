@@ -5,6 +5,7 @@ using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Reporting;
 
 namespace OrleansBilling.Silo.Database;
 
@@ -19,7 +20,7 @@ namespace OrleansBilling.Silo.Database;
 /// replaced only when the stored version is not newer than the incoming one. States are stored by
 /// their enum names, kinds as <c>transition</c> / <c>fact</c>.
 /// </remarks>
-public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IReadModelWriter, IHistoryReader
+public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IReadModelWriter, IHistoryReader, IReportingHistory
 {
     // One statement for all history rows of a publish: the arrays are unnested into rows, so the
     // round trip does not grow with the number of entries.
@@ -115,6 +116,46 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Reporting reads only what moves state or terms (transitions, and facts that change terms), in the key's order.
+    private const string ReadReportingSql = """
+        SELECT subscription_key, product_id, seq, occurred_at, from_state, to_state, name, actor,
+               plan_after, unit_amount_after, currency_after, interval_after, quantity_after
+        FROM billing.subscription_history
+        WHERE occurred_at <= @until AND (@product::text IS NULL OR product_id = @product)
+          AND (kind = 'transition' OR plan_after IS NOT NULL)
+        ORDER BY subscription_key, seq
+        """;
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<IReadOnlyList<ReportingEntry>> ReadAsync(
+        string? productId, DateTimeOffset until, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ReadReportingSql);
+        command.Parameters.Add(new NpgsqlParameter<DateTime>("until", NpgsqlDbType.TimestampTz) { TypedValue = until.UtcDateTime });
+        command.Parameters.Add(Nullable("product", NpgsqlDbType.Text, productId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var subscription = new List<ReportingEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var key = reader.GetString(0);
+            if (subscription.Count > 0 && subscription[0].SubscriptionKey != key)
+            {
+                yield return subscription;
+                subscription = [];
+            }
+
+            subscription.Add(new ReportingEntry(
+                key, reader.GetString(1), reader.GetInt64(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero),
+                Enum.Parse<SubscriptionState>(reader.GetString(4)), Enum.Parse<SubscriptionState>(reader.GetString(5)),
+                Terms(reader, 8), reader.GetString(6), reader.IsDBNull(7) ? "" : reader.GetString(7)));
+        }
+
+        if (subscription.Count > 0)
+        {
+            yield return subscription;
+        }
     }
 
     /// <inheritdoc />

@@ -5,9 +5,11 @@ using OrleansBilling.Gateway.Health;
 using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Gateway;
 using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Reporting;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Reporting;
 using OrleansBilling.Grains.Staff;
 using OrleansBilling.Grains.Stripe.Webhooks;
 using OrleansBilling.Grains.Stripe;
@@ -88,6 +90,10 @@ public static class SiloHosting
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section)).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BillingOptions>, BillingOptionsValidator>();
         services.AddSingleton<SeededProducts>();
+        services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section)
+            .Validate(o => Enum.IsDefined(o.ChurnAt) && o.PastDueCountsFor is not { Ticks: < 0 } && o.SuspendedCountsFor >= TimeSpan.Zero,
+                "Billing:Reporting: ChurnAt is SubscriptionEnds or CancellationScheduled; PastDueCountsFor and SuspendedCountsFor are durations of 0 or more.")
+            .ValidateOnStart();
         services.AddHostedService<ProductSeeder>();
 
         var health = services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [GatewayServices.ReadyTag]);
@@ -97,6 +103,7 @@ public static class SiloHosting
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
             services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
             services.AddSingleton<ICustomerSearch>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
+            services.AddSingleton<IReportingHistory>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
             services.AddSingleton<IStaffAuditTrail, InMemoryStaffAuditTrail>();
             services.AddSingleton<InMemoryUsageJournal>();
             services.AddSingleton<IUsageJournal>(sp => sp.GetRequiredService<InMemoryUsageJournal>());
@@ -110,6 +117,7 @@ public static class SiloHosting
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddSingleton<ICustomerSearch, PostgresCustomerSearch>();
+            services.AddSingleton<IReportingHistory>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddSingleton<IStaffAuditTrail, PostgresStaffAuditTrail>();
             services.AddOptions<PostgresUsageJournalOptions>()
                 .BindConfiguration(PostgresUsageJournalOptions.Section)

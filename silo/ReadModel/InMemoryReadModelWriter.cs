@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Staff;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Reporting;
 
 namespace OrleansBilling.Silo.ReadModel;
 
@@ -9,7 +12,7 @@ namespace OrleansBilling.Silo.ReadModel;
 /// The read model of the in-memory local default: the same contract as PostgreSQL's (idempotent
 /// history, newest version wins), kept in this process and lost with it.
 /// </summary>
-public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader, ICustomerSearch
+public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader, ICustomerSearch, IReportingHistory
 {
     private readonly ConcurrentDictionary<string, SubscriptionRow> rows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> invoices = new(StringComparer.Ordinal);
@@ -54,6 +57,25 @@ public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader, 
     public Task<IReadOnlyList<HistoryEntry>> ReadAsync(string subscriptionKey, long? beforeSequence, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<HistoryEntry>>(
             [.. HistoryOf(subscriptionKey).Where(h => beforeSequence is null || h.Sequence < beforeSequence).OrderByDescending(h => h.Sequence).Take(limit)]);
+
+    public async IAsyncEnumerable<IReadOnlyList<ReportingEntry>> ReadAsync(string? productId, DateTimeOffset until, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var subscriptions = history
+            .Where(h => h.Value.OccurredAt <= until && (h.Value.Kind == HistoryKind.Transition || h.Value.TermsAfter is not null))
+            .Select(h => (h.Key.Key, Entry: h.Value, Product: BillingIds.ParseSubscriptionKey(h.Key.Key).ProductId))
+            .Where(h => productId is null || h.Product == productId)
+            .GroupBy(h => h.Key, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+        foreach (var subscription in subscriptions)
+        {
+            await Task.Yield();
+            yield return
+            [
+                .. subscription.OrderBy(h => h.Entry.Sequence).Select(h => new ReportingEntry(
+                    h.Key, h.Product, h.Entry.Sequence, h.Entry.OccurredAt, h.Entry.From, h.Entry.To, h.Entry.TermsAfter, h.Entry.Name, h.Entry.Actor)),
+            ];
+        }
+    }
 
     /// <summary>The current row of a subscription, if published.</summary>
     public SubscriptionRow? Find(string subscriptionKey) => rows.GetValueOrDefault(subscriptionKey);

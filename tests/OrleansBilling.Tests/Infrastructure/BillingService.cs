@@ -94,6 +94,7 @@ public class BillingService : IAsyncLifetime
                 builder.Services.Replace(ServiceDescriptor.Singleton<IReadModelWriter>(ReadModel));
                 builder.Services.Replace(ServiceDescriptor.Singleton<IHistoryReader>(ReadModel.Store));
                 builder.Services.Replace(ServiceDescriptor.Singleton<ICustomerSearch>(ReadModel.Store));
+                builder.Services.Replace(ServiceDescriptor.Singleton<OrleansBilling.Grains.Reporting.IReportingHistory>(ReadModel.Store));
             }
 
             Configure(builder);
