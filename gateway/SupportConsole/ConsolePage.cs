@@ -21,6 +21,13 @@ public abstract class ConsolePage(IGrainFactory grains, TimeProvider clock) : Pa
     /// <summary>Customers' data and new keys are never kept in a browser's or a proxy's cache.</summary>
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context) => Response.Headers.CacheControl = "no-store";
 
+    /// <summary>The products the service knows: those with API keys in the key directory (every configured product has one).</summary>
+    protected async Task<IReadOnlyList<string>> KnownProductsAsync()
+    {
+        var keys = await grains.GetGrain<GrainInterfaces.Products.IApiKeyDirectoryGrain>(GrainInterfaces.Products.IApiKeyDirectoryGrain.Key).Snapshot(0);
+        return [.. (keys?.Bindings ?? []).Select(b => b.ProductId).Distinct().Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Whether the person signed in has at least <paramref name="role"/>.</summary>
     public bool May(StaffRole role) => Caller.Role >= role;
 

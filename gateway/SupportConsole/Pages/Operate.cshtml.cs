@@ -143,8 +143,7 @@ public sealed class OperateModel(IGrainFactory grains, TimeProvider clock, Produ
     private async Task<IActionResult?> LoadAsync(string? product)
     {
         Anomalies = await Grains.GetGrain<IAnomalyLogGrain>(0).Recent(50);
-        var keys = await Grains.GetGrain<IApiKeyDirectoryGrain>(IApiKeyDirectoryGrain.Key).Snapshot(0);
-        ProductIds = [.. (keys?.Bindings ?? []).Select(b => b.ProductId).Distinct().Order(StringComparer.Ordinal)];
+        ProductIds = await KnownProductsAsync();
         if (product is null)
         {
             return null;

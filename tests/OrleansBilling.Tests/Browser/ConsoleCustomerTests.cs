@@ -250,6 +250,37 @@ public sealed class ConsoleCustomerTests(SandboxConsoleService service, Chromium
     }
 
     [Fact]
+    public async Task Finance_reads_the_reports_as_charts_with_their_numbers_and_csv_and_support_is_refused_them()
+    {
+        using var api = service.Client();
+        await api.SubscribeToStripeSubscriptionAsync("cons_rep");
+        await api.AllDeliveredAsync();
+        var today = Today();
+
+        var page = await SignedInAsync(SandboxConsoleService.FinancePerson, SandboxConsoleService.FinancePassword);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Reports" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "MRR in USD" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Movements in USD" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Churn and recovery rates in USD" })).ToBeVisibleAsync();
+        await ConsolePages.KeepScreenshotAsync(page, "reports");
+        await ConsolePages.AssertAccessibleAsync(page);
+
+        // The numbers behind the chart, one click away, agree with the admin API's.
+        await page.Locator("details", new() { Has = page.Locator("#mrr-table-usd") }).Locator("summary").ClickAsync();
+        var lastRow = page.Locator("#mrr-table-usd tbody tr").Last;
+        using var finance = await service.StaffAsync("fin.reports", StaffRole.Finance);
+        var month = new DateOnly(today.Year, today.Month, 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var mrr = (await (await finance.GetAsync($"/admin/v1/reports/mrr?from={month}&to={today:yyyy-MM-dd}", TestContext.Current.CancellationToken)).ReadOkAsync())[0];
+        await Assertions.Expect(lastRow).ToContainTextAsync($"{mrr.GetProperty("mrrMinor").GetInt64() / 100m:0.00} USD");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "MRR as CSV" }).ClickAsync());
+        Assert.StartsWith("period,currency,mrrMinor,customers", await File.ReadAllTextAsync((await download.PathAsync())!, TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        var support = await SignedInAsync(SandboxConsoleService.SupportPerson, SandboxConsoleService.SupportPassword);
+        var refused = await support.GotoAsync($"{service.BaseAddress}console/reports");
+        Assert.Equal((int)HttpStatusCode.Forbidden, refused!.Status);
+    }
+
+    [Fact]
     public async Task Support_sees_operations_without_keys_or_re_runs()
     {
         var page = await SignedInAsync(SandboxConsoleService.SupportPerson, SandboxConsoleService.SupportPassword);
