@@ -4,9 +4,136 @@ using OrleansBilling.GrainInterfaces.Reporting;
 namespace OrleansBilling.Grains.Reporting;
 
 /// <summary>
+/// What a report adds up, by period: the MRR and customers counting before the first period, the movements, churned
+/// customers, state changes and events in each. Filled from the customers' facts (<see cref="Add(ReportFacts)"/>), or
+/// by PostgreSQL from the reporting tables; either way <see cref="PortfolioReports.Assemble"/> makes the same report.
+/// </summary>
+public sealed class ReportTotals(IReadOnlyList<(DateOnly Start, DateOnly End)> periods)
+{
+    public IReadOnlyList<(DateOnly Start, DateOnly End)> Periods { get; } = periods;
+
+    public Dictionary<string, (long Mrr, int Customers)> Opening { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<(int Period, string Currency, MovementKind Kind), (long Amount, int Customers)> Moved { get; } = [];
+
+    public Dictionary<(int Period, string Currency), int> Churned { get; } = [];
+
+    public Dictionary<SubscriptionState, int> OpeningStates { get; } = [];
+
+    public Dictionary<(int Period, SubscriptionState State), int> StateChanges { get; } = [];
+
+    public Dictionary<(int Period, string Currency), (int Opened, int Recovered, int Canceled, long Saved)> Dunning { get; } = [];
+
+    public Dictionary<int, (int Started, int Converted)> Trials { get; } = [];
+
+    /// <summary>The period a day falls in; -1 before the first; null after the last.</summary>
+    public int? PeriodOf(DateOnly day)
+    {
+        if (day < Periods[0].Start)
+        {
+            return -1;
+        }
+
+        for (var p = 0; p < Periods.Count; p++)
+        {
+            if (day < Periods[p].End)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Adds one customer's facts.</summary>
+    public void Add(ReportFacts facts)
+    {
+        var churnedIn = new HashSet<(int, string)>();
+        foreach (var movement in facts.Movements)
+        {
+            switch (PeriodOf(movement.Day))
+            {
+                case -1:
+                    var (mrr, customers) = Opening.GetValueOrDefault(movement.Currency);
+                    Opening[movement.Currency] = (mrr + movement.AmountMinor, customers + CustomerStep(movement.Kind));
+                    break;
+                case { } p:
+                    var (amount, count) = Moved.GetValueOrDefault((p, movement.Currency, movement.Kind));
+                    Moved[(p, movement.Currency, movement.Kind)] = (amount + movement.AmountMinor, count + 1);
+                    if (movement.Kind == MovementKind.Churn && churnedIn.Add((p, movement.Currency)))
+                    {
+                        Churned[(p, movement.Currency)] = Churned.GetValueOrDefault((p, movement.Currency)) + 1;
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var change in facts.States)
+        {
+            switch (PeriodOf(change.Day))
+            {
+                case -1:
+                    Step(OpeningStates, change.Before, change.After);
+                    break;
+                case { } p:
+                    if (change.Before is { } before)
+                    {
+                        StateChanges[(p, before)] = StateChanges.GetValueOrDefault((p, before)) - 1;
+                    }
+
+                    StateChanges[(p, change.After)] = StateChanges.GetValueOrDefault((p, change.After)) + 1;
+                    break;
+            }
+        }
+
+        foreach (var happened in facts.Events)
+        {
+            if (PeriodOf(happened.Day) is not (>= 0 and var p))
+            {
+                continue;
+            }
+
+            if (happened.Kind is ReportEventKind.TrialStarted or ReportEventKind.TrialConverted)
+            {
+                var (started, converted) = Trials.GetValueOrDefault(p);
+                Trials[p] = happened.Kind == ReportEventKind.TrialStarted ? (started + 1, converted) : (started, converted + 1);
+                continue;
+            }
+
+            var (opened, recovered, canceled, saved) = Dunning.GetValueOrDefault((p, happened.Currency!));
+            Dunning[(p, happened.Currency!)] = happened.Kind switch
+            {
+                ReportEventKind.DunningOpened => (opened + 1, recovered, canceled, saved),
+                ReportEventKind.DunningRecovered => (opened, recovered + 1, canceled, saved + happened.AmountMinor),
+                _ => (opened, recovered, canceled + 1, saved),
+            };
+        }
+    }
+
+    /// <summary>How a movement changes the number of customers counting.</summary>
+    public static int CustomerStep(MovementKind kind) => kind switch
+    {
+        MovementKind.New or MovementKind.Reactivation => 1,
+        MovementKind.Churn => -1,
+        _ => 0,
+    };
+
+    private static void Step(Dictionary<SubscriptionState, int> counts, SubscriptionState? before, SubscriptionState after)
+    {
+        if (before is { } left)
+        {
+            counts[left] = counts.GetValueOrDefault(left) - 1;
+        }
+
+        counts[after] = counts.GetValueOrDefault(after) + 1;
+    }
+}
+
+/// <summary>
 /// A report computed from the subscriptions' histories alone (never from Stripe), so a report of the past gives the same
 /// numbers whenever it is asked: MRR at the end of each period, the movements in it, churn, ARPA and LTV, customers by
-/// state. MRR at the end of a period is MRR at the end of the one before plus the period's movements, exactly.
+/// state, dunning and trials. MRR at the end of a period is MRR at the end of the one before plus the period's movements.
 /// </summary>
 public static class PortfolioReports
 {
@@ -41,171 +168,85 @@ public static class PortfolioReports
     /// <summary>The moment a day begins (UTC).</summary>
     public static DateTimeOffset Beginning(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
+    /// <summary>The report from the customers' whole histories (the rebuild: what the reporting tables must agree with).</summary>
     public static PortfolioReport Compute(ReportRequest request, IEnumerable<IReadOnlyList<ReportingEntry>> subscriptions, ReportingOptions options)
     {
-        var periods = Periods(request);
-        var until = Beginning(periods[^1].End).AddTicks(-1);
-        var atEnd = new Dictionary<(int Period, string Currency), (long Mrr, int Customers)>();
-        var atStart = new Dictionary<(int Period, string Currency), (long Mrr, int Customers)>();
-        var moved = new Dictionary<(int Period, string Currency, MovementKind Kind), (long Amount, int Customers)>();
-        var churned = new Dictionary<(int Period, string Currency), int>();
-        var states = new Dictionary<(int Period, SubscriptionState State), int>();
-        var dunning = new Dictionary<(int Period, string Currency), (int Opened, int Recovered, int Canceled, long Saved)>();
-        var trials = new Dictionary<int, (int Started, int Converted)>();
+        var totals = new ReportTotals(Periods(request));
         foreach (var history in subscriptions)
         {
-            if (history.Count == 0)
-            {
-                continue;
-            }
-
-            var points = MrrTimeline.Of(history, options, until);
-            CountEpisodes(history, periods, dunning, trials);
-            for (var p = 0; p < periods.Count; p++)
-            {
-                if (MrrTimeline.At(points, Beginning(periods[p].Start).AddTicks(-1)) is { MrrMinor: > 0 } first)
-                {
-                    Add(atStart, (p, first.Currency!), first.MrrMinor);
-                }
-
-                if (MrrTimeline.At(points, Beginning(periods[p].End).AddTicks(-1)) is { } last)
-                {
-                    states[(p, last.State)] = states.GetValueOrDefault((p, last.State)) + 1;
-                    if (last.MrrMinor > 0)
-                    {
-                        Add(atEnd, (p, last.Currency!), last.MrrMinor);
-                    }
-                }
-            }
-
-            var churnedIn = new HashSet<(int, string)>();
-            foreach (var movement in MrrMovements.Of(history[0].SubscriptionKey, history[0].ProductId, points))
-            {
-                if (PeriodOf(periods, movement.Day) is not { } p)
-                {
-                    continue;
-                }
-
-                var (amount, customers) = moved.GetValueOrDefault((p, movement.Currency, movement.Kind));
-                moved[(p, movement.Currency, movement.Kind)] = (amount + movement.AmountMinor, customers + 1);
-                if (movement.Kind == MovementKind.Churn && churnedIn.Add((p, movement.Currency)))
-                {
-                    churned[(p, movement.Currency)] = churned.GetValueOrDefault((p, movement.Currency)) + 1;
-                }
-            }
+            totals.Add(ReportFacts.Of(history, options));
         }
 
+        return Assemble(request, totals);
+    }
+
+    /// <summary>The report's rows from what it adds up.</summary>
+    public static PortfolioReport Assemble(ReportRequest request, ReportTotals totals)
+    {
+        var periods = totals.Periods;
         bool Wanted(string currency) => request.Currency is null || request.Currency == currency;
-        var currencies = atEnd.Keys.Select(k => k.Currency).Concat(atStart.Keys.Select(k => k.Currency)).Concat(moved.Keys.Select(k => k.Currency))
+        var currencies = totals.Opening.Where(o => o.Value != default).Select(o => o.Key).Concat(totals.Moved.Keys.Select(k => k.Currency))
             .Where(Wanted).Distinct().Order(StringComparer.Ordinal).ToList();
 
         var mrr = new List<MrrRow>();
         var movements = new List<MovementRow>();
         var churn = new List<ChurnRow>();
+        var running = currencies.ToDictionary(c => c, c => totals.Opening.GetValueOrDefault(c));
         for (var p = 0; p < periods.Count; p++)
         {
             foreach (var currency in currencies)
             {
-                var (endMrr, endCustomers) = atEnd.GetValueOrDefault((p, currency));
-                var (startMrr, startCustomers) = atStart.GetValueOrDefault((p, currency));
-                mrr.Add(new MrrRow(periods[p].Start, currency, endMrr, endCustomers));
+                var (startMrr, startCustomers) = running[currency];
+                long Moved(MovementKind kind) => totals.Moved.GetValueOrDefault((p, currency, kind)).Amount;
+                var (endMrr, endCustomers) = (startMrr, startCustomers);
                 foreach (var kind in Enum.GetValues<MovementKind>())
                 {
-                    if (moved.TryGetValue((p, currency, kind), out var m))
+                    if (totals.Moved.TryGetValue((p, currency, kind), out var m))
                     {
                         movements.Add(new MovementRow(periods[p].Start, currency, kind, m.Amount, m.Customers));
+                        (endMrr, endCustomers) = (endMrr + m.Amount, endCustomers + (ReportTotals.CustomerStep(kind) * m.Customers));
                     }
                 }
 
-                long Lost(MovementKind kind) => -moved.GetValueOrDefault((p, currency, kind)).Amount;
-                long Won(MovementKind kind) => moved.GetValueOrDefault((p, currency, kind)).Amount;
-                var churnedCustomers = churned.GetValueOrDefault((p, currency));
+                running[currency] = (endMrr, endCustomers);
+                mrr.Add(new MrrRow(periods[p].Start, currency, endMrr, endCustomers));
+
+                var churnedCustomers = totals.Churned.GetValueOrDefault((p, currency));
                 decimal? subscriberRate = startCustomers > 0 ? (decimal)churnedCustomers / startCustomers : null;
                 decimal? Rate(long amount) => startMrr > 0 ? (decimal)amount / startMrr : null;
                 long? arpa = endCustomers > 0 ? (long)Math.Round((decimal)endMrr / endCustomers, MidpointRounding.AwayFromZero) : null;
                 var days = periods[p].End.DayNumber - periods[p].Start.DayNumber;
                 var monthlyRate = subscriberRate * DaysPerMonth / days;
                 long? ltv = arpa is { } a && monthlyRate is > 0 ? (long)Math.Round(a / monthlyRate.Value, MidpointRounding.AwayFromZero) : null;
+                var (lost, contracted) = (-Moved(MovementKind.Churn), -Moved(MovementKind.Contraction));
                 churn.Add(new ChurnRow(
                     periods[p].Start, currency, startCustomers, churnedCustomers, subscriberRate, startMrr,
-                    Lost(MovementKind.Churn), Lost(MovementKind.Contraction), Won(MovementKind.Expansion), Won(MovementKind.Reactivation),
-                    Rate(Lost(MovementKind.Churn) + Lost(MovementKind.Contraction)),
-                    Rate(Lost(MovementKind.Churn) + Lost(MovementKind.Contraction) - Won(MovementKind.Expansion) - Won(MovementKind.Reactivation)),
+                    lost, contracted, Moved(MovementKind.Expansion), Moved(MovementKind.Reactivation),
+                    Rate(lost + contracted), Rate(lost + contracted - Moved(MovementKind.Expansion) - Moved(MovementKind.Reactivation)),
                     endMrr, endCustomers, arpa, ltv));
             }
         }
 
-        var stateRows = states.OrderBy(s => s.Key.Period).ThenBy(s => s.Key.State)
-            .Select(s => new StateCountRow(periods[s.Key.Period].Start, s.Key.State, s.Value)).ToList();
-        var dunningRows = dunning.Where(d => Wanted(d.Key.Currency)).OrderBy(d => d.Key.Period).ThenBy(d => d.Key.Currency, StringComparer.Ordinal)
+        var stateRows = new List<StateCountRow>();
+        var states = new Dictionary<SubscriptionState, int>(totals.OpeningStates);
+        for (var p = 0; p < periods.Count; p++)
+        {
+            foreach (var ((period, state), delta) in totals.StateChanges.Where(s => s.Key.Period == p))
+            {
+                states[state] = states.GetValueOrDefault(state) + delta;
+            }
+
+            stateRows.AddRange(states.Where(s => s.Value != 0).OrderBy(s => s.Key).Select(s => new StateCountRow(periods[p].Start, s.Key, s.Value)));
+        }
+
+        var dunningRows = totals.Dunning.Where(d => Wanted(d.Key.Currency)).OrderBy(d => d.Key.Period).ThenBy(d => d.Key.Currency, StringComparer.Ordinal)
             .Select(d => new DunningRow(
                 periods[d.Key.Period].Start, d.Key.Currency, d.Value.Opened, d.Value.Recovered, d.Value.Canceled,
                 d.Value.Opened > 0 ? (decimal)d.Value.Recovered / d.Value.Opened : null, d.Value.Saved))
             .ToList();
-        var trialRows = trials.OrderBy(t => t.Key)
+        var trialRows = totals.Trials.OrderBy(t => t.Key)
             .Select(t => new TrialRow(periods[t.Key].Start, t.Value.Started, t.Value.Converted, t.Value.Started > 0 ? (decimal)t.Value.Converted / t.Value.Started : null))
             .ToList();
         return new PortfolioReport(request, mrr, movements, churn, stateRows, dunningRows, trialRows);
-    }
-
-    /// <summary>
-    /// Dunning episodes (opened by <c>PaymentFailed</c>, recovered by <c>PaymentRecovered</c>, ended by <c>DunningExhausted</c>) in the
-    /// currency of the terms then, with the MRR a recovery kept; and trials (<c>TrialStarted</c>, <c>TrialConverted</c>).
-    /// </summary>
-    private static void CountEpisodes(
-        IReadOnlyList<ReportingEntry> history, IReadOnlyList<(DateOnly Start, DateOnly End)> periods,
-        Dictionary<(int Period, string Currency), (int Opened, int Recovered, int Canceled, long Saved)> dunning, Dictionary<int, (int Started, int Converted)> trials)
-    {
-        GrainInterfaces.Subscriptions.PriceTerms? terms = null;
-        foreach (var entry in history)
-        {
-            terms = entry.TermsAfter ?? terms;
-            if (PeriodOf(periods, DateOnly.FromDateTime(entry.OccurredAt.UtcDateTime)) is not { } p)
-            {
-                continue;
-            }
-
-            switch (entry.Name)
-            {
-                case nameof(LifecycleTransition.TrialStarted):
-                    trials[p] = (trials.GetValueOrDefault(p).Started + 1, trials.GetValueOrDefault(p).Converted);
-                    continue;
-                case nameof(LifecycleTransition.TrialConverted):
-                    trials[p] = (trials.GetValueOrDefault(p).Started, trials.GetValueOrDefault(p).Converted + 1);
-                    continue;
-            }
-
-            if (terms is null || entry.Name is not (nameof(LifecycleTransition.PaymentFailed) or nameof(LifecycleTransition.PaymentRecovered) or nameof(LifecycleTransition.DunningExhausted)))
-            {
-                continue;
-            }
-
-            var (opened, recovered, canceled, saved) = dunning.GetValueOrDefault((p, terms.Currency));
-            dunning[(p, terms.Currency)] = entry.Name switch
-            {
-                nameof(LifecycleTransition.PaymentFailed) => (opened + 1, recovered, canceled, saved),
-                nameof(LifecycleTransition.PaymentRecovered) => (opened, recovered + 1, canceled, saved + MrrTimeline.Monthly(terms)),
-                _ => (opened, recovered, canceled + 1, saved),
-            };
-        }
-    }
-
-    private static void Add(Dictionary<(int, string), (long Mrr, int Customers)> totals, (int, string) key, long mrr)
-    {
-        var (sum, customers) = totals.GetValueOrDefault(key);
-        totals[key] = (sum + mrr, customers + 1);
-    }
-
-    private static int? PeriodOf(IReadOnlyList<(DateOnly Start, DateOnly End)> periods, DateOnly day)
-    {
-        for (var p = 0; p < periods.Count; p++)
-        {
-            if (day >= periods[p].Start && day < periods[p].End)
-            {
-                return p;
-            }
-        }
-
-        return null;
     }
 }

@@ -1,0 +1,77 @@
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+
+namespace OrleansBilling.Grains.Reporting;
+
+/// <summary>A customer's state at the end of a day where it differs from the day before; <see cref="Before"/> is null on the customer's first day.</summary>
+public sealed record StateChange(DateOnly Day, string SubscriptionKey, string ProductId, SubscriptionState? Before, SubscriptionState After);
+
+/// <summary>What reports count besides MRR: dunning episodes and trials, by the day of the entry.</summary>
+public enum ReportEventKind
+{
+    DunningOpened,
+    DunningRecovered,
+    DunningCanceled,
+    TrialStarted,
+    TrialConverted,
+}
+
+/// <summary>A dunning or trial event of a customer on a day; a recovery carries the MRR it kept.</summary>
+public sealed record ReportEvent(DateOnly Day, string SubscriptionKey, string ProductId, string? Currency, ReportEventKind Kind, long AmountMinor);
+
+/// <summary>Everything the reports add up about one customer, from its whole history: movements, state changes and events.</summary>
+public sealed record ReportFacts(IReadOnlyList<Movement> Movements, IReadOnlyList<StateChange> States, IReadOnlyList<ReportEvent> Events)
+{
+    /// <summary>
+    /// A subscription's facts. Points are taken to the end of time, so a past-due customer's stop of counting is a
+    /// movement on its own day whenever the report is asked; a report counts only what falls in its periods.
+    /// </summary>
+    public static ReportFacts Of(IReadOnlyList<ReportingEntry> history, GrainInterfaces.Reporting.ReportingOptions options)
+    {
+        if (history.Count == 0)
+        {
+            return new([], [], []);
+        }
+
+        var (key, product) = (history[0].SubscriptionKey, history[0].ProductId);
+        var points = MrrTimeline.Of(history, options, DateTimeOffset.MaxValue);
+        var movements = MrrMovements.Of(key, product, points).ToList();
+
+        var states = new List<StateChange>();
+        SubscriptionState? before = null;
+        foreach (var day in points.GroupBy(p => DateOnly.FromDateTime(p.At.UtcDateTime)))
+        {
+            var after = day.Last().State;
+            if (after != before)
+            {
+                states.Add(new StateChange(day.Key, key, product, before, after));
+                before = after;
+            }
+        }
+
+        var events = new List<ReportEvent>();
+        PriceTerms? terms = null;
+        foreach (var entry in history)
+        {
+            terms = entry.TermsAfter ?? terms;
+            ReportEventKind? kind = entry.Name switch
+            {
+                nameof(LifecycleTransition.PaymentFailed) => ReportEventKind.DunningOpened,
+                nameof(LifecycleTransition.PaymentRecovered) => ReportEventKind.DunningRecovered,
+                nameof(LifecycleTransition.DunningExhausted) => ReportEventKind.DunningCanceled,
+                nameof(LifecycleTransition.TrialStarted) => ReportEventKind.TrialStarted,
+                nameof(LifecycleTransition.TrialConverted) => ReportEventKind.TrialConverted,
+                _ => null,
+            };
+            var dunning = kind is ReportEventKind.DunningOpened or ReportEventKind.DunningRecovered or ReportEventKind.DunningCanceled;
+            if (kind is { } happened && (!dunning || terms is not null))
+            {
+                events.Add(new ReportEvent(
+                    DateOnly.FromDateTime(entry.OccurredAt.UtcDateTime), key, product, dunning ? terms!.Currency : null, happened,
+                    happened == ReportEventKind.DunningRecovered ? MrrTimeline.Monthly(terms!) : 0));
+            }
+        }
+
+        return new ReportFacts(movements, states, events);
+    }
+}
