@@ -51,64 +51,90 @@ public sealed class ReportTotals(IReadOnlyList<(DateOnly Start, DateOnly End)> p
         var churnedIn = new HashSet<(int, string)>();
         foreach (var movement in facts.Movements)
         {
-            switch (PeriodOf(movement.Day))
+            if (PeriodOf(movement.Day) is not { } p)
             {
-                case -1:
-                    var (mrr, customers) = Opening.GetValueOrDefault(movement.Currency);
-                    Opening[movement.Currency] = (mrr + movement.AmountMinor, customers + CustomerStep(movement.Kind));
-                    break;
-                case { } p:
-                    var (amount, count) = Moved.GetValueOrDefault((p, movement.Currency, movement.Kind));
-                    Moved[(p, movement.Currency, movement.Kind)] = (amount + movement.AmountMinor, count + 1);
-                    if (movement.Kind == MovementKind.Churn && churnedIn.Add((p, movement.Currency)))
-                    {
-                        Churned[(p, movement.Currency)] = Churned.GetValueOrDefault((p, movement.Currency)) + 1;
-                    }
+                continue;
+            }
 
-                    break;
+            AddMovements(p < 0 ? null : p, movement.Currency, movement.Kind, movement.AmountMinor, 1);
+            if (p >= 0 && movement.Kind == MovementKind.Churn && churnedIn.Add((p, movement.Currency)))
+            {
+                Churned[(p, movement.Currency)] = Churned.GetValueOrDefault((p, movement.Currency)) + 1;
             }
         }
 
         foreach (var change in facts.States)
         {
-            switch (PeriodOf(change.Day))
+            if (PeriodOf(change.Day) is { } p)
             {
-                case -1:
-                    Step(OpeningStates, change.Before, change.After);
-                    break;
-                case { } p:
-                    if (change.Before is { } before)
-                    {
-                        StateChanges[(p, before)] = StateChanges.GetValueOrDefault((p, before)) - 1;
-                    }
-
-                    StateChanges[(p, change.After)] = StateChanges.GetValueOrDefault((p, change.After)) + 1;
-                    break;
+                AddStateChanges(p < 0 ? null : p, change.Before, change.After, 1);
             }
         }
 
         foreach (var happened in facts.Events)
         {
-            if (PeriodOf(happened.Day) is not (>= 0 and var p))
+            if (PeriodOf(happened.Day) is >= 0 and var p)
             {
-                continue;
+                AddEvents(p, happened.Currency, happened.Kind, 1, happened.AmountMinor);
             }
-
-            if (happened.Kind is ReportEventKind.TrialStarted or ReportEventKind.TrialConverted)
-            {
-                var (started, converted) = Trials.GetValueOrDefault(p);
-                Trials[p] = happened.Kind == ReportEventKind.TrialStarted ? (started + 1, converted) : (started, converted + 1);
-                continue;
-            }
-
-            var (opened, recovered, canceled, saved) = Dunning.GetValueOrDefault((p, happened.Currency!));
-            Dunning[(p, happened.Currency!)] = happened.Kind switch
-            {
-                ReportEventKind.DunningOpened => (opened + 1, recovered, canceled, saved),
-                ReportEventKind.DunningRecovered => (opened, recovered + 1, canceled, saved + happened.AmountMinor),
-                _ => (opened, recovered, canceled + 1, saved),
-            };
         }
+    }
+
+    /// <summary>Movements of a kind in a period (null: before the first, into the opening).</summary>
+    public void AddMovements(int? period, string currency, MovementKind kind, long amount, int count)
+    {
+        if (period is { } p)
+        {
+            var (sum, customers) = Moved.GetValueOrDefault((p, currency, kind));
+            Moved[(p, currency, kind)] = (sum + amount, customers + count);
+        }
+        else
+        {
+            var (mrr, customers) = Opening.GetValueOrDefault(currency);
+            Opening[currency] = (mrr + amount, customers + (CustomerStep(kind) * count));
+        }
+    }
+
+    /// <summary>Customers moving from one state to another in a period (null: before the first); no state before on a customer's first day.</summary>
+    public void AddStateChanges(int? period, SubscriptionState? before, SubscriptionState after, int count)
+    {
+        void Step(SubscriptionState state, int delta)
+        {
+            if (period is { } p)
+            {
+                StateChanges[(p, state)] = StateChanges.GetValueOrDefault((p, state)) + delta;
+            }
+            else
+            {
+                OpeningStates[state] = OpeningStates.GetValueOrDefault(state) + delta;
+            }
+        }
+
+        if (before is { } left)
+        {
+            Step(left, -count);
+        }
+
+        Step(after, count);
+    }
+
+    /// <summary>Dunning or trial events of a kind in a period; a recovery's amount is the MRR it kept.</summary>
+    public void AddEvents(int period, string? currency, ReportEventKind kind, int count, long amount)
+    {
+        if (kind is ReportEventKind.TrialStarted or ReportEventKind.TrialConverted)
+        {
+            var (started, converted) = Trials.GetValueOrDefault(period);
+            Trials[period] = kind == ReportEventKind.TrialStarted ? (started + count, converted) : (started, converted + count);
+            return;
+        }
+
+        var (opened, recovered, canceled, saved) = Dunning.GetValueOrDefault((period, currency!));
+        Dunning[(period, currency!)] = kind switch
+        {
+            ReportEventKind.DunningOpened => (opened + count, recovered, canceled, saved),
+            ReportEventKind.DunningRecovered => (opened, recovered + count, canceled, saved + amount),
+            _ => (opened, recovered, canceled + count, saved),
+        };
     }
 
     /// <summary>How a movement changes the number of customers counting.</summary>
@@ -118,16 +144,6 @@ public sealed class ReportTotals(IReadOnlyList<(DateOnly Start, DateOnly End)> p
         MovementKind.Churn => -1,
         _ => 0,
     };
-
-    private static void Step(Dictionary<SubscriptionState, int> counts, SubscriptionState? before, SubscriptionState after)
-    {
-        if (before is { } left)
-        {
-            counts[left] = counts.GetValueOrDefault(left) - 1;
-        }
-
-        counts[after] = counts.GetValueOrDefault(after) + 1;
-    }
 }
 
 /// <summary>

@@ -136,6 +136,19 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         command.Parameters.Add(new NpgsqlParameter<DateTime>("until", NpgsqlDbType.TimestampTz) { TypedValue = until.UtcDateTime });
         command.Parameters.Add(Nullable("product", NpgsqlDbType.Text, productId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var subscription in ReportingHistoryOf(reader, cancellationToken))
+        {
+            yield return subscription;
+        }
+    }
+
+    /// <summary>
+    /// Rows of the history as reporting reads them (subscription_key, product_id, seq, occurred_at, from_state, to_state,
+    /// name, actor, then the terms after), ordered by subscription and sequence, one subscription at a time.
+    /// </summary>
+    public static async IAsyncEnumerable<IReadOnlyList<ReportingEntry>> ReportingHistoryOf(
+        NpgsqlDataReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var subscription = new List<ReportingEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

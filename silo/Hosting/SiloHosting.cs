@@ -104,6 +104,7 @@ public static class SiloHosting
             services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
             services.AddSingleton<ICustomerSearch>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
             services.AddSingleton<IReportingHistory>(sp => sp.GetRequiredService<InMemoryReadModelWriter>());
+            services.AddSingleton<IReportTotals, RebuiltReportTotals>();
             services.AddSingleton<IStaffAuditTrail, InMemoryStaffAuditTrail>();
             services.AddSingleton<InMemoryUsageJournal>();
             services.AddSingleton<IUsageJournal>(sp => sp.GetRequiredService<InMemoryUsageJournal>());
@@ -118,6 +119,9 @@ public static class SiloHosting
             services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddSingleton<ICustomerSearch, PostgresCustomerSearch>();
             services.AddSingleton<IReportingHistory>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
+            services.AddSingleton<IReportTotals, PostgresReportTotals>();
+            services.AddSingleton<ReportingProjector>();
+            services.AddHostedService(sp => sp.GetRequiredService<ReportingProjector>());
             services.AddSingleton<IStaffAuditTrail, PostgresStaffAuditTrail>();
             services.AddOptions<PostgresUsageJournalOptions>()
                 .BindConfiguration(PostgresUsageJournalOptions.Section)

@@ -76,6 +76,7 @@ public class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<IHistoryReader>(ReadModel.Store);
             silo.Services.AddSingleton<ICustomerSearch>(ReadModel.Store);
             silo.Services.AddSingleton<OrleansBilling.Grains.Reporting.IReportingHistory>(ReadModel.Store);
+            silo.Services.AddSingleton<OrleansBilling.Grains.Reporting.IReportTotals, OrleansBilling.Grains.Reporting.RebuiltReportTotals>();
             silo.Services.AddSingleton<IStaffAuditTrail>(Audit);
             Effects.Register(silo.Services);
             silo.Services.AddSingleton<IStripeEventStore>(Events);

@@ -1,0 +1,269 @@
+using System.Data;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using OrleansBilling.GrainInterfaces.Reporting;
+using OrleansBilling.Grains.Reporting;
+
+namespace OrleansBilling.Silo.Database;
+
+/// <summary>
+/// Keeps the reporting tables (<c>billing.report_movements</c>, <c>report_states</c>, <c>report_events</c>) up to date in
+/// the background: every subscription whose row version moved past <c>reported_version</c> has its whole history read
+/// and its facts computed again by the pure definitions (<see cref="ReportFacts"/>), in batches, one projector at a time
+/// across the cluster (a session advisory lock). Ingestion never waits for it: it only marks the row, by moving its version.
+/// </summary>
+public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOptions<ReportingOptions> options, ILogger<ReportingProjector> logger) : BackgroundService
+{
+    /// <summary>Subscriptions computed in one transaction.</summary>
+    public const int BatchSize = 500;
+
+    /// <summary>How long the projector rests when it has caught up.</summary>
+    public static readonly TimeSpan Rest = TimeSpan.FromSeconds(1);
+
+    private const long LockKey = 0x6269_6c6c_7270_7431; // one projector across the cluster
+
+    private const string DirtySql = """
+        SELECT subscription_key, version FROM billing.subscriptions
+        WHERE reported_version IS DISTINCT FROM version
+        ORDER BY subscription_key
+        LIMIT @batch
+        """;
+
+    private const string HistorySql = """
+        SELECT subscription_key, product_id, seq, occurred_at, from_state, to_state, name, actor,
+               plan_after, unit_amount_after, currency_after, interval_after, quantity_after
+        FROM billing.subscription_history
+        WHERE subscription_key = ANY(@keys) AND (kind = 'transition' OR plan_after IS NOT NULL)
+        ORDER BY subscription_key, seq
+        """;
+
+    private static readonly string[] ForgetSql =
+    [
+        "DELETE FROM billing.report_movements WHERE subscription_key = ANY(@keys)",
+        "DELETE FROM billing.report_states WHERE subscription_key = ANY(@keys)",
+        "DELETE FROM billing.report_events WHERE subscription_key = ANY(@keys)",
+    ];
+
+    private const string MovementsSql = """
+        INSERT INTO billing.report_movements (subscription_key, day, product_id, currency, kind, amount_minor)
+        SELECT * FROM unnest(@keys, @days, @products, @currencies, @kinds, @amounts)
+        """;
+
+    private const string StatesSql = """
+        INSERT INTO billing.report_states (subscription_key, day, product_id, state_before, state_after)
+        SELECT * FROM unnest(@keys, @days, @products, @befores, @afters)
+        """;
+
+    private const string EventsSql = """
+        INSERT INTO billing.report_events (subscription_key, day, product_id, currency, event, amount_minor)
+        SELECT * FROM unnest(@keys, @days, @products, @currencies, @events, @amounts)
+        """;
+
+    // A row whose version moved while it was computed stays marked, and is computed again.
+    private const string MarkSql = """
+        UPDATE billing.subscriptions AS s SET reported_version = v.version
+        FROM unnest(@keys, @versions) AS v(key, version)
+        WHERE s.subscription_key = v.key AND s.version = v.version
+        """;
+
+    /// <summary>The definitions' fingerprint: computed with others, every subscription is computed again.</summary>
+    public static string Fingerprint(ReportingOptions options) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(options))))[..16];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int computed;
+            try
+            {
+                computed = await ProjectOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogProjectionFailed(ex);
+                computed = 0;
+            }
+
+            if (computed < BatchSize)
+            {
+                await Task.Delay(Rest, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>What <see cref="ProjectOnceAsync"/> answers while another silo's projector holds the lock.</summary>
+    public const int AnotherProjectorRuns = -1;
+
+    /// <summary>Computes one batch of marked subscriptions: the number computed, 0 when caught up, or <see cref="AnotherProjectorRuns"/>.</summary>
+    public async Task<int> ProjectOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (!await Scalar<bool>(connection, "SELECT pg_try_advisory_lock(@key)", cancellationToken))
+        {
+            return AnotherProjectorRuns;
+        }
+
+        try
+        {
+            // Read in one snapshot (the marked rows' versions and their history as of those versions), then write in
+            // another transaction: a row published again meanwhile keeps its mark (its version moved) and is computed
+            // next time, so ingestion's updates never make the projector's transaction fail.
+            List<string> keys;
+            List<long> versions;
+            var facts = new List<ReportFacts>();
+            await using (var reading = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
+            {
+                await EnsureDefinitionsAsync(connection, reading, cancellationToken);
+                (keys, versions) = await DirtyAsync(connection, reading, cancellationToken);
+                await foreach (var history in ReadHistoryAsync(connection, reading, keys, cancellationToken))
+                {
+                    facts.Add(ReportFacts.Of(history, options.Value));
+                }
+
+                await reading.CommitAsync(cancellationToken);
+            }
+
+            if (keys.Count > 0)
+            {
+                await WriteAsync(connection, keys, versions, facts, cancellationToken);
+            }
+
+            return keys.Count;
+        }
+        finally
+        {
+            await Scalar<bool>(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None);
+        }
+    }
+
+    private static async Task WriteAsync(NpgsqlConnection connection, List<string> keys, List<long> versions, List<ReportFacts> facts, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var forget in ForgetSql)
+        {
+            batch.BatchCommands.Add(Command(forget, ("keys", NpgsqlDbType.Text, keys.ToArray())));
+        }
+
+        var movements = facts.SelectMany(f => f.Movements).ToList();
+        batch.BatchCommands.Add(Command(
+            MovementsSql,
+            ("keys", NpgsqlDbType.Text, movements.Select(m => m.SubscriptionKey).ToArray()),
+            ("days", NpgsqlDbType.Date, movements.Select(m => m.Day).ToArray()),
+            ("products", NpgsqlDbType.Text, movements.Select(m => m.ProductId).ToArray()),
+            ("currencies", NpgsqlDbType.Text, movements.Select(m => m.Currency).ToArray()),
+            ("kinds", NpgsqlDbType.Text, movements.Select(m => m.Kind.ToString()).ToArray()),
+            ("amounts", NpgsqlDbType.Bigint, movements.Select(m => m.AmountMinor).ToArray())));
+        var states = facts.SelectMany(f => f.States).ToList();
+        batch.BatchCommands.Add(Command(
+            StatesSql,
+            ("keys", NpgsqlDbType.Text, states.Select(s => s.SubscriptionKey).ToArray()),
+            ("days", NpgsqlDbType.Date, states.Select(s => s.Day).ToArray()),
+            ("products", NpgsqlDbType.Text, states.Select(s => s.ProductId).ToArray()),
+            ("befores", NpgsqlDbType.Text, states.Select(s => s.Before?.ToString() ?? "").ToArray()),
+            ("afters", NpgsqlDbType.Text, states.Select(s => s.After.ToString()).ToArray())));
+        var events = facts.SelectMany(f => f.Events).ToList();
+        batch.BatchCommands.Add(Command(
+            EventsSql,
+            ("keys", NpgsqlDbType.Text, events.Select(e => e.SubscriptionKey).ToArray()),
+            ("days", NpgsqlDbType.Date, events.Select(e => e.Day).ToArray()),
+            ("products", NpgsqlDbType.Text, events.Select(e => e.ProductId).ToArray()),
+            ("currencies", NpgsqlDbType.Text, events.Select(e => e.Currency).ToArray()),
+            ("events", NpgsqlDbType.Text, events.Select(e => e.Kind.ToString()).ToArray()),
+            ("amounts", NpgsqlDbType.Bigint, events.Select(e => e.AmountMinor).ToArray())));
+        batch.BatchCommands.Add(Command(MarkSql, ("keys", NpgsqlDbType.Text, keys.ToArray()), ("versions", NpgsqlDbType.Bigint, versions.ToArray())));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<T> Scalar<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("key", LockKey);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Computes until every subscription is up to date (tests, a rebuild), waiting while another projector runs.</summary>
+    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        int computed;
+        while ((computed = await ProjectOnceAsync(cancellationToken)) != 0)
+        {
+            if (computed == AnotherProjectorRuns)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            }
+        }
+    }
+
+    private async Task EnsureDefinitionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var fingerprint = Fingerprint(options.Value);
+        await using var read = new NpgsqlCommand("SELECT fingerprint FROM billing.report_settings WHERE id = 1", connection, transaction);
+        if (await read.ExecuteScalarAsync(cancellationToken) as string == fingerprint)
+        {
+            return;
+        }
+
+        await using var reset = new NpgsqlCommand(
+            """
+            UPDATE billing.subscriptions SET reported_version = NULL WHERE reported_version IS NOT NULL;
+            INSERT INTO billing.report_settings (id, fingerprint) VALUES (1, @fingerprint)
+            ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint;
+            """,
+            connection,
+            transaction);
+        reset.Parameters.AddWithValue("fingerprint", fingerprint);
+        await reset.ExecuteNonQueryAsync(cancellationToken);
+        LogDefinitionsChanged(fingerprint);
+    }
+
+    private static async Task<(List<string> Keys, List<long> Versions)> DirtyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(DirtySql, connection, transaction);
+        command.Parameters.AddWithValue("batch", BatchSize);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var (keys, versions) = (new List<string>(), new List<long>());
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+            versions.Add(reader.GetInt64(1));
+        }
+
+        return (keys, versions);
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<ReportingEntry>> ReadHistoryAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<string> keys, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(HistorySql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. keys] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await foreach (var history in PostgresReadModelWriter.ReportingHistoryOf(reader, cancellationToken))
+        {
+            yield return history;
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params (string Name, NpgsqlDbType Type, Array Values)[] columns)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, type, values) in columns)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values });
+        }
+
+        return command;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The reporting projector failed a batch; it tries again")]
+    private partial void LogProjectionFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The reporting definitions changed ({Fingerprint}): every subscription is computed again")]
+    private partial void LogDefinitionsChanged(string fingerprint);
+}

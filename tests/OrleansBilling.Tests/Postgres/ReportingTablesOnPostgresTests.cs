@@ -1,0 +1,118 @@
+using System.Text.Json;
+using CsCheck;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Reporting;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Grains.ReadModel;
+using OrleansBilling.Grains.Reporting;
+using OrleansBilling.Silo.Database;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Postgres;
+
+/// <summary>
+/// The reporting tables (issue 13 §2): kept by the projector as the history is published, a subscription at a time, they
+/// give the same report as a rebuild from the whole history, for random histories published in pieces, whatever the
+/// period, interval and definitions; and changed definitions make the projector compute everything again.
+/// </summary>
+[Trait(TestKind.Trait, TestKind.Postgres)]
+public sealed class ReportingTablesOnPostgresTests(ReadModelDatabaseFixture fixture) : IClassFixture<ReadModelDatabaseFixture>
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+    private static readonly PriceTerms?[] Terms =
+    [
+        new PriceTerms("basic", 900, "usd", BillingInterval.Month),
+        new PriceTerms("pro", 2900, "usd", BillingInterval.Month),
+        new PriceTerms("yearly", 29900, "usd", BillingInterval.Year),
+        new PriceTerms("euro", 800, "eur", BillingInterval.Month, 2),
+    ];
+
+    private static readonly (string Name, SubscriptionState To)[] Steps =
+    [
+        (nameof(LifecycleTransition.TrialStarted), SubscriptionState.Trialing),
+        (nameof(LifecycleTransition.Activated), SubscriptionState.Active),
+        (nameof(LifecycleTransition.TrialConverted), SubscriptionState.Active),
+        (nameof(LifecycleTransition.PlanChanged), SubscriptionState.Active),
+        (nameof(LifecycleTransition.PaymentFailed), SubscriptionState.PastDue),
+        (nameof(LifecycleTransition.AccessSuspended), SubscriptionState.Suspended),
+        (nameof(LifecycleTransition.PaymentRecovered), SubscriptionState.Active),
+        (nameof(LifecycleTransition.DunningExhausted), SubscriptionState.Canceled),
+        (nameof(LifecycleTransition.CancelScheduled), SubscriptionState.Canceling),
+        (nameof(LifecycleTransition.Canceled), SubscriptionState.Canceled),
+        (nameof(LifecycleTransition.WonBack), SubscriptionState.Active),
+        (nameof(LifecycleTransition.Paused), SubscriptionState.Paused),
+    ];
+
+    public static TheoryData<string> Definitions => ["defaults", "churn when scheduled, past due counts a week, suspended three days"];
+
+    [Theory]
+    [MemberData(nameof(Definitions))]
+    public async Task The_tables_kept_as_the_history_is_published_give_the_same_reports_as_a_rebuild(string definitions)
+    {
+        var options = definitions == "defaults"
+            ? new ReportingOptions()
+            : new ReportingOptions { ChurnAt = ChurnMoment.CancellationScheduled, PastDueCountsFor = TimeSpan.FromDays(7), SuspendedCountsFor = TimeSpan.FromDays(3) };
+        var projector = new ReportingProjector(fixture.DataSource, Options.Create(options), NullLogger<ReportingProjector>.Instance);
+        var tables = new PostgresReportTotals(fixture.DataSource);
+        var rebuild = new RebuiltReportTotals(fixture.Writer, Options.Create(options));
+        var step = Gen.Select(Gen.Int[0, 12], Gen.Int[0, Steps.Length - 1], Gen.Int[-1, Terms.Length - 1]);
+        var customers = step.Array[1, 10].Array[1, 5];
+        var request = Gen.Select(Gen.Int[0, 60], Gen.Int[1, 200], Gen.OneOf(ReportInterval.Day, ReportInterval.Week, ReportInterval.Month), Gen.OneOf<string?>(null, "usd", "eur"));
+
+        await Gen.Select(customers, request.Array[3], Gen.Int[1, 3]).SampleAsync(
+            async (histories, requests, pieces) =>
+            {
+                var product = $"p{Guid.NewGuid():N}"[..20];
+                await PublishAsync(product, histories, pieces, projector);
+                await projector.CatchUpAsync(TestContext.Current.CancellationToken);
+
+                foreach (var (from, length, interval, currency) in requests)
+                {
+                    var first = DateOnly.FromDateTime(Start.UtcDateTime).AddDays(from);
+                    var asked = new ReportRequest(product, first, first.AddDays(length), interval, currency);
+                    var kept = PortfolioReports.Assemble(asked, await tables.ReadAsync(asked, TestContext.Current.CancellationToken));
+                    var rebuilt = PortfolioReports.Assemble(asked, await rebuild.ReadAsync(asked, TestContext.Current.CancellationToken));
+                    Assert.Equal(JsonSerializer.Serialize(rebuilt), JsonSerializer.Serialize(kept));
+                }
+            },
+            iter: 12);
+    }
+
+    /// <summary>Publishes each customer's history through the real writer in pieces, the projector running between some of them.</summary>
+    private async Task PublishAsync(string product, (int Days, int Step, int Terms)[][] histories, int pieces, ReportingProjector projector)
+    {
+        for (var c = 0; c < histories.Length; c++)
+        {
+            var key = $"{product}/c{c}";
+            var state = SubscriptionState.None;
+            PriceTerms? terms = null;
+            var at = Start;
+            var entries = new List<HistoryEntry>();
+            foreach (var (days, stepIndex, termsIndex) in histories[c])
+            {
+                at = at.AddDays(days).AddMinutes(7);
+                var (name, to) = Steps[stepIndex];
+                var before = terms;
+                terms = termsIndex >= 0 ? Terms[termsIndex] : terms ?? Terms[0];
+                entries.Add(new HistoryEntry(entries.Count + 1, at, HistoryKind.Transition, name, state, to, "test", null, before, terms));
+                state = to;
+            }
+
+            var size = (entries.Count + pieces - 1) / pieces;
+            for (var piece = 0; piece * size < entries.Count; piece++)
+            {
+                var published = entries.Skip(piece * size).Take(size).ToList();
+                var row = new SubscriptionRow(key, product, $"c{c}", published[^1].To, published[^1].TermsAfter?.PlanId, null, null, null, null, piece + 1, published[^1].OccurredAt);
+                await fixture.Writer.WriteAsync(row, published, TestContext.Current.CancellationToken);
+                if (piece % 2 == 0)
+                {
+                    await projector.ProjectOnceAsync(TestContext.Current.CancellationToken);
+                }
+            }
+        }
+    }
+}
