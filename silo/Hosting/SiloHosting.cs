@@ -121,7 +121,12 @@ public static class SiloHosting
             services.AddSingleton<IReportingHistory>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddSingleton<IReportTotals, PostgresReportTotals>();
             services.AddSingleton<ReportingProjector>();
-            services.AddHostedService(sp => sp.GetRequiredService<ReportingProjector>());
+
+            // Every silo runs it (one at a time works, by a lock); off only to measure what it costs (bench/reporting.sh).
+            if (configuration.GetValue($"{ReportingOptions.Section}:Projector", true))
+            {
+                services.AddHostedService(sp => sp.GetRequiredService<ReportingProjector>());
+            }
             services.AddSingleton<IStaffAuditTrail, PostgresStaffAuditTrail>();
             services.AddOptions<PostgresUsageJournalOptions>()
                 .BindConfiguration(PostgresUsageJournalOptions.Section)
