@@ -24,7 +24,7 @@ start_postgres webhooks
 dotnet silo/bin/Release/net10.0/OrleansBilling.Silo.dll --urls http://127.0.0.1:$port \
   "--ConnectionStrings:Billing=$connection_string" --Billing:Sandbox:Enabled=true \
   --Stripe:WebhookSecret=$secret --Billing:Demo:ApiKey=$key --Billing:Demo:Enabled=true \
-  --Orleans:AdvertisedIP=127.0.0.1 --Orleans:ClusterId=bench-webhooks-$$ \
+  --Orleans:AdvertisedIP=127.0.0.1 --Orleans:ClusterId=bench-webhooks-$$ ${BENCH_SILO_ARGS:-} \
   --Logging:LogLevel:Default=Warning >"$out/webhooks-silo.log" 2>&1 &
 silo=$!
 pids+=($silo)
@@ -124,5 +124,6 @@ Inbox rows of the measured run by outcome: $outcomes; without an outcome: $unfin
 CPU time per event: $service_cpu; per pgbench transaction: $pgbench_cpu.
 TABLE
 )
-write_section webhooks "$table"
+# BENCH_SILO_ARGS (more silo options) and BENCH_NO_README (figures printed only) let another script compare runs.
+[[ -n ${BENCH_NO_README:-} ]] || write_section webhooks "$table"
 echo "$table"

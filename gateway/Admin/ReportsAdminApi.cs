@@ -30,6 +30,7 @@ public static class ReportsAdminApi
         Map<StateCountRow>(reports, "states", "ReportStates", "Customers by state at the end of each period", r => r.States);
         Map<DunningRow>(reports, "dunning", "ReportDunning", "Dunning episodes opened, recovered and canceled, the recovery rate and the MRR saved, per period and currency", r => r.Dunning);
         Map<TrialRow>(reports, "trials", "ReportTrials", "Trials started and converted, and the conversion rate, per period", r => r.Trials);
+        Map<TotalRow>(reports, "total", "ReportTotal", "The portfolio's MRR at the end of each period in the reporting currency (Billing:ExchangeRates), each currency at its configured rate in force on the period's last day; no total where a rate is missing", r => r.Totals ?? []);
     }
 
     private static void Map<T>(RouteGroupBuilder reports, string path, string name, string summary, Func<PortfolioReport, IReadOnlyList<T>> rows)
@@ -139,6 +140,8 @@ public static class ReportsAdminApi
         var text = value switch
         {
             null => "",
+            string plain => plain,
+            IEnumerable<string> list => string.Join(';', list),
             DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",

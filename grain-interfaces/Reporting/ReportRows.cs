@@ -55,7 +55,7 @@ public sealed record ChurnRow(
 [GenerateSerializer, Immutable, Alias("billing.StateCountRow")]
 public sealed record StateCountRow([property: Id(0)] DateOnly Period, [property: Id(1)] Lifecycle.SubscriptionState State, [property: Id(2)] int Customers);
 
-/// <summary>A report: MRR at the end of each period, its movements, churn, customers by state, dunning and trials.</summary>
+/// <summary>A report: MRR at the end of each period, its movements, churn, customers by state, dunning and trials, and the total in the reporting currency.</summary>
 [GenerateSerializer, Immutable, Alias("billing.PortfolioReport")]
 public sealed record PortfolioReport(
     [property: Id(0)] ReportRequest Request,
@@ -64,7 +64,8 @@ public sealed record PortfolioReport(
     [property: Id(3)] IReadOnlyList<ChurnRow> Churn,
     [property: Id(4)] IReadOnlyList<StateCountRow> States,
     [property: Id(5)] IReadOnlyList<DunningRow> Dunning,
-    [property: Id(6)] IReadOnlyList<TrialRow> Trials);
+    [property: Id(6)] IReadOnlyList<TrialRow> Trials,
+    [property: Id(7)] IReadOnlyList<TotalRow>? Totals = null);
 
 /// <summary>Dunning in a period, in one currency: episodes opened by a failed payment, recovered by a payment, ended by the policy's cancel.</summary>
 /// <param name="Period">The period's first day.</param>
@@ -91,3 +92,11 @@ public sealed record DunningRow(
 /// <param name="ConversionRate">Converted ÷ started in the period; null when none started.</param>
 [GenerateSerializer, Immutable, Alias("billing.TrialRow")]
 public sealed record TrialRow([property: Id(0)] DateOnly Period, [property: Id(1)] int Started, [property: Id(2)] int Converted, [property: Id(3)] decimal? ConversionRate);
+
+/// <summary>The portfolio's MRR at the end of a period in the reporting currency, each currency converted at its rate in force on the period's last day.</summary>
+/// <param name="Period">The period's first day.</param>
+/// <param name="Currency">The reporting currency.</param>
+/// <param name="MrrMinor">The total in minor units; null when a rate is missing.</param>
+/// <param name="MissingRates">The currencies with MRR in the period and no rate in force by its last day.</param>
+[GenerateSerializer, Immutable, Alias("billing.TotalRow")]
+public sealed record TotalRow([property: Id(0)] DateOnly Period, [property: Id(1)] string Currency, [property: Id(2)] long? MrrMinor, [property: Id(3)] IReadOnlyList<string> MissingRates);

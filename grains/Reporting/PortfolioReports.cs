@@ -196,6 +196,33 @@ public static class PortfolioReports
         return Assemble(request, totals);
     }
 
+    /// <summary>
+    /// The portfolio's MRR at each period's end in the reporting currency: each currency's MRR times its rate in force
+    /// on the period's last day, rounded to the minor unit per currency; empty without a reporting currency; a period
+    /// with a currency lacking a rate has no total and names it. (Asked for one currency, the report has no total.)
+    /// </summary>
+    public static IReadOnlyList<TotalRow> Totals(PortfolioReport report, ExchangeRateOptions rates)
+    {
+        if (rates.Currency is not { } reporting || report.Request.Currency is not null)
+        {
+            return [];
+        }
+
+        return
+        [
+            .. report.Mrr.GroupBy(r => r.Period).Select(period =>
+            {
+                var lastDay = Periods(report.Request).Single(p => p.Start == period.Key).End.AddDays(-1);
+                var converted = period.Where(r => r.MrrMinor != 0).Select(r => (r.Currency, Rate: rates.RateOf(r.Currency, lastDay), r.MrrMinor)).ToList();
+                var missing = converted.Where(c => c.Rate is null).Select(c => c.Currency).ToList();
+                long? total = missing.Count > 0
+                    ? null
+                    : converted.Sum(c => (long)Math.Round(c.MrrMinor * c.Rate!.Value, MidpointRounding.AwayFromZero));
+                return new TotalRow(period.Key, reporting, total, missing);
+            }),
+        ];
+    }
+
     /// <summary>The report's rows from what it adds up.</summary>
     public static PortfolioReport Assemble(ReportRequest request, ReportTotals totals)
     {

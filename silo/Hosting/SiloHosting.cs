@@ -94,6 +94,9 @@ public static class SiloHosting
             .Validate(o => Enum.IsDefined(o.ChurnAt) && o.PastDueCountsFor is not { Ticks: < 0 } && o.SuspendedCountsFor >= TimeSpan.Zero,
                 "Billing:Reporting: ChurnAt is SubscriptionEnds or CancellationScheduled; PastDueCountsFor and SuspendedCountsFor are durations of 0 or more.")
             .ValidateOnStart();
+        services.AddOptions<ExchangeRateOptions>().BindConfiguration(ExchangeRateOptions.Section)
+            .Validate(o => !o.Problems().Any(), "Billing:ExchangeRates: a lower-case ISO 4217 Currency, and Rates:<currency>:<yyyy-MM-dd> above 0.")
+            .ValidateOnStart();
         services.AddHostedService<ProductSeeder>();
 
         var health = services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [GatewayServices.ReadyTag]);

@@ -95,6 +95,10 @@ public sealed class PortfolioReportStoryTests(SandboxPortfolioService service) :
             new Dictionary<string, int> { ["Active"] = 5, ["Canceling"] = 1 },
             states.EnumerateArray().Where(s => s.GetProperty("period").GetString() == lastPeriod).ToDictionary(s => s.GetProperty("state").GetString()!, s => s.GetProperty("customers").GetInt32()));
 
+        // In dollars, at the configured rate in force (1.0850 from 2020; the rate of 2099 is not in force yet): 76.00 + 20.00 × 1.0850 = 97.70.
+        var total = (await ReportAsync(finance, "total", query)).EnumerateArray().Last();
+        Assert.Equal(("usd", 9770L), (total.GetProperty("currency").GetString(), total.GetProperty("mrrMinor").GetInt64()));
+
         // Asked again, the report of the past is the same.
         Assert.Equal(mrr.ToString(), (await ReportAsync(finance, "mrr", query)).ToString());
     }

@@ -96,7 +96,7 @@ public sealed class OpenApiContractTests(BillingService service) : IClassFixture
         var token = await Call(admin, HttpMethod.Post, "/admin/v1/staff/tokens", new { person = "tour.guest", role = "Support" });
         await Call(admin, HttpMethod.Get, "/admin/v1/staff/tokens");
         await Call(admin, HttpMethod.Delete, $"/admin/v1/staff/tokens/{token.GetProperty("id").GetString()}");
-        foreach (var report in new[] { "mrr", "movements", "churn", "ltv", "states", "dunning", "trials" })
+        foreach (var report in new[] { "mrr", "movements", "churn", "ltv", "states", "dunning", "trials", "total" })
         {
             await Call(admin, HttpMethod.Get, $"/admin/v1/reports/{report}?from=2026-10-01&to=2026-12-31&interval=month");
         }

@@ -24,5 +24,8 @@ public sealed class SandboxPortfolioService : BillingService
         "--Billing:Products:atlas:Plans:annual:Amount=12000",
         "--Billing:Products:atlas:Plans:annual:Currency=eur",
         "--Billing:Products:atlas:Plans:annual:Interval=Year",
+        "--Billing:ExchangeRates:Currency=usd",
+        "--Billing:ExchangeRates:Rates:eur:2020-01-01=1.0850",
+        "--Billing:ExchangeRates:Rates:eur:2099-01-01=2",
     ];
 }

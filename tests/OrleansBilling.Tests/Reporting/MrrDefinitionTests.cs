@@ -135,6 +135,28 @@ public sealed class MrrDefinitionTests
     }
 
     [Fact]
+    public void The_portfolio_total_converts_each_currency_at_its_rate_in_force_and_is_not_given_without_one()
+    {
+        var report = PortfolioReports.Compute(
+            new ReportRequest(null, new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), ReportInterval.Month, null),
+            [History("demo/a", Jan1, (0, Active, Basic)), History("demo/b", Jan1, (0, Active, Euro)), History("demo/c", Jan1, (40, Active, Euro))],
+            Defaults);
+        var rates = new ExchangeRateOptions
+        {
+            Currency = "usd",
+            Rates = new() { ["eur"] = new() { ["2026-02-01"] = 1.1m, ["2026-03-15"] = 1.2m } },
+        };
+
+        var totals = PortfolioReports.Totals(report, rates);
+
+        // January: no euro rate yet. February (b, and c from the 10th): 9.00 + 2 × 8.00 × 1.1. March (the rate of the 15th in force on the 31st): 9.00 + 2 × 8.00 × 1.2.
+        Assert.Equal(
+            [(new DateOnly(2026, 1, 1), (long?)null, "eur"), (new DateOnly(2026, 2, 1), 900 + 1760, ""), (new DateOnly(2026, 3, 1), 900 + 1920, "")],
+            totals.Select(t => (t.Period, t.MrrMinor, string.Join(",", t.MissingRates))));
+        Assert.Empty(PortfolioReports.Totals(report, new ExchangeRateOptions()));
+    }
+
+    [Fact]
     public void Mrr_at_each_period_s_end_is_the_last_one_s_plus_its_movements_for_any_history()
     {
         var states = Gen.OneOf(Trialing, Active, PastDue, Suspended, Paused, Canceling, Canceled, Incomplete);
