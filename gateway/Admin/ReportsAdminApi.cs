@@ -52,14 +52,14 @@ public static class ReportsAdminApi
             problems["product"] = [$"A product id: {BillingIds.Rule}."];
         }
 
-        if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+        if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first) || first.Year is < 2000 or > 2100)
         {
-            problems["from"] = ["The first day, yyyy-MM-dd."];
+            problems["from"] = ["The first day, yyyy-MM-dd, in the years 2000 to 2100."];
         }
 
-        if (!DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last) || last < first)
+        if (!DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last) || last < first || last.Year is < 2000 or > 2100)
         {
-            problems["to"] = ["The last day, yyyy-MM-dd, not before from."];
+            problems["to"] = ["The last day, yyyy-MM-dd, in the years 2000 to 2100, not before from."];
         }
 
         ReportInterval? length = (interval ?? "month") switch
@@ -97,9 +97,16 @@ public static class ReportsAdminApi
     private static int PortfolioReportsCount(ReportRequest request) => request.Interval switch
     {
         ReportInterval.Day => request.To.DayNumber - request.From.DayNumber + 1,
-        ReportInterval.Week => ((request.To.DayNumber - request.From.DayNumber) / 7) + 2,
+        ReportInterval.Week => PortfolioWeeks(request),
         _ => ((request.To.Year - request.From.Year) * 12) + request.To.Month - request.From.Month + 1,
     };
+
+    /// <summary>ISO weeks from the one holding the first day to the one holding the last.</summary>
+    private static int PortfolioWeeks(ReportRequest request)
+    {
+        static int Monday(DateOnly day) => day.DayNumber - (((int)day.DayOfWeek + 6) % 7);
+        return ((Monday(request.To) - Monday(request.From)) / 7) + 1;
+    }
 
     private static async Task<IResult> AnswerAsync<T>(
         HttpContext http, IGrainFactory grains, string? product, string? from, string? to, string? interval, string? currency, Func<PortfolioReport, IReadOnlyList<T>> rows)

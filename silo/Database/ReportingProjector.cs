@@ -116,13 +116,24 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
             List<string> keys;
             List<long> versions;
             var facts = new List<ReportFacts>();
+            await EnsureDefinitionsAsync(connection, cancellationToken);
             await using (var reading = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
             {
-                await EnsureDefinitionsAsync(connection, reading, cancellationToken);
                 (keys, versions) = await DirtyAsync(connection, reading, cancellationToken);
                 await foreach (var history in ReadHistoryAsync(connection, reading, keys, cancellationToken))
                 {
-                    facts.Add(ReportFacts.Of(history, options.Value));
+                    try
+                    {
+                        facts.Add(ReportFacts.Of(history, options.Value));
+                    }
+                    catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or InvalidOperationException)
+                    {
+                        // One subscription the definitions cannot read stays marked and is logged; the others go on.
+                        var index = keys.IndexOf(history[0].SubscriptionKey);
+                        keys.RemoveAt(index);
+                        versions.RemoveAt(index);
+                        LogSubscriptionFailed(ex, history[0].SubscriptionKey);
+                    }
                 }
 
                 await reading.CommitAsync(cancellationToken);
@@ -201,25 +212,39 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
         }
     }
 
-    private async Task EnsureDefinitionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// With definitions other than the tables were computed with, marks every subscription to be computed again: in
+    /// short transactions of a few thousand rows (never one long update that ingestion would wait behind or that
+    /// would fail against it), then records the new fingerprint.
+    /// </summary>
+    private async Task EnsureDefinitionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var fingerprint = Fingerprint(options.Value);
-        await using var read = new NpgsqlCommand("SELECT fingerprint FROM billing.report_settings WHERE id = 1", connection, transaction);
-        if (await read.ExecuteScalarAsync(cancellationToken) as string == fingerprint)
+        await using (var read = new NpgsqlCommand("SELECT fingerprint FROM billing.report_settings WHERE id = 1", connection))
         {
-            return;
+            if (await read.ExecuteScalarAsync(cancellationToken) as string == fingerprint)
+            {
+                return;
+            }
         }
 
-        await using var reset = new NpgsqlCommand(
+        await using (var reset = new NpgsqlCommand(
             """
-            UPDATE billing.subscriptions SET reported_version = NULL WHERE reported_version IS NOT NULL;
-            INSERT INTO billing.report_settings (id, fingerprint) VALUES (1, @fingerprint)
-            ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint;
+            UPDATE billing.subscriptions SET reported_version = NULL
+            WHERE subscription_key IN (SELECT subscription_key FROM billing.subscriptions WHERE reported_version IS NOT NULL LIMIT 5000)
             """,
-            connection,
-            transaction);
-        reset.Parameters.AddWithValue("fingerprint", fingerprint);
-        await reset.ExecuteNonQueryAsync(cancellationToken);
+            connection))
+        {
+            while (await reset.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+            }
+        }
+
+        await using var record = new NpgsqlCommand(
+            "INSERT INTO billing.report_settings (id, fingerprint) VALUES (1, @fingerprint) ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint",
+            connection);
+        record.Parameters.AddWithValue("fingerprint", fingerprint);
+        await record.ExecuteNonQueryAsync(cancellationToken);
         LogDefinitionsChanged(fingerprint);
     }
 
@@ -263,6 +288,9 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The reporting projector failed a batch; it tries again")]
     private partial void LogProjectionFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The reporting projector cannot compute {Subscription}; it stays marked and the others go on")]
+    private partial void LogSubscriptionFailed(Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The reporting definitions changed ({Fingerprint}): every subscription is computed again")]
     private partial void LogDefinitionsChanged(string fingerprint);

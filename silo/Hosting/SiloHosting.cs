@@ -91,8 +91,8 @@ public static class SiloHosting
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BillingOptions>, BillingOptionsValidator>();
         services.AddSingleton<SeededProducts>();
         services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section)
-            .Validate(o => Enum.IsDefined(o.ChurnAt) && o.PastDueCountsFor is not { Ticks: < 0 } && o.SuspendedCountsFor >= TimeSpan.Zero,
-                "Billing:Reporting: ChurnAt is SubscriptionEnds or CancellationScheduled; PastDueCountsFor and SuspendedCountsFor are durations of 0 or more.")
+            .Validate(o => Enum.IsDefined(o.ChurnAt) && o.PastDueCountsFor is null or { Days: >= 0 and <= 3650 } && o.SuspendedCountsFor is { Days: >= 0 and <= 3650 } && o.SuspendedCountsFor >= TimeSpan.Zero && o.PastDueCountsFor is not { Ticks: < 0 },
+                "Billing:Reporting: ChurnAt is SubscriptionEnds or CancellationScheduled; PastDueCountsFor (omit it for as long as past due) and SuspendedCountsFor are durations from 0 to 3650 days.")
             .ValidateOnStart();
         services.AddOptions<ExchangeRateOptions>().BindConfiguration(ExchangeRateOptions.Section)
             .Validate(o => !o.Problems().Any(), "Billing:ExchangeRates: a lower-case ISO 4217 Currency, and Rates:<currency>:<yyyy-MM-dd> above 0.")

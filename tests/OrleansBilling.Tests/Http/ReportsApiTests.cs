@@ -40,6 +40,8 @@ public sealed class ReportsApiTests(BillingService service) : IClassFixture<Bill
     [Theory]
     [InlineData("from=2026-13-01&to=2026-12-31", "from")]
     [InlineData("from=2026-12-01&to=2026-11-30", "to")]
+    [InlineData("from=2026-01-01&to=9999-12-31", "to")]
+    [InlineData("from=1999-12-31&to=2026-12-31", "from")]
     [InlineData("from=2026-01-01&to=2026-12-31&interval=year", "interval")]
     [InlineData("from=2020-01-01&to=2026-12-31&interval=day", "interval")]
     [InlineData("from=2026-01-01&to=2026-12-31&currency=USD", "currency")]
