@@ -51,24 +51,32 @@ public sealed record ReportFacts(IReadOnlyList<Movement> Movements, IReadOnlyLis
 
         var events = new List<ReportEvent>();
         PriceTerms? terms = null;
+        var inTrial = false;
         foreach (var entry in history)
         {
             terms = entry.TermsAfter ?? terms;
-            ReportEventKind? kind = entry.Name switch
+
+            // A trial converts when the customer first reaches Active after it, directly or through a failed first
+            // charge paid later; a trial entered again (a win-back into a trial) is a trial started again.
+            var trialStarted = entry.To == SubscriptionState.Trialing && entry.From != SubscriptionState.Trialing && !inTrial;
+            var trialConverted = inTrial && entry.To == SubscriptionState.Active;
+            inTrial = (inTrial || trialStarted) && !trialConverted && entry.To is not (SubscriptionState.Canceled or SubscriptionState.None or SubscriptionState.Incomplete);
+            var day = DateOnly.FromDateTime(entry.OccurredAt.UtcDateTime);
+            if (trialStarted || trialConverted)
+            {
+                events.Add(new ReportEvent(day, key, product, null, trialStarted ? ReportEventKind.TrialStarted : ReportEventKind.TrialConverted, 0));
+            }
+
+            ReportEventKind? dunning = entry.Name switch
             {
                 nameof(LifecycleTransition.PaymentFailed) => ReportEventKind.DunningOpened,
                 nameof(LifecycleTransition.PaymentRecovered) => ReportEventKind.DunningRecovered,
                 nameof(LifecycleTransition.DunningExhausted) => ReportEventKind.DunningCanceled,
-                nameof(LifecycleTransition.TrialStarted) => ReportEventKind.TrialStarted,
-                nameof(LifecycleTransition.TrialConverted) => ReportEventKind.TrialConverted,
                 _ => null,
             };
-            var dunning = kind is ReportEventKind.DunningOpened or ReportEventKind.DunningRecovered or ReportEventKind.DunningCanceled;
-            if (kind is { } happened && (!dunning || terms is not null))
+            if (dunning is { } happened && terms is not null)
             {
-                events.Add(new ReportEvent(
-                    DateOnly.FromDateTime(entry.OccurredAt.UtcDateTime), key, product, dunning ? terms!.Currency : null, happened,
-                    happened == ReportEventKind.DunningRecovered ? MrrTimeline.Monthly(terms!) : 0));
+                events.Add(new ReportEvent(day, key, product, terms.Currency, happened, happened == ReportEventKind.DunningRecovered ? MrrTimeline.Monthly(terms) : 0));
             }
         }
 

@@ -125,6 +125,29 @@ public sealed class MrrDefinitionTests
     }
 
     [Fact]
+    public void A_trial_converts_when_the_customer_first_becomes_active_even_through_a_failed_first_charge()
+    {
+        var events = ReportFacts.Of(
+            History(
+                (0, Trialing, Pro),
+                (14, PastDue, null),
+                (16, Active, null),
+                (40, Canceled, null),
+                (70, Trialing, Pro),
+                (84, Active, null)),
+            Defaults).Events;
+
+        Assert.Equal(
+            [
+                (Day(0), ReportEventKind.TrialStarted),
+                (Day(16), ReportEventKind.TrialConverted),
+                (Day(70), ReportEventKind.TrialStarted),
+                (Day(84), ReportEventKind.TrialConverted),
+            ],
+            events.Select(e => (e.Day, e.Kind)));
+    }
+
+    [Fact]
     public void Without_churn_ltv_is_not_given()
     {
         var report = PortfolioReports.Compute(
