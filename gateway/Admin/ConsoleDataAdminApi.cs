@@ -61,9 +61,13 @@ public static class ConsoleDataAdminApi
         return query is null ? problem! : Results.Ok(await grains.GetGrain<IStaffAuditGrain>(0).Find(query));
     }
 
+    /// <summary>What the search box takes: 1 to 254 printable characters (an address is at most 254).</summary>
+    public static bool IsSearchQuery([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? q) =>
+        q is not null && q.Trim().Length is > 0 and <= 254 && !q.Any(char.IsControl);
+
     private static async Task<IResult> Search(string? q, int? limit, IGrainFactory grains, TimeProvider clock, HttpContext http)
     {
-        if (q is null || q.Trim().Length is 0 or > 254 || q.Any(char.IsControl))
+        if (!IsSearchQuery(q))
         {
             return ApiProblems.InvalidRequest("q", "What to look for: 1 to 254 printable characters (a customer id or its beginning, an email address, or a Stripe cus_, sub_ or in_ id).");
         }

@@ -48,6 +48,9 @@ public static class StaffAudit
             $"{(query.Contains('@', StringComparison.Ordinal) ? "an email address" : $"'{query}'")} listed {found.Count}"
             + (found.Count > 0 ? $": {string.Join(", ", found.Select(m => $"{m.ProductId}/{m.CustomerId}"))}" : ""));
 
+    /// <summary>The action an admin endpoint is audited as: its name (<see cref="ActionName"/>).</summary>
+    public static string ActionOf(Endpoint endpoint) => ActionName(endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "admin-call");
+
     /// <summary>An endpoint's name as an action: <c>GrantOverride</c> becomes <c>grant-override</c>.</summary>
     public static string ActionName(string endpointName)
     {
@@ -92,7 +95,7 @@ public sealed class StaffAuditFilter(IGrainFactory grains, TimeProvider clock) :
             return await next(context);
         }
 
-        var action = StaffAudit.ActionName(endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "admin-call");
+        var action = StaffAudit.ActionOf(endpoint);
         var productId = http.Request.RouteValues["productId"] as string;
         var customerId = http.Request.RouteValues["customerId"] as string;
         if (HttpMethods.IsGet(http.Request.Method))

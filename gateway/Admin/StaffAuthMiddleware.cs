@@ -38,9 +38,8 @@ public sealed class StaffAuthMiddleware(RequestDelegate next, IOptionsMonitor<Ad
 
         if (caller.Role < required.Role)
         {
-            var endpoint = http.GetEndpoint()!;
             await StaffAudit.RecordAsync(
-                grains, clock, caller, StaffAudit.ActionName(endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "admin-call"),
+                grains, clock, caller, StaffAudit.ActionOf(http.GetEndpoint()!),
                 http.Request.RouteValues["productId"] as string, http.Request.RouteValues["customerId"] as string, AuditOutcome.Forbidden,
                 $"needs the {required.Role.ToString().ToLowerInvariant()} role");
             await Results.Problem(

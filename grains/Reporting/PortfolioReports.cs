@@ -208,11 +208,12 @@ public static class PortfolioReports
             return [];
         }
 
+        var ends = Periods(report.Request).ToDictionary(p => p.Start, p => p.End);
         return
         [
             .. report.Mrr.GroupBy(r => r.Period).Select(period =>
             {
-                var lastDay = Periods(report.Request).Single(p => p.Start == period.Key).End.AddDays(-1);
+                var lastDay = ends[period.Key].AddDays(-1);
                 var converted = period.Where(r => r.MrrMinor != 0).Select(r => (r.Currency, Rate: rates.RateOf(r.Currency, lastDay), r.MrrMinor)).ToList();
                 var missing = converted.Where(c => c.Rate is null).Select(c => c.Currency).ToList();
                 long? total = missing.Count > 0

@@ -39,7 +39,7 @@ public sealed class IndexModel(IGrainFactory grains, TimeProvider clock) : Conso
         }
 
         Query = query.Contains('@', StringComparison.Ordinal) ? null : query;
-        if (query.Length > 254 || query.Any(char.IsControl))
+        if (!ConsoleDataAdminApi.IsSearchQuery(query))
         {
             SearchProblem = "Search for at most 254 printable characters.";
             return Page();
