@@ -59,6 +59,7 @@ public static class SandboxServiceCollectionExtensions
         services.AddSingleton<SubscriptionsApi>();
         services.AddSingleton<InvoicesApi>();
         services.AddSingleton<RefundsApi>();
+        services.AddSingleton<CouponsApi>();
         services.AddSingleton<BillingPortalApi>();
         services.AddSingleton<MeterEventsApi>();
         services.AddSingleton<MeterEventSessionsApi>();

@@ -21,6 +21,8 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// <param name="Currency">The currency of <paramref name="AmountMinor"/>, ISO 4217 lower case.</param>
 /// <param name="Email">The customer's email address as the provider holds it, when the event carries it.</param>
 /// <param name="CollectionPaused">For subscription events: whether the snapshot's collection is paused (<c>pause_collection</c> set).</param>
+/// <param name="Quantity">For subscription events: the snapshot's quantity of its price.</param>
+/// <param name="DiscountIds">For subscription events: the snapshot's discounts (ids only; what they take off is fetched).</param>
 /// <param name="HostedInvoiceUrl">Where the customer can see and pay the invoice, for invoice events.</param>
 /// <param name="ChangeId">
 /// For facts and failed payments: the one change the event tells of (<c>in_1/finalized</c>). Stripe may tell
@@ -49,4 +51,6 @@ public sealed record ProviderEvent(
     [property: Id(18)] string? PriceId = null,
     [property: Id(19)] string? Currency = null,
     [property: Id(20)] string? Email = null,
-    [property: Id(21)] bool? CollectionPaused = null);
+    [property: Id(21)] bool? CollectionPaused = null,
+    [property: Id(22)] int? Quantity = null,
+    [property: Id(23)] IReadOnlyList<string>? DiscountIds = null);

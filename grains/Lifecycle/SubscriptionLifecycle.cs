@@ -1,3 +1,4 @@
+using System.Globalization;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
@@ -68,22 +69,24 @@ public static class SubscriptionLifecycle
 
     /// <summary>
     /// A provider event's own snapshot of the subscription as a reconcile input, when it shows exactly
-    /// what is known (same subscription, period end, plan and state); else null, and the subscription
-    /// is fetched. Every change at the provider brings an event whose snapshot differs, and that one is
+    /// what is known (same subscription, period end, plan, quantity, discounts and state); else null, and the
+    /// subscription is fetched. Every change at the provider brings an event whose snapshot differs, and that one is
     /// fetched, so an agreeing snapshot changes nothing in whatever order it comes.
     /// </summary>
     public static LifecycleInput.Reconcile? SnapshotAgrees(Subscription s, ProviderEvent e, ProductDefinition product)
     {
         if (e.SubscriptionStatus is not { } status || e.ProviderSubscriptionId is not { } subscriptionId || subscriptionId != s.ProviderSubscriptionId
             || e.PeriodEnd != s.CurrentPeriodEnd || product.FindPlanByPrice(e.PriceId)?.PlanId is not { } planId || planId != s.PlanId
-            || ShownInSnapshot(status) is not { } parsed)
+            || ShownInSnapshot(status) is not { } parsed || s.Terms is not { } terms
+            || (e.Quantity ?? 1) != terms.Quantity || !(e.DiscountIds ?? []).SequenceEqual(terms.Discounts.Select(d => d.Id)))
         {
             return null;
         }
 
         var observed = new ProviderSubscription(
             subscriptionId, e.ProviderCustomerId, parsed, e.CancelAtPeriodEnd ?? false, e.PriceId,
-            s.CurrentPeriodStart, e.PeriodEnd, e.TrialEnd ?? s.TrialEnd, null, false, CollectionPaused: e.CollectionPaused ?? false);
+            s.CurrentPeriodStart, e.PeriodEnd, e.TrialEnd ?? s.TrialEnd, null, false, CollectionPaused: e.CollectionPaused ?? false,
+            Quantity: terms.Quantity, Discounts: terms.Discounts);
         return StateShownBy(observed, s) == s.State ? new LifecycleInput.Reconcile(e.EventId, observed, planId) : null;
     }
 
@@ -474,6 +477,7 @@ public static class SubscriptionLifecycle
             CurrentPeriodStart = IsLater(o.PeriodEnd, s.CurrentPeriodEnd) ? o.PeriodStart : s.CurrentPeriodStart,
             CurrentPeriodEnd = Later(s.CurrentPeriodEnd, o.PeriodEnd),
             TrialEnd = o.TrialEnd ?? s.TrialEnd,
+            Terms = BilledAsObserved(step, s, input.PlanId ?? s.PlanId, o),
         };
         var detail = $"subscription={o.Id}; status={o.Status}; plan={next.PlanId}";
 
@@ -597,6 +601,16 @@ public static class SubscriptionLifecycle
     /// <summary>A resumed or un-canceled subscription is trialing only while its trial lasts.</summary>
     private static SubscriptionState ResumeTarget(Subscription s, DateTimeOffset now) =>
         s.ResumeState == Trialing && s.TrialEnd > now ? Trialing : Active;
+
+    /// <summary>
+    /// The terms with the quantity and discounts the provider bills. A subscription without terms yet takes its plan's,
+    /// so what the provider bills is not lost when the plan's price is fixed; when the plan moves, the price follows the
+    /// plan and the quantity and discounts stay (<see cref="Step.Settled"/>).
+    /// </summary>
+    private static PriceTerms? BilledAsObserved(Step step, Subscription s, string? planId, ProviderSubscription o) =>
+        (s.Terms ?? (step.Product.FindPlan(planId) is { } plan ? PriceTerms.Of(plan) : null)) is { } terms
+            ? terms.Billed(o.Quantity, o.Discounts ?? terms.Discounts)
+            : null;
 
     /// <summary>
     /// While a canceled customer is not yet won back, the provider subscription still on record is the
@@ -726,7 +740,10 @@ public static class SubscriptionLifecycle
 
             if (next.PlanId != Current.PlanId)
             {
-                next = next with { Terms = Product.FindPlan(next.PlanId) is { } plan ? PriceTerms.Of(plan) : null };
+                next = next with
+                {
+                    Terms = Product.FindPlan(next.PlanId) is { } plan ? PriceTerms.Of(plan, next.Terms?.Quantity ?? 1, next.Terms?.Discounts) : null,
+                };
             }
 
             return Current.CurrentPeriodStart is { } start && next.CurrentPeriodStart > start ? next with { PreviousPeriodStart = start } : next;
@@ -769,12 +786,16 @@ public static class SubscriptionLifecycle
             var changes = new List<string>();
             Note("plan", before.PlanId, after.PlanId);
             Note("price", before.Terms is { } b ? $"{b.UnitAmountMinor} {b.Currency}/{b.Interval}" : null, after.Terms is { } a ? $"{a.UnitAmountMinor} {a.Currency}/{a.Interval}" : null);
+            Note("quantity", before.Terms?.Quantity.ToString(CultureInfo.InvariantCulture), after.Terms?.Quantity.ToString(CultureInfo.InvariantCulture));
+            Note("discounts", Discounts(before.Terms), Discounts(after.Terms));
             Note("period_start", before.CurrentPeriodStart?.ToString("O"), after.CurrentPeriodStart?.ToString("O"));
             Note("period_end", before.CurrentPeriodEnd?.ToString("O"), after.CurrentPeriodEnd?.ToString("O"));
             Note("trial_end", before.TrialEnd?.ToString("O"), after.TrialEnd?.ToString("O"));
             Note("subscription", before.ProviderSubscriptionId, after.ProviderSubscriptionId);
             Note("provider_customer", before.ProviderCustomerId, after.ProviderCustomerId);
             return string.Join("; ", changes);
+
+            static string? Discounts(PriceTerms? terms) => terms is { Discounts.Count: > 0 } ? string.Join(", ", terms.Discounts) : null;
 
             void Note(string name, string? was, string? now)
             {

@@ -1,3 +1,5 @@
+using OrleansBilling.GrainInterfaces.Subscriptions;
+
 namespace OrleansBilling.Grains.Payments;
 
 /// <summary>A subscription as the payment provider holds it right now ("fetch on doubt").</summary>
@@ -13,6 +15,8 @@ namespace OrleansBilling.Grains.Payments;
 /// <param name="LatestInvoicePaid">Whether that invoice is paid.</param>
 /// <param name="CustomerEmail">The customer's email address, when the provider holds one.</param>
 /// <param name="CollectionPaused">Whether its collection is paused (Stripe's <c>pause_collection</c>; the status stays as it is).</param>
+/// <param name="Quantity">How many units of its price it bills.</param>
+/// <param name="Discounts">Its discounts, in the order they apply; null when the provider did not say (an event's snapshot).</param>
 public sealed record ProviderSubscription(
     string Id,
     string? CustomerId,
@@ -25,4 +29,6 @@ public sealed record ProviderSubscription(
     string? LatestInvoiceId,
     bool LatestInvoicePaid,
     string? CustomerEmail = null,
-    bool CollectionPaused = false);
+    bool CollectionPaused = false,
+    int Quantity = 1,
+    IReadOnlyList<PriceDiscount>? Discounts = null);

@@ -29,12 +29,15 @@ public readonly record struct MrrPoint(DateTimeOffset At, SubscriptionState Stat
 public static class MrrTimeline
 {
     /// <summary>
-    /// The terms as a monthly amount in minor units: a year ÷ 12, a week × 52 ÷ 12, a day × 365 ÷ 12, times the quantity,
-    /// rounded half away from zero once per subscription, so a customer's movements add up to its MRR exactly.
+    /// The terms as a monthly amount in minor units: the price times the quantity, less its permanent discounts in the
+    /// order they apply (a temporary one ends, so it does not lower recurring revenue), then a year ÷ 12, a week × 52 ÷ 12,
+    /// a day × 365 ÷ 12, rounded half away from zero once per subscription, so a customer's movements add up to its MRR
+    /// exactly.
     /// </summary>
     public static long Monthly(PriceTerms terms)
     {
-        decimal amount = terms.UnitAmountMinor * (decimal)terms.Quantity;
+        var amount = terms.Discounts.Where(d => d.IsPermanent)
+            .Aggregate(terms.UnitAmountMinor * (decimal)terms.Quantity, (left, discount) => discount.Apply(left, terms.Currency));
         var monthly = terms.Interval switch
         {
             BillingInterval.Day => amount * 365 / 12,

@@ -209,8 +209,10 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
     public Task<ProviderSubscription> GetSubscriptionAsync(string providerSubscriptionId, CancellationToken cancellationToken) =>
         Call(async () =>
         {
-            // The customer comes with it: its email address is where lifecycle email goes.
-            var subscription = await Client.V1.Subscriptions.GetAsync(providerSubscriptionId, new SubscriptionGetOptions { Expand = ["customer"] }, null, cancellationToken);
+            // The customer comes with it: its email address is where lifecycle email goes. So do the discounts with
+            // their coupons: what they take off, for how long.
+            var subscription = await Client.V1.Subscriptions.GetAsync(
+                providerSubscriptionId, new SubscriptionGetOptions { Expand = ["customer", "discounts.source.coupon"] }, null, cancellationToken);
             var status = StripeStatus.Parse(subscription.Status);
 
             // Whether the latest invoice is paid only matters when Stripe says "past due".
@@ -233,7 +235,9 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 subscription.LatestInvoiceId,
                 latestPaid,
                 subscription.Customer?.Email,
-                subscription.PauseCollection is not null);
+                subscription.PauseCollection is not null,
+                (int)(item?.Quantity ?? 1),
+                [.. (subscription.Discounts ?? []).Select(DiscountOf)]);
         });
 
     public Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken) =>
@@ -390,6 +394,21 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 Idempotent(idempotencyKey),
                 cancellationToken);
         }
+    }
+
+    /// <summary>A discount and its (expanded) coupon in the port's terms.</summary>
+    private static PriceDiscount DiscountOf(Discount discount)
+    {
+        var coupon = discount.Source?.Coupon
+            ?? throw new PaymentProviderException($"Stripe answered discount {discount.Id} without its coupon.", transient: false);
+        var duration = coupon.Duration switch
+        {
+            "once" => DiscountDuration.Once,
+            "repeating" => DiscountDuration.Repeating,
+            "forever" => DiscountDuration.Forever,
+            _ => throw new PaymentProviderException($"Stripe answered coupon {coupon.Id} with an unknown duration '{coupon.Duration}'.", transient: false),
+        };
+        return new PriceDiscount(discount.Id, coupon.Id, duration, coupon.PercentOff, coupon.AmountOff, coupon.Currency, Utc(discount.End));
     }
 
     /// <summary>The invoice in the port's terms; its payment is there only when <c>payments</c> was expanded (an includable field).</summary>

@@ -43,13 +43,29 @@ internal static class JsonExpander
             json[key] = included;
         }
 
-        var value = json[key];
-        if (value is JsonValue id && id.TryGetValue<string>(out var objectId) && state.FindJson(objectId) is { } expanded)
+        // An array of ids (a subscription's discounts) expands element by element.
+        if (json[key] is JsonArray array)
         {
-            json[key] = expanded;
-            value = expanded;
+            for (var i = 0; i < array.Count; i++)
+            {
+                Expand(Expanded(array[i], state, expanded => array[i] = expanded), path, index + 1, state);
+            }
+
+            return;
         }
 
-        Expand(value, path, index + 1, state);
+        Expand(Expanded(json[key], state, expanded => json[key] = expanded), path, index + 1, state);
+    }
+
+    /// <summary>The object an id names, put in its place by <paramref name="replace"/>; anything else as it is.</summary>
+    private static JsonNode? Expanded(JsonNode? value, SandboxState state, Action<JsonObject> replace)
+    {
+        if (value is JsonValue id && id.TryGetValue<string>(out var objectId) && state.FindJson(objectId) is { } expanded)
+        {
+            replace(expanded);
+            return expanded;
+        }
+
+        return value;
     }
 }

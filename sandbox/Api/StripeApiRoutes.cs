@@ -32,7 +32,8 @@ internal static class StripeApiRoutes
         Map(v1, "GET", "subscriptions/{id}", Of(), static (r, q) => r.Subscriptions.Get(q));
         Map(v1, "POST", "subscriptions/{id}", Of(
                 "cancel_at_period_end", "items[#][id]", "items[#][price]", "items[#][deleted]", "proration_behavior", "metadata[*]",
-                "pause_collection[behavior]", "pause_collection[resumes_at]", "payment_behavior"),
+                "pause_collection[behavior]", "pause_collection[resumes_at]", "payment_behavior",
+                "discounts", "discounts[#][coupon]", "discounts[#][discount]"),
             static (r, q) => r.Subscriptions.Update(q));
         Map(v1, "DELETE", "subscriptions/{id}", Of("invoice_now", "prorate"), static (r, q) => r.Subscriptions.Cancel(q));
         Map(v1, "POST", "subscriptions/{id}/resume", Of(), static (r, q) => r.Subscriptions.Resume(q));
@@ -49,6 +50,9 @@ internal static class StripeApiRoutes
 
         Map(v1, "POST", "refunds", Of("charge", "payment_intent", "amount", "reason", "metadata[*]"), static (r, q) => r.Refunds.Create(q));
         Map(v1, "GET", "refunds/{id}", Of(), static (r, q) => r.Refunds.Get(q));
+
+        Map(v1, "POST", "coupons", Of("id", "percent_off", "amount_off", "currency", "duration", "duration_in_months", "name"), static (r, q) => r.Coupons.Create(q));
+        Map(v1, "GET", "coupons/{id}", Of(), static (r, q) => r.Coupons.Get(q));
 
         Map(v1, "POST", "billing_portal/sessions", Of("customer", "return_url", "configuration"), static (r, q) => r.BillingPortal.Create(q));
         Map(v1, "POST", "billing_portal/configurations", Of(

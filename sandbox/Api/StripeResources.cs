@@ -7,6 +7,7 @@ internal sealed record StripeResources(
     SubscriptionsApi Subscriptions,
     InvoicesApi Invoices,
     RefundsApi Refunds,
+    CouponsApi Coupons,
     BillingPortalApi BillingPortal,
     MeterEventsApi MeterEvents,
     MeterEventSessionsApi MeterEventSessions,

@@ -93,6 +93,7 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
         {
             RemovedItemIds = removed,
             AddedMeteredPrices = added,
+            Discounts = Discounts(subscription, p),
         };
         subscriptions.Update(subscription, change, request.Events);
         return Answer(request, subscription.ToJson());
@@ -113,6 +114,52 @@ internal sealed class SubscriptionsApi(SandboxState state, SubscriptionFlow subs
         var subscription = Find(State.Subscriptions, request.Id, "subscription");
         subscriptions.Resume(subscription, request.Events);
         return Answer(request, subscription.ToJson());
+    }
+
+    /// <summary>
+    /// <c>discounts[#]</c>: the discounts the subscription is to have, each a coupon (<c>[coupon]</c>) or one of its own
+    /// discounts kept (<c>[discount]</c>); <c>discounts=""</c> takes them all off; absent leaves them.
+    /// </summary>
+    private IReadOnlyList<DiscountChoice>? Discounts(SubscriptionRecord subscription, StripeParameters p)
+    {
+        if (p.IsEmpty("discounts"))
+        {
+            return [];
+        }
+
+        if (!p.Has("discounts"))
+        {
+            return null;
+        }
+
+        var choices = new List<DiscountChoice>();
+        foreach (var i in p.Indices("discounts"))
+        {
+            var at = $"discounts[{i}]";
+            if (p.String($"{at}[coupon]") is { Length: > 0 } couponId)
+            {
+                var coupon = State.Coupons.GetValueOrDefault(couponId) ?? throw StripeApiException.NoSuch("coupon", couponId, $"{at}[coupon]");
+                if (coupon.AmountOff is not null && coupon.Currency != subscription.Price.Currency)
+                {
+                    throw StripeApiException.Invalid($"{at}[coupon]", $"Coupon {couponId} takes an amount off in {coupon.Currency}, and the subscription bills in {subscription.Price.Currency}.");
+                }
+
+                choices.Add(new DiscountChoice(coupon, null));
+            }
+            else if (p.String($"{at}[discount]") is { Length: > 0 } discountId)
+            {
+                choices.Add(new DiscountChoice(null, subscription.Discounts.FirstOrDefault(d => d.Id == discountId)
+                    ?? throw StripeApiException.NoSuch("discount", discountId, $"{at}[discount]")));
+            }
+            else
+            {
+                throw StripeApiException.Missing($"{at}[coupon]");
+            }
+        }
+
+        return choices.Count == choices.Select(c => c.Coupon?.Id ?? c.Kept!.Coupon.Id).Distinct().Count()
+            ? choices
+            : throw StripeApiException.Invalid("discounts", "The same coupon cannot be applied to a subscription twice.");
     }
 
     /// <summary>

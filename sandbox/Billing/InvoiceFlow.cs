@@ -8,6 +8,8 @@ internal sealed class InvoiceFlow(SandboxState state, PaymentProcessor payments)
     public InvoiceRecord Draft(SubscriptionRecord subscription, CustomerRecord customer, string billingReason, List<InvoiceLineRecord> lines, DateTimeOffset periodStart, DateTimeOffset periodEnd)
     {
         var invoice = Unsaved(StripeIds.New("in"), subscription, customer, billingReason, lines, periodStart, periodEnd);
+        invoice.DiscountAmounts.AddRange(Discounts(subscription, lines, invoice.Currency));
+        invoice.AmountDue = invoice.Total;
         state.Invoices.Add(invoice.Id, invoice);
         subscription.LatestInvoiceId = invoice.Id;
         return invoice;
@@ -33,6 +35,35 @@ internal sealed class InvoiceFlow(SandboxState state, PaymentProcessor payments)
             HostedUrl = $"{state.PublicBaseUrl}/sandbox/invoices/{id}",
             AmountDue = lines.Sum(l => l.Amount),
         };
+
+    /// <summary>
+    /// What the subscription's discounts take off the lines that take discounts (not prorations), in order, each from
+    /// what the ones before left. As at Stripe, a repeating discount is gone once its end has passed, and a once
+    /// discount once it took something off an invoice.
+    /// </summary>
+    private List<InvoiceDiscountAmount> Discounts(SubscriptionRecord subscription, List<InvoiceLineRecord> lines, string currency)
+    {
+        subscription.Discounts.RemoveAll(d => d.End is { } end && end <= state.Now);
+        var left = lines.Where(l => !l.Proration).Sum(l => l.Amount);
+        var amounts = new List<InvoiceDiscountAmount>();
+        foreach (var discount in subscription.Discounts.ToList())
+        {
+            var off = discount.Coupon.Off(left, currency);
+            if (off <= 0)
+            {
+                continue;
+            }
+
+            amounts.Add(new InvoiceDiscountAmount(discount.Id, off));
+            left -= off;
+            if (discount.Coupon.Duration == "once")
+            {
+                subscription.Discounts.Remove(discount);
+            }
+        }
+
+        return amounts;
+    }
 
     public static InvoiceLineRecord PeriodLine(SubscriptionRecord subscription, long amount, string description) =>
         new(StripeIds.New("il"), amount, description, subscription.PeriodStart, subscription.PeriodEnd, subscription.Price, false, subscription.Id, subscription.ItemId);

@@ -65,6 +65,11 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
             subscription.Metadata = Metadata.Merge(subscription.Metadata, metadata);
         }
 
+        if (change.Discounts is { } discounts)
+        {
+            subscription.Discounts = [.. discounts.Select(choice => choice.Kept ?? Apply(choice.Coupon!, subscription))];
+        }
+
         if (change.CancelAtPeriodEnd is { } cancel && cancel != subscription.CancelAtPeriodEnd)
         {
             subscription.CancelAtPeriodEnd = cancel;
@@ -257,6 +262,18 @@ internal sealed class SubscriptionFlow(SandboxState state, InvoiceFlow invoices)
         {
             Renew(subscription, batch);
         }
+    }
+
+    /// <summary>A new discount of <paramref name="coupon"/> on the subscription, from now; a repeating one ends after its months.</summary>
+    private DiscountRecord Apply(CouponRecord coupon, SubscriptionRecord subscription)
+    {
+        var now = state.Now;
+        var discount = new DiscountRecord(
+            StripeIds.New("di"), coupon, subscription.CustomerId, subscription.Id, now,
+            coupon is { Duration: "repeating", DurationInMonths: { } months } ? now.AddMonths(months) : null);
+        coupon.TimesRedeemed++;
+        state.Discounts.Add(discount.Id, discount);
+        return discount;
     }
 
     private static string PeriodDescription(SandboxPrice price) =>

@@ -21,7 +21,9 @@ internal static class InvoicePage
             """;
         var lines = string.Concat(invoice.Lines.Select(line => $"""
             <tr><td>{HtmlPage.Encode(line.Description)}</td><td>{Day(line.PeriodStart)} – {Day(line.PeriodEnd)}</td><td class="money">{HtmlPage.Money(line.Amount, invoice.Currency)}</td></tr>
-            """));
+            """).Concat(invoice.DiscountAmounts.Select(discount => $"""
+            <tr><td>Discount</td><td></td><td class="money">−{HtmlPage.Money(discount.Amount, invoice.Currency)}</td></tr>
+            """)));
         var customer = invoice.CustomerName is { Length: > 0 } name ? $"{HtmlPage.Encode(name)} &lt;{HtmlPage.Encode(invoice.CustomerEmail ?? "")}&gt;" : HtmlPage.Encode(invoice.CustomerEmail ?? invoice.CustomerId);
         return $"""
             <h1>Invoice {HtmlPage.Encode(invoice.Number ?? invoice.Id)}</h1>

@@ -61,7 +61,12 @@ internal sealed class InvoiceRecord
 
     public string? InvoicePaymentId { get; set; }
 
-    public long Total => Lines.Sum(l => l.Amount);
+    /// <summary>What the subscription's discounts took off, in the order they applied.</summary>
+    public List<InvoiceDiscountAmount> DiscountAmounts { get; init; } = [];
+
+    public long Subtotal => Lines.Sum(l => l.Amount);
+
+    public long Total => Subtotal - DiscountAmounts.Sum(d => d.Amount);
 
     /// <summary>
     /// The invoice's payments: an includable field at Stripe, answered only when asked for with
@@ -131,7 +136,7 @@ internal sealed class InvoiceRecord
             ["default_source"] = null,
             ["default_tax_rates"] = new JsonArray(),
             ["description"] = null,
-            ["discounts"] = new JsonArray(),
+            ["discounts"] = new JsonArray([.. DiscountAmounts.Select(d => (JsonNode)d.DiscountId)]),
             ["due_date"] = null,
             ["effective_at"] = StripeJson.Unix(FinalizedAt),
             ["ending_balance"] = EndingBalance,
@@ -178,11 +183,11 @@ internal sealed class InvoiceRecord
                 ["voided_at"] = StripeJson.Unix(VoidedAt),
             },
             ["subscription"] = null,
-            ["subtotal"] = Total,
-            ["subtotal_excluding_tax"] = Total,
+            ["subtotal"] = Subtotal,
+            ["subtotal_excluding_tax"] = Subtotal,
             ["test_clock"] = null,
             ["total"] = Total,
-            ["total_discount_amounts"] = new JsonArray(),
+            ["total_discount_amounts"] = new JsonArray([.. DiscountAmounts.Select(d => new JsonObject { ["amount"] = d.Amount, ["discount"] = d.DiscountId })]),
             ["total_excluding_tax"] = Total,
             ["total_pretax_credit_amounts"] = new JsonArray(),
             ["total_taxes"] = new JsonArray(),

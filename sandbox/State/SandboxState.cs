@@ -42,6 +42,11 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
 
     public Dictionary<string, RefundRecord> Refunds { get; } = [];
 
+    public Dictionary<string, CouponRecord> Coupons { get; } = [];
+
+    /// <summary>Discounts by id: a discount cannot be fetched on its own, only expanded where it is applied.</summary>
+    public Dictionary<string, DiscountRecord> Discounts { get; } = [];
+
     public Dictionary<string, DisputeRecord> Disputes { get; } = [];
 
     public Dictionary<string, PortalSessionRecord> PortalSessions { get; } = [];
@@ -139,7 +144,10 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
             "re" => Refunds.GetValueOrDefault(id)?.ToJson(),
             "dp" => Disputes.GetValueOrDefault(id)?.ToJson(),
             "price" => FindPrice(id) is { } price ? StripeJson.Price(price) : null,
-            _ => null,
+            "di" => Discounts.GetValueOrDefault(id)?.ToJson(),
+
+            // A coupon's id is the merchant's own choice, with no prefix.
+            _ => Coupons.GetValueOrDefault(id)?.ToJson(),
         };
     }
 }

@@ -8,5 +8,8 @@ internal static class StripeIds
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     public static string New(string prefix, int length = 24) =>
-        prefix + "_" + RandomNumberGenerator.GetString(Alphabet, length);
+        prefix + "_" + Code(length);
+
+    /// <summary>An id without a prefix, as Stripe makes for a coupon when the merchant names none.</summary>
+    public static string Code(int length) => RandomNumberGenerator.GetString(Alphabet, length);
 }

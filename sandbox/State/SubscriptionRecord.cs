@@ -72,6 +72,9 @@ internal sealed class SubscriptionRecord
 
     public string? DefaultPaymentMethod { get; set; }
 
+    /// <summary>The subscription's discounts, in the order they apply to its invoices.</summary>
+    public List<DiscountRecord> Discounts { get; set; } = [];
+
     public JsonObject ItemsJson() => StripeJson.List(
         $"/v1/subscription_items?subscription={Id}",
         [ItemJson(ItemId, ItemCreated, Price), .. MeteredItems.Select(item => ItemJson(item.Id, item.Created, item.Price))]);
@@ -135,7 +138,7 @@ internal sealed class SubscriptionRecord
         ["default_source"] = null,
         ["default_tax_rates"] = new JsonArray(),
         ["description"] = null,
-        ["discounts"] = new JsonArray(),
+        ["discounts"] = new JsonArray([.. Discounts.Select(d => (JsonNode)d.Id)]),
         ["ended_at"] = StripeJson.Unix(EndedAt),
         ["invoice_settings"] = new JsonObject
         {

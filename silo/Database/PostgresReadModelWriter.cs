@@ -28,16 +28,20 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         INSERT INTO billing.subscription_history
             (subscription_key, seq, product_id, customer_id, occurred_at, kind, name, from_state, to_state, detail, actor,
              plan_before, unit_amount_before, currency_before, interval_before, quantity_before,
-             plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency)
+             plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency,
+             discounts_before, discounts_after)
         SELECT @key, h.seq, @product, @customer, h.occurred_at, h.kind, h.name, h.from_state, h.to_state, h.detail::jsonb, h.actor,
                h.plan_before, h.unit_amount_before, h.currency_before, h.interval_before, h.quantity_before,
-               h.plan_after, h.unit_amount_after, h.currency_after, h.interval_after, h.quantity_after, h.amount_minor, h.amount_currency
+               h.plan_after, h.unit_amount_after, h.currency_after, h.interval_after, h.quantity_after, h.amount_minor, h.amount_currency,
+               h.discounts_before::jsonb, h.discounts_after::jsonb
         FROM unnest(@seqs, @occurred, @kinds, @names, @froms, @tos, @details, @actors,
                     @plansBefore, @amountsBefore, @currenciesBefore, @intervalsBefore, @quantitiesBefore,
-                    @plansAfter, @amountsAfter, @currenciesAfter, @intervalsAfter, @quantitiesAfter, @moneyAmounts, @moneyCurrencies)
+                    @plansAfter, @amountsAfter, @currenciesAfter, @intervalsAfter, @quantitiesAfter, @moneyAmounts, @moneyCurrencies,
+                    @discountsBefore, @discountsAfter)
             AS h(seq, occurred_at, kind, name, from_state, to_state, detail, actor,
                  plan_before, unit_amount_before, currency_before, interval_before, quantity_before,
-                 plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency)
+                 plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency,
+                 discounts_before, discounts_after)
         ON CONFLICT (subscription_key, seq) DO NOTHING
         """;
 
@@ -47,10 +51,10 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         INSERT INTO billing.subscriptions AS s
             (subscription_key, product_id, customer_id, state, plan_id, current_period_end, email,
              provider_customer_id, provider_subscription_id, version, updated_at, win_backs, last_won_back_at,
-             unit_amount_minor, currency, billing_interval, quantity)
+             unit_amount_minor, currency, billing_interval, quantity, discounts)
         VALUES (@key, @product, @customer, @state, @plan, @periodEnd, @email,
                 @providerCustomer, @providerSubscription, @version, @updatedAt, @winBacks, @lastWonBackAt,
-                @unitAmount, @currency, @interval, @quantity)
+                @unitAmount, @currency, @interval, @quantity, @discounts::jsonb)
         ON CONFLICT (subscription_key) DO UPDATE
         SET product_id = EXCLUDED.product_id,
             customer_id = EXCLUDED.customer_id,
@@ -67,7 +71,8 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
             unit_amount_minor = EXCLUDED.unit_amount_minor,
             currency = EXCLUDED.currency,
             billing_interval = EXCLUDED.billing_interval,
-            quantity = EXCLUDED.quantity
+            quantity = EXCLUDED.quantity,
+            discounts = EXCLUDED.discounts
         WHERE s.version <= EXCLUDED.version
         """;
 
@@ -81,7 +86,8 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
     private const string ReadHistorySql = """
         SELECT seq, occurred_at, kind, name, from_state, to_state, actor, detail ->> 'detail',
                plan_before, unit_amount_before, currency_before, interval_before, quantity_before,
-               plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency
+               plan_after, unit_amount_after, currency_after, interval_after, quantity_after, amount_minor, amount_currency,
+               discounts_before, discounts_after
         FROM billing.subscription_history
         WHERE subscription_key = @key AND (@before::bigint IS NULL OR seq < @before)
         ORDER BY seq DESC
@@ -121,7 +127,7 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
     // Reporting reads only what moves state or terms (transitions, and facts that change terms), in the key's order.
     private const string ReadReportingSql = """
         SELECT subscription_key, product_id, seq, occurred_at, from_state, to_state, name, actor,
-               plan_after, unit_amount_after, currency_after, interval_after, quantity_after
+               plan_after, unit_amount_after, currency_after, interval_after, quantity_after, discounts_after
         FROM billing.subscription_history
         WHERE occurred_at <= @until AND (@product::text IS NULL OR product_id = @product)
           AND (kind = 'transition' OR plan_after IS NOT NULL)
@@ -162,7 +168,7 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
             subscription.Add(new ReportingEntry(
                 key, reader.GetString(1), reader.GetInt64(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero),
                 Enum.Parse<SubscriptionState>(reader.GetString(4)), Enum.Parse<SubscriptionState>(reader.GetString(5)),
-                Terms(reader, 8), reader.GetString(6), reader.IsDBNull(7) ? "" : reader.GetString(7)));
+                Terms(reader, 8, 13), reader.GetString(6), reader.IsDBNull(7) ? "" : reader.GetString(7)));
         }
 
         if (subscription.Count > 0)
@@ -193,8 +199,8 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
                 Enum.Parse<SubscriptionState>(reader.GetString(5)),
                 reader.IsDBNull(6) ? "" : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                Terms(reader, 8),
-                Terms(reader, 13),
+                Terms(reader, 8, 20),
+                Terms(reader, 13, 21),
                 reader.IsDBNull(18) ? null : new Money(reader.GetInt64(18), reader.GetString(19)),
                 kind == HistoryKind.Transition && Enum.TryParse<LifecycleTransition>(name, out var transition) ? transition : null,
                 kind == HistoryKind.Fact && Enum.TryParse<HistoryFact>(name, out var fact) ? fact : null));
@@ -203,10 +209,14 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         return entries;
     }
 
-    private static PriceTerms? Terms(NpgsqlDataReader reader, int first) =>
+    /// <summary>Terms from five columns (plan, unit amount, currency, interval, quantity) and a discounts column.</summary>
+    private static PriceTerms? Terms(NpgsqlDataReader reader, int first, int discounts) =>
         reader.IsDBNull(first)
             ? null
-            : new PriceTerms(reader.GetString(first), reader.GetInt64(first + 1), reader.GetString(first + 2), Enum.Parse<BillingInterval>(reader.GetString(first + 3)), reader.GetInt32(first + 4));
+            : new PriceTerms(reader.GetString(first), reader.GetInt64(first + 1), reader.GetString(first + 2), Enum.Parse<BillingInterval>(reader.GetString(first + 3)), reader.GetInt32(first + 4))
+            {
+                Discounts = reader.IsDBNull(discounts) ? [] : DiscountsJson.Read(reader.GetString(discounts)),
+            };
 
     private static NpgsqlBatchCommand CreateHistoryCommand(SubscriptionRow current, IReadOnlyList<HistoryEntry> history)
     {
@@ -236,6 +246,8 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         Column(command, "quantitiesAfter", NpgsqlDbType.Integer, history, h => h.TermsAfter?.Quantity);
         Column(command, "moneyAmounts", NpgsqlDbType.Bigint, history, h => h.Amount?.AmountMinor);
         Column(command, "moneyCurrencies", NpgsqlDbType.Text, history, h => h.Amount?.Currency);
+        Column(command, "discountsBefore", NpgsqlDbType.Text, history, h => DiscountsJson.Write(h.TermsBefore));
+        Column(command, "discountsAfter", NpgsqlDbType.Text, history, h => DiscountsJson.Write(h.TermsAfter));
         return command;
     }
 
@@ -263,6 +275,7 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         command.Parameters.Add(Nullable("currency", NpgsqlDbType.Text, row.Terms?.Currency));
         command.Parameters.Add(Nullable("interval", NpgsqlDbType.Text, row.Terms?.Interval.ToString()));
         command.Parameters.Add(Nullable("quantity", NpgsqlDbType.Integer, row.Terms?.Quantity));
+        command.Parameters.Add(Nullable("discounts", NpgsqlDbType.Text, DiscountsJson.Write(row.Terms)));
         return command;
     }
 

@@ -35,7 +35,7 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
 
     private const string HistorySql = """
         SELECT subscription_key, product_id, seq, occurred_at, from_state, to_state, name, actor,
-               plan_after, unit_amount_after, currency_after, interval_after, quantity_after
+               plan_after, unit_amount_after, currency_after, interval_after, quantity_after, discounts_after
         FROM billing.subscription_history
         WHERE subscription_key = ANY(@keys) AND (kind = 'transition' OR plan_after IS NOT NULL)
         ORDER BY subscription_key, seq

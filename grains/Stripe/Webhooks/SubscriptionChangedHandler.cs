@@ -30,7 +30,7 @@ public sealed class SubscriptionChangedHandler : IStripeEventHandler
                 ProviderCustomerId: subscription.CustomerId, ProviderSubscriptionId: subscription.Id, ObjectId: subscription.Id,
                 PeriodEnd: Utc(item?.CurrentPeriodEnd), TrialEnd: Utc(subscription.TrialEnd),
                 SubscriptionStatus: subscription.Status, CancelAtPeriodEnd: subscription.CancelAtPeriodEnd, PriceId: item?.Price?.Id,
-                CollectionPaused: subscription.PauseCollection is not null));
+                CollectionPaused: subscription.PauseCollection is not null, Quantity: (int)(item?.Quantity ?? 1), DiscountIds: subscription.DiscountIds ?? []));
     }
 
     private static DateTimeOffset? Utc(DateTime? time) =>

@@ -160,6 +160,44 @@ public sealed class ReconcileTests
     }
 
     [Fact]
+    public void The_quantity_and_discounts_the_provider_bills_are_recorded_in_the_terms_and_follow_a_plan_change()
+    {
+        var synced = In(Active) with { ProviderSubscriptionId = "sub_1", ProviderCustomerId = "cus_1", CurrentPeriodStart = Now, CurrentPeriodEnd = NextMonth };
+        var quarter = new PriceDiscount("di_1", "QUARTER", DiscountDuration.Forever, PercentOff: 25m);
+        var billed = Observed(ProviderSubscriptionStatus.Active);
+        billed = billed with { Observed = billed.Observed with { Quantity = 3, Discounts = [quarter] } };
+
+        var updated = Assert.IsType<Decision.Applied>(Decide(synced, billed));
+        var upgraded = AssertTakes(Decide(updated.Next, billed with { InputId = "evt_2", PlanId = "pro", Observed = billed.Observed with { Discounts = null } }), LifecycleTransition.PlanChanged, Active);
+
+        // The change is a fact with the terms before and after, in words in its detail.
+        var entry = Assert.Single(updated.Entries);
+        Assert.Equal((nameof(HistoryFact.SubscriptionUpdated), BasicTerms, BasicTerms with { Quantity = 3, Discounts = [quarter] }), (entry.Name, entry.TermsBefore, entry.TermsAfter));
+        Assert.Equal("quantity: 1 -> 3; discounts: none -> 25% off forever", entry.Detail);
+
+        // On the new plan the price is the plan's, and the quantity and discounts stay (an event without them keeps them).
+        Assert.Equal(new PriceTerms("pro", 2900, "eur", GrainInterfaces.Catalog.BillingInterval.Month, 3) { Discounts = [quarter] }, upgraded.Next.Terms);
+    }
+
+    [Fact]
+    public void An_event_whose_quantity_or_discounts_differ_from_what_is_known_is_fetched()
+    {
+        var known = In(Active) with
+        {
+            ProviderSubscriptionId = "sub_1", CurrentPeriodEnd = NextMonth,
+            Terms = BasicTerms with { Discounts = [new PriceDiscount("di_1", "QUARTER", DiscountDuration.Forever, PercentOff: 25m)] },
+        };
+        var snapshot = new ProviderEvent(
+            "evt_1", ProviderEventKind.SubscriptionChanged, Now, ProviderSubscriptionId: "sub_1", PeriodEnd: NextMonth, SubscriptionStatus: "active",
+            PriceId: "price_basic", Quantity: 1, DiscountIds: ["di_1"]);
+
+        Assert.NotNull(SubscriptionLifecycle.SnapshotAgrees(known, snapshot, Product));
+        Assert.Null(SubscriptionLifecycle.SnapshotAgrees(known, snapshot with { DiscountIds = [] }, Product));
+        Assert.Null(SubscriptionLifecycle.SnapshotAgrees(known, snapshot with { DiscountIds = ["di_2"] }, Product));
+        Assert.Null(SubscriptionLifecycle.SnapshotAgrees(known, snapshot with { Quantity = 2 }, Product));
+    }
+
+    [Fact]
     public void Past_due_while_canceling_is_refused_as_the_table_has_no_such_transition()
     {
         var decision = Assert.IsType<Decision.Refused>(Decide(In(Canceling), Observed(ProviderSubscriptionStatus.PastDue)));

@@ -137,11 +137,18 @@ public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixtur
     }
 
     [Fact]
-    public async Task The_typed_record_reads_back_as_written_with_actor_terms_and_money()
+    public async Task The_typed_record_reads_back_as_written_with_actor_terms_discounts_and_money()
     {
         var key = NewKey();
         var basic = new PriceTerms("basic", 900, "usd", BillingInterval.Month);
-        var pro = new PriceTerms("pro", 2900, "usd", BillingInterval.Month, 3);
+        var pro = new PriceTerms("pro", 2900, "usd", BillingInterval.Month, 3)
+        {
+            Discounts =
+            [
+                new PriceDiscount("di_1", "LOYAL", DiscountDuration.Forever, PercentOff: 25.5m),
+                new PriceDiscount("di_2", "WELCOME", DiscountDuration.Repeating, AmountOffMinor: 500, Currency: "usd", End: Now.AddMonths(3)),
+            ],
+        };
         HistoryEntry[] written =
         [
             new(1, Now, HistoryKind.Transition, "PlanChanged", SubscriptionState.Active, SubscriptionState.Active, "admin:sam", "from=basic; to=pro", basic, pro, null, LifecycleTransition.PlanChanged),
@@ -154,6 +161,7 @@ public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixtur
         Assert.Equal(written.Reverse(), read);
         Assert.Equal([written[0]], await fixture.Writer.ReadAsync(key, 2, 10, TestContext.Current.CancellationToken));
         Assert.Contains("\"quantity\":3", await ReadCurrentAsync(key), StringComparison.Ordinal);
+        Assert.Contains("\"percent_off\": 25.5", await ReadCurrentAsync(key), StringComparison.Ordinal);
     }
 
     private static string NewKey() => $"prod_t/cust_{Guid.NewGuid():N}";

@@ -29,6 +29,7 @@ public sealed class ReportingTablesOnPostgresTests(ReadModelDatabaseFixture fixt
         new PriceTerms("pro", 2900, "usd", BillingInterval.Month),
         new PriceTerms("yearly", 29900, "usd", BillingInterval.Year),
         new PriceTerms("euro", 800, "eur", BillingInterval.Month, 2),
+        new PriceTerms("pro", 2900, "usd", BillingInterval.Month) { Discounts = [new PriceDiscount("di_loyal", "LOYAL", DiscountDuration.Forever, PercentOff: 20m)] },
     ];
 
     private static readonly (string Name, SubscriptionState To)[] Steps =

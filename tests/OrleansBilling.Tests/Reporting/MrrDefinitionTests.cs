@@ -31,6 +31,41 @@ public sealed class MrrDefinitionTests
     public void Mrr_is_the_amount_times_the_quantity_normalised_to_a_month(BillingInterval interval, long amount, int quantity, long monthly) =>
         Assert.Equal(monthly, MrrTimeline.Monthly(new PriceTerms("p", amount, "usd", interval, quantity)));
 
+    [Fact]
+    public void A_permanent_discount_lowers_mrr_and_a_temporary_one_does_not()
+    {
+        var pro = new PriceTerms("pro", 2900, "usd", BillingInterval.Month, 2);
+        var quarterOff = new PriceDiscount("di_1", "QUARTER", DiscountDuration.Forever, PercentOff: 25m);
+        var fiveOff = new PriceDiscount("di_2", "FIVE", DiscountDuration.Forever, AmountOffMinor: 500, Currency: "usd");
+
+        // 2 × 29.00 = 58.00; 25% off forever: 43.50; then 5.00 off each invoice: 38.50. In the other order: 39.75.
+        Assert.Equal(4350, MrrTimeline.Monthly(pro with { Discounts = [quarterOff] }));
+        Assert.Equal(3850, MrrTimeline.Monthly(pro with { Discounts = [quarterOff, fiveOff] }));
+        Assert.Equal(3975, MrrTimeline.Monthly(pro with { Discounts = [fiveOff, quarterOff] }));
+
+        // Half off once, or for three months, ends: the recurring revenue is the price.
+        Assert.Equal(5800, MrrTimeline.Monthly(pro with { Discounts = [new PriceDiscount("di_3", "HALF", DiscountDuration.Once, PercentOff: 50m)] }));
+        Assert.Equal(5800, MrrTimeline.Monthly(pro with { Discounts = [new PriceDiscount("di_4", "HALF3", DiscountDuration.Repeating, PercentOff: 50m, End: Jan1.AddMonths(3))] }));
+
+        // An amount off each invoice of a year is a twelfth a month; one in another currency takes nothing; none goes below zero.
+        Assert.Equal(1583, MrrTimeline.Monthly(new PriceTerms("annual", 20000, "usd", BillingInterval.Year) { Discounts = [new PriceDiscount("di_5", "YEAR", DiscountDuration.Forever, AmountOffMinor: 1000, Currency: "usd")] }));
+        Assert.Equal(5800, MrrTimeline.Monthly(pro with { Discounts = [fiveOff with { Currency = "eur" }] }));
+        Assert.Equal(0, MrrTimeline.Monthly(pro with { Discounts = [fiveOff with { AmountOffMinor = 100_000 }] }));
+    }
+
+    [Fact]
+    public void Terms_are_equal_when_their_discounts_are_equal_in_order()
+    {
+        var pro = new PriceTerms("pro", 2900, "usd", BillingInterval.Month);
+        var a = new PriceDiscount("di_1", "A", DiscountDuration.Forever, PercentOff: 10m);
+        var b = new PriceDiscount("di_2", "B", DiscountDuration.Once, PercentOff: 20m);
+
+        Assert.Equal(pro with { Discounts = [a, b] }, pro with { Discounts = new List<PriceDiscount> { a, b } });
+        Assert.NotEqual(pro with { Discounts = [a, b] }, pro with { Discounts = [b, a] });
+        Assert.NotEqual(pro, pro with { Discounts = [a] });
+        Assert.Same(pro, pro.Billed(1, []));
+    }
+
     [Theory]
     [InlineData(Active, true)]
     [InlineData(PastDue, true)]
