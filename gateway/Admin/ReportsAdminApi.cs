@@ -128,7 +128,11 @@ public static class ReportsAdminApi
             : Results.Ok(answer);
     }
 
-    /// <summary>Rows as CSV (RFC 4180): a header of the JSON names, invariant numbers, ISO dates.</summary>
+    /// <summary>
+    /// Rows as CSV (RFC 4180): a header of the JSON names, invariant numbers, ISO dates. A text that a spreadsheet would
+    /// take for a formula (starting with <c>= + - @</c>, a tab or a carriage return) gets a leading apostrophe (OWASP's
+    /// advice against CSV injection); numbers are written as they are.
+    /// </summary>
     public static string CsvOf<T>(IReadOnlyList<T> rows)
     {
         var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance);
@@ -147,13 +151,15 @@ public static class ReportsAdminApi
         var text = value switch
         {
             null => "",
-            string plain => plain,
-            IEnumerable<string> list => string.Join(';', list),
+            string plain => Inert(plain),
+            IEnumerable<string> list => Inert(string.Join(';', list)),
             DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "",
         };
         return text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : text;
+
+        static string Inert(string text) => text.Length > 0 && "=+-@\t\r".Contains(text[0], StringComparison.Ordinal) ? "'" + text : text;
     }
 }
 

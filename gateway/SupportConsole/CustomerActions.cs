@@ -149,13 +149,13 @@ public sealed record CustomerAction(string Name, string Reason, CustomerActionFo
         if (!string.IsNullOrWhiteSpace(form.Amount))
         {
             if (!decimal.TryParse(form.Amount.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var major)
-                || major * 100 != decimal.Truncate(major * 100) || major <= 0 || major * 100 > invoice.AmountPaid)
+                || Money.Minor(major, invoice.Currency) is not (> 0 and var minor) || minor > invoice.AmountPaid)
             {
-                problems["Amount"] = $"An amount such as 12.50, at most {Money.Text(invoice.AmountPaid, invoice.Currency)} (what was paid); leave it empty to refund all that remains.";
+                problems["Amount"] = $"An amount such as {12.5m.ToString("F" + Money.Decimals(invoice.Currency), CultureInfo.InvariantCulture)}, at most {Money.Text(invoice.AmountPaid, invoice.Currency)} (what was paid); leave it empty to refund all that remains.";
                 return null;
             }
 
-            amount = (long)(major * 100);
+            amount = minor;
         }
 
         var what = amount is { } part ? Money.Text(part, invoice.Currency) : "all that remains refundable";

@@ -1,5 +1,6 @@
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Reporting;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 
 namespace OrleansBilling.Grains.Reporting;
 
@@ -218,7 +219,8 @@ public static class PortfolioReports
                 var missing = converted.Where(c => c.Rate is null).Select(c => c.Currency).ToList();
                 long? total = missing.Count > 0
                     ? null
-                    : converted.Sum(c => (long)Math.Round(c.MrrMinor * c.Rate!.Value, MidpointRounding.AwayFromZero));
+                    : converted.Sum(c => (long)Math.Round(
+                        Money.Major(c.MrrMinor, c.Currency) * c.Rate!.Value * Money.MinorPerMajor(reporting), MidpointRounding.AwayFromZero));
                 return new TotalRow(period.Key, reporting, total, missing);
             }),
         ];

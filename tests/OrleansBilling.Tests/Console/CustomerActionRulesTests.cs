@@ -43,6 +43,22 @@ public sealed class CustomerActionRulesTests
         Assert.Equal(problem is null, action is not null);
     }
 
+    [Theory]
+    [InlineData("jpy", "1500", "1500 JPY of invoice in_paid")]
+    [InlineData("jpy", "1500.5", null)]
+    [InlineData("kwd", "1.125", "1.125 KWD of invoice in_paid")]
+    [InlineData("kwd", "1.1255", null)]
+    [InlineData("usd", "19.99", "19.99 USD of invoice in_paid")]
+    public async Task A_refund_amount_has_the_decimals_of_the_invoice_s_currency(string currency, string amount, string? consequence)
+    {
+        var customer = Customer with { Invoices = [new InvoiceView("in_paid", "paid", 2000, 2000, currency, Now.AddDays(-3), null, null, null)] };
+
+        var (action, problems) = CustomerAction.Check(Form("refund", invoice: "in_paid", amount: amount), customer, Now);
+
+        Assert.Equal(consequence is null, problems.ContainsKey("Amount"));
+        Assert.Equal(consequence, action is null ? null : (await action.Consequence(null!, null!))[..consequence!.Length]);
+    }
+
     [Fact]
     public void A_refund_of_an_unpaid_or_unknown_invoice_is_refused()
     {

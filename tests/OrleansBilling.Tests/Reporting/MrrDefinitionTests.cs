@@ -215,6 +215,21 @@ public sealed class MrrDefinitionTests
     }
 
     [Fact]
+    public void The_total_converts_between_currencies_with_different_decimals()
+    {
+        var yen = new PriceTerms("yen", 1500, "jpy", BillingInterval.Month);
+        var report = PortfolioReports.Compute(
+            new ReportRequest(null, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 31), ReportInterval.Month, null),
+            [History("demo/a", Jan1, (0, Active, Basic)), History("demo/y", Jan1, (0, Active, yen))],
+            Defaults);
+
+        // 1500 yen at 0.0065 dollars a yen is 9.75 dollars (975 cents), beside basic's 9.00.
+        var total = PortfolioReports.Totals(report, new ExchangeRateOptions { Currency = "usd", Rates = new() { ["jpy"] = new() { ["2026-01-01"] = 0.0065m } } });
+
+        Assert.Equal(900 + 975, Assert.Single(total).MrrMinor);
+    }
+
+    [Fact]
     public void Mrr_at_each_period_s_end_is_the_last_one_s_plus_its_movements_for_any_history()
     {
         var states = Gen.OneOf(Trialing, Active, PastDue, Suspended, Paused, Canceling, Canceled, Incomplete);
