@@ -3,15 +3,20 @@
 
   setup URL API_KEY COUNT OUT      COUNT customers bench_wh_<n> with a paid checkout (API + sandbox,
                                    see customers.py); their Stripe subscription objects, as the
-                                   sandbox serves them, to OUT
-  sign SUBSCRIPTIONS SECRET COUNT PREFIX THREADS OUT
-                                   COUNT signed customer.subscription.updated events, unique ids,
-                                   round-robin over the subscriptions, dealt to OUT.0 … OUT.<THREADS-1>
-                                   (one file per wrk thread); one "signature<TAB>body" a line
+                                   sandbox serves them, to OUT, and their first invoices to OUT.invoices
+  sign OBJECTS SECRET COUNT PREFIX THREADS OUT [KIND]
+                                   COUNT signed events, unique ids, round-robin over the objects, dealt
+                                   to OUT.0 … OUT.<THREADS-1> (one file per wrk thread); one
+                                   "signature<TAB>body" a line. KIND "subscriptions" (default):
+                                   customer.subscription.updated of the subscriptions as they are (the
+                                   service changes nothing); "invoices": invoice.finalized of a new
+                                   invoice each (a copy of the customer's first one under a new id), a
+                                   fact each subscription records, as at every renewal
   pgbench-script EVENTS OUT        the pgbench transaction: the service's inbox insert (with a real
                                    event body as payload) and its grain-state write
   percentile P LOG...              the P-th percentile (ms) of pgbench --log files (3rd column, µs)
 """
+import concurrent.futures
 import contextlib
 import hashlib
 import hmac
@@ -20,18 +25,25 @@ import os
 import sys
 import time
 
-from customers import activate, write_lines
+from customers import activate, call, write_lines
 
 API_VERSION = "2026-10-28.endive"
 
 
 def setup(base, api_key, count, out):
-    write_lines(activate(base, api_key, count, "bench_wh_"), out)
+    subscriptions = activate(base, api_key, count, "bench_wh_")
+    write_lines(subscriptions, out)
+    auth = {"Authorization": "Bearer sk_test_sandbox"}
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        invoices = list(pool.map(lambda s: call("GET", f"{base}/sandbox/stripe/v1/invoices/{s['latest_invoice']}", headers=auth), subscriptions))
+    write_lines(invoices, f"{out}.invoices")
 
 
-def sign(subscriptions_file, secret, count, prefix, threads, out):
-    with open(subscriptions_file) as f:
-        subscriptions = [line.strip() for line in f if line.strip()]
+def sign(objects_file, secret, count, prefix, threads, out, kind="subscriptions"):
+    with open(objects_file) as f:
+        objects = [line.strip() for line in f if line.strip()]
+    if kind == "invoices":
+        invoices = [json.loads(o) for o in objects]
     key = secret.encode()
     now = int(time.time())
     with contextlib.ExitStack() as stack:
@@ -39,10 +51,16 @@ def sign(subscriptions_file, secret, count, prefix, threads, out):
         for n in range(count):
             # Unique per event: evt_ + 24 characters, like Stripe's ids.
             event_id = f"evt_{prefix}{n:0{24 - len(prefix)}d}"
-            body = ('{"id":"%s","object":"event","api_version":"%s","created":%d,'
-                    '"data":{"object":%s,"previous_attributes":{"metadata":{}}},'
-                    '"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},'
-                    '"type":"customer.subscription.updated"}') % (event_id, API_VERSION, now, subscriptions[n % len(subscriptions)])
+            if kind == "invoices":
+                invoice = dict(invoices[n % len(invoices)], id=f"in_{prefix}{n:0{24 - len(prefix)}d}")
+                body = ('{"id":"%s","object":"event","api_version":"%s","created":%d,"data":{"object":%s},'
+                        '"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},'
+                        '"type":"invoice.finalized"}') % (event_id, API_VERSION, now, json.dumps(invoice, separators=(",", ":")))
+            else:
+                body = ('{"id":"%s","object":"event","api_version":"%s","created":%d,'
+                        '"data":{"object":%s,"previous_attributes":{"metadata":{}}},'
+                        '"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},'
+                        '"type":"customer.subscription.updated"}') % (event_id, API_VERSION, now, objects[n % len(objects)])
             signature = hmac.new(key, f"{now}.{body}".encode(), hashlib.sha256).hexdigest()
             files[n % threads].write(f"t={now},v1={signature}\t{body}\n")
 
@@ -86,7 +104,7 @@ def main(argv):
     if command == "setup":
         setup(args[0], args[1], int(args[2]), args[3])
     elif command == "sign":
-        sign(args[0], args[1], int(args[2]), args[3], int(args[4]), args[5])
+        sign(args[0], args[1], int(args[2]), args[3], int(args[4]), args[5], *args[6:7])
     elif command == "pgbench-script":
         pgbench_script(args[0], args[1])
     elif command == "percentile":

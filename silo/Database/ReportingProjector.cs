@@ -15,21 +15,32 @@ namespace OrleansBilling.Silo.Database;
 /// the background: every subscription whose row version moved past <c>reported_version</c> has its whole history read
 /// and its facts computed again by the pure definitions (<see cref="ReportFacts"/>), in batches, one projector at a time
 /// across the cluster (a session advisory lock). Ingestion never waits for it: it only marks the row, by moving its version.
+/// A subscription whose new entries are all facts reports do not read (no transition, no change of terms) is only marked.
 /// </summary>
 public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOptions<ReportingOptions> options, ILogger<ReportingProjector> logger) : BackgroundService
 {
     /// <summary>Subscriptions computed in one transaction.</summary>
     public const int BatchSize = 500;
 
-    /// <summary>How long the projector rests when it has caught up.</summary>
-    public static readonly TimeSpan Rest = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long the projector rests when it has caught up: reports may be this much late, and the events of a burst
+    /// (a renewal brings five) are computed once.
+    /// </summary>
+    public static readonly TimeSpan Rest = TimeSpan.FromSeconds(5);
 
     private const long LockKey = 0x6269_6c6c_7270_7431; // one projector across the cluster
 
+    // With each marked row: its last history entry, and whether any entry since the last computation is one reports
+    // read (the same filter as HistorySql; both walk the history's primary key from the end).
     private const string DirtySql = """
-        SELECT subscription_key, version FROM billing.subscriptions
-        WHERE reported_version IS DISTINCT FROM version
-        ORDER BY subscription_key
+        SELECT s.subscription_key, s.version,
+               (SELECT max(h.seq) FROM billing.subscription_history h WHERE h.subscription_key = s.subscription_key),
+               EXISTS (SELECT 1 FROM billing.subscription_history h
+                       WHERE h.subscription_key = s.subscription_key AND h.seq > coalesce(s.reported_seq, 0)
+                         AND (h.kind = 'transition' OR h.plan_after IS NOT NULL))
+        FROM billing.subscriptions s
+        WHERE s.reported_version IS DISTINCT FROM s.version
+        ORDER BY s.subscription_key
         LIMIT @batch
         """;
 
@@ -65,8 +76,8 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
 
     // A row whose version moved while it was computed stays marked, and is computed again.
     private const string MarkSql = """
-        UPDATE billing.subscriptions AS s SET reported_version = v.version
-        FROM unnest(@keys, @versions) AS v(key, version)
+        UPDATE billing.subscriptions AS s SET reported_version = v.version, reported_seq = v.seq
+        FROM unnest(@keys, @versions, @seqs) AS v(key, version, seq)
         WHERE s.subscription_key = v.key AND s.version = v.version
         """;
 
@@ -113,14 +124,14 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
             // Read in one snapshot (the marked rows' versions and their history as of those versions), then write in
             // another transaction: a row published again meanwhile keeps its mark (its version moved) and is computed
             // next time, so ingestion's updates never make the projector's transaction fail.
-            List<string> keys;
-            List<long> versions;
+            List<Marked> marked;
             var facts = new List<ReportFacts>();
             await EnsureDefinitionsAsync(connection, cancellationToken);
             await using (var reading = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
             {
-                (keys, versions) = await DirtyAsync(connection, reading, cancellationToken);
-                await foreach (var history in ReadHistoryAsync(connection, reading, keys, cancellationToken))
+                marked = await DirtyAsync(connection, reading, cancellationToken);
+                var changed = marked.Where(m => m.Changed).Select(m => m.Key).ToList();
+                await foreach (var history in ReadHistoryAsync(connection, reading, changed, cancellationToken))
                 {
                     try
                     {
@@ -129,9 +140,7 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
                     catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or InvalidOperationException)
                     {
                         // One subscription the definitions cannot read stays marked and is logged; the others go on.
-                        var index = keys.IndexOf(history[0].SubscriptionKey);
-                        keys.RemoveAt(index);
-                        versions.RemoveAt(index);
+                        marked.RemoveAll(m => m.Key == history[0].SubscriptionKey);
                         LogSubscriptionFailed(ex, history[0].SubscriptionKey);
                     }
                 }
@@ -139,12 +148,12 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
                 await reading.CommitAsync(cancellationToken);
             }
 
-            if (keys.Count > 0)
+            if (marked.Count > 0)
             {
-                await WriteAsync(connection, keys, versions, facts, cancellationToken);
+                await WriteAsync(connection, marked, facts, cancellationToken);
             }
 
-            return keys.Count;
+            return marked.Count;
         }
         finally
         {
@@ -152,13 +161,18 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
         }
     }
 
-    private static async Task WriteAsync(NpgsqlConnection connection, List<string> keys, List<long> versions, List<ReportFacts> facts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the facts of the subscriptions computed again (those with a change reports read) and marks every one
+    /// reported, as of the version and last entry it was read at.
+    /// </summary>
+    private static async Task WriteAsync(NpgsqlConnection connection, List<Marked> marked, List<ReportFacts> facts, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
+        var computed = marked.Where(m => m.Changed).Select(m => m.Key).ToArray();
         foreach (var forget in ForgetSql)
         {
-            batch.BatchCommands.Add(Command(forget, ("keys", NpgsqlDbType.Text, keys.ToArray())));
+            batch.BatchCommands.Add(Command(forget, ("keys", NpgsqlDbType.Text, computed)));
         }
 
         var movements = facts.SelectMany(f => f.Movements).ToList();
@@ -187,7 +201,11 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
             ("currencies", NpgsqlDbType.Text, events.Select(e => e.Currency).ToArray()),
             ("events", NpgsqlDbType.Text, events.Select(e => e.Kind.ToString()).ToArray()),
             ("amounts", NpgsqlDbType.Bigint, events.Select(e => e.AmountMinor).ToArray())));
-        batch.BatchCommands.Add(Command(MarkSql, ("keys", NpgsqlDbType.Text, keys.ToArray()), ("versions", NpgsqlDbType.Bigint, versions.ToArray())));
+        batch.BatchCommands.Add(Command(
+            MarkSql,
+            ("keys", NpgsqlDbType.Text, marked.Select(m => m.Key).ToArray()),
+            ("versions", NpgsqlDbType.Bigint, marked.Select(m => m.Version).ToArray()),
+            ("seqs", NpgsqlDbType.Bigint, marked.Select(m => m.LastSeq).ToArray())));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -230,8 +248,8 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
 
         await using (var reset = new NpgsqlCommand(
             """
-            UPDATE billing.subscriptions SET reported_version = NULL
-            WHERE subscription_key IN (SELECT subscription_key FROM billing.subscriptions WHERE reported_version IS NOT NULL LIMIT 5000)
+            UPDATE billing.subscriptions SET reported_version = NULL, reported_seq = NULL
+            WHERE subscription_key IN (SELECT subscription_key FROM billing.subscriptions WHERE reported_version IS NOT NULL OR reported_seq IS NOT NULL LIMIT 5000)
             """,
             connection))
         {
@@ -248,20 +266,22 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
         LogDefinitionsChanged(fingerprint);
     }
 
-    private static async Task<(List<string> Keys, List<long> Versions)> DirtyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<List<Marked>> DirtyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(DirtySql, connection, transaction);
         command.Parameters.AddWithValue("batch", BatchSize);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var (keys, versions) = (new List<string>(), new List<long>());
+        var marked = new List<Marked>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            keys.Add(reader.GetString(0));
-            versions.Add(reader.GetInt64(1));
+            marked.Add(new Marked(reader.GetString(0), reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2), reader.GetBoolean(3)));
         }
 
-        return (keys, versions);
+        return marked;
     }
+
+    /// <summary>A subscription to mark reported: its version and last entry as read, and whether reports read anything new.</summary>
+    private sealed record Marked(string Key, long Version, long LastSeq, bool Changed);
 
     private static async IAsyncEnumerable<IReadOnlyList<ReportingEntry>> ReadHistoryAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<string> keys, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

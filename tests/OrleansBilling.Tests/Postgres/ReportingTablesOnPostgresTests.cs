@@ -60,7 +60,8 @@ public sealed class ReportingTablesOnPostgresTests(ReadModelDatabaseFixture fixt
         var projector = new ReportingProjector(fixture.DataSource, Options.Create(options), NullLogger<ReportingProjector>.Instance);
         var tables = new PostgresReportTotals(fixture.DataSource);
         var rebuild = new RebuiltReportTotals(fixture.Writer, Options.Create(options));
-        var step = Gen.Select(Gen.Int[0, 12], Gen.Int[0, Steps.Length - 1], Gen.Int[-1, Terms.Length - 1]);
+        // A step past the table's is a fact reports do not read (an invoice paid): a piece of only those is marked, not computed.
+        var step = Gen.Select(Gen.Int[0, 12], Gen.Int[0, Steps.Length], Gen.Int[-1, Terms.Length - 1]);
         var customers = step.Array[1, 10].Array[1, 5];
         var request = Gen.Select(Gen.Int[0, 60], Gen.Int[1, 200], Gen.OneOf(ReportInterval.Day, ReportInterval.Week, ReportInterval.Month), Gen.OneOf<string?>(null, "usd", "eur"));
 
@@ -96,6 +97,12 @@ public sealed class ReportingTablesOnPostgresTests(ReadModelDatabaseFixture fixt
             foreach (var (days, stepIndex, termsIndex) in histories[c])
             {
                 at = at.AddDays(days).AddMinutes(7);
+                if (stepIndex == Steps.Length)
+                {
+                    entries.Add(new HistoryEntry(entries.Count + 1, at, HistoryKind.Fact, nameof(HistoryFact.InvoicePaid), state, state, "test", null, Amount: new Money(900, "usd"), Fact: HistoryFact.InvoicePaid));
+                    continue;
+                }
+
                 var (name, to) = Steps[stepIndex];
                 var before = terms;
                 terms = termsIndex >= 0 ? Terms[termsIndex] : terms ?? Terms[0];
