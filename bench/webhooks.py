@@ -4,14 +4,17 @@
   setup URL API_KEY COUNT OUT      COUNT customers bench_wh_<n> with a paid checkout (API + sandbox,
                                    see customers.py); their Stripe subscription objects, as the
                                    sandbox serves them, to OUT, and their first invoices to OUT.invoices
-  sign OBJECTS SECRET COUNT PREFIX THREADS OUT [KIND]
+  sign OBJECTS SECRET COUNT PREFIX THREADS OUT [KIND [FIRST]]
                                    COUNT signed events, unique ids, round-robin over the objects, dealt
                                    to OUT.0 … OUT.<THREADS-1> (one file per wrk thread); one
                                    "signature<TAB>body" a line. KIND "subscriptions" (default):
                                    customer.subscription.updated of the subscriptions as they are (the
                                    service changes nothing); "invoices": invoice.finalized of a new
                                    invoice each (a copy of the customer's first one under a new id), a
-                                   fact each subscription records, as at every renewal
+                                   fact each subscription records, as at every renewal; "renewals":
+                                   invoice.paid of a new invoice for the subscription's next period (a
+                                   day long: the N-th event of a subscription pays day N after its period
+                                   end, counting from event FIRST), a Renewed transition each
   pgbench-script EVENTS OUT        the pgbench transaction: the service's inbox insert (with a real
                                    event body as payload) and its grain-state write
   percentile P LOG...              the P-th percentile (ms) of pgbench --log files (3rd column, µs)
@@ -39,10 +42,10 @@ def setup(base, api_key, count, out):
     write_lines(invoices, f"{out}.invoices")
 
 
-def sign(objects_file, secret, count, prefix, threads, out, kind="subscriptions"):
+def sign(objects_file, secret, count, prefix, threads, out, kind="subscriptions", first=0):
     with open(objects_file) as f:
         objects = [line.strip() for line in f if line.strip()]
-    if kind == "invoices":
+    if kind in ("invoices", "renewals"):
         invoices = [json.loads(o) for o in objects]
     key = secret.encode()
     now = int(time.time())
@@ -51,11 +54,18 @@ def sign(objects_file, secret, count, prefix, threads, out, kind="subscriptions"
         for n in range(count):
             # Unique per event: evt_ + 24 characters, like Stripe's ids.
             event_id = f"evt_{prefix}{n:0{24 - len(prefix)}d}"
-            if kind == "invoices":
-                invoice = dict(invoices[n % len(invoices)], id=f"in_{prefix}{n:0{24 - len(prefix)}d}")
+            if kind in ("invoices", "renewals"):
+                event_type, invoice = "invoice.finalized", dict(invoices[n % len(invoices)], id=f"in_{prefix}{n:0{24 - len(prefix)}d}")
+                if kind == "renewals":
+                    # The subscription's (first + n) // count-th renewal: its period, a day each, after the first one's end.
+                    day = (first + n) // len(invoices)
+                    start = max(line["period"]["end"] for line in invoice["lines"]["data"]) + day * 86400
+                    lines = [dict(line, period={"start": start, "end": start + 86400}) for line in invoice["lines"]["data"]]
+                    event_type = "invoice.paid"
+                    invoice = dict(invoice, billing_reason="subscription_cycle", lines=dict(invoice["lines"], data=lines))
                 body = ('{"id":"%s","object":"event","api_version":"%s","created":%d,"data":{"object":%s},'
                         '"livemode":false,"pending_webhooks":1,"request":{"id":null,"idempotency_key":null},'
-                        '"type":"invoice.finalized"}') % (event_id, API_VERSION, now, json.dumps(invoice, separators=(",", ":")))
+                        '"type":"%s"}') % (event_id, API_VERSION, now, json.dumps(invoice, separators=(",", ":")), event_type)
             else:
                 body = ('{"id":"%s","object":"event","api_version":"%s","created":%d,'
                         '"data":{"object":%s,"previous_attributes":{"metadata":{}}},'
@@ -104,7 +114,7 @@ def main(argv):
     if command == "setup":
         setup(args[0], args[1], int(args[2]), args[3])
     elif command == "sign":
-        sign(args[0], args[1], int(args[2]), args[3], int(args[4]), args[5], *args[6:7])
+        sign(args[0], args[1], int(args[2]), args[3], int(args[4]), args[5], *args[6:7], *[int(a) for a in args[7:8]])
     elif command == "pgbench-script":
         pgbench_script(args[0], args[1])
     elif command == "percentile":

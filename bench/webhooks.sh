@@ -6,7 +6,9 @@
 # an Npgsql connection string (Host, Port, Username, Password) of a server to create a database on.
 # Usage: bench/webhooks.sh [seconds, default 20] [customers, default 500]
 # BENCH_EVENTS=invoices sends invoice.finalized events of new invoices instead (each a fact the subscription
-# records and publishes); the pgbench comparison stays the subscription event's.
+# records and publishes), BENCH_EVENTS=renewals renewal invoices paid (each a Renewed transition); the pgbench
+# comparison stays the subscription event's, and BENCH_NO_PGBENCH=1 leaves it out. BENCH_WAIT_REPORTED=1 waits after
+# the measured run until the reporting projector has computed every subscription, and counts its CPU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
@@ -44,7 +46,7 @@ objects=$out/webhooks-subscriptions.jsonl
 send() { # name, prefix, events, seconds, [wrk options]
   local name=$1 prefix=$2 events=$3 seconds=$4; shift 4
   # Signed just before the run: Stripe's tolerance is 300 s.
-  python3 bench/webhooks.py sign "$objects" "$secret" "$events" "$prefix" $threads "$out/webhooks-events-$name" "$events_kind"
+  python3 bench/webhooks.py sign "$objects" "$secret" "$events" "$prefix" $threads "$out/webhooks-events-$name" "$events_kind" "${first_event:-0}"
   local TIMEFORMAT='%U %S'
   { time wrk -t$threads -c$connections -d${seconds}s "$@" -s bench/webhooks.lua "$webhook_url" -- "$out/webhooks-events-$name" >"$out/webhooks-$name.txt"; } 2>"$out/webhooks-$name.cpu"
   rm -f "$out/webhooks-events-$name".*
@@ -58,6 +60,7 @@ wrk_p99() { awk '$1 == "99%" {print $2}' "$out/webhooks-$1.txt"; }
 # Warm-up (JIT, tiered compilation, pools, every subscription grain once more), then enough fresh
 # events for the measured run: three times what the warm-up rate needs.
 send warmup benchw 80000 $warmup
+first_event=80000
 events=$(awk -v r="$(rps warmup)" -v d="$duration" 'BEGIN { printf "%d", r * d * 3 + 20000 }')
 psql -q -c CHECKPOINT
 silo_before=$(cpu_seconds $silo); pg_before=$(postgres_cpu); busy_before=$(machine_busy)
@@ -75,10 +78,22 @@ wrk_cpu=$(awk '{print $1 + $2}' "$out/webhooks-service.cpu")
 service_others=$(others "$busy_before" "$busy_after" "$(awk -v a="$silo_after" -v b="$silo_before" -v p="$pg_after" -v q="$pg_before" -v w="$wrk_cpu" 'BEGIN { print a - b + p - q + w }')")
 service_cpu="silo $(per_event "$silo_before" "$silo_after" "$answered") ms, PostgreSQL $(per_event "$pg_before" "$pg_after" "$answered") ms, wrk $(per_event 0 "$(awk '{print $1 + $2}' "$out/webhooks-service.cpu")" "$answered") ms"
 echo "inbox rows of the measured run by outcome: $outcomes"
-# How far the reporting projector is behind when the measured run ends (subscriptions whose version it has not computed).
-echo "unreported subscriptions at the end: $(psql -At -c "SELECT count(*) FROM billing.subscriptions WHERE reported_version IS DISTINCT FROM version")"
+# How far the reporting projector is behind when the measured run ends (subscriptions whose version it has not computed),
+# and with BENCH_WAIT_REPORTED, how long it takes to catch up and what the whole run cost per event with that work.
+unreported() { psql -At -c "SELECT count(*) FROM billing.subscriptions WHERE reported_version IS DISTINCT FROM version"; }
+echo "unreported subscriptions at the end: $(unreported)"
+if [[ -n ${BENCH_WAIT_REPORTED:-} ]]; then
+  waited=0
+  while (( $(unreported) > 0 && waited < 120 )); do sleep 1; waited=$((waited + 1)); done
+  echo "caught up after: ${waited} s; CPU time per event with it: silo $(per_event "$silo_before" "$(cpu_seconds $silo)" "$answered") ms, PostgreSQL $(per_event "$pg_before" "$(postgres_cpu)" "$answered") ms"
+fi
 echo "history rows: $(psql -At -c "SELECT count(*) FROM billing.subscription_history")"
 kill "$silo"; wait "$silo" 2>/dev/null || true
+if [[ -n ${BENCH_NO_PGBENCH:-} ]]; then
+  echo "| service: | $(rps service) | $(wrk_p99 service) |"
+  echo "CPU time per event: $service_cpu"
+  exit 0
+fi
 
 # pgbench: the inbox insert and the grain-state write of the same database, one per transaction.
 psql -q <<SQL

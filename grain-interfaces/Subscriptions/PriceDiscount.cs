@@ -13,11 +13,15 @@ public enum DiscountDuration
 
     /// <summary>Every invoice, for as long as it stays on the subscription.</summary>
     Forever,
+
+    /// <summary>Not known: the provider did not describe the coupon (a kind of discount this service does not read).</summary>
+    Unknown,
 }
 
 /// <summary>
 /// A discount on a subscription as the provider applied it (a Stripe discount and its coupon): either a percentage or an
-/// amount off each invoice, for once, some months or forever. Only a permanent one changes what the customer pays for good.
+/// amount off each invoice, for once, some months or forever. Only a permanent one changes what the customer pays for good;
+/// one the service could not read is kept for its id and never counted.
 /// </summary>
 /// <param name="Id">The provider's discount id (<c>di_…</c>).</param>
 /// <param name="CouponId">The coupon it was made from.</param>
@@ -61,7 +65,8 @@ public sealed record PriceDiscount(
         {
             DiscountDuration.Forever => $"{off} forever",
             DiscountDuration.Once => $"{off} once",
-            _ => End is { } end ? $"{off} until {end:yyyy-MM-dd}" : $"{off} for some months",
+            DiscountDuration.Repeating => End is { } end ? $"{off} until {end:yyyy-MM-dd}" : $"{off} for some months",
+            _ => "a discount the service cannot read",
         };
     }
 }

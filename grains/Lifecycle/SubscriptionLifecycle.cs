@@ -795,7 +795,9 @@ public static class SubscriptionLifecycle
             Note("provider_customer", before.ProviderCustomerId, after.ProviderCustomerId);
             return string.Join("; ", changes);
 
-            static string? Discounts(PriceTerms? terms) => terms is { Discounts.Count: > 0 } ? string.Join(", ", terms.Discounts) : null;
+            // Named with their coupon and id: one discount swapped for another that takes the same off is a change too.
+            static string? Discounts(PriceTerms? terms) =>
+                terms is { Discounts.Count: > 0 } ? string.Join(", ", terms.Discounts.Select(d => $"{d} (coupon {d.CouponId}, {d.Id})")) : null;
 
             void Note(string name, string? was, string? now)
             {

@@ -23,6 +23,15 @@ public sealed record ReportEvent(DateOnly Day, string SubscriptionKey, string Pr
 public sealed record ReportFacts(IReadOnlyList<Movement> Movements, IReadOnlyList<StateChange> States, IReadOnlyList<ReportEvent> Events)
 {
     /// <summary>
+    /// Whether reports read an entry: one that changes the state or the terms. Every figure follows from those (MRR from
+    /// state and terms, movements and state counts from MRR, dunning and trial events from changes of state), so an
+    /// entry that leaves both as they were (a renewal, an invoice fact, an email) adds nothing, and the PostgreSQL path
+    /// (<c>PostgresReadModelWriter.ReportedRowSql</c>) leaves it out too.
+    /// </summary>
+    public static bool Reads(HistoryEntry entry) =>
+        entry.From != entry.To || (entry.TermsAfter is not null && entry.TermsAfter != entry.TermsBefore);
+
+    /// <summary>
     /// A subscription's facts. Points are taken to the end of time, so a past-due customer's stop of counting is a
     /// movement on its own day whenever the report is asked; a report counts only what falls in its periods.
     /// </summary>

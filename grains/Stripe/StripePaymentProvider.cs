@@ -200,8 +200,11 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 cancellationToken);
             var lines = preview.Lines?.Data ?? [];
             var proration = lines.Where(IsProration).Sum(l => l.Amount);
-            // The next period at the new price; metered lines (usage so far) are not what the change costs.
-            return (proration, lines.Where(l => !IsProration(l) && l.Pricing?.PriceDetails?.PriceId == providerPriceId).Sum(l => l.Amount), preview.Currency);
+            // The next period at the new price, less what discounts take off it; metered lines (usage so far) are not what
+            // the change costs.
+            var next = lines.Where(l => !IsProration(l) && l.Pricing?.PriceDetails?.PriceId == providerPriceId)
+                .Sum(l => l.Amount - (l.DiscountAmounts?.Sum(d => d.Amount) ?? 0));
+            return (proration, next, preview.Currency);
 
             static bool IsProration(InvoiceLineItem line) => line.Parent?.SubscriptionItemDetails?.Proration == true;
         });
@@ -210,9 +213,12 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         Call(async () =>
         {
             // The customer comes with it: its email address is where lifecycle email goes. So do the discounts with
-            // their coupons: what they take off, for how long.
+            // their coupons (what they take off, for how long, and an amount off in each currency it has).
             var subscription = await Client.V1.Subscriptions.GetAsync(
-                providerSubscriptionId, new SubscriptionGetOptions { Expand = ["customer", "discounts.source.coupon"] }, null, cancellationToken);
+                providerSubscriptionId,
+                new SubscriptionGetOptions { Expand = ["customer", "discounts.source.coupon.currency_options"] },
+                null,
+                cancellationToken);
             var status = StripeStatus.Parse(subscription.Status);
 
             // Whether the latest invoice is paid only matters when Stripe says "past due".
@@ -237,7 +243,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 subscription.Customer?.Email,
                 subscription.PauseCollection is not null,
                 (int)(item?.Quantity ?? 1),
-                [.. (subscription.Discounts ?? []).Select(DiscountOf)]);
+                [.. (subscription.Discounts ?? []).Select(discount => DiscountOf(discount, subscription.Currency))]);
         });
 
     public Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken) =>
@@ -396,19 +402,30 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         }
     }
 
-    /// <summary>A discount and its (expanded) coupon in the port's terms.</summary>
-    private static PriceDiscount DiscountOf(Discount discount)
+    /// <summary>
+    /// A discount and its (expanded) coupon in the port's terms: an amount off in the subscription's currency where the
+    /// coupon has one for it. A discount whose coupon is not described (another kind of source, an unknown duration)
+    /// is kept as <see cref="DiscountDuration.Unknown"/>: known by its id, never counted, and the subscription goes on.
+    /// </summary>
+    public static PriceDiscount DiscountOf(Discount discount, string? currency)
     {
-        var coupon = discount.Source?.Coupon
-            ?? throw new PaymentProviderException($"Stripe answered discount {discount.Id} without its coupon.", transient: false);
-        var duration = coupon.Duration switch
+        var coupon = discount.Source?.Coupon;
+        var duration = coupon?.Duration switch
         {
             "once" => DiscountDuration.Once,
             "repeating" => DiscountDuration.Repeating,
             "forever" => DiscountDuration.Forever,
-            _ => throw new PaymentProviderException($"Stripe answered coupon {coupon.Id} with an unknown duration '{coupon.Duration}'.", transient: false),
+            _ => DiscountDuration.Unknown,
         };
-        return new PriceDiscount(discount.Id, coupon.Id, duration, coupon.PercentOff, coupon.AmountOff, coupon.Currency, Utc(discount.End));
+        if (coupon is null || duration == DiscountDuration.Unknown)
+        {
+            return new PriceDiscount(discount.Id, coupon?.Id ?? discount.Source?.CouponId ?? "", DiscountDuration.Unknown);
+        }
+
+        return coupon is { AmountOff: not null } && coupon.Currency != currency && currency is not null
+            && coupon.CurrencyOptions?.GetValueOrDefault(currency) is { AmountOff: { } local }
+            ? new PriceDiscount(discount.Id, coupon.Id, duration, null, local, currency, Utc(discount.End))
+            : new PriceDiscount(discount.Id, coupon.Id, duration, coupon.PercentOff, coupon.AmountOff, coupon.Currency, Utc(discount.End));
     }
 
     /// <summary>The invoice in the port's terms; its payment is there only when <c>payments</c> was expanded (an includable field).</summary>

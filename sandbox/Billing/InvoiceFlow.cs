@@ -7,17 +7,22 @@ internal sealed class InvoiceFlow(SandboxState state, PaymentProcessor payments)
 {
     public InvoiceRecord Draft(SubscriptionRecord subscription, CustomerRecord customer, string billingReason, List<InvoiceLineRecord> lines, DateTimeOffset periodStart, DateTimeOffset periodEnd)
     {
-        var invoice = Unsaved(StripeIds.New("in"), subscription, customer, billingReason, lines, periodStart, periodEnd);
-        invoice.DiscountAmounts.AddRange(Discounts(subscription, lines, invoice.Currency));
-        invoice.AmountDue = invoice.Total;
+        var invoice = Unsaved(StripeIds.New("in"), subscription, customer, billingReason, lines, periodStart, periodEnd, spendsDiscounts: true);
         state.Invoices.Add(invoice.Id, invoice);
         subscription.LatestInvoiceId = invoice.Id;
         return invoice;
     }
 
-    /// <summary>An invoice of the subscription that is nowhere stored: a draft before it is kept, or a preview.</summary>
-    public InvoiceRecord Unsaved(string id, SubscriptionRecord subscription, CustomerRecord customer, string billingReason, List<InvoiceLineRecord> lines, DateTimeOffset periodStart, DateTimeOffset periodEnd) =>
-        new()
+    /// <summary>
+    /// An invoice of the subscription that is nowhere stored, with the subscription's discounts taken off: a draft before
+    /// it is kept (which <paramref name="spendsDiscounts"/>: a once discount is gone after it), or a preview.
+    /// </summary>
+    public InvoiceRecord Unsaved(
+        string id, SubscriptionRecord subscription, CustomerRecord customer, string billingReason, List<InvoiceLineRecord> lines,
+        DateTimeOffset periodStart, DateTimeOffset periodEnd, bool spendsDiscounts = false)
+    {
+        var (discounted, amounts) = Discounted(subscription, lines, spendsDiscounts);
+        return new()
         {
             Id = id,
             Sequence = state.NextSequence(),
@@ -29,40 +34,60 @@ internal sealed class InvoiceFlow(SandboxState state, PaymentProcessor payments)
             SubscriptionMetadata = new Dictionary<string, string>(subscription.Metadata),
             BillingReason = billingReason,
             Currency = subscription.Price.Currency,
-            Lines = lines,
+            Lines = discounted,
+            DiscountAmounts = amounts,
             PeriodStart = periodStart,
             PeriodEnd = periodEnd,
             HostedUrl = $"{state.PublicBaseUrl}/sandbox/invoices/{id}",
-            AmountDue = lines.Sum(l => l.Amount),
+            AmountDue = discounted.Sum(l => l.Amount) - amounts.Sum(a => a.Amount),
         };
+    }
 
     /// <summary>
-    /// What the subscription's discounts take off the lines that take discounts (not prorations), in order, each from
-    /// what the ones before left. As at Stripe, a repeating discount is gone once its end has passed, and a once
-    /// discount once it took something off an invoice.
+    /// The lines with what the subscription's discounts take off those that take discounts (not prorations), in order, each
+    /// from what the ones before left, spread over the lines in proportion (the rounding on the last); and each discount's
+    /// total. As at Stripe, a repeating discount is gone once its end has passed, and a once discount once it took
+    /// something off an invoice (only when <paramref name="spends"/>: a preview spends nothing).
     /// </summary>
-    private List<InvoiceDiscountAmount> Discounts(SubscriptionRecord subscription, List<InvoiceLineRecord> lines, string currency)
+    private (List<InvoiceLineRecord> Lines, List<InvoiceDiscountAmount> Totals) Discounted(SubscriptionRecord subscription, List<InvoiceLineRecord> lines, bool spends)
     {
-        subscription.Discounts.RemoveAll(d => d.End is { } end && end <= state.Now);
-        var left = lines.Where(l => !l.Proration).Sum(l => l.Amount);
-        var amounts = new List<InvoiceDiscountAmount>();
-        foreach (var discount in subscription.Discounts.ToList())
+        if (spends)
         {
-            var off = discount.Coupon.Off(left, currency);
+            subscription.Discounts.RemoveAll(d => d.End is { } end && end <= state.Now);
+        }
+
+        var left = lines.Select(l => l.Proration ? 0 : Math.Max(0, l.Amount)).ToArray();
+        var taken = lines.Select(_ => new List<InvoiceDiscountAmount>()).ToArray();
+        var totals = new List<InvoiceDiscountAmount>();
+        foreach (var discount in subscription.Discounts.Where(d => d.End is not { } end || end > state.Now).ToList())
+        {
+            var (before, off) = (left.Sum(), discount.Coupon.Off(left.Sum(), subscription.Price.Currency));
             if (off <= 0)
             {
                 continue;
             }
 
-            amounts.Add(new InvoiceDiscountAmount(discount.Id, off));
-            left -= off;
-            if (discount.Coupon.Duration == "once")
+            var last = Array.FindLastIndex(left, amount => amount > 0);
+            var spread = 0L;
+            for (var i = 0; i <= last; i++)
+            {
+                var share = Math.Min(left[i], i == last ? off - spread : (long)Math.Round((decimal)off * left[i] / before, MidpointRounding.AwayFromZero));
+                if (share > 0)
+                {
+                    taken[i].Add(new InvoiceDiscountAmount(discount.Id, share));
+                    left[i] -= share;
+                    spread += share;
+                }
+            }
+
+            totals.Add(new InvoiceDiscountAmount(discount.Id, spread));
+            if (spends && discount.Coupon.Duration == "once")
             {
                 subscription.Discounts.Remove(discount);
             }
         }
 
-        return amounts;
+        return ([.. lines.Select((line, i) => taken[i].Count == 0 ? line : line with { DiscountAmounts = taken[i] })], totals);
     }
 
     public static InvoiceLineRecord PeriodLine(SubscriptionRecord subscription, long amount, string description) =>

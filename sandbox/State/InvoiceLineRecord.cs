@@ -20,6 +20,9 @@ internal sealed record InvoiceLineRecord(
     decimal Quantity = 1,
     decimal? UnitAmountDecimal = null)
 {
+    /// <summary>What the subscription's discounts took off this line.</summary>
+    public IReadOnlyList<InvoiceDiscountAmount> DiscountAmounts { get; init; } = [];
+
     public JsonObject ToJson(string invoiceId) => new()
     {
         ["id"] = Id,
@@ -27,9 +30,9 @@ internal sealed record InvoiceLineRecord(
         ["amount"] = Amount,
         ["currency"] = Price.Currency,
         ["description"] = Description,
-        ["discount_amounts"] = new JsonArray(),
+        ["discount_amounts"] = new JsonArray([.. DiscountAmounts.Select(d => new JsonObject { ["amount"] = d.Amount, ["discount"] = d.DiscountId })]),
         ["discountable"] = !Proration,
-        ["discounts"] = new JsonArray(),
+        ["discounts"] = new JsonArray([.. DiscountAmounts.Select(d => (JsonNode)d.DiscountId)]),
         ["invoice"] = invoiceId,
         ["livemode"] = false,
         ["metadata"] = new JsonObject(),

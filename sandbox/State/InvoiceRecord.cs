@@ -62,7 +62,7 @@ internal sealed class InvoiceRecord
     public string? InvoicePaymentId { get; set; }
 
     /// <summary>What the subscription's discounts took off, in the order they applied.</summary>
-    public List<InvoiceDiscountAmount> DiscountAmounts { get; init; } = [];
+    public IReadOnlyList<InvoiceDiscountAmount> DiscountAmounts { get; init; } = [];
 
     public long Subtotal => Lines.Sum(l => l.Amount);
 

@@ -133,7 +133,9 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
     public JsonObject? FindJson(string id)
     {
         var prefix = id.Split('_')[0];
-        return prefix switch
+
+        // A coupon's id is the merchant's own choice, with no prefix of its own: it may look like another object's.
+        return Coupons.GetValueOrDefault(id)?.ToJson() ?? prefix switch
         {
             "cus" => Customers.GetValueOrDefault(id)?.ToJson(),
             "cs" => CheckoutSessions.GetValueOrDefault(id)?.ToJson(),
@@ -145,9 +147,7 @@ internal sealed class SandboxState(SandboxClock clock, IOptions<SandboxOptions> 
             "dp" => Disputes.GetValueOrDefault(id)?.ToJson(),
             "price" => FindPrice(id) is { } price ? StripeJson.Price(price) : null,
             "di" => Discounts.GetValueOrDefault(id)?.ToJson(),
-
-            // A coupon's id is the merchant's own choice, with no prefix.
-            _ => Coupons.GetValueOrDefault(id)?.ToJson(),
+            _ => null,
         };
     }
 }

@@ -6,7 +6,8 @@ namespace OrleansBilling.Silo.Database;
 
 /// <summary>
 /// The discounts of terms as the <c>discounts_*</c> columns hold them: a JSON array in the order they apply, with
-/// snake-case names as Stripe writes them (<c>percent_off</c>, <c>duration: "forever"</c>); NULL for none.
+/// <see cref="PriceDiscount"/>'s names in snake case (<c>coupon_id</c>, <c>percent_off</c>, <c>amount_off_minor</c>,
+/// <c>duration: "forever"</c>); NULL for none.
 /// </summary>
 internal static class DiscountsJson
 {

@@ -124,13 +124,25 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    // Reporting reads only what moves state or terms (transitions, and facts that change terms), in the key's order.
-    private const string ReadReportingSql = """
+    /// <summary>
+    /// The history rows reports read, as <see cref="ReportFacts.Reads"/> says: those that change the state or the terms.
+    /// Unqualified column names of <c>billing.subscription_history</c>.
+    /// </summary>
+    public const string ReportedRowSql = """
+        (from_state <> to_state
+         OR (plan_after IS NOT NULL
+             AND (plan_before IS NULL OR plan_after <> plan_before OR unit_amount_after <> unit_amount_before
+                  OR currency_after <> currency_before OR interval_after <> interval_before
+                  OR quantity_after <> quantity_before OR discounts_after IS DISTINCT FROM discounts_before)))
+        """;
+
+    // Reporting reads only what moves state or terms, in the key's order.
+    private const string ReadReportingSql = $"""
         SELECT subscription_key, product_id, seq, occurred_at, from_state, to_state, name, actor,
                plan_after, unit_amount_after, currency_after, interval_after, quantity_after, discounts_after
         FROM billing.subscription_history
         WHERE occurred_at <= @until AND (@product::text IS NULL OR product_id = @product)
-          AND (kind = 'transition' OR plan_after IS NOT NULL)
+          AND {ReportedRowSql}
         ORDER BY subscription_key, seq
         """;
 

@@ -15,7 +15,8 @@ namespace OrleansBilling.Silo.Database;
 /// the background: every subscription whose row version moved past <c>reported_version</c> has its whole history read
 /// and its facts computed again by the pure definitions (<see cref="ReportFacts"/>), in batches, one projector at a time
 /// across the cluster (a session advisory lock). Ingestion never waits for it: it only marks the row, by moving its version.
-/// A subscription whose new entries are all facts reports do not read (no transition, no change of terms) is only marked.
+/// A subscription whose new entries change neither its state nor its terms (a renewal, an invoice fact, an email) is only
+/// marked: reports read nothing from them.
 /// </summary>
 public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOptions<ReportingOptions> options, ILogger<ReportingProjector> logger) : BackgroundService
 {
@@ -31,24 +32,24 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
     private const long LockKey = 0x6269_6c6c_7270_7431; // one projector across the cluster
 
     // With each marked row: its last history entry, and whether any entry since the last computation is one reports
-    // read (the same filter as HistorySql; both walk the history's primary key from the end).
-    private const string DirtySql = """
+    // read (the same filter as HistorySql; both walk the history's primary key).
+    private const string DirtySql = $"""
         SELECT s.subscription_key, s.version,
                (SELECT max(h.seq) FROM billing.subscription_history h WHERE h.subscription_key = s.subscription_key),
                EXISTS (SELECT 1 FROM billing.subscription_history h
                        WHERE h.subscription_key = s.subscription_key AND h.seq > coalesce(s.reported_seq, 0)
-                         AND (h.kind = 'transition' OR h.plan_after IS NOT NULL))
+                         AND {PostgresReadModelWriter.ReportedRowSql})
         FROM billing.subscriptions s
         WHERE s.reported_version IS DISTINCT FROM s.version
         ORDER BY s.subscription_key
         LIMIT @batch
         """;
 
-    private const string HistorySql = """
+    private const string HistorySql = $"""
         SELECT subscription_key, product_id, seq, occurred_at, from_state, to_state, name, actor,
                plan_after, unit_amount_after, currency_after, interval_after, quantity_after, discounts_after
         FROM billing.subscription_history
-        WHERE subscription_key = ANY(@keys) AND (kind = 'transition' OR plan_after IS NOT NULL)
+        WHERE subscription_key = ANY(@keys) AND {PostgresReadModelWriter.ReportedRowSql}
         ORDER BY subscription_key, seq
         """;
 

@@ -61,7 +61,7 @@ public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader, 
     public async IAsyncEnumerable<IReadOnlyList<ReportingEntry>> ReadAsync(string? productId, DateTimeOffset until, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var subscriptions = history
-            .Where(h => h.Value.OccurredAt <= until && (h.Value.Kind == HistoryKind.Transition || h.Value.TermsAfter is not null))
+            .Where(h => h.Value.OccurredAt <= until && ReportFacts.Reads(h.Value))
             .Select(h => (h.Key.Key, Entry: h.Value, Product: BillingIds.ParseSubscriptionKey(h.Key.Key).ProductId))
             .Where(h => productId is null || h.Product == productId)
             .GroupBy(h => h.Key, StringComparer.Ordinal)

@@ -173,10 +173,24 @@ public sealed class ReconcileTests
         // The change is a fact with the terms before and after, in words in its detail.
         var entry = Assert.Single(updated.Entries);
         Assert.Equal((nameof(HistoryFact.SubscriptionUpdated), BasicTerms, BasicTerms with { Quantity = 3, Discounts = [quarter] }), (entry.Name, entry.TermsBefore, entry.TermsAfter));
-        Assert.Equal("quantity: 1 -> 3; discounts: none -> 25% off forever", entry.Detail);
+        Assert.Equal("quantity: 1 -> 3; discounts: none -> 25% off forever (coupon QUARTER, di_1)", entry.Detail);
 
         // On the new plan the price is the plan's, and the quantity and discounts stay (an event without them keeps them).
         Assert.Equal(new PriceTerms("pro", 2900, "eur", GrainInterfaces.Catalog.BillingInterval.Month, 3) { Discounts = [quarter] }, upgraded.Next.Terms);
+    }
+
+    [Fact]
+    public void A_discount_swapped_for_another_that_takes_the_same_off_is_recorded()
+    {
+        var loyal = new PriceDiscount("di_1", "LOYAL20", DiscountDuration.Forever, PercentOff: 20m);
+        var vip = new PriceDiscount("di_2", "VIP20", DiscountDuration.Forever, PercentOff: 20m);
+        var synced = In(Active) with { ProviderSubscriptionId = "sub_1", ProviderCustomerId = "cus_1", CurrentPeriodStart = Now, CurrentPeriodEnd = NextMonth, Terms = BasicTerms with { Discounts = [loyal] } };
+        var observed = Observed(ProviderSubscriptionStatus.Active);
+
+        var swapped = Assert.IsType<Decision.Applied>(Decide(synced, observed with { Observed = observed.Observed with { Discounts = [vip] } }));
+
+        Assert.Equal([vip], swapped.Next.Terms!.Discounts);
+        Assert.Contains("coupon VIP20, di_2", Assert.Single(swapped.Entries).Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,8 +29,10 @@ public sealed class ReportingTablesOnPostgresTests(ReadModelDatabaseFixture fixt
         new PriceTerms("pro", 2900, "usd", BillingInterval.Month),
         new PriceTerms("yearly", 29900, "usd", BillingInterval.Year),
         new PriceTerms("euro", 800, "eur", BillingInterval.Month, 2),
-        new PriceTerms("pro", 2900, "usd", BillingInterval.Month) { Discounts = [new PriceDiscount("di_loyal", "LOYAL", DiscountDuration.Forever, PercentOff: 20m)] },
+        new PriceTerms("pro", 2900, "usd", BillingInterval.Month) { Discounts = [Loyal] },
     ];
+
+    private static PriceDiscount Loyal => new("di_loyal", "LOYAL", DiscountDuration.Forever, PercentOff: 20m);
 
     private static readonly (string Name, SubscriptionState To)[] Steps =
     [
@@ -60,8 +62,9 @@ public sealed class ReportingTablesOnPostgresTests(ReadModelDatabaseFixture fixt
         var projector = new ReportingProjector(fixture.DataSource, Options.Create(options), NullLogger<ReportingProjector>.Instance);
         var tables = new PostgresReportTotals(fixture.DataSource);
         var rebuild = new RebuiltReportTotals(fixture.Writer, Options.Create(options));
-        // A step past the table's is a fact reports do not read (an invoice paid): a piece of only those is marked, not computed.
-        var step = Gen.Select(Gen.Int[0, 12], Gen.Int[0, Steps.Length], Gen.Int[-1, Terms.Length - 1]);
+        // Past the table's steps: a fact reports do not read (an invoice paid; a piece of only those is marked, not
+        // computed), and one that changes the terms (a discount or quantity from Stripe), which they do.
+        var step = Gen.Select(Gen.Int[0, 12], Gen.Int[0, Steps.Length + 1], Gen.Int[-1, Terms.Length - 1]);
         var customers = step.Array[1, 10].Array[1, 5];
         var request = Gen.Select(Gen.Int[0, 60], Gen.Int[1, 200], Gen.OneOf(ReportInterval.Day, ReportInterval.Week, ReportInterval.Month), Gen.OneOf<string?>(null, "usd", "eur"));
 
@@ -100,6 +103,14 @@ public sealed class ReportingTablesOnPostgresTests(ReadModelDatabaseFixture fixt
                 if (stepIndex == Steps.Length)
                 {
                     entries.Add(new HistoryEntry(entries.Count + 1, at, HistoryKind.Fact, nameof(HistoryFact.InvoicePaid), state, state, "test", null, Amount: new Money(900, "usd"), Fact: HistoryFact.InvoicePaid));
+                    continue;
+                }
+
+                if (stepIndex == Steps.Length + 1)
+                {
+                    var updated = (terms ?? Terms[0]) with { Quantity = 1 + (termsIndex + 1) % 3, Discounts = termsIndex % 2 == 0 ? [Loyal] : [] };
+                    entries.Add(new HistoryEntry(entries.Count + 1, at, HistoryKind.Fact, nameof(HistoryFact.SubscriptionUpdated), state, state, "test", "terms", terms, updated, Fact: HistoryFact.SubscriptionUpdated));
+                    terms = updated;
                     continue;
                 }
 

@@ -32,12 +32,22 @@ public sealed class DiscountTests
         Assert.Equal((25.5m, "forever", null), (discount.Source.Coupon.PercentOff, discount.Source.Coupon.Duration, discount.End));
         Assert.Equal(1, (await sandbox.Stripe.V1.Coupons.GetAsync(coupon.Id, cancellationToken: Ct)).TimesRedeemed);
 
-        // 10.00 less 25.5% (2.55) on each renewal.
+        // 10.00 less 25.5% (2.55) on each renewal, on the invoice and on its line.
         Assert.All(renewals, invoice =>
         {
             Assert.Equal((1000L, 745L, 745L), (invoice.Subtotal, invoice.Total, invoice.AmountPaid));
             Assert.Equal((255L, discount.Id), (invoice.TotalDiscountAmounts.Single().Amount, invoice.TotalDiscountAmounts.Single().DiscountId));
+            Assert.Equal(255L, invoice.Lines.Data.Single().DiscountAmounts.Single().Amount);
         });
+
+        // A preview of a move to Pro (30.00) shows the next period with the discount: 30.00 less 7.65; nothing is spent.
+        var preview = await sandbox.Stripe.V1.Invoices.CreatePreviewAsync(new InvoiceCreatePreviewOptions
+        {
+            Subscription = result.SubscriptionId,
+            SubscriptionDetails = new InvoiceSubscriptionDetailsOptions { Items = [new InvoiceSubscriptionDetailsItemOptions { Id = fetched.Items.Data[0].Id, Price = SandboxHost.Pro }] },
+        }, cancellationToken: Ct);
+        var next = preview.Lines.Data.Single(l => l.Parent.SubscriptionItemDetails.Proration != true);
+        Assert.Equal((3000L, 765L), (next.Amount, next.DiscountAmounts.Single().Amount));
         var applied = sandbox.Receiver.OfType("customer.subscription.updated").First();
         Assert.Equal([discount.Id], ((Subscription)applied.Data.Object).DiscountIds);
         Assert.Empty((JArray)((JObject)applied.Data.PreviousAttributes)["discounts"]!);
