@@ -24,9 +24,11 @@ public sealed record ReportFacts(IReadOnlyList<Movement> Movements, IReadOnlyLis
 {
     /// <summary>
     /// Whether reports read an entry: one that changes the state or the terms. Every figure follows from those (MRR from
-    /// state and terms, movements and state counts from MRR, dunning and trial events from changes of state), so an
-    /// entry that leaves both as they were (a renewal, an invoice fact, an email) adds nothing, and the PostgreSQL path
-    /// (<c>PostgresReadModelWriter.ReportedRowSql</c>) leaves it out too.
+    /// state and terms, movements and state counts from MRR, trials from changes of state, dunning from transitions that
+    /// always change state), so an entry that leaves both as they were (a renewal, an invoice fact, an email) adds
+    /// nothing, and the PostgreSQL path (<c>PostgresReadModelWriter.ReportedRowSql</c>) leaves it out too. That holds for
+    /// the history the lifecycle writes: each entry starts from the state it was in (<c>From</c>) and the terms in force
+    /// (<c>TermsBefore</c>), which a property test checks against the whole history.
     /// </summary>
     public static bool Reads(HistoryEntry entry) =>
         entry.From != entry.To || (entry.TermsAfter is not null && entry.TermsAfter != entry.TermsBefore);

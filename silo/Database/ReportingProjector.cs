@@ -101,12 +101,16 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
                 computed = 0;
             }
 
-            if (computed < BatchSize)
+            // A full batch (even one where some subscription could not be computed) means more may wait: go on at once.
+            if (computed < BatchSize && lastRead < BatchSize)
             {
                 await Task.Delay(Rest, stoppingToken);
             }
         }
     }
+
+    // How many marked subscriptions the last batch read.
+    private int lastRead;
 
     /// <summary>What <see cref="ProjectOnceAsync"/> answers while another silo's projector holds the lock.</summary>
     public const int AnotherProjectorRuns = -1;
@@ -131,6 +135,7 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
             await using (var reading = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
             {
                 marked = await DirtyAsync(connection, reading, cancellationToken);
+                lastRead = marked.Count;
                 var changed = marked.Where(m => m.Changed).Select(m => m.Key).ToList();
                 await foreach (var history in ReadHistoryAsync(connection, reading, changed, cancellationToken))
                 {

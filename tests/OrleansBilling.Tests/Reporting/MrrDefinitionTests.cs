@@ -230,6 +230,52 @@ public sealed class MrrDefinitionTests
     }
 
     [Fact]
+    public void Leaving_out_the_entries_that_change_neither_state_nor_terms_changes_no_figure()
+    {
+        // Histories as the lifecycle writes them: each entry starts from the state it was in and the terms in force;
+        // transitions carry the terms after, facts only when they change them; dunning is named by the change of state.
+        var states = Gen.OneOf(Trialing, Active, PastDue, Suspended, Paused, Canceling, Canceled, Incomplete);
+        var terms = Gen.OneOf<PriceTerms?>(null, Basic, Pro, Yearly, Euro, Pro with { Discounts = [new PriceDiscount("di_1", "Q", DiscountDuration.Forever, PercentOff: 25m)] });
+        var step = Gen.Select(Gen.Int[0, 9], Gen.Bool, states, terms);
+        var options = Gen.Select(Gen.Bool, Gen.OneOf<int?>(null, 0, 3), Gen.Int[0, 4], (atSchedule, pastDue, suspended) => new ReportingOptions
+        {
+            ChurnAt = atSchedule ? ChurnMoment.CancellationScheduled : ChurnMoment.SubscriptionEnds,
+            PastDueCountsFor = pastDue is { } d ? TimeSpan.FromDays(d) : null,
+            SuspendedCountsFor = TimeSpan.FromDays(suspended),
+        });
+        Gen.Select(step.Array[1, 25], options).Sample((steps, settings) =>
+        {
+            var (state, inForce, at) = (None, (PriceTerms?)null, Jan1);
+            var written = new List<HistoryEntry>();
+            foreach (var (days, transition, to, changed) in steps)
+            {
+                at = at.AddDays(days).AddHours(1);
+                var next = transition ? to : state;
+                var after = transition ? changed ?? inForce : changed;
+                written.Add(new HistoryEntry(written.Count + 1, at, transition ? HistoryKind.Transition : HistoryKind.Fact, Named(state, next), state, next, "test", null, inForce, after));
+                (state, inForce) = (next, after ?? inForce);
+            }
+
+            // Against what reports read before: every transition and every fact with terms (a fact before any transition,
+            // in no state, was never read).
+            var transitionsAndTerms = written.Where(e => e.Kind == HistoryKind.Transition || e.TermsAfter is not null);
+            Assert.Equal(Facts(transitionsAndTerms, settings), Facts(written.Where(ReportFacts.Reads), settings));
+        });
+
+        static string Named(SubscriptionState from, SubscriptionState to) => (from, to) switch
+        {
+            (not PastDue, PastDue) => nameof(LifecycleTransition.PaymentFailed),
+            (PastDue or Suspended, Active) => nameof(LifecycleTransition.PaymentRecovered),
+            (PastDue or Suspended, Canceled) => nameof(LifecycleTransition.DunningExhausted),
+            _ when from == to => nameof(LifecycleTransition.Renewed),
+            _ => "Changed",
+        };
+
+        static string Facts(IEnumerable<HistoryEntry> entries, ReportingOptions options) => System.Text.Json.JsonSerializer.Serialize(ReportFacts.Of(
+            [.. entries.Select(e => new ReportingEntry("demo/c", "demo", e.Sequence, e.OccurredAt, e.From, e.To, e.TermsAfter, e.Name, e.Actor))], options));
+    }
+
+    [Fact]
     public void Mrr_at_each_period_s_end_is_the_last_one_s_plus_its_movements_for_any_history()
     {
         var states = Gen.OneOf(Trialing, Active, PastDue, Suspended, Paused, Canceling, Canceled, Incomplete);
