@@ -28,7 +28,7 @@ public sealed record ReportFacts(IReadOnlyList<Movement> Movements, IReadOnlyLis
     /// always change state), so an entry that leaves both as they were (a renewal, an invoice fact, an email) adds
     /// nothing, and the PostgreSQL path (<c>PostgresReadModelWriter.ReportedRowSql</c>) leaves it out too. That holds for
     /// the history the lifecycle writes: each entry starts from the state it was in (<c>From</c>) and the terms in force
-    /// (<c>TermsBefore</c>), which a property test checks against the whole history.
+    /// (<c>TermsBefore</c>); a property test holds the figures to those of every transition and change of terms.
     /// </summary>
     public static bool Reads(HistoryEntry entry) =>
         entry.From != entry.To || (entry.TermsAfter is not null && entry.TermsAfter != entry.TermsBefore);
