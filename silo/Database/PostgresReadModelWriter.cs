@@ -162,28 +162,50 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
 
     /// <summary>
     /// Rows of the history as reporting reads them (subscription_key, product_id, seq, occurred_at, from_state, to_state,
-    /// name, actor, then the terms after), ordered by subscription and sequence, one subscription at a time.
+    /// name, actor, then the terms after), ordered by subscription and sequence, one subscription at a time. A row that
+    /// cannot be read (a state or an interval this version does not know, written by a newer one) throws, unless
+    /// <paramref name="unreadable"/> is given: then it is told the subscription and why, and the subscription is left out.
     /// </summary>
     public static async IAsyncEnumerable<IReadOnlyList<ReportingEntry>> ReportingHistoryOf(
-        NpgsqlDataReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        NpgsqlDataReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken,
+        Action<string, Exception>? unreadable = null)
     {
         var subscription = new List<ReportingEntry>();
+        string? current = null;
+        var broken = false;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var key = reader.GetString(0);
-            if (subscription.Count > 0 && subscription[0].SubscriptionKey != key)
+            if (key != current)
             {
-                yield return subscription;
-                subscription = [];
+                if (subscription.Count > 0 && !broken)
+                {
+                    yield return subscription;
+                }
+
+                (subscription, current, broken) = ([], key, false);
             }
 
-            subscription.Add(new ReportingEntry(
-                key, reader.GetString(1), reader.GetInt64(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero),
-                Enum.Parse<SubscriptionState>(reader.GetString(4)), Enum.Parse<SubscriptionState>(reader.GetString(5)),
-                Terms(reader, 8, 13), reader.GetString(6), reader.IsDBNull(7) ? "" : reader.GetString(7)));
+            if (broken)
+            {
+                continue;
+            }
+
+            try
+            {
+                subscription.Add(new ReportingEntry(
+                    key, reader.GetString(1), reader.GetInt64(2), new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero),
+                    Enum.Parse<SubscriptionState>(reader.GetString(4)), Enum.Parse<SubscriptionState>(reader.GetString(5)),
+                    Terms(reader, 8, 13), reader.GetString(6), reader.IsDBNull(7) ? "" : reader.GetString(7)));
+            }
+            catch (Exception ex) when (unreadable is not null && ex is ArgumentException or FormatException or JsonException or InvalidCastException or OverflowException)
+            {
+                unreadable(key, ex);
+                broken = true;
+            }
         }
 
-        if (subscription.Count > 0)
+        if (subscription.Count > 0 && !broken)
         {
             yield return subscription;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Security.Cryptography;
 using System.Text;
@@ -41,6 +42,8 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
                          AND {PostgresReadModelWriter.ReportedRowSql})
         FROM billing.subscriptions s
         WHERE s.reported_version IS DISTINCT FROM s.version
+          AND NOT EXISTS (SELECT 1 FROM unnest(@failedKeys, @failedVersions) AS f(key, version)
+                          WHERE f.key = s.subscription_key AND f.version = s.version)
         ORDER BY s.subscription_key
         LIMIT @batch
         """;
@@ -112,6 +115,10 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
     // How many marked subscriptions the last batch read.
     private int lastRead;
 
+    // Subscriptions this projector could not compute, at the version it tried: left out of the batches until their
+    // version moves, so a few that cannot be read never hold up the others.
+    private readonly ConcurrentDictionary<string, long> failed = new(StringComparer.Ordinal);
+
     /// <summary>What <see cref="ProjectOnceAsync"/> answers while another silo's projector holds the lock.</summary>
     public const int AnotherProjectorRuns = -1;
 
@@ -137,7 +144,7 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
                 marked = await DirtyAsync(connection, reading, cancellationToken);
                 lastRead = marked.Count;
                 var changed = marked.Where(m => m.Changed).Select(m => m.Key).ToList();
-                await foreach (var history in ReadHistoryAsync(connection, reading, changed, cancellationToken))
+                await foreach (var history in ReadHistoryAsync(connection, reading, changed, Fail, cancellationToken))
                 {
                     try
                     {
@@ -145,9 +152,7 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
                     }
                     catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or InvalidOperationException)
                     {
-                        // One subscription the definitions cannot read stays marked and is logged; the others go on.
-                        marked.RemoveAll(m => m.Key == history[0].SubscriptionKey);
-                        LogSubscriptionFailed(ex, history[0].SubscriptionKey);
+                        Fail(history[0].SubscriptionKey, ex);
                     }
                 }
 
@@ -157,9 +162,25 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
             if (marked.Count > 0)
             {
                 await WriteAsync(connection, marked, facts, cancellationToken);
+                foreach (var done in marked)
+                {
+                    failed.TryRemove(done.Key, out _);
+                }
             }
 
             return marked.Count;
+
+            // One subscription that cannot be read or computed stays marked and is logged; the others go on.
+            void Fail(string key, Exception ex)
+            {
+                if (marked.Find(m => m.Key == key) is { } one)
+                {
+                    marked.Remove(one);
+                    failed[key] = one.Version;
+                }
+
+                LogSubscriptionFailed(ex, key);
+            }
         }
         finally
         {
@@ -272,10 +293,13 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
         LogDefinitionsChanged(fingerprint);
     }
 
-    private static async Task<List<Marked>> DirtyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task<List<Marked>> DirtyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(DirtySql, connection, transaction);
         command.Parameters.AddWithValue("batch", BatchSize);
+        var failures = failed.ToArray();
+        command.Parameters.Add(new NpgsqlParameter<string[]>("failedKeys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. failures.Select(f => f.Key)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]>("failedVersions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = [.. failures.Select(f => f.Value)] });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var marked = new List<Marked>();
         while (await reader.ReadAsync(cancellationToken))
@@ -290,12 +314,13 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
     private sealed record Marked(string Key, long Version, long LastSeq, bool Changed);
 
     private static async IAsyncEnumerable<IReadOnlyList<ReportingEntry>> ReadHistoryAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<string> keys, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<string> keys, Action<string, Exception> unreadable,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(HistorySql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]>("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. keys] });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await foreach (var history in PostgresReadModelWriter.ReportingHistoryOf(reader, cancellationToken))
+        await foreach (var history in PostgresReadModelWriter.ReportingHistoryOf(reader, cancellationToken, unreadable))
         {
             yield return history;
         }

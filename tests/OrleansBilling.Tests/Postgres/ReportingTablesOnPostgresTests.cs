@@ -2,6 +2,7 @@ using System.Text.Json;
 using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Reporting;
@@ -85,6 +86,52 @@ public sealed class ReportingTablesOnPostgresTests(ReadModelDatabaseFixture fixt
                 }
             },
             iter: 12);
+    }
+
+    [Fact]
+    public async Task A_subscription_whose_history_cannot_be_read_stays_marked_and_the_others_are_computed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var product = $"p{Guid.NewGuid():N}"[..20];
+        var (odd, good) = ($"{product}/odd", $"{product}/good");
+        var projector = new ReportingProjector(fixture.DataSource, Options.Create(new ReportingOptions()), NullLogger<ReportingProjector>.Instance);
+
+        // "odd" has an entry a newer version wrote, in a state this one does not know; "good" is an ordinary customer.
+        await fixture.Writer.WriteAsync(new SubscriptionRow(odd, product, "odd", SubscriptionState.Active, "basic", null, null, null, null, 1, Start), [], ct);
+        await using (var newer = fixture.DataSource.CreateCommand("""
+            INSERT INTO billing.subscription_history (subscription_key, seq, product_id, customer_id, occurred_at, kind, name, from_state, to_state)
+            VALUES ($1, 1, $2, 'odd', now(), 'transition', 'Hibernated', 'None', 'Hibernating')
+            """))
+        {
+            newer.Parameters.Add(new NpgsqlParameter { Value = odd });
+            newer.Parameters.Add(new NpgsqlParameter { Value = product });
+            await newer.ExecuteNonQueryAsync(ct);
+        }
+
+        await fixture.Writer.WriteAsync(
+            new SubscriptionRow(good, product, "good", SubscriptionState.Active, "basic", null, null, null, null, 1, Start),
+            [new HistoryEntry(1, Start, HistoryKind.Transition, nameof(LifecycleTransition.Activated), SubscriptionState.None, SubscriptionState.Active, "test", null, null, Terms[0])],
+            ct);
+
+        // Catching up ends (the odd one is left out once it failed) and computes the good one.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(TimeSpan.FromSeconds(60));
+        await projector.CatchUpAsync(bounded.Token);
+
+        await using var marks = fixture.DataSource.CreateCommand("SELECT subscription_key, reported_version IS NOT NULL FROM billing.subscriptions WHERE product_id = $1 ORDER BY 1");
+        marks.Parameters.Add(new NpgsqlParameter { Value = product });
+        await using var reader = await marks.ExecuteReaderAsync(ct);
+        var reported = new List<(string, bool)>();
+        while (await reader.ReadAsync(ct))
+        {
+            reported.Add((reader.GetString(0), reader.GetBoolean(1)));
+        }
+
+        Assert.Equal([(good, true), (odd, false)], reported);
+        var day = DateOnly.FromDateTime(Start.UtcDateTime);
+        var asked = new ReportRequest(product, day, day, ReportInterval.Day, null);
+        var report = PortfolioReports.Assemble(asked, await new PostgresReportTotals(fixture.DataSource).ReadAsync(asked, ct));
+        Assert.Equal(900, Assert.Single(report.Mrr).MrrMinor);
     }
 
     /// <summary>Publishes each customer's history through the real writer in pieces, the projector running between some of them.</summary>
