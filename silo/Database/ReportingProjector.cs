@@ -93,27 +93,24 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            int computed;
+            int taken;
             try
             {
-                computed = await ProjectOnceAsync(stoppingToken);
+                taken = await ProjectOnceAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogProjectionFailed(ex);
-                computed = 0;
+                taken = 0;
             }
 
-            // A full batch (even one where some subscription could not be computed) means more may wait: go on at once.
-            if (computed < BatchSize && lastRead < BatchSize)
+            // A full batch means more may wait: go on at once.
+            if (taken < BatchSize)
             {
                 await Task.Delay(Rest, stoppingToken);
             }
         }
     }
-
-    // How many marked subscriptions the last batch read.
-    private int lastRead;
 
     // Subscriptions this projector could not compute, at the version it tried: left out of the batches until their
     // version moves, so a few that cannot be read never hold up the others.
@@ -122,7 +119,10 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
     /// <summary>What <see cref="ProjectOnceAsync"/> answers while another silo's projector holds the lock.</summary>
     public const int AnotherProjectorRuns = -1;
 
-    /// <summary>Computes one batch of marked subscriptions: the number computed, 0 when caught up, or <see cref="AnotherProjectorRuns"/>.</summary>
+    /// <summary>
+    /// Computes one batch of marked subscriptions: the number it took up (computed, or set aside as unreadable), 0 when
+    /// caught up, or <see cref="AnotherProjectorRuns"/>.
+    /// </summary>
     public async Task<int> ProjectOnceAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -137,12 +137,13 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
             // another transaction: a row published again meanwhile keeps its mark (its version moved) and is computed
             // next time, so ingestion's updates never make the projector's transaction fail.
             List<Marked> marked;
+            int taken;
             var facts = new List<ReportFacts>();
             await EnsureDefinitionsAsync(connection, cancellationToken);
             await using (var reading = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
             {
                 marked = await DirtyAsync(connection, reading, cancellationToken);
-                lastRead = marked.Count;
+                taken = marked.Count;
                 var changed = marked.Where(m => m.Changed).Select(m => m.Key).ToList();
                 await foreach (var history in ReadHistoryAsync(connection, reading, changed, Fail, cancellationToken))
                 {
@@ -168,7 +169,7 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
                 }
             }
 
-            return marked.Count;
+            return taken;
 
             // One subscription that cannot be read or computed stays marked and is logged; the others go on.
             void Fail(string key, Exception ex)
@@ -247,10 +248,10 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
     /// <summary>Computes until every subscription is up to date (tests, a rebuild), waiting while another projector runs.</summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        int computed;
-        while ((computed = await ProjectOnceAsync(cancellationToken)) != 0)
+        int taken;
+        while ((taken = await ProjectOnceAsync(cancellationToken)) != 0)
         {
-            if (computed == AnotherProjectorRuns)
+            if (taken == AnotherProjectorRuns)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
             }
