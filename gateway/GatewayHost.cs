@@ -2,6 +2,7 @@ using Npgsql;
 using Orleans.Configuration;
 using OrleansBilling.Gateway.Health;
 using OrleansBilling.Gateway.Hosting;
+using OrleansBilling.Gateway.Telemetry;
 
 namespace OrleansBilling.Gateway;
 
@@ -36,12 +37,14 @@ public static class GatewayHost
                 options.Invariant = ClusterSettings.Invariant;
                 options.ConnectionString = ClusterSettings.OrleansConnectionString(connectionString);
             });
+            client.AddActivityPropagation();
         });
+        builder.AddBillingTelemetry("gateway");
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddBillingGateway(builder.Configuration);
         builder.Services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [GatewayServices.ReadyTag])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [GatewayServices.ReadyTag, GatewayServices.StartupTag])
             .AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
         customize?.Invoke(builder);
 

@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansBilling.Gateway.Admin;
 using OrleansBilling.Gateway.Api;
 using OrleansBilling.Gateway.Auth;
+using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Gateway.SupportConsole;
 using OrleansBilling.Gateway.OpenApi;
 using OrleansBilling.Gateway.Problems;
+using OrleansBilling.Gateway.Telemetry;
 using OrleansBilling.Gateway.Webhooks;
 using Scalar.AspNetCore;
 
@@ -18,6 +20,9 @@ public static class GatewayServices
 {
     /// <summary>Health checks tagged with this decide readiness.</summary>
     public const string ReadyTag = "ready";
+
+    /// <summary>Health checks tagged with this decide whether the process has started (the startup probe).</summary>
+    public const string StartupTag = "startup";
 
     /// <param name="services">The host's services.</param>
     /// <param name="configuration">Read for what must be known while services are registered (the console's identity provider).</param>
@@ -56,7 +61,13 @@ public static class GatewayServices
         });
         services.AddBillingOpenApi();
         services.AddBillingConsole(configuration);
-        services.AddHealthChecks();
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section)
+            .Validate(o => o.DrainFor >= TimeSpan.Zero && o.Timeout > o.DrainFor, "Billing:Shutdown: DrainFor is zero or more, and Timeout longer than DrainFor.")
+            .ValidateOnStart();
+        services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout);
+        services.AddSingleton<GracefulShutdown>();
+        services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
+        services.AddHealthChecks().AddCheck<GracefulShutdown>("stopping", tags: [ReadyTag]);
         return services;
     }
 
@@ -75,6 +86,8 @@ public static class GatewayServices
         app.MapScalarApiReference("/docs", options => options.WithTitle("OrleansBilling API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = check => check.Tags.Contains(StartupTag) });
+        app.MapBillingTelemetry();
         app.MapProductApi();
         app.MapStripeWebhook();
         app.MapAdminApi();

@@ -1,5 +1,7 @@
 using OrleansBilling.Gateway;
+using Orleans.Dashboard;
 using OrleansBilling.Gateway.Hosting;
+using OrleansBilling.Gateway.SupportConsole;
 using OrleansBilling.Silo.Database;
 using OrleansBilling.Sandbox;
 using OrleansBilling.Silo.Hosting;
@@ -34,13 +36,23 @@ public static class BillingHost
         var app = builder.Build();
 
         var connectionString = ClusterSettings.BillingConnectionString(app.Configuration);
-        if (connectionString is not null && app.Configuration.GetValue("Billing:Database:Migrate", true))
+        if (connectionString is not null)
         {
             // Before the silo starts: the Orleans providers read their queries from the migrated tables.
-            DatabaseMigrator.Migrate(connectionString, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansBilling.Migrations"));
+            // Migrated here, or (Billing:Database:Migrate=false, as on Kubernetes) by the migration Job, waited for.
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansBilling.Migrations");
+            if (app.Configuration.GetValue("Billing:Database:Migrate", true))
+            {
+                DatabaseMigrator.Migrate(connectionString, logger);
+            }
+            else
+            {
+                DatabaseMigrator.WaitUntilMigrated(connectionString, logger, app.Configuration.GetValue("Billing:Database:WaitForMigrations", TimeSpan.FromMinutes(10)));
+            }
         }
 
         app.MapBillingGateway();
+        app.MapOrleansDashboard(ConsoleAuth.DashboardPath).RequireAuthorization(ConsoleAuth.AdminPolicy).ExcludeFromDescription();
         if (sandbox.Enabled)
         {
             app.MapStripeSandbox();

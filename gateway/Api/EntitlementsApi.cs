@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
+using OrleansBilling.Gateway.Telemetry;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 
@@ -35,7 +36,7 @@ public static class EntitlementsApi
             .Produces<EntitlementsBatchResult>();
     }
 
-    private static async Task<IResult> GetEntitlements(string customerId, IGrainFactory grains, HttpContext http, IOptionsMonitor<EntitlementsOptions> options)
+    private static async Task<IResult> GetEntitlements(string customerId, IGrainFactory grains, HttpContext http, IOptionsMonitor<EntitlementsOptions> options, GatewayMetrics metrics)
     {
         if (!BillingIds.IsValid(customerId))
         {
@@ -47,12 +48,14 @@ public static class EntitlementsApi
         var headers = http.Response.Headers;
         headers.ETag = etag;
         headers.CacheControl = options.CurrentValue.CacheControl;
-        return Matches(http.Request, etag)
+        var notModified = Matches(http.Request, etag);
+        metrics.EntitlementsRead(ProductCaller.Of(http).ProductId, notModified ? "not_modified" : "full");
+        return notModified
             ? Results.StatusCode(StatusCodes.Status304NotModified)
             : Results.Bytes(body, "application/json");
     }
 
-    private static async Task<IResult> GetBatch(EntitlementsBatchBody body, IGrainFactory grains, HttpContext http)
+    private static async Task<IResult> GetBatch(EntitlementsBatchBody body, IGrainFactory grains, HttpContext http, GatewayMetrics metrics)
     {
         if (body.CustomerIds is not { Count: > 0 and <= MaxBatch } ids)
         {
@@ -75,6 +78,7 @@ public static class EntitlementsApi
 
         var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
         var views = await Task.WhenAll(distinct.Select(id => Grain(grains, http, id!).GetEntitlements()));
+        metrics.EntitlementsRead(ProductCaller.Of(http).ProductId, "batch", views.Length);
         return Results.Ok(new EntitlementsBatchResult([.. distinct.Select((id, i) => new CustomerEntitlements(id!, views[i]))]));
     }
 

@@ -10,6 +10,12 @@ public static class ConsoleAuth
     public const string Scheme = "console";
     public const string CookieName = "billing_console";
 
+    /// <summary>Admins signed in to the console (the Orleans Dashboard is theirs).</summary>
+    public const string AdminPolicy = "console-admin";
+
+    /// <summary>Where silos mount the Orleans Dashboard: under the console, behind its sign-in and HTTPS rule.</summary>
+    public const string DashboardPath = "/console/dashboard";
+
     public static IServiceCollection AddBillingConsole(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ConsoleOptions>()
@@ -42,7 +48,10 @@ public static class ConsoleAuth
             cookie.Cookie.SameSite = SameSiteMode.Strict;
             cookie.Cookie.SecurePolicy = console.Value.AllowHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
-        services.AddAuthorization();
+        services.AddAuthorization(options => options.AddPolicy(AdminPolicy, policy => policy
+            .AddAuthenticationSchemes(Scheme)
+            .RequireAuthenticatedUser()
+            .RequireClaim(ConsoleSignIn.RoleClaim, nameof(StaffRole.Admin))));
         services.AddAntiforgery();
         services.AddOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>().Configure<IOptions<ConsoleOptions>>((antiforgery, console) =>
         {

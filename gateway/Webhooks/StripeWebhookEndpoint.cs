@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansBilling.Gateway.Auth;
 using OrleansBilling.Gateway.Problems;
+using OrleansBilling.Gateway.Telemetry;
 using OrleansBilling.GrainInterfaces.Webhooks;
 using Stripe;
 
@@ -35,7 +36,7 @@ public static class StripeWebhookEndpoint
         return app;
     }
 
-    private static async Task<IResult> Receive(HttpContext http, IGrainFactory grains, IOptions<StripeWebhookOptions> options, FailedAttempts attempts)
+    private static async Task<IResult> Receive(HttpContext http, IGrainFactory grains, IOptions<StripeWebhookOptions> options, FailedAttempts attempts, GatewayMetrics metrics)
     {
         // The signature is checked before anything else: an event Stripe signed is received whatever
         // others sent from its address (Stripe's addresses are shared by every Stripe account).
@@ -45,6 +46,7 @@ public static class StripeWebhookEndpoint
         string? signature = http.Request.Headers["Stripe-Signature"];
         if (string.IsNullOrWhiteSpace(signature))
         {
+            metrics.Webhook(GatewayMetrics.Unverified, "unsigned");
             return Unsigned(http, attempts, "The Stripe-Signature header is missing.");
         }
 
@@ -55,11 +57,13 @@ public static class StripeWebhookEndpoint
         }
         catch (StripeException)
         {
+            metrics.Webhook(GatewayMetrics.Unverified, "unsigned");
             return Unsigned(http, attempts, "The signature does not verify, or its timestamp is outside the tolerance.");
         }
 
         if (StripeWebhookReader.Read(body) is not { } webhook)
         {
+            metrics.Webhook(GatewayMetrics.Unverified, "rejected");
             return Rejected("The body is not a Stripe event: a JSON object with an id of the form evt_… is required.");
         }
 
@@ -67,10 +71,22 @@ public static class StripeWebhookEndpoint
         // delivers again once it is set right. An unreadable one is the event's own defect.
         if (webhook.ApiVersion != StripeWebhookReader.Unknown && !webhook.ApiVersion.EndsWith("." + PinnedRelease, StringComparison.Ordinal))
         {
+            metrics.Webhook(webhook.Type, "rejected");
             return Rejected($"Events must be rendered in API version {StripeConfiguration.ApiVersion}, not {webhook.ApiVersion}: set the endpoint's version at Stripe.");
         }
 
-        var outcome = await grains.GetGrain<IStripeEventGrain>(StripeWebhook.InboxKeyOf(webhook.EventId)).Receive(webhook);
+        WebhookOutcome outcome;
+        try
+        {
+            outcome = await grains.GetGrain<IStripeEventGrain>(StripeWebhook.InboxKeyOf(webhook.EventId)).Receive(webhook);
+        }
+        catch
+        {
+            metrics.Webhook(webhook.Type, "failed");
+            throw;
+        }
+
+        metrics.Webhook(webhook.Type, outcome.Repeated ? "repeated" : outcome.Outcome);
         return Results.Ok(outcome);
     }
 

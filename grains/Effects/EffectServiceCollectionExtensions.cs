@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansBilling.Grains.Telemetry;
 
 namespace OrleansBilling.Grains.Effects;
 
 public static class EffectServiceCollectionExtensions
 {
-    /// <summary>The executor of every effect kind, and the runner the grains use.</summary>
+    /// <summary>The executor of every effect kind, the runner the grains use, and what they count.</summary>
     public static IServiceCollection AddBillingEffects(this IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, SendEmailExecutor>());
@@ -18,6 +19,8 @@ public static class EffectServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, SyncUsagePeriodExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, RecordAuditExecutor>());
         services.TryAddSingleton<EffectRunner>();
+        services.AddMetrics();
+        services.TryAddSingleton<BillingMetrics>();
         return services;
     }
 }

@@ -12,6 +12,7 @@ using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.Products;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Scheduling;
+using OrleansBilling.Grains.Telemetry;
 using OrleansBilling.Grains.Usage;
 
 namespace OrleansBilling.Grains.Subscriptions;
@@ -29,6 +30,7 @@ public sealed partial class SubscriptionGrain(
     [PersistentState("subscription-replies", BillingStorage.Name)] IPersistentState<IdempotentReplies> replies,
     IPaymentProvider payments,
     EffectRunner effects,
+    BillingMetrics metrics,
     IHistoryReader history,
     TimeProvider clock,
     ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain, IRemindable
@@ -79,6 +81,7 @@ public sealed partial class SubscriptionGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         wake.Dispose();
+        metrics.Outbox(Key, null);
         return Task.CompletedTask;
     }
 
@@ -647,10 +650,12 @@ public sealed partial class SubscriptionGrain(
     /// <summary>Writes what changed; a new revision goes with the read-model publish of it in the outbox.</summary>
     private async Task Persist()
     {
+        IReadOnlyList<HistoryEntry> stored = [];
         if (dirty)
         {
             state.State.Revision++;
             state.State.Outbox.Add(new Effect.PublishReadModel(Row(), [.. unpublished]), clock.GetUtcNow());
+            stored = [.. unpublished];
             unpublished.Clear();
             var kept = state.State.History;
             if (kept.Count > HistoryKept)
@@ -664,6 +669,8 @@ public sealed partial class SubscriptionGrain(
             await state.WriteStateAsync();
             entitlements = dirty ? null : entitlements;
             dirty = bookkeeping = false;
+            metrics.Stored(stored);
+            metrics.Outbox(Key, state.State.Outbox);
         }
     }
 
@@ -685,6 +692,7 @@ public sealed partial class SubscriptionGrain(
             try
             {
                 var result = await effects.RunAsync(entry.Effect, CancellationToken.None);
+                metrics.EffectRan(entry.Effect, done: true, gaveUp: result.GaveUpBecause is not null);
                 state.State.Outbox.Done(entry);
                 if (entry.Effect is Effect.SendEmail email)
                 {
@@ -699,6 +707,7 @@ public sealed partial class SubscriptionGrain(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogEffectFailed(ex, entry.Effect.GetType().Name, Key);
+                metrics.EffectRan(entry.Effect, done: false);
                 state.State.Outbox.Failed(entry, clock.GetUtcNow(), ex.Message);
 
                 // Later effects of the same kind wait behind it: a customer's emails keep their order.

@@ -9,6 +9,7 @@ using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.Products;
 using OrleansBilling.Grains.Scheduling;
+using OrleansBilling.Grains.Telemetry;
 
 namespace OrleansBilling.Grains.Usage;
 
@@ -24,6 +25,7 @@ public sealed partial class UsageGrain(
     [PersistentState("usage", BillingStorage.Name)] IPersistentState<UsageGrainState> state,
     IUsageJournal journal,
     IPaymentProvider payments,
+    BillingMetrics metrics,
     TimeProvider clock,
     ILogger<UsageGrain> logger) : Grain, IUsageGrain, IRemindable
 {
@@ -86,6 +88,13 @@ public sealed partial class UsageGrain(
     }
 
     public async Task<IReadOnlyList<UsageResult>> RecordUsage(IReadOnlyList<UsageEvent> events)
+    {
+        var results = await Record(events);
+        metrics.UsageAnswered(productId, results);
+        return results;
+    }
+
+    private async Task<IReadOnlyList<UsageResult>> Record(IReadOnlyList<UsageEvent> events)
     {
         var catalog = await Product();
         var period = await Period();
@@ -429,7 +438,9 @@ public sealed partial class UsageGrain(
                 [.. batch.Select(r => new MeterEvent(
                     catalog?.FindMeter(r.MeterId)?.ProviderEventName ?? r.MeterId, providerCustomer, r.Quantity, r.Timestamp, ProviderIdentifier(this.GetPrimaryKeyString(), r.IdempotencyKey)))],
                 cancellationToken);
-            await journal.MarkSentAsync(productId, customerId, batch.Max(r => r.Sequence), clock.GetUtcNow(), cancellationToken);
+            var sentAt = clock.GetUtcNow();
+            await journal.MarkSentAsync(productId, customerId, batch.Max(r => r.Sequence), sentAt, cancellationToken);
+            metrics.UsageForwarded(productId, batch.Select(r => r.ReceivedAt), sentAt);
         }
 
         // More than one run's share: the rest goes at the next wake-up, leaving room for other calls.

@@ -35,6 +35,8 @@ public static class DatabaseMigrator
     // starting together apply the scripts one after another instead of racing on DDL and the journal.
     private const long MigrationLockKey = 0x4F424D4947524154; // "OBMIGRAT"
 
+    private static readonly TimeSpan MigrationPoll = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Brings the database to the latest schema. Returns the names of the scripts applied by this
     /// call (empty when the database was already up to date).
@@ -91,6 +93,63 @@ public static class DatabaseMigrator
         finally
         {
             Execute(lockConnection, $"SELECT pg_advisory_unlock({MigrationLockKey})");
+        }
+    }
+
+    /// <summary>The embedded scripts the database has not recorded as applied, in order (all of them on an empty database).</summary>
+    /// <param name="connectionString">A connection string to the billing database.</param>
+    public static IReadOnlyList<string> Pending(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(
+            $"SELECT CASE WHEN to_regclass('{BillingSchema}.{JournalTable}') IS NULL THEN NULL ELSE 1 END", connection);
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        if (command.ExecuteScalar() is not DBNull and not null)
+        {
+            command.CommandText = $"SELECT scriptname FROM {BillingSchema}.{JournalTable}";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+
+        return [.. LoadEmbeddedScripts().Select(s => s.Name).Where(name => !applied.Contains(name))];
+    }
+
+    /// <summary>
+    /// Waits until every migration of this build is applied by someone else (the migration Job of a
+    /// Kubernetes deployment), while the database is unreachable too, checking every few seconds.
+    /// </summary>
+    /// <exception cref="TimeoutException">Not migrated within <paramref name="patience"/>.</exception>
+    public static void WaitUntilMigrated(string connectionString, ILogger logger, TimeSpan patience)
+    {
+        var until = DateTimeOffset.UtcNow + patience;
+        while (true)
+        {
+            string why;
+            try
+            {
+                if (Pending(connectionString) is not { Count: > 0 } pending)
+                {
+                    return;
+                }
+
+                why = string.Create(CultureInfo.InvariantCulture, $"{pending.Count} migration(s) not applied yet, the first {pending[0]}");
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                why = $"the database does not answer ({ex.Message})";
+            }
+
+            if (DateTimeOffset.UtcNow >= until)
+            {
+                throw new TimeoutException($"The database is not migrated after {patience}: {why}. Run the migration (`migrate`, the Kubernetes Job) or set Billing:Database:Migrate=true.");
+            }
+
+            logger.LogInformation("Waiting for the database to be migrated: {Reason}", why);
+            Thread.Sleep(MigrationPoll);
         }
     }
 

@@ -1,8 +1,10 @@
 using System.Net;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using OrleansBilling.Gateway.Health;
 using OrleansBilling.Gateway.Hosting;
+using OrleansBilling.Gateway.Telemetry;
 using OrleansBilling.Gateway;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Reporting;
@@ -38,6 +40,11 @@ public static class SiloHosting
         {
             silo.Configure<ClusterOptions>(options => ClusterSettings.Apply(options, configuration));
             silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.AddActivityPropagation();
+
+            // Orleans' own defaults unless Orleans:Membership says otherwise (k8s/README.md: what the failover test measured).
+            silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+            silo.AddDashboard(options => options.HideTrace = true);
             if (sandbox.Enabled)
             {
                 // The sandbox clock jumps: re-read due reminders often so a jump wakes them promptly.
@@ -99,7 +106,8 @@ public static class SiloHosting
             .ValidateOnStart();
         services.AddHostedService<ProductSeeder>();
 
-        var health = services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [GatewayServices.ReadyTag]);
+        builder.AddBillingTelemetry("silo");
+        var health = services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [GatewayServices.ReadyTag, GatewayServices.StartupTag]);
         if (connectionString is null)
         {
             services.AddSingleton<InMemoryReadModelWriter>();
@@ -139,6 +147,7 @@ public static class SiloHosting
             services.AddSingleton<IUsageJournal, PostgresUsageJournal>();
             services.AddSingleton<IStripeEventStore, PostgresStripeEventStore>();
             health.AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
+            health.AddCheck<MigrationsHealthCheck>("migrations", tags: [GatewayServices.StartupTag]);
         }
 
         services.AddBillingEffects();

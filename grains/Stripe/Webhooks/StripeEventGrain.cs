@@ -4,6 +4,7 @@ using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Webhooks;
 using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.Telemetry;
 using Stripe;
 
 namespace OrleansBilling.Grains.Stripe.Webhooks;
@@ -20,6 +21,7 @@ namespace OrleansBilling.Grains.Stripe.Webhooks;
 public sealed partial class StripeEventGrain(
     IStripeEventStore store,
     IPaymentProvider payments,
+    BillingMetrics metrics,
     TimeProvider clock,
     ILogger<StripeEventGrain> logger) : Grain, IStripeEventGrain
 {
@@ -60,6 +62,12 @@ public sealed partial class StripeEventGrain(
         return result;
     }
 
+    private async Task RecordAnomaly(AnomalyView anomaly)
+    {
+        await store.AddAnomalyAsync(anomaly, CancellationToken.None);
+        metrics.Anomaly(anomaly.Kind.ToString());
+    }
+
     private async Task<WebhookOutcome> HandleAndRecord(StripeWebhook webhook)
     {
         var result = await Handle(webhook);
@@ -74,9 +82,7 @@ public sealed partial class StripeEventGrain(
         if (unreadable is not null)
         {
             LogUnreadable(webhook.EventId, webhook.Type, unreadable);
-            await store.AddAnomalyAsync(
-                new AnomalyView(webhook.EventId, webhook.Type, null, null, null, unreadable, clock.GetUtcNow(), AnomalyKind.Unreadable),
-                CancellationToken.None);
+            await RecordAnomaly(new AnomalyView(webhook.EventId, webhook.Type, null, null, null, unreadable, clock.GetUtcNow(), AnomalyKind.Unreadable));
             return new WebhookOutcome(Unreadable, null, unreadable);
         }
 
@@ -126,19 +132,15 @@ public sealed partial class StripeEventGrain(
         if (applied is { Kind: EventOutcomeKind.Recorded, Reason: nameof(HistoryFact.DuplicateSubscriptionCanceled) })
         {
             LogDuplicate(webhook.EventId, webhook.Type, key);
-            await store.AddAnomalyAsync(
-                new AnomalyView(webhook.EventId, webhook.Type, key, applied.State.ToString(), null,
+            await RecordAnomaly(new AnomalyView(webhook.EventId, webhook.Type, key, applied.State.ToString(), null,
                     "A second subscription of this customer appeared at Stripe (two checkouts paid in a race): it is canceled and refunded.",
-                    clock.GetUtcNow(), AnomalyKind.DuplicateSubscription),
-                CancellationToken.None);
+                    clock.GetUtcNow(), AnomalyKind.DuplicateSubscription));
         }
 
         if (applied.Kind == EventOutcomeKind.NotAllowed)
         {
             LogAnomaly(webhook.EventId, webhook.Type, key, applied.State, applied.Transition);
-            await store.AddAnomalyAsync(
-                new AnomalyView(webhook.EventId, webhook.Type, key, applied.State.ToString(), applied.Transition?.ToString(), applied.Reason, clock.GetUtcNow()),
-                CancellationToken.None);
+            await RecordAnomaly(new AnomalyView(webhook.EventId, webhook.Type, key, applied.State.ToString(), applied.Transition?.ToString(), applied.Reason, clock.GetUtcNow()));
         }
 
         return new WebhookOutcome(applied.Kind.ToString(), key, applied.Reason ?? applied.Transition?.ToString());
