@@ -1,5 +1,6 @@
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using OrleansBilling.Gateway.Health;
 using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Gateway.Telemetry;
@@ -38,6 +39,7 @@ public static class GatewayHost
                 options.ConnectionString = ClusterSettings.OrleansConnectionString(connectionString);
             });
             client.AddActivityPropagation();
+            client.AddDashboard(options => options.HideTrace = true);
         });
         builder.AddBillingTelemetry("gateway");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 using OrleansBilling.Gateway.Admin;
 using OrleansBilling.Gateway.Api;
 using OrleansBilling.Gateway.Auth;
@@ -68,6 +69,11 @@ public static class GatewayServices
         services.AddSingleton<GracefulShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
         services.AddHealthChecks().AddCheck<GracefulShutdown>("stopping", tags: [ReadyTag]);
+        if (ClusterSettings.BillingConnectionString(configuration) is not null)
+        {
+            PostgresKeyRing.Use(services);
+        }
+
         return services;
     }
 
@@ -92,6 +98,9 @@ public static class GatewayServices
         app.MapStripeWebhook();
         app.MapAdminApi();
         app.MapRazorPages();
+
+        // Orleans' own view of the cluster (every silo runs its half): admins of the console only.
+        app.MapOrleansDashboard(ConsoleAuth.DashboardPath).RequireAuthorization(ConsoleAuth.AdminPolicy).ExcludeFromDescription();
         return app;
     }
 }

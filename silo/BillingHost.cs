@@ -1,7 +1,5 @@
 using OrleansBilling.Gateway;
-using Orleans.Dashboard;
 using OrleansBilling.Gateway.Hosting;
-using OrleansBilling.Gateway.SupportConsole;
 using OrleansBilling.Silo.Database;
 using OrleansBilling.Sandbox;
 using OrleansBilling.Silo.Hosting;
@@ -35,6 +33,10 @@ public static class BillingHost
         customize?.Invoke(builder);
         var app = builder.Build();
 
+        // The gauges exist from the start, so a scrape shows them at zero rather than not at all.
+        app.Services.GetRequiredService<ClusterMetrics>();
+        app.Services.GetRequiredService<OrleansBilling.Grains.Telemetry.BillingMetrics>();
+
         var connectionString = ClusterSettings.BillingConnectionString(app.Configuration);
         if (connectionString is not null)
         {
@@ -52,7 +54,6 @@ public static class BillingHost
         }
 
         app.MapBillingGateway();
-        app.MapOrleansDashboard(ConsoleAuth.DashboardPath).RequireAuthorization(ConsoleAuth.AdminPolicy).ExcludeFromDescription();
         if (sandbox.Enabled)
         {
             app.MapStripeSandbox();

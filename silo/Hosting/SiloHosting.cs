@@ -45,6 +45,12 @@ public static class SiloHosting
             // Orleans' own defaults unless Orleans:Membership says otherwise (k8s/README.md: what the failover test measured).
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
             silo.AddDashboard(options => options.HideTrace = true);
+
+            // A pod's name (Orleans:SiloName from the downward API) names the silo in the membership table and the dashboard.
+            if (configuration["Orleans:SiloName"] is { Length: > 0 } siloName)
+            {
+                silo.Configure<SiloOptions>(options => options.SiloName = siloName);
+            }
             if (sandbox.Enabled)
             {
                 // The sandbox clock jumps: re-read due reminders often so a jump wakes them promptly.
@@ -107,6 +113,7 @@ public static class SiloHosting
         services.AddHostedService<ProductSeeder>();
 
         builder.AddBillingTelemetry("silo");
+        services.AddSingleton<ClusterMetrics>();
         var health = services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [GatewayServices.ReadyTag, GatewayServices.StartupTag]);
         if (connectionString is null)
         {

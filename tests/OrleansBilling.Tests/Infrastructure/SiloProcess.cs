@@ -13,7 +13,8 @@ namespace OrleansBilling.Tests.Infrastructure;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private const int OutputLines = 400;
+    private const int OutputLines = 20_000;
+    private const int TailLines = 150;
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
@@ -30,15 +31,90 @@ public sealed class SiloProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>The last lines the process wrote, for a failure's message.</summary>
-    public string OutputTail => string.Join('\n', output);
+    public string OutputTail => string.Join('\n', output.TakeLast(TailLines));
 
     /// <summary>Starts the silo listening for HTTP on <paramref name="httpPort"/>, with <paramref name="settings"/> as <c>--Key=value</c>.</summary>
     public static SiloProcess Start(string name, int httpPort, IEnumerable<string> settings)
     {
         var executable = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "OrleansBilling.Silo.exe" : "OrleansBilling.Silo");
-        var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? executable : "/bin/sh")
+        var start = Watched(executable, [$"--urls=http://127.0.0.1:{httpPort}", .. settings]);
+        start.WorkingDirectory = AppContext.BaseDirectory;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return Launch(name, start, new Uri($"http://127.0.0.1:{httpPort}"));
+    }
+
+    /// <summary>
+    /// Starts a published program as a container would: <c>dotnet &lt;dll&gt;</c> in its folder, with
+    /// <paramref name="environment"/> as its whole environment (nothing of the test process's own), and
+    /// <paramref name="arguments"/> as the container's arguments.
+    /// </summary>
+    public static SiloProcess StartPublished(string name, string dll, Uri baseAddress, IReadOnlyDictionary<string, string> environment, IEnumerable<string>? arguments = null)
+    {
+        var start = Watched(DotnetHost, [dll, .. arguments ?? []]);
+        start.WorkingDirectory = Path.GetDirectoryName(dll)!;
+        start.Environment.Clear();
+        foreach (var (key, value) in environment)
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            start.Environment[key] = value;
+        }
+
+        // The watching shell needs its own tools; a container's environment has a PATH too.
+        start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+        return Launch(name, start, baseAddress);
+    }
+
+    /// <summary>The <c>dotnet</c> host the tests run on.</summary>
+    public static string DotnetHost { get; } =
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+            ? host
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(folder => Path.Combine(folder, "dotnet")).FirstOrDefault(File.Exists)
+                ?? throw new InvalidOperationException("No dotnet host on PATH.");
+
+    /// <summary>Ends the process with SIGTERM, as Kubernetes stops a pod, and does not wait.</summary>
+    public void Terminate()
+    {
+        if (!process.HasExited)
+        {
+            // The watching shell passes nothing on: the signal goes to the program itself.
+            var target = OperatingSystem.IsWindows() ? process.Id : ChildOf(process.Id) ?? process.Id;
+            Process.Start("kill", ["-TERM", target.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        }
+    }
+
+    /// <summary>Waits for the process to end by itself; its exit code, or null when it outlives <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>Every line the process wrote (up to the last 20,000).</summary>
+    public IReadOnlyList<string> Lines => [.. output];
+
+    private static int? ChildOf(int shell)
+    {
+        var children = $"/proc/{shell}/task/{shell}/children";
+        return File.Exists(children) && File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..]
+            ? int.Parse(first, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    /// <summary>Runs <paramref name="program"/> under a shell that ends it should the test process die first (on Unix).</summary>
+    private static ProcessStartInfo Watched(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? program : "/bin/sh")
+        {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -52,19 +128,21 @@ public sealed class SiloProcess : IAsyncDisposable
                 "\"$0\" \"$@\" & silo=$!; "
                 + $"while kill -0 $silo 2>/dev/null; do kill -0 {Environment.ProcessId} 2>/dev/null || {{ kill -9 $silo; exit 137; }}; sleep 1; done; "
                 + "wait $silo");
-            start.ArgumentList.Add(executable);
+            start.ArgumentList.Add(program);
         }
 
-        start.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
-        foreach (var setting in settings)
+        foreach (var argument in arguments)
         {
-            start.ArgumentList.Add(setting);
+            start.ArgumentList.Add(argument);
         }
 
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return start;
+    }
+
+    private static SiloProcess Launch(string name, ProcessStartInfo start, Uri baseAddress)
+    {
         var process = new Process { StartInfo = start };
-        var silo = new SiloProcess(name, process, new Uri($"http://127.0.0.1:{httpPort}"));
+        var silo = new SiloProcess(name, process, baseAddress);
         process.OutputDataReceived += (_, line) => silo.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => silo.Keep(line.Data);
         process.Start();

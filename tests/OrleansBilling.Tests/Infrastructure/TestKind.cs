@@ -23,4 +23,7 @@ public static class TestKind
 
     /// <summary>A throwaway PostgreSQL server: storage, reminders, clustering, migrations, the real hosts on it.</summary>
     public const string Postgres = "Postgres";
+
+    /// <summary>The deployment as files: the rendered Kubernetes manifests and the image definition, read and validated offline.</summary>
+    public const string Deployment = "Deployment";
 }
