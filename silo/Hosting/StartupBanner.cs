@@ -8,7 +8,8 @@ namespace OrleansBilling.Silo.Hosting;
 /// <summary>
 /// The one readable block printed at start: where the service listens, and the demo product. Keys
 /// and secrets are printed only in the local default (in memory, against the sandbox), where they
-/// are throwaway values made for trying the service; anywhere else they are real and stay unprinted.
+/// are throwaway values made for trying the service; anywhere else they are real and stay unprinted. With
+/// JSON console logs (<c>Logging:Console:FormatterName=json</c>) it is written as one log line instead.
 /// </summary>
 public static class StartupBanner
 {
@@ -18,7 +19,17 @@ public static class StartupBanner
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var baseUrl = (addresses.FirstOrDefault() ?? "http://localhost:5080").Replace("://[::]", "://localhost", StringComparison.Ordinal).Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal);
-            Console.WriteLine(string.Join(Environment.NewLine, Lines(baseUrl, app.Services.GetRequiredService<SeededProducts>(), app.Configuration, inMemory, sandbox)));
+            var lines = Lines(baseUrl, app.Services.GetRequiredService<SeededProducts>(), app.Configuration, inMemory, sandbox);
+            if (string.Equals(app.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase))
+            {
+                // Where logs are JSON lines for a collector (Kubernetes), the banner is one of them.
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupBanner).FullName!)
+                    .LogInformation("{Banner}", string.Join(" | ", lines.Where(l => l.Length > 0).Select(l => l.Trim())));
+            }
+            else
+            {
+                Console.WriteLine(string.Join(Environment.NewLine, lines));
+            }
         });
     }
 
