@@ -24,7 +24,7 @@ public static class BillingTelemetry
     /// <summary>Orleans' meter (grain calls, activations, membership, storage).</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    /// <summary>Orleans' activity sources: grain calls as the application sees them, and the runtime's own work.</summary>
+    /// <summary>Orleans' activity sources: grain calls (under the runtime's source when made inside a silo) and the runtime's own work, whose roots <see cref="QuietRuntimeSampler"/> leaves out.</summary>
     public static readonly string[] OrleansSources = ["Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime"];
 
     /// <param name="builder">The host.</param>
@@ -42,6 +42,7 @@ public static class BillingTelemetry
                     serviceInstanceId: configuration["POD_NAME"] is { Length: > 0 } pod ? pod : Environment.MachineName)
                 .AddAttributes(configuration["POD_NAMESPACE"] is { Length: > 0 } ns ? [new KeyValuePair<string, object>("k8s.namespace.name", ns)] : []))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new QuietRuntimeSampler(new AlwaysOnSampler())))
                 .AddAspNetCoreInstrumentation(options => options.Filter = http => !IsPlumbing(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
