@@ -39,6 +39,7 @@ public static class GatewayHost
                 options.ConnectionString = ClusterSettings.OrleansConnectionString(connectionString);
             });
             client.AddActivityPropagation();
+            client.AddOutgoingGrainCallFilter<TransientCallRetry>();
             client.AddDashboard(options => options.HideTrace = true);
         });
         builder.AddBillingTelemetry("gateway");

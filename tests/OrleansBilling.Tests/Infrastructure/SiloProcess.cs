@@ -18,6 +18,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
+    private bool disposed;
 
     private SiloProcess(string name, Process process, Uri baseAddress)
     {
@@ -97,7 +98,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => disposed || process.HasExited;
 
     /// <summary>Every line the process wrote (up to the last 20,000).</summary>
     public IReadOnlyList<string> Lines => [.. output];
@@ -202,6 +203,11 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Ends the process as <c>kill -9</c> does, and waits until it is gone.</summary>
     public void Kill()
     {
+        if (disposed)
+        {
+            return;
+        }
+
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
@@ -214,6 +220,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         Kill();
         process.Dispose();
+        disposed = true;
         return ValueTask.CompletedTask;
     }
 
