@@ -15,7 +15,8 @@ namespace OrleansBilling.Tests.Deployment;
 /// started with exactly the environment, ports and probes the rendered manifests give them. A silo started
 /// before the migration Job waits for it; the Job migrates; three silos form one cluster under their pod
 /// names and addresses, a gateway serves through them, every probe answers, logs are JSON lines with trace
-/// ids and no secret, card or email address, the metrics the example alerts use exist, a console cookie
+/// ids and no secret, card or email address, traces and logs reach the collector over OTLP, the metrics
+/// the example alerts use exist, a console cookie
 /// from one replica is good on another, and a silo sent SIGTERM fails readiness first, keeps serving,
 /// leaves the membership table and exits well inside its grace period.
 /// </summary>
@@ -94,6 +95,13 @@ public sealed partial class PodTests(PostgresServer server, ITestOutputHelper ou
             var scrapes = string.Join('\n', await Task.WhenAll(silos.Append(gateway).Select(p => ScrapeAsync(p))));
             Assert.All(await ManifestTests.AlertedMetricsAsync(), metric => Assert.Contains($"\n{metric}{{", "\n" + scrapes, StringComparison.Ordinal));
             Assert.Matches(@"billing_webhooks_total\{[^}]*outcome=""Unreadable""", scrapes);
+
+            // Traces and logs reach the collector the overlay names (OTLP over gRPC), each process under its service name.
+            await Poll.UntilAsync(
+                () => pods.Collector.Saw("TraceService", "orleans-billing-gateway") && pods.Collector.Saw("TraceService", "orleans-billing-silo")
+                    && pods.Collector.Saw("TraceService", "ISubscriptionGrain/StartCheckout") && pods.Collector.Saw("LogsService", "orleans-billing-silo"),
+                Patience,
+                "traces and logs of both kinds of pod at the collector");
 
             // A console cookie issued by the gateway is good on a silo: one Data Protection key ring for all.
             await ConsoleCookieAcrossReplicasAsync(gateway, silos[1]);
@@ -174,41 +182,15 @@ public sealed partial class PodTests(PostgresServer server, ITestOutputHelper ou
 
     /// <summary>
     /// Signs in at one replica's console with the page and antiforgery cookie another replica made, then shows the
-    /// session cookie to the first: both work only if every replica shares one Data Protection key ring. Behind the
-    /// ingress, which ends TLS and says so in X-Forwarded-Proto; cookies are kept by hand, being Secure.
+    /// session cookie to the first: both work only if every replica shares one Data Protection key ring.
     /// </summary>
     private static async Task ConsoleCookieAcrossReplicasAsync(SiloProcess first, SiloProcess second)
     {
-        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
-        using var http = new HttpClient(handler);
-        http.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
-        using var page = await http.GetAsync(new Uri(first.BaseAddress, "/console/sign-in"), Cancellation);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var token = AntiforgeryToken().Match(await page.Content.ReadAsStringAsync(Cancellation)).Groups[1].Value;
-        Assert.NotEmpty(token);
-
-        using var signIn = new HttpRequestMessage(HttpMethod.Post, new Uri(second.BaseAddress, "/console/sign-in"))
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["person"] = Pods.ConsolePerson, ["password"] = Pods.ConsolePassword, ["returnUrl"] = "/console", ["__RequestVerificationToken"] = token,
-            }),
-        };
-        signIn.Headers.Add("Cookie", CookiesOf(page));
-        using var signedIn = await http.SendAsync(signIn, Cancellation);
-        Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, $"Sign-in at the other replica answered {signedIn.StatusCode}: {await signedIn.Content.ReadAsStringAsync(Cancellation)}");
-        var session = CookiesOf(signedIn);
-        Assert.Contains(OrleansBilling.Gateway.SupportConsole.ConsoleAuth.CookieName + "=", session, StringComparison.Ordinal);
-
-        using var dashboard = new HttpRequestMessage(HttpMethod.Get, new Uri(first.BaseAddress, OrleansBilling.Gateway.SupportConsole.ConsoleAuth.DashboardPath + "/"));
-        dashboard.Headers.Add("Cookie", session);
-        using var shown = await http.SendAsync(dashboard, Cancellation);
+        using var http = ConsoleHttp.Client();
+        var session = await ConsoleHttp.SignInAsync(http, first.BaseAddress, second.BaseAddress, Pods.ConsolePerson, Pods.ConsolePassword, Cancellation);
+        using var shown = await ConsoleHttp.GetAsync(http, new Uri(first.BaseAddress, OrleansBilling.Gateway.SupportConsole.ConsoleAuth.DashboardPath + "/"), session, Cancellation);
         Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
     }
-
-    /// <summary>The cookies a response sets, as a request's Cookie header.</summary>
-    private static string CookiesOf(HttpResponseMessage response) =>
-        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';')[0]) : []);
 
     /// <summary>Reads entitlements over and over while <paramref name="going"/> holds; the statuses seen.</summary>
     private static async Task<List<int>> ReadWhileAsync(HttpClient api, Func<bool> going)
@@ -265,7 +247,4 @@ public sealed partial class PodTests(PostgresServer server, ITestOutputHelper ou
 
     [GeneratedRegex(@"(?m)^billing_cluster_silos\{[^}]*status=""Active""[^}]*\} (\d+)")]
     private static partial Regex ActiveGauge();
-
-    [GeneratedRegex(@"name=""__RequestVerificationToken"" type=""hidden"" value=""([^""]+)""")]
-    private static partial Regex AntiforgeryToken();
 }

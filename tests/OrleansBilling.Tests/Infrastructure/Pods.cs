@@ -17,7 +17,8 @@ namespace OrleansBilling.Tests.Infrastructure;
 /// (<c>ASPNETCORE_URLS</c> with the manifest's HTTP port, <c>Orleans__ListenOnAnyHostAddress=false</c>);</item>
 /// <item>the Secrets, with test values, and PostgreSQL, a throwaway database;</item>
 /// <item>Stripe and Brevo: the sandbox on loopback (<c>Stripe__ApiBase</c>, <c>Brevo__BaseUrl</c>),
-/// delivering Stripe's events to the first gateway.</item>
+/// delivering Stripe's events to the first gateway;</item>
+/// <item>the OpenTelemetry Collector the overlay names: <see cref="OtlpReceiver"/> on loopback.</item>
 /// </list>
 /// </summary>
 public sealed class Pods : IAsyncDisposable
@@ -38,10 +39,11 @@ public sealed class Pods : IAsyncDisposable
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> secrets;
     private readonly int net;
 
-    private Pods(Manifests manifests, SandboxHost stripe, string connectionString, int net, (string Silo, string Gateway) programs)
+    private Pods(Manifests manifests, SandboxHost stripe, OtlpReceiver collector, string connectionString, int net, (string Silo, string Gateway) programs)
     {
         Manifests = manifests;
         Stripe = stripe;
+        Collector = collector;
         ConnectionString = connectionString;
         this.net = net;
         Programs = programs;
@@ -62,6 +64,9 @@ public sealed class Pods : IAsyncDisposable
     public Manifests Manifests { get; }
 
     public SandboxHost Stripe { get; }
+
+    /// <summary>The OpenTelemetry Collector the overlay exports to, when it names one.</summary>
+    public OtlpReceiver Collector { get; }
 
     public string ConnectionString { get; }
 
@@ -98,7 +103,7 @@ public sealed class Pods : IAsyncDisposable
         });
 
         // The database user's password, as the Secret's connection string would carry it.
-        return new Pods(manifests, stripe, $"{connectionString};Password={DatabasePassword}", net, programs);
+        return new Pods(manifests, stripe, await OtlpReceiver.StartAsync(), $"{connectionString};Password={DatabasePassword}", net, programs);
     }
 
     /// <summary>Runs the migration Job's container to its end; its exit code and what it wrote.</summary>
@@ -171,6 +176,7 @@ public sealed class Pods : IAsyncDisposable
         }
 
         await Stripe.DisposeAsync();
+        await Collector.DisposeAsync();
     }
 
     /// <summary>The port named <c>http</c> of a workload's container.</summary>
@@ -201,6 +207,11 @@ public sealed class Pods : IAsyncDisposable
         environment["Billing__Demo__ApiKey"] = ApiKey;
         environment["Stripe__ApiBase"] = $"{Stripe.BaseUrl}/sandbox/stripe";
         environment["Brevo__BaseUrl"] = $"{Stripe.BaseUrl}{OrleansBilling.Silo.Payments.SandboxMode.BrevoPath}";
+        if (environment.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"))
+        {
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = Collector.Endpoint.ToString();
+        }
+
         var pod = SiloProcess.StartPublished(podName, program, new Uri($"http://{address}:{port}"), environment);
         started.Add(pod);
         return pod;

@@ -83,6 +83,19 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the process (SIGSTOP), as a node that hangs or drops off the network looks to its peers: its
+    /// connections stay open and nothing answers, so only the membership probes' timeouts can tell.
+    /// </summary>
+    public void Freeze()
+    {
+        if (!process.HasExited)
+        {
+            var target = ChildOf(process.Id) ?? process.Id;
+            Process.Start("kill", ["-STOP", target.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        }
+    }
+
     /// <summary>Waits for the process to end by itself; its exit code, or null when it outlives <paramref name="timeout"/>.</summary>
     public async Task<int?> WaitForExitAsync(TimeSpan timeout)
     {
