@@ -74,8 +74,8 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
 
             var dunning = customers.Skip(LoadCustomers).Select(c => c.Customer).ToList();
             await pods.Stripe.Control.AdvanceClockAsync(TimeSpan.FromDays(31), Cancellation);
-            await Poll.UntilAsync(async () => (await Task.WhenAll(dunning.Select(c => StepsTakenAsync(api, c)))).All(s => s.Taken >= 1), Patience, "dunning to start, its first step taken");
-            var dueAt = (await Task.WhenAll(dunning.Select(c => StepsTakenAsync(api, c)))).Min(s => s.StartedAt) + ReminderAfter;
+            await Poll.UntilAsync(async () => (await Task.WhenAll(dunning.Select(c => DunningApi.DunningAsync(api, c)))).All(s => s.StepsTaken >= 1), Patience, "dunning to start, its first step taken");
+            var dueAt = (await Task.WhenAll(dunning.Select(c => DunningApi.DunningAsync(api, c)))).Min(s => s.StartedAt) + ReminderAfter;
 
             // Load, then kill -9 one silo shortly before the second step falls due.
             var load = new FailoverLoad(gateway.BaseAddress, [.. customers.Take(LoadCustomers)]);
@@ -185,7 +185,7 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
             foreach (var customer in dunning)
             {
                 Assert.Equal(1, mailbox.To(EmailOf(customer)).Count(e => e.TemplateId == reminder));
-                Assert.Equal(2, (await StepsTakenAsync(api, customer)).Taken);
+                Assert.Equal(2, (await DunningApi.DunningAsync(api, customer)).StepsTaken);
             }
         }
         catch
@@ -210,38 +210,19 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
         var session = (await checkout.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("sessionId").GetString()!;
         var paid = await pods.Stripe.Control.CompleteCheckoutAsync(session, card, cancellationToken: Cancellation);
         Assert.Null(paid.Error);
-        await Poll.UntilAsync(async () => await StateAsync(api, customer) == "Active", Patience, $"{customer} active");
+        await Poll.UntilAsync(async () => await Postgres.TwoSilos.StateAsync(api, customer) == "Active", Patience, $"{customer} active");
         return (customer, paid.SubscriptionId!);
-    }
-
-    private static async Task<string?> StateAsync(HttpClient api, string customer)
-    {
-        using var response = await api.GetAsync(new Uri($"/v1/customers/{customer}/subscription", UriKind.Relative), Cancellation);
-        return response.StatusCode == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("state").GetString() : null;
     }
 
     private static async Task SetPolicyAsync(SiloProcess gateway)
     {
         using var admin = gateway.Client(Pods.AdminKey);
-        using var response = await admin.PutAsJsonAsync("/admin/v1/products/demo/dunning", new
-        {
-            steps = new object[]
-            {
-                new { after = "P0D", action = "email", template = "payment_failed" },
-                new { after = System.Xml.XmlConvert.ToString(ReminderAfter), action = "email", template = "payment_reminder" },
-                new { after = "P1D", action = "suspend", template = "access_suspended" },
-                new { after = "P2D", action = "cancel", template = "subscription_canceled" },
-            },
-        }, Cancellation);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancellation));
-    }
-
-    private static async Task<(DateTimeOffset StartedAt, int Taken)> StepsTakenAsync(HttpClient api, string customer)
-    {
-        var dunning = await api.GetFromJsonAsync<JsonElement>(new Uri($"/v1/customers/{customer}/dunning", UriKind.Relative), Cancellation);
-        return dunning.GetProperty("startedAt").ValueKind == JsonValueKind.Null
-            ? (DateTimeOffset.MaxValue, 0)
-            : (dunning.GetProperty("startedAt").GetDateTimeOffset(), dunning.GetProperty("steps").EnumerateArray().Count(step => step.GetProperty("taken").GetBoolean()));
+        await DunningApi.SetPolicyAsync(
+            admin,
+            (TimeSpan.Zero, "email", "payment_failed"),
+            (ReminderAfter, "email", "payment_reminder"),
+            (TimeSpan.FromDays(1), "suspend", "access_suspended"),
+            (TimeSpan.FromDays(2), "cancel", "subscription_canceled"));
     }
 
     /// <summary>One round of entitlement reads for every customer, each answered 200 within two seconds.</summary>

@@ -79,7 +79,7 @@ public sealed partial class PodTests(PostgresServer server, ITestOutputHelper ou
             Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
             var session = (await checkout.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("sessionId").GetString()!;
             Assert.Null((await pods.Stripe.Control.CompleteCheckoutAsync(session, Sandbox.SandboxHost.SucceedingCard, cancellationToken: Cancellation)).Error);
-            await Poll.UntilAsync(async () => await StateAsync(api, "pod_1") == "Active", Patience, "the customer to be active");
+            await Poll.UntilAsync(async () => await Postgres.TwoSilos.StateAsync(api, "pod_1") == "Active", Patience, "the customer to be active");
             using var malformed = await api.PostAsync(new Uri("/v1/checkout", UriKind.Relative), new StringContent("{\"customerId\":", System.Text.Encoding.UTF8, "application/json"), Cancellation);
             Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
             using var anonymous = gateway.Client(bearer: null);
@@ -203,12 +203,6 @@ public sealed partial class PodTests(PostgresServer server, ITestOutputHelper ou
         }
 
         return statuses;
-    }
-
-    private static async Task<string?> StateAsync(HttpClient api, string customer)
-    {
-        using var response = await api.GetAsync(new Uri($"/v1/customers/{customer}/subscription", UriKind.Relative), Cancellation);
-        return response.StatusCode == HttpStatusCode.OK ? (await response.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("state").GetString() : null;
     }
 
     private static async Task<string> ScrapeAsync(SiloProcess pod)

@@ -62,8 +62,8 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
 
             // The renewal fails for everyone: dunning starts on the silos' clock, and its first step (an email) is taken at once.
             await stripe.Control.AdvanceClockAsync(TimeSpan.FromDays(31), Cancellation);
-            await Poll.UntilAsync(async () => (await Task.WhenAll(customers.Select(c => DunningAsync(api, c)))).All(d => d.StepsTaken >= 1), Patience, "every customer in dunning, the first step taken");
-            var failedAt = (await Task.WhenAll(customers.Select(c => DunningAsync(api, c)))).Min(d => d.StartedAt);
+            await Poll.UntilAsync(async () => (await Task.WhenAll(customers.Select(c => DunningApi.DunningAsync(api, c)))).All(d => d.StepsTaken >= 1), Patience, "every customer in dunning, the first step taken");
+            var failedAt = (await Task.WhenAll(customers.Select(c => DunningApi.DunningAsync(api, c)))).Min(d => d.StartedAt);
 
             // One silo dies while the product keeps reading through the other: retryable answers only.
             cluster.B.Kill();
@@ -216,18 +216,12 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
     private static async Task SetPolicyAsync(SiloProcess silo)
     {
         using var admin = silo.Client(TwoSilos.AdminKey);
-        static string After(TimeSpan t) => System.Xml.XmlConvert.ToString(t);
-        using var response = await admin.PutAsJsonAsync("/admin/v1/products/demo/dunning", new
-        {
-            steps = new object[]
-            {
-                new { after = "P0D", action = "email", template = "payment_failed" },
-                new { after = After(ReminderAfter), action = "email", template = "payment_reminder" },
-                new { after = After(ReminderAfter + TimeSpan.FromSeconds(3)), action = "suspend", template = "access_suspended" },
-                new { after = After(ReminderAfter + TimeSpan.FromSeconds(6)), action = "cancel", template = "subscription_canceled" },
-            },
-        }, Cancellation);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancellation));
+        await DunningApi.SetPolicyAsync(
+            admin,
+            (TimeSpan.Zero, "email", "payment_failed"),
+            (ReminderAfter, "email", "payment_reminder"),
+            (ReminderAfter + TimeSpan.FromSeconds(3), "suspend", "access_suspended"),
+            (ReminderAfter + TimeSpan.FromSeconds(6), "cancel", "subscription_canceled"));
     }
 
     /// <summary>Reads every customer's entitlements through the surviving silo until three rounds in a row answer 200, or until the deadline.</summary>
@@ -257,14 +251,6 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
     }
 
     /// <summary>The customer's open dunning episode: when it started and how many steps were taken.</summary>
-    private static async Task<(DateTimeOffset StartedAt, int StepsTaken)> DunningAsync(HttpClient api, string customer)
-    {
-        var dunning = await api.GetFromJsonAsync<JsonElement>(new Uri($"/v1/customers/{customer}/dunning", UriKind.Relative), Cancellation);
-        return dunning.GetProperty("startedAt").ValueKind == JsonValueKind.Null
-            ? (DateTimeOffset.MaxValue, 0)
-            : (dunning.GetProperty("startedAt").GetDateTimeOffset(), dunning.GetProperty("steps").EnumerateArray().Count(step => step.GetProperty("taken").GetBoolean()));
-    }
-
     /// <summary>The customer's history through the admin API, oldest first.</summary>
     private static async Task<IReadOnlyList<(string Name, DateTimeOffset At)>> HistoryAsync(HttpClient api, string customer)
     {
