@@ -16,10 +16,7 @@ public static class GatewayHost
     public static WebApplication? Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+        HostUrls.ApplyDefault(builder, DefaultUrl);
 
         if (ClusterSettings.BillingConnectionString(builder.Configuration) is not { } connectionString)
         {

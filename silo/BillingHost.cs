@@ -18,10 +18,7 @@ public static class BillingHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+        HostUrls.ApplyDefault(builder, DefaultUrl);
 
         var sandbox = SandboxMode.From(builder.Configuration);
         if (sandbox.Enabled)

@@ -1,14 +1,20 @@
-using System.Runtime.ExceptionServices;
+using System.Reflection;
+using Orleans.Concurrency;
+using OrleansBilling.GrainInterfaces;
 
 namespace OrleansBilling.Gateway.Hosting;
 
 /// <summary>
-/// On a standalone gateway, a grain call that failed because its silo was going or gone (the message was
-/// rejected, or the silo was declared dead while the call waited) is sent again, a few times within about
-/// two seconds, before the request is answered 503. The call goes to the grain's new activation. This is
-/// exactly what the 503 would have asked the client to do, with the same request: every operation of the
-/// API is safe to repeat (webhooks by event id, usage by idempotency key, commands by their idempotency key,
-/// reads), so a rolling restart shows clients no error at all.
+/// On a standalone gateway, a grain call that failed because its silo was going or gone is sent again, a
+/// few times within about two seconds, to the grain's new activation, before the request becomes a 503:
+/// <list type="bullet">
+/// <item>any call the silo refused before running it (<see cref="OrleansMessageRejectionException"/>: the
+/// activation was deactivating, the silo stopping);</item>
+/// <item>a call whose silo was declared dead while it waited (<see cref="SiloUnavailableException"/>), which
+/// may have run there, only when running it twice changes nothing more than once: reads (<see cref="ReadOnlyAttribute"/>)
+/// and <see cref="RepeatableAttribute"/> methods (the webhook inbox, usage by idempotency key). Commands are
+/// answered 503 and repeated by their caller with their idempotency key.</item>
+/// </list>
 /// </summary>
 public sealed partial class TransientCallRetry(ILogger<TransientCallRetry> logger) : IOutgoingGrainCallFilter
 {
@@ -18,29 +24,26 @@ public sealed partial class TransientCallRetry(ILogger<TransientCallRetry> logge
     {
         for (var attempt = 0; ; attempt++)
         {
-            ExceptionDispatchInfo? thrown = null;
             try
             {
+                // Orleans allows a filter to invoke the call again: the invoker steps back after each try.
                 await context.Invoke();
-            }
-            catch (Exception ex) when (IsTransient(ex))
-            {
-                thrown = ExceptionDispatchInfo.Capture(ex);
-            }
-
-            var failure = thrown?.SourceException ?? context.Response?.Exception;
-            if (failure is null || !IsTransient(failure) || attempt == Pauses.Length)
-            {
-                thrown?.Throw();
                 return;
             }
+            catch (OrleansMessageRejectionException ex) when (attempt < Pauses.Length && SafeToSendAgain(ex, context.InterfaceMethod))
+            {
+                LogRetry(context.InterfaceName, context.MethodName, ex.GetType().Name, attempt + 1);
+            }
 
-            LogRetry(context.InterfaceName, context.MethodName, failure.GetType().Name, attempt + 1);
             await Task.Delay(Pauses[attempt]);
         }
     }
 
-    private static bool IsTransient(Exception exception) => exception is OrleansMessageRejectionException or SiloUnavailableException;
+    /// <summary>Whether a call that failed this way may be sent again.</summary>
+    public static bool SafeToSendAgain(OrleansMessageRejectionException failure, MethodInfo? method) =>
+        failure is not SiloUnavailableException
+        || method?.GetCustomAttribute<ReadOnlyAttribute>() is not null
+        || method?.GetCustomAttribute<RepeatableAttribute>() is not null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Interface}.{Method} failed with {Exception} (its silo is going or gone): sending it again, retry {Attempt}")]
     private partial void LogRetry(string @interface, string method, string exception, int attempt);

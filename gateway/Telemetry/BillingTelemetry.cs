@@ -42,7 +42,7 @@ public static class BillingTelemetry
                     serviceInstanceId: configuration["POD_NAME"] is { Length: > 0 } pod ? pod : Environment.MachineName)
                 .AddAttributes(configuration["POD_NAMESPACE"] is { Length: > 0 } ns ? [new KeyValuePair<string, object>("k8s.namespace.name", ns)] : []))
             .WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new QuietRuntimeSampler(new AlwaysOnSampler())))
+                .SetSampler(new ParentBasedSampler(new QuietRuntimeSampler(new TraceIdRatioBasedSampler(TraceRatio(configuration)))))
                 .AddAspNetCoreInstrumentation(options => options.Filter = http => !IsPlumbing(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
@@ -80,6 +80,9 @@ public static class BillingTelemetry
     }
 
     private static bool PrometheusEnabled(IConfiguration configuration) => configuration.GetValue("Billing:Telemetry:Prometheus", true);
+
+    /// <summary>The share of requests traced (<c>Billing:Telemetry:TraceRatio</c>, 0 to 1; all by default). A request that arrives traced by its caller follows the caller's decision.</summary>
+    private static double TraceRatio(IConfiguration configuration) => Math.Clamp(configuration.GetValue("Billing:Telemetry:TraceRatio", 1.0), 0, 1);
 
     /// <summary>Probes and scrapes come every few seconds from the platform: no trace for them.</summary>
     private static bool IsPlumbing(PathString path) => path.StartsWithSegments("/health") || path.StartsWithSegments(ScrapePath);

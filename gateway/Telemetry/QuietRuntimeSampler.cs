@@ -4,16 +4,16 @@ using OpenTelemetry.Trace;
 namespace OrleansBilling.Gateway.Telemetry;
 
 /// <summary>
-/// Samples as <paramref name="inner"/> does, except a root span of a grain call (named <c>IInterface/Method</c>,
-/// as Orleans names them): with no request above it, it is the runtime's own background work (membership and
-/// reminder table reads, statistics, a reminder tick), which would otherwise be a trace every few seconds
-/// per silo. Grain calls made for a request stay in that request's trace; a Stripe or Brevo call made on a
-/// reminder tick is traced as its own root.
+/// Traces start at a request: a root span that is a call out (kind Client: a database query, an HTTP call,
+/// a grain call) or a grain call of any kind (named <c>IInterface/Method</c>, as Orleans names them) has no
+/// request above it, so it is background work (membership and reminder-table queries every few seconds
+/// per silo, the reporting projector, a reminder tick's Stripe or Brevo call) and is not sampled; metrics
+/// and logs still see it. Everything else is sampled as <paramref name="inner"/> decides.
 /// </summary>
 public sealed class QuietRuntimeSampler(Sampler inner) : Sampler
 {
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
-        samplingParameters.ParentContext.TraceId == default && IsGrainCall(samplingParameters.Name)
+        samplingParameters.ParentContext.TraceId == default && (samplingParameters.Kind == ActivityKind.Client || IsGrainCall(samplingParameters.Name))
             ? new SamplingResult(SamplingDecision.Drop)
             : inner.ShouldSample(samplingParameters);
 

@@ -13,7 +13,7 @@ public interface IUsageGrain : IWakeable
     /// Records usage events durably, once per idempotency key, in the billing period each falls in,
     /// and answers each event in order. Accepted usage is forwarded to the provider's meters later.
     /// </summary>
-    [Alias("RecordUsage")]
+    [Repeatable, Alias("RecordUsage")]
     Task<IReadOnlyList<UsageResult>> RecordUsage(IReadOnlyList<UsageEvent> events);
 
     /// <summary>

@@ -7,8 +7,8 @@ namespace OrleansBilling.GrainInterfaces.Webhooks;
 [Alias("billing.IStripeEventGrain")]
 public interface IStripeEventGrain : IGrainWithStringKey
 {
-    /// <summary>Stores and applies the event; returns only once the outcome is durable.</summary>
-    [Alias("Receive")]
+    /// <summary>Stores and applies the event; returns only once the outcome is durable. Again, it answers the recorded outcome.</summary>
+    [Repeatable, Alias("Receive")]
     Task<WebhookOutcome> Receive(StripeWebhook webhook);
 
     /// <summary>

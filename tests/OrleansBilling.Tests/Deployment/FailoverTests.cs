@@ -53,6 +53,7 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
         await using var pods = await Pods.StartAsync(server, "failover", net: 15);
         var silos = new List<SiloProcess>();
         SiloProcess? gateway = null;
+        FailoverLoad? load = null;
         try
         {
             var (exit, job) = await pods.RunMigrationJobAsync(Patience);
@@ -78,7 +79,7 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
             var dueAt = (await Task.WhenAll(dunning.Select(c => DunningApi.DunningAsync(api, c)))).Min(s => s.StartedAt) + ReminderAfter;
 
             // Load, then kill -9 one silo shortly before the second step falls due.
-            var load = new FailoverLoad(gateway.BaseAddress, [.. customers.Take(LoadCustomers)]);
+            load = new FailoverLoad(gateway.BaseAddress, [.. customers.Take(LoadCustomers)]);
             load.Start(workerCount: 6);
             await Poll.UntilAsync(() => load.Now >= PhaseSeconds && DateTimeOffset.UtcNow >= dueAt - TimeSpan.FromSeconds(5), ReminderAfter + Patience, "steady load until the step is close");
             Assert.True(DateTimeOffset.UtcNow < dueAt, "The kill came after the step fell due: the test's timing does not hold on this machine.");
@@ -191,6 +192,11 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
         catch
         {
             output.WriteLine(string.Join("\n", silos.Append(gateway).OfType<SiloProcess>().Select(p => $"--- {p.Name} ---\n{p.OutputTail}")));
+            if (load is not null)
+            {
+                await load.StopAsync();
+            }
+
             throw;
         }
     }

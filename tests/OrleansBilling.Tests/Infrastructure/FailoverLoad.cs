@@ -43,8 +43,10 @@ public sealed class FailoverLoad
     /// <summary>Seconds since the load was made.</summary>
     public double Now => clock.Elapsed.TotalSeconds;
 
+    private int givenUp;
+
     /// <summary>Requests given up on after <see cref="MaxAttempts"/> (a test expects none).</summary>
-    public int GivenUp { get; private set; }
+    public int GivenUp => givenUp;
 
     public void Start(int workerCount)
     {
@@ -57,7 +59,11 @@ public sealed class FailoverLoad
 
     public async Task StopAsync()
     {
-        await stop.CancelAsync();
+        if (!stop.IsCancellationRequested)
+        {
+            await stop.CancelAsync();
+        }
+
         await Task.WhenAll(workers);
     }
 
@@ -156,6 +162,6 @@ public sealed class FailoverLoad
             await Task.Delay(RetryPause);
         }
 
-        GivenUp++;
+        Interlocked.Increment(ref givenUp);
     }
 }

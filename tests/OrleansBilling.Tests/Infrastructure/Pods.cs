@@ -13,8 +13,10 @@ namespace OrleansBilling.Tests.Infrastructure;
 /// cluster would provide around a pod is supplied as follows, and only this:
 /// <list type="bullet">
 /// <item>the pod network: each pod has its own address (<c>127.0.&lt;net&gt;.&lt;n&gt;</c>, every one of
-/// them loopback on Linux), and binds it rather than all addresses, since the pods share one host here
-/// (<c>ASPNETCORE_URLS</c> with the manifest's HTTP port, <c>Orleans__ListenOnAnyHostAddress=false</c>);</item>
+/// them loopback on Linux), and binds it rather than all addresses, since the pods share one host here:
+/// the ports the manifest gives (<c>ASPNETCORE_HTTP_PORTS</c>) on the pod's address (<c>ASPNETCORE_URLS</c>),
+/// and <c>Orleans__ListenOnAnyHostAddress=false</c>. That the programs listen on <c>ASPNETCORE_HTTP_PORTS</c>
+/// by themselves is <c>HostUrlsTests</c>';</item>
 /// <item>the Secrets, with test values, and PostgreSQL, a throwaway database;</item>
 /// <item>Stripe and Brevo: the sandbox on loopback (<c>Stripe__ApiBase</c>, <c>Brevo__BaseUrl</c>),
 /// delivering Stripe's events to the first gateway;</item>
@@ -95,6 +97,7 @@ public sealed class Pods : IAsyncDisposable
 
         var programs = await PublishAsync();
         var connectionString = await server.CreateDatabaseAsync(name);
+        var collector = await OtlpReceiver.StartAsync();
         var stripe = await SandboxHost.StartAsync(options =>
         {
             options.WebhookUrl = new Uri($"http://127.0.{net}.{GatewayHost(0)}:{HttpPort(manifests.Find("Deployment", "billing-gateway"))}/webhooks/stripe");
@@ -103,7 +106,7 @@ public sealed class Pods : IAsyncDisposable
         });
 
         // The database user's password, as the Secret's connection string would carry it.
-        return new Pods(manifests, stripe, await OtlpReceiver.StartAsync(), $"{connectionString};Password={DatabasePassword}", net, programs);
+        return new Pods(manifests, stripe, collector, $"{connectionString};Password={DatabasePassword}", net, programs);
     }
 
     /// <summary>Runs the migration Job's container to its end; its exit code and what it wrote.</summary>
@@ -197,8 +200,8 @@ public sealed class Pods : IAsyncDisposable
     private SiloProcess StartPod(string podName, JsonElement deployment, string program, int host)
     {
         var address = $"127.0.{net}.{host}";
-        var port = HttpPort(deployment);
         var environment = Manifests.Environment(Manifests.Container(deployment), secrets, PodFields(podName, address));
+        var port = int.Parse(environment["ASPNETCORE_HTTP_PORTS"], System.Globalization.CultureInfo.InvariantCulture);
 
         // The pod network, the products a real deployment keeps in its billing-products ConfigMap, and Stripe and Brevo (see the summary).
         environment["ASPNETCORE_URLS"] = $"http://{address}:{port}";
@@ -233,6 +236,7 @@ public sealed class Pods : IAsyncDisposable
 
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
             var root = Path.Combine(Path.GetTempPath(), $"billing-published-{Environment.ProcessId}");
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
             var silo = await PublishOneAsync("silo/OrleansBilling.Silo.csproj", configuration, Path.Combine(root, "silo"));
             var gateway = await PublishOneAsync("gateway/OrleansBilling.Gateway.csproj", configuration, Path.Combine(root, "gateway"));
             published = (Path.Combine(silo, "OrleansBilling.Silo.dll"), Path.Combine(gateway, "OrleansBilling.Gateway.dll"));

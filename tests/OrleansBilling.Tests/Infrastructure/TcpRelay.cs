@@ -14,6 +14,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private readonly List<TcpClient> open = [];
     private readonly Lock gate = new();
     private TcpListener? listener;
+    private bool cut;
     private CancellationTokenSource? accepting;
 
     public TcpRelay(IPEndPoint target)
@@ -33,6 +34,7 @@ public sealed class TcpRelay : IAsyncDisposable
             listener = new TcpListener(IPAddress.Loopback, Port);
             listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Start();
+            cut = false;
             accepting = new CancellationTokenSource();
             _ = AcceptAsync(listener, accepting.Token);
         }
@@ -43,6 +45,7 @@ public sealed class TcpRelay : IAsyncDisposable
     {
         lock (gate)
         {
+            cut = true;
             accepting?.Cancel();
             listener?.Stop();
             listener = null;
@@ -89,6 +92,14 @@ public sealed class TcpRelay : IAsyncDisposable
 
             lock (gate)
             {
+                // Accepted just as the relay was cut: this one is cut too.
+                if (cut)
+                {
+                    inbound.Dispose();
+                    outbound.Dispose();
+                    continue;
+                }
+
                 open.Add(inbound);
                 open.Add(outbound);
             }
