@@ -35,6 +35,10 @@ public static class GatewayHost
                 options.Invariant = ClusterSettings.Invariant;
                 options.ConnectionString = ClusterSettings.OrleansConnectionString(connectionString);
             });
+            // How soon a gateway stops sending to a silo the cluster declared dead (a hung one keeps its
+            // connections open): Orleans' default is a minute; Orleans:GatewayListRefreshPeriod.
+            client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod =
+                builder.Configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
             client.AddActivityPropagation();
             client.AddOutgoingGrainCallFilter<TransientCallRetry>();
             client.AddDashboard(options => options.HideTrace = true);
