@@ -204,21 +204,10 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
     private static string Describe(IReadOnlyDictionary<int, int> failures) =>
         failures.Count == 0 ? "none" : string.Join(", ", failures.OrderBy(f => f.Key).Select(f => $"{f.Value}× {(f.Key == 0 ? "no answer" : f.Key.ToString(CultureInfo.InvariantCulture))}"));
 
-    private static string EmailOf(string customer) => $"{customer}@example.com";
+    private static string EmailOf(string customer) => Postgres.TwoSilos.EmailOf(customer);
 
-    private static async Task<(string Customer, string Subscription)> SubscribeAsync(Pods pods, HttpClient api, string customer, string card)
-    {
-        using var checkout = await api.PostAsJsonAsync("/v1/checkout", new
-        {
-            customerId = customer, plan = "basic", successUrl = "https://example.com/ok", cancelUrl = "https://example.com/no", email = EmailOf(customer),
-        }, Cancellation);
-        Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
-        var session = (await checkout.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("sessionId").GetString()!;
-        var paid = await pods.Stripe.Control.CompleteCheckoutAsync(session, card, cancellationToken: Cancellation);
-        Assert.Null(paid.Error);
-        await Poll.UntilAsync(async () => await Postgres.TwoSilos.StateAsync(api, customer) == "Active", Patience, $"{customer} active");
-        return (customer, paid.SubscriptionId!);
-    }
+    private static async Task<(string Customer, string Subscription)> SubscribeAsync(Pods pods, HttpClient api, string customer, string card) =>
+        (customer, (await Postgres.TwoSilos.SubscribeAsync(pods.Stripe, api, customer, card)).Subscription);
 
     private static async Task SetPolicyAsync(SiloProcess gateway)
     {

@@ -72,14 +72,7 @@ public sealed partial class PodTests(PostgresServer server, ITestOutputHelper ou
             // Traffic through the gateway: a checkout paid at the sandbox, Stripe's events delivered to the
             // gateway, entitlements, usage, a malformed request, an unsigned and an unreadable webhook.
             using var api = gateway.Client(Pods.ApiKey);
-            using var checkout = await api.PostAsJsonAsync("/v1/checkout", new
-            {
-                customerId = "pod_1", plan = "basic", successUrl = "https://example.com/ok", cancelUrl = "https://example.com/no", email = "pod.customer@example.com",
-            }, Cancellation);
-            Assert.Equal(HttpStatusCode.OK, checkout.StatusCode);
-            var session = (await checkout.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("sessionId").GetString()!;
-            Assert.Null((await pods.Stripe.Control.CompleteCheckoutAsync(session, Sandbox.SandboxHost.SucceedingCard, cancellationToken: Cancellation)).Error);
-            await Poll.UntilAsync(async () => await Postgres.TwoSilos.StateAsync(api, "pod_1") == "Active", Patience, "the customer to be active");
+            await Postgres.TwoSilos.SubscribeAsync(pods.Stripe, api, "pod_1");
             using var malformed = await api.PostAsync(new Uri("/v1/checkout", UriKind.Relative), new StringContent("{\"customerId\":", System.Text.Encoding.UTF8, "application/json"), Cancellation);
             Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
             using var anonymous = gateway.Client(bearer: null);
@@ -132,7 +125,7 @@ public sealed partial class PodTests(PostgresServer server, ITestOutputHelper ou
             await Poll.UntilAsync(async () => (await Task.WhenAll(silos.Take(2).Select(s => ActiveSilosAsync(s)))).All(n => n == 2), Patience, "the others to see two Active silos");
 
             // Every line every pod wrote is JSON; those written for a request carry its trace; none holds a secret, a card or an email address.
-            AssertLogs(logs, pods.SecretValues.Append(Sandbox.SandboxHost.SucceedingCard).Append("pod.customer@example.com"));
+            AssertLogs(logs, pods.SecretValues.Append(Sandbox.SandboxHost.SucceedingCard).Append(Postgres.TwoSilos.EmailOf("pod_1")));
         }
         catch
         {

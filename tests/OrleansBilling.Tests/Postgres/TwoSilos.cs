@@ -95,14 +95,18 @@ internal sealed class TwoSilos : IAsyncDisposable
     }
 
     /// <summary>Checkout through the product API, paid in the sandbox; returns the Stripe ids once the silos have the subscription active.</summary>
-    public async Task<(string Customer, string Subscription)> SubscribeAsync(HttpClient api, string customer, string card = SandboxHost.SucceedingCard)
+    public Task<(string Customer, string Subscription)> SubscribeAsync(HttpClient api, string customer, string card = SandboxHost.SucceedingCard) =>
+        SubscribeAsync(Stripe, api, customer, card);
+
+    /// <summary>Checkout through a product API served by silo processes, paid at <paramref name="stripe"/>; the Stripe ids once the subscription is active.</summary>
+    public static async Task<(string Customer, string Subscription)> SubscribeAsync(SandboxHost stripe, HttpClient api, string customer, string card = SandboxHost.SucceedingCard)
     {
         using var checkout = await api.PostAsJsonAsync("/v1/checkout", new
         {
             customerId = customer, plan = "basic", successUrl = "https://example.com/ok", cancelUrl = "https://example.com/no", email = EmailOf(customer),
         }, Cancellation);
         var session = (await checkout.Content.ReadFromJsonAsync<JsonElement>(Cancellation)).GetProperty("sessionId").GetString()!;
-        var paid = await Stripe.Control.CompleteCheckoutAsync(session, card, cancellationToken: Cancellation);
+        var paid = await stripe.Control.CompleteCheckoutAsync(session, card, cancellationToken: Cancellation);
         Assert.Null(paid.Error);
         await Poll.UntilAsync(async () => await StateAsync(api, customer) == "Active", StartPatience, $"{customer} active");
         return (paid.CustomerId!, paid.SubscriptionId!);
