@@ -45,6 +45,8 @@ public static class ApiProblems
         CommandErrorCode.PaymentNotFound => Problem(error, ProblemTypes.NotFound, StatusCodes.Status404NotFound, "No such payment of the customer"),
         CommandErrorCode.PaymentDeclined => Problem(error, ProblemTypes.PaymentDeclined, StatusCodes.Status402PaymentRequired, "Payment declined"),
         CommandErrorCode.NotRefundable => Problem(error, ProblemTypes.NotRefundable, StatusCodes.Status422UnprocessableEntity, "Not refundable"),
+        CommandErrorCode.EndpointNotFound => Problem(error, ProblemTypes.NotFound, StatusCodes.Status404NotFound, "No such event endpoint"),
+        CommandErrorCode.EventNotFound => Problem(error, ProblemTypes.NotFound, StatusCodes.Status404NotFound, "No such event"),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error.Code, "Unknown command error."),
     };
 

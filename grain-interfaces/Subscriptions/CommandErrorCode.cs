@@ -29,4 +29,8 @@ public enum CommandErrorCode
     NotRefundable,
     /// <summary>The payment a change needed at once was declined: nothing changed.</summary>
     PaymentDeclined,
+    /// <summary>The product has no event endpoint of that id.</summary>
+    EndpointNotFound,
+    /// <summary>The product has no event of that id.</summary>
+    EventNotFound,
 }

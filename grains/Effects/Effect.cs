@@ -22,6 +22,7 @@ namespace OrleansBilling.Grains.Effects;
 [JsonDerivedType(typeof(CancelDuplicate), "cancelDuplicate")]
 [JsonDerivedType(typeof(ChangeMeteredPrices), "changeMeteredPrices")]
 [JsonDerivedType(typeof(RecordAudit), "recordAudit")]
+[JsonDerivedType(typeof(PublishProductEvents), "publishProductEvents")]
 public abstract record Effect
 {
     /// <summary>Bring the read model up to date: the subscription's row as of <paramref name="Row"/>'s version, and new history.</summary>
@@ -91,4 +92,17 @@ public abstract record Effect
     /// </summary>
     [GenerateSerializer, Immutable, Alias("billing.Effect.RecordAudit")]
     public sealed record RecordAudit([property: Id(0)] GrainInterfaces.Staff.AuditRecord Record) : Effect;
+
+    /// <summary>
+    /// Store the events to the product of a change, decided with it, in the event outbox (<c>billing.product_events</c>), whose
+    /// delivery grains send them on: written only once the change is, and then certainly.
+    /// </summary>
+    [GenerateSerializer, Immutable, Alias("billing.Effect.PublishProductEvents")]
+    public sealed record PublishProductEvents([property: Id(0)] IReadOnlyList<GrainInterfaces.Events.ProductEvent> Events) : Effect
+    {
+        /// <summary>Records compare lists by reference; two publishes are the same when they carry the same events.</summary>
+        public bool Equals(PublishProductEvents? other) => other is not null && other.Events.Select(e => e.Id).SequenceEqual(Events.Select(e => e.Id));
+
+        public override int GetHashCode() => Events.Count == 0 ? 0 : Events[0].Id.GetHashCode(StringComparison.Ordinal);
+    }
 }

@@ -31,7 +31,8 @@ public sealed class EffectOutbox
 
     /// <summary>
     /// Adds an effect, due at once. Read-model publishes merge into one still waiting: the newest row
-    /// wins and the history entries of both go together; a newer billing period replaces an older one.
+    /// wins and the history entries of both go together; so do events to the product; a newer billing period
+    /// replaces an older one.
     /// </summary>
     public void Add(Effect effect, DateTimeOffset now)
     {
@@ -41,6 +42,15 @@ public sealed class EffectOutbox
             var earlier = (Effect.PublishReadModel)Entries[waiting].Effect;
             var row = earlier.Row.Version > publish.Row.Version ? earlier.Row : publish.Row;
             Entries[waiting] = Entries[waiting] with { Effect = new Effect.PublishReadModel(row, [.. earlier.Entries, .. publish.Entries]) };
+            return;
+        }
+
+        if (effect is Effect.PublishProductEvents events
+            && Entries.FindIndex(e => e.Effect is Effect.PublishProductEvents) is >= 0 and var queued)
+        {
+            // One write of the store for all that waits, in the order the changes were stored.
+            var earlier = (Effect.PublishProductEvents)Entries[queued].Effect;
+            Entries[queued] = Entries[queued] with { Effect = new Effect.PublishProductEvents([.. earlier.Events, .. events.Events.Where(e => !earlier.Events.Any(x => x.Id == e.Id))]) };
             return;
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansBilling.Grains.Events;
 using OrleansBilling.Grains.Telemetry;
 
 namespace OrleansBilling.Grains.Effects;
@@ -18,6 +19,8 @@ public static class EffectServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, IndexProviderCustomerExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, SyncUsagePeriodExecutor>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, RecordAuditExecutor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, PublishProductEventsExecutor>());
+        services.AddProductEventDelivery();
         services.TryAddSingleton<EffectRunner>();
         services.AddMetrics();
         services.TryAddSingleton<BillingMetrics>();

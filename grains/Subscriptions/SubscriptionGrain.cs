@@ -6,7 +6,9 @@ using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Staff;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Usage;
+using OrleansBilling.GrainInterfaces.Events;
 using OrleansBilling.Grains.Effects;
+using OrleansBilling.Grains.Events;
 using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.Products;
@@ -57,6 +59,9 @@ public sealed partial class SubscriptionGrain(
     /// <summary>Only bookkeeping changed (the outbox, the sent-log): written, but no new revision.</summary>
     private bool bookkeeping;
 
+    /// <summary>The subscription as last written: the change a write stores, and so the events to the product, is measured from it.</summary>
+    private Subscription? written;
+
     private EntitlementsView? entitlements;
     private DateTimeOffset entitlementsValidUntil;
     private long entitlementsUsageVersion = -1;
@@ -71,6 +76,7 @@ public sealed partial class SubscriptionGrain(
         (productId, customerId) = BillingIds.ParseSubscriptionKey(Key);
         catalogs = new CatalogCache(GrainFactory, productId, clock);
         wake = new WakeUp(this, clock, NextDeadline, Wake, logger);
+        written = state.State.Subscription;
 
         // Whatever fell due while the grain slept (effects left by a crash, a dunning step) is done
         // by the timer, without holding up the activation.
@@ -606,6 +612,7 @@ public sealed partial class SubscriptionGrain(
         {
             await state.ReadStateAsync();
             await replies.ReadStateAsync();
+            written = state.State.Subscription;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -654,7 +661,13 @@ public sealed partial class SubscriptionGrain(
         if (dirty)
         {
             state.State.Revision++;
-            state.State.Outbox.Add(new Effect.PublishReadModel(Row(), [.. unpublished]), clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            state.State.Outbox.Add(new Effect.PublishReadModel(Row(), [.. unpublished]), now);
+            if (await EventsOfChange(now) is { Count: > 0 } events)
+            {
+                state.State.Outbox.Add(new Effect.PublishProductEvents(events), now);
+            }
+
             stored = [.. unpublished];
             unpublished.Clear();
             var kept = state.State.History;
@@ -667,11 +680,24 @@ public sealed partial class SubscriptionGrain(
         if (dirty || bookkeeping)
         {
             await state.WriteStateAsync();
+            written = state.State.Subscription;
             entitlements = dirty ? null : entitlements;
             dirty = bookkeeping = false;
             metrics.Stored(stored);
             metrics.Outbox(Key, state.State.Outbox);
         }
+    }
+
+    /// <summary>
+    /// The events to the product of the change about to be written: from the subscription as last written to now, with the
+    /// entitlements when what the customer may use differs (read with usage, as the product would read them).
+    /// </summary>
+    private async Task<IReadOnlyList<ProductEvent>> EventsOfChange(DateTimeOffset now)
+    {
+        var before = written ?? Subscription.New(productId, customerId);
+        var catalog = await Product(refresh: false);
+        var changed = ProductEvents.EntitlementsDiffer(before, Current, catalog, now) ? await ComputeEntitlements() : null;
+        return ProductEvents.Of(new ProductEventChange(state.State.Revision, now, before, Current, [.. unpublished], changed));
     }
 
     /// <summary>

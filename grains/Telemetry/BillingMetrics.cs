@@ -25,6 +25,7 @@ public sealed class BillingMetrics
     private readonly Counter<long> usageEvents;
     private readonly Histogram<double> forwardingLag;
     private readonly Counter<long> anomalies;
+    private readonly Counter<long> eventDeliveries;
 
     /// <summary>Each grain with effects in its outbox, by its key: what it holds and how many of those failed before.</summary>
     private readonly ConcurrentDictionary<string, (int Pending, int Failing)> outboxes = new(StringComparer.Ordinal);
@@ -41,6 +42,8 @@ public sealed class BillingMetrics
         forwardingLag = meter.CreateHistogram<double>(
             "billing.usage.forwarding.lag", "s", "From a usage event's acceptance to its forwarding to the payment provider.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600] });
+        eventDeliveries = meter.CreateCounter<long>(
+            "billing.events.deliveries", "{attempt}", "Attempts to deliver events to products' endpoints, by product and outcome: delivered, failed (retried after a pause), given_up (the retry window is over).");
         anomalies = meter.CreateCounter<long>("billing.webhooks.anomalies", "{anomaly}", "Provider events recorded as anomalies, by kind.");
         meter.CreateObservableGauge("billing.effects.pending", () => (long)outboxes.Values.Sum(o => o.Pending), "{effect}", "Effects waiting in the outboxes of the subscriptions active on this silo.");
         meter.CreateObservableGauge("billing.effects.failing", () => (long)outboxes.Values.Sum(o => o.Failing), "{effect}", "Of those, effects that failed at least once and wait for a retry: rising for long means stuck.");
@@ -115,6 +118,21 @@ public sealed class BillingMetrics
         foreach (var at in receivedAt)
         {
             forwardingLag.Record(Math.Max(0, (now - at).TotalSeconds), new KeyValuePair<string, object?>("product", product));
+        }
+    }
+
+    public void EventsSent(string product, int delivered, int failed, int givenUp)
+    {
+        Add(eventDeliveries, delivered, product, "delivered");
+        Add(eventDeliveries, failed, product, "failed");
+        Add(eventDeliveries, givenUp, product, "given_up");
+
+        static void Add(Counter<long> counter, int count, string product, string outcome)
+        {
+            if (count > 0)
+            {
+                counter.Add(count, new KeyValuePair<string, object?>("product", product), new KeyValuePair<string, object?>("outcome", outcome));
+            }
         }
     }
 

@@ -9,6 +9,7 @@ using OrleansBilling.Gateway;
 using OrleansBilling.GrainInterfaces.Catalog;
 using OrleansBilling.GrainInterfaces.Reporting;
 using OrleansBilling.Grains.Effects;
+using OrleansBilling.Grains.Events;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Reporting;
@@ -20,6 +21,7 @@ using OrleansBilling.Grains;
 using OrleansBilling.Sandbox;
 using OrleansBilling.Silo.Database;
 using OrleansBilling.Silo.Email;
+using OrleansBilling.Silo.Events;
 using OrleansBilling.Silo.Payments;
 using OrleansBilling.Silo.Products;
 using OrleansBilling.Silo.ReadModel;
@@ -128,6 +130,7 @@ public static class SiloHosting
             services.AddSingleton<IUsageJournal>(sp => sp.GetRequiredService<InMemoryUsageJournal>());
             services.AddSingleton<InMemoryStripeEventStore>();
             services.AddSingleton<IStripeEventStore>(sp => sp.GetRequiredService<InMemoryStripeEventStore>());
+            services.AddSingleton<IProductEventStore, InMemoryProductEventStore>();
         }
         else
         {
@@ -153,11 +156,13 @@ public static class SiloHosting
             // Disposed by the container after the silo has stopped, which writes what is still queued.
             services.AddSingleton<IUsageJournal, PostgresUsageJournal>();
             services.AddSingleton<IStripeEventStore, PostgresStripeEventStore>();
+            services.AddSingleton<IProductEventStore, PostgresProductEventStore>();
             health.AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
             health.AddCheck<MigrationsHealthCheck>("migrations", tags: [GatewayServices.StartupTag]);
         }
 
         services.AddBillingEffects();
+        services.AddHostedService<EventDeliverySweep>();
         services.AddSingleton<OverdueWakeUps>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<OverdueWakeUps>());
         services.AddBillingGateway(configuration);

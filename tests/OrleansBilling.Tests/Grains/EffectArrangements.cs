@@ -23,7 +23,7 @@ internal static class EffectArrangements
     public const string QuickDunning = "quickdun";
 
     public static readonly TheoryData<string> Kinds =
-        [nameof(Effect.SendEmail), nameof(Effect.PublishReadModel), nameof(Effect.IndexProviderCustomer), nameof(Effect.SyncUsagePeriod), nameof(Effect.RetryPayment), nameof(Effect.CancelAtProvider), nameof(Effect.ChangeMeteredPrices), nameof(Effect.RecordAudit)];
+        [nameof(Effect.SendEmail), nameof(Effect.PublishReadModel), nameof(Effect.IndexProviderCustomer), nameof(Effect.SyncUsagePeriod), nameof(Effect.RetryPayment), nameof(Effect.CancelAtProvider), nameof(Effect.ChangeMeteredPrices), nameof(Effect.RecordAudit), nameof(Effect.PublishProductEvents)];
 
     /// <summary>Leaves one effect of <paramref name="kind"/> pending for a new customer; answers the grain and how to recognise the effect.</summary>
     public static async Task<(ISubscriptionGrain Grain, Func<Effect, bool> IsIt)> LeavePendingAsync(GrainCluster cluster, string kind, string customer)
@@ -80,6 +80,10 @@ internal static class EffectArrangements
                     ProviderSubscriptionId: $"sub_{customer}", SubscriptionStatus: "active", PriceId: "price_demo_pro", PeriodEnd: period));
                 Assert.Equal("pro", (await grain.GetSubscription()).PlanId);
                 return (grain, e => e is Effect.ChangeMeteredPrices { MeteredPriceIds: ["price_demo_pro_api_calls"] } change && change.ProviderSubscriptionId == $"sub_{customer}");
+            case nameof(Effect.PublishProductEvents):
+                cluster.Effects.Fail<Effect.PublishProductEvents>();
+                await ActivateAsync(cluster, grain, customer);
+                return (grain, e => e is Effect.PublishProductEvents publish && publish.Events.Any(x => x.ProductId == QuickDunning && x.CustomerId == customer));
             case nameof(Effect.RecordAudit):
                 // Support grants an override: its audit line is decided with it.
                 await ActivateAsync(cluster, grain, customer);
@@ -133,6 +137,7 @@ internal static class EffectArrangements
             case nameof(Effect.CancelAtProvider): cluster.Effects.Heal<Effect.CancelAtProvider>(); break;
             case nameof(Effect.ChangeMeteredPrices): cluster.Effects.Heal<Effect.ChangeMeteredPrices>(); break;
             case nameof(Effect.RecordAudit): cluster.Effects.Heal<Effect.RecordAudit>(); break;
+            case nameof(Effect.PublishProductEvents): cluster.Effects.Heal<Effect.PublishProductEvents>(); break;
         }
     }
 

@@ -12,11 +12,13 @@ using Orleans.Storage;
 using OrleansBilling.Grains;
 using OrleansBilling.Grains.Effects;
 using OrleansBilling.Grains.Email;
+using OrleansBilling.Grains.Events;
 using OrleansBilling.Grains.Payments;
 using OrleansBilling.Grains.ReadModel;
 using OrleansBilling.Grains.Staff;
 using OrleansBilling.Grains.Stripe.Webhooks;
 using OrleansBilling.Grains.Usage;
+using OrleansBilling.Silo.Events;
 using OrleansBilling.Silo.Products;
 using OrleansBilling.Silo.ReadModel;
 using OrleansBilling.Silo.Webhooks;
@@ -47,6 +49,9 @@ public class GrainCluster : IAsyncLifetime
     public InMemoryStaffAuditTrail Audit { get; } = new();
 
     public FaultyUsageJournal Usage { get; } = new();
+
+    /// <summary>The outbox of events to products, its endpoints and deliveries.</summary>
+    public InMemoryProductEventStore ProductEvents { get; } = new();
 
     /// <summary>Grain storage whose next write of a state can be made to fail (in memory only).</summary>
     public FaultyGrainStorage Storage { get; } = new();
@@ -82,6 +87,10 @@ public class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<IStripeEventStore>(Events);
             silo.Services.AddSingleton<IEmailSender>(Emails);
             silo.Services.AddSingleton<IUsageJournal>(Usage);
+            silo.Services.AddSingleton<IProductEventStore>(ProductEvents);
+
+            // Test receivers listen on loopback over plain HTTP.
+            silo.Services.Configure<EventDeliveryOptions>(options => options.AllowHttp = options.AllowPrivateAddresses = true);
 
             // Reminders follow the fake clock (after the background areas went to real time), and
             // re-read their range often so an Advance (or a silo's death) is seen promptly.

@@ -1,0 +1,19 @@
+using Orleans.Concurrency;
+
+namespace OrleansBilling.GrainInterfaces.Events;
+
+/// <summary>
+/// Sends one endpoint's events, keyed <see cref="EventKeys.Delivery"/>: what is due, oldest first and in order per
+/// customer, then again after growing pauses; it wakes by itself (a durable reminder) for the next retry.
+/// </summary>
+[Alias("billing.IEventDeliveryGrain")]
+public interface IEventDeliveryGrain : IWakeable
+{
+    /// <summary>New events wait for the endpoint: deliver what is due. Returns at once.</summary>
+    [OneWay, Alias("Nudge")]
+    Task Nudge();
+
+    /// <summary>Delivers what is due now and answers how many attempts it made (for tests and benchmarks).</summary>
+    [Alias("DeliverDue")]
+    Task<int> DeliverDue();
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansBilling.GrainInterfaces.Events;
+using OrleansBilling.Grains.Scheduling;
+using OrleansBilling.Grains.Telemetry;
+
+namespace OrleansBilling.Grains.Events;
+
+/// <summary>
+/// Delivers one endpoint's events. A pass sends what is due (the oldest pending event of each customer, up to
+/// <see cref="EventDeliveryOptions.Concurrency"/> at once), records each attempt, and repeats until nothing is due; what
+/// failed is due again after <see cref="DeliverySchedule"/>'s pause. The grain's <see cref="WakeUp"/> brings it back for
+/// the next retry, on any silo after a crash: the store, not the activation, holds what is pending. Each endpoint has its own
+/// grain, so a slow or failing one delays no other, and nothing here waits on a subscription.
+/// </summary>
+[GrainType("event-delivery")]
+public sealed partial class EventDeliveryGrain(
+    IProductEventStore store,
+    EventSender sender,
+    IOptions<EventDeliveryOptions> options,
+    BillingMetrics metrics,
+    TimeProvider clock,
+    ILogger<EventDeliveryGrain> logger) : Grain, IEventDeliveryGrain, IRemindable
+{
+    /// <summary>A pass yields after this long (real time), so a long backlog does not hold one grain call for minutes; the timer resumes it.</summary>
+    private static readonly TimeSpan PassLength = TimeSpan.FromSeconds(20);
+
+    private string productId = "";
+    private string endpointId = "";
+    private WakeUp wake = null!;
+    private DateTimeOffset? nextDue;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (productId, endpointId) = EventKeys.ParseDelivery(this.GetPrimaryKeyString());
+        wake = new WakeUp(this, clock, () => nextDue, async () => await Pass(), logger);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        wake.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public Task Nudge() => Pass();
+
+    public Task<int> DeliverDue() => Pass();
+
+    public Task CatchUp() => Pass();
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        wake.ReminderTicked();
+        await Pass();
+    }
+
+    private async Task<int> Pass()
+    {
+        var endpoint = await store.EndpointAsync(productId, endpointId, CancellationToken.None);
+        var attempts = 0;
+        var started = Stopwatch.GetTimestamp();
+        while (endpoint is { Enabled: true } && Stopwatch.GetElapsedTime(started) < PassLength)
+        {
+            var now = clock.GetUtcNow();
+            var due = await store.DueAsync(productId, endpointId, now, options.Value.Concurrency, CancellationToken.None);
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            var secrets = endpoint.SigningSecrets(now);
+            var sent = await Task.WhenAll(due.Select(d => sender.SendAsync(endpoint.Url, d.EventId, d.Payload, secrets, CancellationToken.None)));
+            var recordedAt = clock.GetUtcNow();
+            var outcomes = due.Zip(sent, (d, r) => new DeliveryOutcome(
+                d.Seq, d.Attempts + 1, now, r.StatusCode, r.LatencyMs, r.Delivered, r.Error,
+                r.Delivered ? null : DeliverySchedule.NextAttempt(d.Attempts + 1, d.WindowStart, recordedAt, options.Value, Random.Shared.NextDouble()))).ToList();
+            await store.RecordAsync(productId, endpointId, outcomes, CancellationToken.None);
+            attempts += due.Count;
+            metrics.EventsSent(productId, outcomes.Count(o => o.Delivered), outcomes.Count(o => !o.Delivered && o.NextAttemptAt is not null), outcomes.Count(o => !o.Delivered && o.NextAttemptAt is null));
+
+            var givenUp = due.Zip(outcomes).Where(p => !p.Second.Delivered && p.Second.NextAttemptAt is null).ToList();
+            endpoint = await store.EndpointAsync(productId, endpointId, CancellationToken.None);
+            if (givenUp.Count > 0 && endpoint is { Enabled: true } && !(endpoint.LastDeliveredAt >= givenUp.Min(p => p.First.WindowStart)))
+            {
+                // Nothing reached it for a whole retry window: it is disabled, and shown so in the console, until an admin enables it.
+                endpoint = endpoint with
+                {
+                    Enabled = false,
+                    DisabledAt = recordedAt,
+                    DisabledReason = $"Every delivery failed for {options.Value.RetryFor.TotalHours:0.#} hours (last: {givenUp[^1].Second.Error}).",
+                    UpdatedAt = recordedAt,
+                };
+                await store.SaveEndpointAsync(endpoint, CancellationToken.None);
+                LogDisabled(productId, endpointId, endpoint.DisabledReason!);
+            }
+        }
+
+        nextDue = endpoint is { Enabled: true } ? await store.NextDueAsync(productId, endpointId, CancellationToken.None) : null;
+        await wake.ArmAsync();
+        return attempts;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event endpoint {Product}/{Endpoint} disabled: {Reason}")]
+    private partial void LogDisabled(string product, string endpoint, string reason);
+}
