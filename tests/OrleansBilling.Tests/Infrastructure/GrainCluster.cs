@@ -89,8 +89,12 @@ public class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<IUsageJournal>(Usage);
             silo.Services.AddSingleton<IProductEventStore>(ProductEvents);
 
-            // Test receivers listen on loopback over plain HTTP.
-            silo.Services.Configure<EventDeliveryOptions>(options => options.AllowHttp = options.AllowPrivateAddresses = true);
+            // Test receivers listen on loopback over plain HTTP; one that hangs is given up on after a second.
+            silo.Services.Configure<EventDeliveryOptions>(options =>
+            {
+                options.AllowHttp = options.AllowPrivateAddresses = true;
+                options.AttemptTimeout = TimeSpan.FromSeconds(1);
+            });
 
             // Reminders follow the fake clock (after the background areas went to real time), and
             // re-read their range often so an Advance (or a silo's death) is seen promptly.

@@ -1,0 +1,272 @@
+using OrleansBilling.GrainInterfaces;
+using OrleansBilling.GrainInterfaces.Catalog;
+using OrleansBilling.GrainInterfaces.Events;
+using OrleansBilling.GrainInterfaces.Lifecycle;
+using OrleansBilling.GrainInterfaces.Products;
+using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.Silo.Products;
+using OrleansBilling.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansBilling.Tests.Events;
+
+/// <summary>
+/// Events to products through the grains: decided with each change, stored, signed, sent to a receiver over HTTP, tried again
+/// on the fake clock's back-off when it fails or hangs, given up after the window (and the endpoint disabled), replayed. Each
+/// test has a product of its own, so its endpoints see only its customers.
+/// </summary>
+[Trait(TestKind.Trait, TestKind.Grain)]
+public sealed class EventDeliveryTests(GrainCluster cluster) : IClassFixture<GrainCluster>
+{
+    private const string System = "admin:test";
+
+    [Fact]
+    public async Task A_customer_s_life_reaches_the_product_in_order_signed_and_once_each()
+    {
+        await using var receiver = await EventReceiver.StartAsync();
+        var (product, issued) = await ProductWithEndpointAsync("evlife", receiver.Url);
+
+        var grain = await ActiveAsync(product, "c1");
+        Assert.True((await grain.ChangePlan("pro", ProrationMode.CreateProrations, CommandContext.Api)).Succeeded);
+        await cluster.FailPaymentAsync(grain, "c1", "in_c1_2");
+        Assert.True((await grain.Cancel(atPeriodEnd: false, CommandContext.Api)).Succeeded);
+
+        string[] expected =
+        [
+            "subscription.updated", "entitlements.updated",                                 // checkout started: Incomplete
+            "subscription.created", "entitlements.updated",                                 // activated
+            "subscription.updated", "entitlements.updated",                                 // on pro
+            "subscription.updated", "invoice.payment_failed", "dunning.step_taken",         // past due, the policy's first email at once
+            "entitlements.updated",                                                         // with grace
+            "subscription.canceled", "entitlements.updated",                                // ended
+        ];
+        await Poll.UntilAsync(() => receiver.AcceptedOf("c1").Count >= expected.Length, TimeSpan.FromSeconds(20), "every event of c1");
+
+        var accepted = receiver.AcceptedOf("c1");
+        Assert.True(expected.SequenceEqual(accepted.Select(e => e.Type)), string.Join(", ", accepted.Select(e => e.Type)));
+        Assert.Equal(accepted.Select(e => e.Version).Order(), accepted.Select(e => e.Version));
+        Assert.Equal((await grain.GetSubscription()).Version, accepted[^1].Version);
+        Assert.Equal(accepted.Count, receiver.Requests.Count(r => r.Customer == "c1"));
+        Assert.All(accepted, e => Assert.True(e.VerifiesWith(issued.Secret)));
+        Assert.Equal("Canceled", accepted[^1].Data.GetProperty("state").GetString());
+        Assert.False(accepted[^1].Data.GetProperty("entitled").GetBoolean());
+
+        var log = await Endpoints(product).Deliveries(issued.Endpoint.Id, new DeliveryQuery(CustomerId: "c1"));
+        Assert.All(log.Value!, d => Assert.Equal((DeliveryStatus.Delivered, 1, 204), (d.Status, d.Attempts, d.LastStatusCode)));
+    }
+
+    [Fact]
+    public async Task A_receiver_that_fails_hangs_and_answers_500_for_a_while_gets_every_event_once_in_order_after_it_recovers()
+    {
+        await using var receiver = await EventReceiver.StartAsync();
+        var (product, issued) = await ProductWithEndpointAsync("evflaky", receiver.Url);
+        var requests = 0;
+        receiver.Answer = async (_, aborted) =>
+        {
+            switch (Interlocked.Increment(ref requests))
+            {
+                case <= 6:
+                    return 500;
+                case <= 8:
+                    // Hangs past the sender's timeout: not accepted, whatever it would have said.
+                    await Task.Delay(Timeout.Infinite, aborted);
+                    return 204;
+                case <= 10:
+                    return 429;
+                default:
+                    return 204;
+            }
+        };
+
+        foreach (var customer in new[] { "f1", "f2" })
+        {
+            var grain = await ActiveAsync(product, customer);
+            Assert.True((await grain.ChangePlan("pro", ProrationMode.CreateProrations, CommandContext.Api)).Succeeded);
+        }
+
+        var stored = cluster.ProductEvents.Events.Where(e => e.ProductId == product).ToList();
+        Assert.Equal(12, stored.Count);
+        await Poll.UntilAsync(
+            () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromSeconds(30));
+                return receiver.Accepted.Count == stored.Count;
+            },
+            TimeSpan.FromSeconds(60),
+            "every event accepted");
+
+        // Exactly the stored events, each accepted once, each customer's in the order of its changes.
+        Assert.Equal(stored.Select(e => e.Id).Order(), receiver.Accepted.Select(e => e.Id).Order());
+        foreach (var customer in new[] { "f1", "f2" })
+        {
+            Assert.Equal(stored.Where(e => e.CustomerId == customer).Select(e => e.Id), receiver.AcceptedOf(customer).Select(e => e.Id));
+        }
+
+        // The log says what happened to the first event: 500s, a timeout, then delivered; and the endpoint stayed enabled.
+        var first = receiver.Requests[0].Id;
+        var attempts = (await Endpoints(product).Attempts(issued.Endpoint.Id, first)).Value!;
+        Assert.Equal(attempts.Select(a => a.Attempt), Enumerable.Range(1, attempts.Count));
+        Assert.Contains(attempts, a => a.StatusCode == 500 && !a.Delivered);
+        Assert.True(attempts[^1].Delivered);
+        Assert.All(attempts.Zip(attempts.Skip(1)), pair => Assert.True(pair.Second.At > pair.First.At, "each retry waits its pause"));
+        Assert.Contains(receiver.Requests, r => r.Status == 0);
+        var endpoint = await Endpoints(product).Get(issued.Endpoint.Id);
+        Assert.Equal((true, 0, 0), (endpoint!.Enabled, endpoint.Pending, endpoint.Failed));
+    }
+
+    [Fact]
+    public async Task One_hanging_endpoint_delays_no_other()
+    {
+        await using var hanging = await EventReceiver.StartAsync();
+        await using var healthy = await EventReceiver.StartAsync();
+        var release = new TaskCompletionSource();
+        hanging.Answer = async (_, aborted) =>
+        {
+            await release.Task.WaitAsync(aborted);
+            return 204;
+        };
+        var (product, _) = await ProductWithEndpointAsync("evslow", hanging.Url);
+        Assert.True((await Endpoints(product).Create(new EventEndpointRequest(healthy.Url, null, "healthy", null), System)).Succeeded);
+
+        await ActiveAsync(product, "s1");
+
+        await Poll.UntilAsync(() => healthy.AcceptedOf("s1").Count == 4, TimeSpan.FromSeconds(10), "the healthy endpoint's events");
+        Assert.Empty(hanging.Accepted);
+        release.SetResult();
+    }
+
+    [Fact]
+    public async Task An_endpoint_failing_for_the_whole_window_is_disabled_and_a_replay_sends_what_it_missed()
+    {
+        await using var receiver = await EventReceiver.StartAsync();
+        receiver.Answer = (_, _) => Task.FromResult(503);
+        var (product, issued) = await ProductWithEndpointAsync("evdown", receiver.Url);
+        var start = cluster.Clock.GetUtcNow();
+        await ActiveAsync(product, "d1");
+
+        await Poll.UntilAsync(
+            async () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromHours(1));
+                return (await Endpoints(product).Get(issued.Endpoint.Id))!.Enabled == false;
+            },
+            TimeSpan.FromSeconds(60),
+            "the endpoint disabled");
+
+        var disabled = (await Endpoints(product).Get(issued.Endpoint.Id))!;
+        Assert.Contains("Every delivery failed for 72 hours", disabled.DisabledReason);
+        Assert.True(disabled.DisabledAt >= start + TimeSpan.FromDays(3));
+        // A customer's events go out in order: only the first was tried (about twenty times over the three days), and given up;
+        // the three behind it wait for the endpoint to be enabled.
+        Assert.Equal((3, 1), (disabled.Pending, disabled.Failed));
+        var requests = receiver.Requests.Count;
+        Assert.InRange(requests, 15, 25);
+        Assert.Single(receiver.Requests.DistinctBy(r => r.Id));
+
+        // While disabled, new changes are stored but not sent to it.
+        var grain = cluster.Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(product, "d1"));
+        Assert.True((await grain.ChangePlan("pro", ProrationMode.CreateProrations, CommandContext.Api)).Succeeded);
+        Assert.Equal(0, await cluster.Grains.GetGrain<IEventDeliveryGrain>(EventKeys.Delivery(product, issued.Endpoint.Id)).DeliverDue());
+        Assert.Equal(requests, receiver.Requests.Count);
+
+        // The product fixes its receiver; an admin queues the days it missed again, then enables the endpoint: in order.
+        receiver.Answer = (_, _) => Task.FromResult(200);
+        var replay = await Endpoints(product).Replay(issued.Endpoint.Id, new ReplayRequest(null, start, cluster.Clock.GetUtcNow().AddSeconds(1)), System);
+        Assert.Equal(6, replay.Value!.Queued);
+        Assert.True((await Endpoints(product).Update(issued.Endpoint.Id, new EventEndpointRequest(null, null, null, true), System)).Succeeded);
+
+        await Poll.UntilAsync(() => receiver.AcceptedOf("d1").Count == 6, TimeSpan.FromSeconds(10), "the replayed events");
+        var after = (await Endpoints(product).Get(issued.Endpoint.Id))!;
+        Assert.Equal((true, null, 0, 0), (after.Enabled, after.DisabledReason, after.Pending, after.Failed));
+        Assert.Equal(cluster.ProductEvents.Events.Where(e => e.CustomerId == "d1" && e.ProductId == product).Select(e => e.Id), receiver.AcceptedOf("d1").Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task During_a_rotation_both_secrets_sign_and_after_it_only_the_new_one()
+    {
+        await using var receiver = await EventReceiver.StartAsync();
+        var (product, issued) = await ProductWithEndpointAsync("evrotate", receiver.Url);
+        var rotated = (await Endpoints(product).RotateSecret(issued.Endpoint.Id, TimeSpan.FromHours(1), System)).Value!;
+        Assert.NotEqual(issued.Secret, rotated.Secret);
+        Assert.Equal(cluster.Clock.GetUtcNow().AddHours(1), rotated.Endpoint.PreviousSecretExpiresAt);
+
+        var grain = await ActiveAsync(product, "r1");
+        await Poll.UntilAsync(() => receiver.AcceptedOf("r1").Count == 4, TimeSpan.FromSeconds(10), "the events during the overlap");
+        var during = receiver.AcceptedOf("r1")[^1];
+        Assert.Equal(2, during.Signature.Split(' ').Length);
+        Assert.True(during.VerifiesWith(issued.Secret));
+        Assert.True(during.VerifiesWith(rotated.Secret));
+
+        cluster.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.True((await grain.ChangePlan("pro", ProrationMode.CreateProrations, CommandContext.Api)).Succeeded);
+        await Poll.UntilAsync(() => receiver.AcceptedOf("r1").Count == 6, TimeSpan.FromSeconds(10), "the events after the overlap");
+        var after = receiver.AcceptedOf("r1")[^1];
+        Assert.Single(after.Signature.Split(' '));
+        Assert.True(after.VerifiesWith(rotated.Secret));
+        Assert.False(after.VerifiesWith(issued.Secret));
+        Assert.Null((await Endpoints(product).Get(issued.Endpoint.Id))!.PreviousSecretExpiresAt);
+    }
+
+    [Fact]
+    public async Task Endpoints_receive_only_the_types_they_asked_for_and_a_removed_one_nothing()
+    {
+        await using var receiver = await EventReceiver.StartAsync();
+        var (product, issued) = await ProductWithEndpointAsync("evtypes", receiver.Url, [ProductEventTypes.SubscriptionCanceled, ProductEventTypes.SubscriptionCreated]);
+        var grain = await ActiveAsync(product, "t1");
+        await Poll.UntilAsync(() => receiver.Accepted.Count == 1, TimeSpan.FromSeconds(10), "subscription.created");
+        Assert.Equal(ProductEventTypes.SubscriptionCreated, receiver.Accepted[0].Type);
+
+        Assert.True(await Endpoints(product).Delete(issued.Endpoint.Id, System));
+        Assert.True((await grain.Cancel(atPeriodEnd: false, CommandContext.Api)).Succeeded);
+        Assert.Contains(cluster.ProductEvents.Events, e => e.ProductId == product && e.Type == ProductEventTypes.SubscriptionCanceled);
+        Assert.Equal(0, await cluster.Grains.GetGrain<IEventDeliveryGrain>(EventKeys.Delivery(product, issued.Endpoint.Id)).DeliverDue());
+        Assert.Single(receiver.Requests);
+        Assert.Null(await Endpoints(product).Get(issued.Endpoint.Id));
+    }
+
+    [Fact]
+    public async Task Bad_endpoint_requests_are_refused_and_change_nothing()
+    {
+        var (product, issued) = await ProductWithEndpointAsync("evbad", "http://127.0.0.1:9/none");
+        var endpoints = Endpoints(product);
+
+        Assert.Equal(CommandErrorCode.InvalidRequest, (await endpoints.Create(new EventEndpointRequest("ftp://example.com/x", null, null, null), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.InvalidRequest, (await endpoints.Create(new EventEndpointRequest("https://example.com/x", ["subscription.exploded"], null, null), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.InvalidRequest, (await endpoints.Create(new EventEndpointRequest("https://example.com/x", [], null, null), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.InvalidRequest, (await endpoints.Update(issued.Endpoint.Id, new EventEndpointRequest(null, null, new string('x', 201), null), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.InvalidRequest, (await endpoints.RotateSecret(issued.Endpoint.Id, TimeSpan.FromDays(8), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.InvalidRequest, (await endpoints.Replay(issued.Endpoint.Id, new ReplayRequest("evt_x", cluster.Clock.GetUtcNow(), null), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.InvalidRequest, (await endpoints.Replay(issued.Endpoint.Id, new ReplayRequest(null, cluster.Clock.GetUtcNow(), cluster.Clock.GetUtcNow()), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.EventNotFound, (await endpoints.Replay(issued.Endpoint.Id, new ReplayRequest("evt_unknown", null, null), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.EndpointNotFound, (await endpoints.Update("ep_none", new EventEndpointRequest(null, null, "x", null), System)).Error!.Code);
+        Assert.Equal(CommandErrorCode.EndpointNotFound, (await endpoints.Deliveries("ep_none", new DeliveryQuery())).Error!.Code);
+
+        var unchanged = Assert.Single(await endpoints.List());
+        Assert.Equal((issued.Endpoint.Url, issued.Endpoint.Description, issued.Endpoint.UpdatedAt), (unchanged.Url, unchanged.Description, unchanged.UpdatedAt));
+        Assert.Equal(ProductEventTypes.All, unchanged.EventTypes);
+    }
+
+    private IEventEndpointsGrain Endpoints(string product) => cluster.Grains.GetGrain<IEventEndpointsGrain>(EventKeys.Endpoints(product));
+
+    /// <summary>A product of its own (the demo product's catalog) with one endpoint.</summary>
+    private async Task<(string Product, IssuedEndpointSecret Issued)> ProductWithEndpointAsync(string product, string url, IReadOnlyList<string>? types = null)
+    {
+        Assert.Empty(await cluster.Grains.GetGrain<IProductGrain>(BillingIds.ProductKey(product)).Configure(DemoProduct.Definition with { ProductId = product }));
+        var created = await Endpoints(product).Create(new EventEndpointRequest(url, types, "the product's receiver", null), System);
+        Assert.True(created.Succeeded, created.Error?.Message);
+        Assert.StartsWith("whsec_", created.Value!.Secret);
+        return (product, created.Value);
+    }
+
+    /// <summary>A customer of <paramref name="product"/> checked out and activated on basic.</summary>
+    private async Task<ISubscriptionGrain> ActiveAsync(string product, string customer)
+    {
+        var grain = cluster.Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(product, customer));
+        Assert.True((await grain.StartCheckout(new CheckoutRequest("basic", "https://app.test/ok", "https://app.test/no", "ada@example.com"), CommandContext.Api)).Succeeded);
+        var now = cluster.Clock.GetUtcNow();
+        var outcome = await grain.ApplyProviderEvent(new ProviderEvent(
+            $"evt_{product}_{customer}_on", ProviderEventKind.SubscriptionActivated, now, ProviderSubscriptionId: $"sub_{customer}", PlanId: "basic", PeriodStart: now, PeriodEnd: now.AddMonths(1)));
+        Assert.Equal(LifecycleTransition.Activated, outcome.Transition);
+        return grain;
+    }
+}
