@@ -24,6 +24,7 @@ public static class SandboxEndpointRouteBuilderExtensions
         SandboxPageEndpoints.Map(app);
         SandboxControlEndpoints.Map(app);
         BrevoRoutes.Map(app);
+        Receiver.ReceiverRoutes.Map(app);
         return app;
     }
 }

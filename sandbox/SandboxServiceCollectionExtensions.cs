@@ -27,6 +27,7 @@ public static class SandboxServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
 
         services.AddSingleton<SandboxClock>();
+        services.AddSingleton(_ => new Receiver.SandboxReceiver(TimeProvider.System));
         services.AddSingleton<SandboxRequests>();
         services.AddSingleton<SandboxState>();
         services.AddSingleton<PaymentProcessor>();

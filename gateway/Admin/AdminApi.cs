@@ -79,6 +79,7 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         admin.MapApiKeyAdmin();
+        admin.MapEventEndpointAdmin();
         admin.MapStaffTokenAdmin();
         admin.MapConsoleData();
         admin.MapReports();

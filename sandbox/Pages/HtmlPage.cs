@@ -9,6 +9,7 @@ internal static class HtmlPage
 {
     public const string Stripe = "Stripe";
     public const string Brevo = "Brevo";
+    public const string Receiver = "Receiver";
 
     public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
 
@@ -20,7 +21,7 @@ internal static class HtmlPage
     /// <param name="title">The page's title.</param>
     /// <param name="body">The page's HTML, already encoded.</param>
     /// <param name="status">The HTTP status.</param>
-    /// <param name="sandbox">Which emulator the page belongs to: <see cref="Stripe"/> or <see cref="Brevo"/>.</param>
+    /// <param name="sandbox">Which emulator the page belongs to: <see cref="Stripe"/>, <see cref="Brevo"/> or <see cref="Receiver"/>.</param>
     public static IResult Result(string title, string body, int status = 200, string sandbox = Stripe) =>
         Results.Content(Render(title, body, sandbox), "text/html; charset=utf-8", statusCode: status);
 
@@ -55,7 +56,7 @@ internal static class HtmlPage
         </style>
         </head>
         <body>
-        <p class="banner">Test mode · OrleansBilling {{sandbox}} sandbox · {{(sandbox == Brevo ? "no email leaves this machine" : "no real money moves")}}</p>
+        <p class="banner">Test mode · OrleansBilling {{sandbox}} sandbox · {{sandbox switch { Brevo => "no email leaves this machine", Receiver => "a product's end of events, on this machine", _ => "no real money moves" }}}</p>
         {{body}}
         </body>
         </html>

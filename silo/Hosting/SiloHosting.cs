@@ -96,6 +96,10 @@ public static class SiloHosting
                 options.Prices.AddRange(SandboxPrices(configuration));
             });
             services.UseBillingClock(sp => sp.GetRequiredService<SandboxClock>());
+            if (configuration.GetValue("Billing:Events:SandboxReceiver", true))
+            {
+                services.AddHostedService<SandboxReceiverSeeder>();
+            }
         }
         else
         {

@@ -50,6 +50,10 @@ public sealed class SandboxMode(bool enabled)
         }
 
         AddIfMissing(configuration, defaults, "Billing:Console:AllowHttp", "true");
+
+        // Events to products go to this process's receiver, over plain HTTP on loopback.
+        AddIfMissing(configuration, defaults, "Billing:Events:AllowHttp", "true");
+        AddIfMissing(configuration, defaults, "Billing:Events:AllowPrivateAddresses", "true");
         configuration.AddInMemoryCollection(defaults);
     }
 
