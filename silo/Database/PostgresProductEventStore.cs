@@ -17,7 +17,8 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource) : IPr
     private const string AppendSql = """
         WITH added AS (
             INSERT INTO billing.product_events (event_id, product_id, customer_id, event_type, version, occurred_at, payload)
-            SELECT * FROM unnest(@ids, @products, @customers, @types, @versions, @ats, @payloads) WITH ORDINALITY AS e(id, product, customer, type, version, at, payload, n)
+            SELECT id, product, customer, type, version, at, payload
+            FROM unnest(@ids, @products, @customers, @types, @versions, @ats, @payloads) WITH ORDINALITY AS e(id, product, customer, type, version, at, payload, n)
             ORDER BY n
             ON CONFLICT (event_id) DO NOTHING
             RETURNING seq, product_id, customer_id, event_type
