@@ -31,6 +31,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The operating system's id of the process.</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>The last lines the process wrote, for a failure's message.</summary>
     public string OutputTail => string.Join('\n', output.TakeLast(TailLines));
 

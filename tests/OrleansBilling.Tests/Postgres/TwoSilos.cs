@@ -67,6 +67,10 @@ internal sealed class TwoSilos : IAsyncDisposable
             $"--Stripe:WebhookSecret={SandboxHost.Secret}",
             $"--Brevo:BaseUrl={stripe.BaseUrl}{SandboxMode.BrevoPath}",
             "--Brevo:ApiKey=xkeysib-two-silos-0123456789",
+
+            // Receivers of events to products listen on loopback in the tests.
+            "--Billing:Events:AllowHttp=true",
+            "--Billing:Events:AllowPrivateAddresses=true",
         ];
         var pair = new TwoSilos(stripe, ports, settings) { ConnectionString = connectionString };
         try
