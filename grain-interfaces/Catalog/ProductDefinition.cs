@@ -16,6 +16,10 @@ namespace OrleansBilling.GrainInterfaces.Catalog;
 /// by default a paused customer, who pays nothing, has none.
 /// </param>
 /// <param name="Portal">What customers may do in the billing portal; <see cref="PortalFeatures.Default"/> when null.</param>
+/// <param name="UsageAlerts">
+/// The shares of a meter's limit (in percent) at which the product hears <c>usage.threshold_reached</c>, once per period each;
+/// <see cref="DefaultUsageAlerts"/> when null, none when empty.
+/// </param>
 [GenerateSerializer, Immutable, Alias("billing.ProductDefinition")]
 public sealed record ProductDefinition(
     [property: Id(0)] string ProductId,
@@ -27,8 +31,15 @@ public sealed record ProductDefinition(
     [property: Id(6)] bool AutomaticTax = false,
     [property: Id(7)] IReadOnlyList<Meter>? Meters = null,
     [property: Id(8)] bool PausedKeepsAccess = false,
-    [property: Id(9)] PortalFeatures? Portal = null)
+    [property: Id(9)] PortalFeatures? Portal = null,
+    [property: Id(10)] IReadOnlyList<int>? UsageAlerts = null)
 {
+    /// <summary>80% and 100% of a limit.</summary>
+    public static readonly IReadOnlyList<int> DefaultUsageAlerts = [80, 100];
+
+    /// <summary>The shares of a limit the product is told of.</summary>
+    public IReadOnlyList<int> AlertPercents => UsageAlerts ?? DefaultUsageAlerts;
+
     /// <summary>What the billing portal offers the product's customers.</summary>
     public PortalFeatures PortalOffers => Portal ?? PortalFeatures.Default;
 
@@ -92,6 +103,11 @@ public sealed record ProductDefinition(
         }
 
         problems.AddRange(MeterProblems());
+        if (UsageAlerts is { } alerts && (alerts.Any(p => p is < 1 or > 1000) || alerts.Distinct().Count() != alerts.Count))
+        {
+            problems.Add("Usage alerts are distinct percentages from 1 to 1000.");
+        }
+
         if (Dunning is not null)
         {
             problems.AddRange(Dunning.Problems());

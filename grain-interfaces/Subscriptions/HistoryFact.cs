@@ -52,4 +52,7 @@ public enum HistoryFact
 
     /// <summary>Support asked the provider to charge the open invoice now, outside the dunning policy's own retries; the invoice's events tell the outcome too.</summary>
     PaymentRetried,
+
+    /// <summary>A meter's usage in the current period reached one of the product's usage alerts (a share of its limit); once per period each.</summary>
+    UsageThresholdReached,
 }

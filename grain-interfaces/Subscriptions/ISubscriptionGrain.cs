@@ -100,6 +100,13 @@ public interface ISubscriptionGrain : IWakeable
     Task UsageChanged(long version);
 
     /// <summary>
+    /// Usage reached shares of its limits: each is recorded (<c>UsageThresholdReached</c>) and told to the product once per period.
+    /// One-way, so the usage grain never waits on the subscription (which reads usage itself).
+    /// </summary>
+    [OneWay, Alias("UsageThresholdsReached")]
+    Task UsageThresholdsReached(IReadOnlyList<UsageThreshold> thresholds);
+
+    /// <summary>
     /// The customer's lifecycle emails: the most recent sent (emails the provider refused for good are in the history as
     /// <see cref="HistoryFact.EmailNotSent"/>), newest first, after those still waiting to go.
     /// </summary>

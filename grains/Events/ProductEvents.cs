@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -77,6 +78,11 @@ public static class ProductEvents
                     ProductEventJson.Default.ProductEventEnvelopeInvoiceEventData));
             }
 
+            if (entry.Fact == HistoryFact.UsageThresholdReached && UsageThreshold(detail) is { } threshold)
+            {
+                events.Add(Make(change, events.Count, ProductEventTypes.UsageThresholdReached, threshold, ProductEventJson.Default.ProductEventEnvelopeUsageThresholdData));
+            }
+
             if (entry.Fact is HistoryFact.RefundIssued or HistoryFact.RefundCreated && entry.Amount is { } refunded)
             {
                 events.Add(Make(change, events.Count, ProductEventTypes.RefundCreated, new RefundEventData(
@@ -134,6 +140,15 @@ public static class ProductEvents
     /// <summary><c>evt_</c> and 26 hex digits of a hash of the subscription, the version and the place in the change.</summary>
     public static string EventId(string productId, string customerId, long version, int index) =>
         "evt_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{productId}/{customerId}/{version}/{index}")))[..26];
+
+    private static UsageThresholdData? UsageThreshold(Dictionary<string, string> detail) =>
+        detail.GetValueOrDefault("meter") is { } meter
+        && int.TryParse(detail.GetValueOrDefault("percent"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var percent)
+        && decimal.TryParse(detail.GetValueOrDefault("limit"), NumberStyles.Number, CultureInfo.InvariantCulture, out var limit)
+        && decimal.TryParse(detail.GetValueOrDefault("used"), NumberStyles.Number, CultureInfo.InvariantCulture, out var used)
+        && DateTimeOffset.TryParse(detail.GetValueOrDefault("period"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var period)
+            ? new UsageThresholdData(meter, percent, limit, used, period)
+            : null;
 
     /// <summary>The <c>key=value; key=value</c> pairs of an entry's detail.</summary>
     private static Dictionary<string, string> DetailFields(string? detail)

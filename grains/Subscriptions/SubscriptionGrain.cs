@@ -40,6 +40,7 @@ public sealed partial class SubscriptionGrain(
     private const int HistoryKept = 20;
     private const int SentEmailsKept = 200;
     private const int RepliesKept = 500;
+    private const int UsageAlertsKept = 100;
     private static readonly TimeSpan ReplyLifetime = TimeSpan.FromHours(24);
 
     /// <summary>An open checkout is answered again only while the customer still has this long to pay it.</summary>
@@ -113,6 +114,33 @@ public sealed partial class SubscriptionGrain(
         usageVersion = Math.Max(usageVersion, version);
         return Task.CompletedTask;
     }
+
+    public Task UsageThresholdsReached(IReadOnlyList<UsageThreshold> thresholds) => Guarded(async () =>
+    {
+        var period = UsagePeriods.Of(Current).CurrentStart;
+        var fresh = thresholds.Where(t => t.PeriodStart == period && !state.State.UsageAlerts.Contains(AlertKey(t))).ToList();
+        if (fresh.Count > 0 && await Product(refresh: false) is { } catalog)
+        {
+            foreach (var threshold in fresh)
+            {
+                Apply(Decide(new LifecycleInput.RecordFact(
+                    $"usage-alert:{AlertKey(threshold)}", $"api:{productId}", HistoryFact.UsageThresholdReached,
+                    FormattableString.Invariant($"meter={threshold.MeterId}; percent={threshold.Percent}; used={threshold.Used}; limit={threshold.Limit}; period={threshold.PeriodStart:O}")), catalog));
+                state.State.UsageAlerts.Add(AlertKey(threshold));
+            }
+
+            if (state.State.UsageAlerts.Count > UsageAlertsKept)
+            {
+                state.State.UsageAlerts.RemoveRange(0, state.State.UsageAlerts.Count - UsageAlertsKept);
+            }
+
+            await Settle();
+        }
+
+        return true;
+    });
+
+    private static string AlertKey(UsageThreshold threshold) => FormattableString.Invariant($"{threshold.PeriodStart:O}/{threshold.MeterId}/{threshold.Percent}");
 
     public Task<IReadOnlyList<EmailView>> GetEmails() => Task.FromResult<IReadOnlyList<EmailView>>(
     [

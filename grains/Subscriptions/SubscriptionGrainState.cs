@@ -29,4 +29,7 @@ public sealed class SubscriptionGrainState
 
     /// <summary>The effects decided and not yet done.</summary>
     [Id(10)] public EffectOutbox Outbox { get; set; } = new();
+
+    /// <summary>The usage alerts recorded (period start, meter, percent), newest last: each is told to the product once.</summary>
+    [Id(11)] public List<string> UsageAlerts { get; set; } = [];
 }

@@ -46,6 +46,9 @@ public sealed partial class UsageGrain(
     private long version;
     private bool subscriptionListening = true;
 
+    /// <summary>The usage alerts told to the subscription in this activation (period start, meter, percent); it keeps them once.</summary>
+    private readonly HashSet<(DateTimeOffset Period, string Meter, int Percent)> alerted = [];
+
     /// <summary>When unsent usage is next forwarded; null when none is known to wait.</summary>
     private DateTimeOffset? forwardAt;
     private TimeSpan retryDelay = ForwardDelay;
@@ -168,6 +171,7 @@ public sealed partial class UsageGrain(
         if (fresh.Count > 0)
         {
             Changed();
+            await AlertThresholds();
         }
 
         return results;
@@ -327,6 +331,50 @@ public sealed partial class UsageGrain(
         }
     }
 
+    /// <summary>
+    /// Tells the subscription which of the product's usage alerts the current period's usage has reached and this activation
+    /// has not told it yet (one-way; the subscription records each once per period, so telling again after a restart is harmless).
+    /// </summary>
+    private async Task AlertThresholds()
+    {
+        try
+        {
+            var catalog = await Product();
+            if (catalog?.Meters is not { Count: > 0 } meters || state.State.Period is not { CurrentStart: { } start } period || catalog.AlertPercents.Count == 0)
+            {
+                return;
+            }
+
+            var known = await Totals(period);
+            var plan = catalog.FindPlan(period.PlanId);
+            var now = clock.GetUtcNow();
+            var reached = new List<UsageThreshold>();
+            foreach (var meter in meters.Where(m => m.Limit is not null))
+            {
+                if (period.LimitAt(meter.Limit!, plan, now) is not { } limit || limit <= 0)
+                {
+                    continue;
+                }
+
+                var used = known.TryGetValue((start, meter.MeterId), out var counted) ? counted.ValueFor(meter.Aggregation) : 0;
+                reached.AddRange(catalog.AlertPercents.Order()
+                    .Where(percent => used * 100 >= (decimal)limit * percent && alerted.Add((start, meter.MeterId, percent)))
+                    .Select(percent => new UsageThreshold(meter.MeterId, percent, limit, used, start)));
+            }
+
+            if (reached.Count > 0)
+            {
+                await GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString()).UsageThresholdsReached(reached);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The usage is stored; the next write or wake-up tells the subscription.
+            alerted.Clear();
+            LogAlertFailed(ex, this.GetPrimaryKeyString());
+        }
+    }
+
     /// <summary>The period totals, read from the journal once per activation.</summary>
     private async ValueTask<Dictionary<(DateTimeOffset Period, string Meter), UsageTotals>> Totals(BillingPeriod? period)
     {
@@ -356,6 +404,9 @@ public sealed partial class UsageGrain(
     /// <summary>The wake-up: forward what is unsent, then arm for what is left.</summary>
     private async Task Forward()
     {
+        // After a crash between a write and its alert, the wake-up that forwards the usage tells the subscription too.
+        await AlertThresholds();
+
         if (forwardAt is { } due && due <= clock.GetUtcNow())
         {
             await ForwardUnsent(CancellationToken.None);
@@ -470,6 +521,9 @@ public sealed partial class UsageGrain(
         /// <summary>Nothing can be sent yet (no provider customer).</summary>
         Waiting,
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling {Subscription} of the usage alerts it reached failed; the next write or wake-up tells it")]
+    private partial void LogAlertFailed(Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding usage of {Subscription} to the provider failed; trying again in {Delay}")]
     private partial void LogForwardFailed(Exception exception, string subscription, TimeSpan delay);

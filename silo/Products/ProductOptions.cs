@@ -34,6 +34,9 @@ public sealed class ProductOptions
     /// <summary>What customers may do in the billing portal; cancel at the period end, invoices and card when not set.</summary>
     public PortalFeatures Portal { get; set; } = PortalFeatures.Default;
 
+    /// <summary>The shares of a meter's limit, in percent, at which the product hears <c>usage.threshold_reached</c>; 80 and 100 when not set.</summary>
+    public List<int>? UsageAlerts { get; set; }
+
     /// <summary>The definition these options declare, or why they cannot be one.</summary>
     public (ProductDefinition? Definition, IReadOnlyList<string> Problems) ToDefinition(string productId)
     {
@@ -78,7 +81,8 @@ public sealed class ProductOptions
             productId, Name ?? productId, plans, steps.Count == 0 ? null : new DunningPolicy(steps), EmailTemplates, AllowPromotionCodes, AutomaticTax,
             [.. Meters.Select(m => m.Value.ToMeter(m.Key))],
             PausedKeepsAccess,
-            Portal);
+            Portal,
+            UsageAlerts);
         problems.AddRange(definition.Problems());
         return problems.Count == 0 ? (definition, problems) : (null, problems);
     }

@@ -4,6 +4,7 @@ using OrleansBilling.GrainInterfaces.Events;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Products;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Silo.Products;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
@@ -225,6 +226,37 @@ public sealed class EventDeliveryTests(GrainCluster cluster) : IClassFixture<Gra
     }
 
     [Fact]
+    public async Task Usage_reaching_each_alert_of_its_limit_is_told_once_per_period_even_after_the_usage_grain_restarts()
+    {
+        await using var receiver = await EventReceiver.StartAsync();
+        var (product, _) = await ProductWithEndpointAsync("evusage", receiver.Url, [ProductEventTypes.UsageThresholdReached], alerts: [50, 80, 100]);
+        var grain = await ActiveAsync(product, "u1");
+        var usage = cluster.Grains.GetGrain<IUsageGrain>(grain.GetPrimaryKeyString());
+        var calls = 0;
+        async Task Use(int count) => Assert.All(await usage.RecordUsage([new UsageEvent("api_calls", count, null, $"k{++calls}")]), r => Assert.Equal(UsageOutcome.Accepted, r.Outcome));
+
+        await Use(400);
+        await Use(200);
+        await Poll.UntilAsync(() => receiver.Accepted.Count == 1, TimeSpan.FromSeconds(10), "the 50% alert");
+
+        // A new activation of the usage grain knows nothing of what it told: it tells 50% again with 80%, and only 80% is new.
+        await cluster.Cluster.DeactivateAsync(usage);
+        await Use(250);
+        await Poll.UntilAsync(() => receiver.Accepted.Count == 2, TimeSpan.FromSeconds(10), "the 80% alert");
+        await Use(200);
+        await Use(100);
+        await Poll.UntilAsync(() => receiver.Accepted.Count == 3, TimeSpan.FromSeconds(10), "the 100% alert");
+
+        Assert.Equal([50, 80, 100], receiver.Accepted.Select(e => e.Data.GetProperty("percent").GetInt32()));
+        var full = receiver.Accepted[2].Data;
+        Assert.Equal(("api_calls", 1000m, 1050m), (full.GetProperty("meterId").GetString(), full.GetProperty("limit").GetDecimal(), full.GetProperty("used").GetDecimal()));
+        Assert.Equal((await grain.GetSubscription()).CurrentPeriodStart, full.GetProperty("periodStart").GetDateTimeOffset());
+        var recorded = (await grain.GetSubscription()).RecentHistory.Where(h => h.Fact == HistoryFact.UsageThresholdReached).ToList();
+        Assert.Equal(3, recorded.Count);
+        Assert.All(recorded, h => Assert.Equal($"api:{product}", h.Actor));
+    }
+
+    [Fact]
     public async Task Bad_endpoint_requests_are_refused_and_change_nothing()
     {
         var (product, issued) = await ProductWithEndpointAsync("evbad", "http://127.0.0.1:9/none");
@@ -249,9 +281,9 @@ public sealed class EventDeliveryTests(GrainCluster cluster) : IClassFixture<Gra
     private IEventEndpointsGrain Endpoints(string product) => cluster.Grains.GetGrain<IEventEndpointsGrain>(EventKeys.Endpoints(product));
 
     /// <summary>A product of its own (the demo product's catalog) with one endpoint.</summary>
-    private async Task<(string Product, IssuedEndpointSecret Issued)> ProductWithEndpointAsync(string product, string url, IReadOnlyList<string>? types = null)
+    private async Task<(string Product, IssuedEndpointSecret Issued)> ProductWithEndpointAsync(string product, string url, IReadOnlyList<string>? types = null, IReadOnlyList<int>? alerts = null)
     {
-        Assert.Empty(await cluster.Grains.GetGrain<IProductGrain>(BillingIds.ProductKey(product)).Configure(DemoProduct.Definition with { ProductId = product }));
+        Assert.Empty(await cluster.Grains.GetGrain<IProductGrain>(BillingIds.ProductKey(product)).Configure(DemoProduct.Definition with { ProductId = product, UsageAlerts = alerts }));
         var created = await Endpoints(product).Create(new EventEndpointRequest(url, types, "the product's receiver", null), System);
         Assert.True(created.Succeeded, created.Error?.Message);
         Assert.StartsWith("whsec_", created.Value!.Secret);
