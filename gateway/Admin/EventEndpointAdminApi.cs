@@ -123,9 +123,9 @@ public static class EventEndpointAdminApi
         await Product(grains, productId) is { } problem ? problem
         : Answer(await Endpoints(grains, productId).Attempts(endpointId, eventId));
 
-    private static async Task<IResult> Replay(string productId, string endpointId, ReplayRequest body, IGrainFactory grains, HttpContext http) =>
+    private static async Task<IResult> Replay(string productId, string endpointId, ReplayBody body, IGrainFactory grains, HttpContext http) =>
         await Product(grains, productId) is { } problem ? problem
-        : Answer(await Endpoints(grains, productId).Replay(endpointId, body, AdminApi.ActorOf(http)));
+        : Answer(await Endpoints(grains, productId).Replay(endpointId, new ReplayRequest(body.EventId, body.From, body.To), AdminApi.ActorOf(http)));
 
     private static IEventEndpointsGrain Endpoints(IGrainFactory grains, string productId) => grains.GetGrain<IEventEndpointsGrain>(EventKeys.Endpoints(productId));
 
@@ -146,6 +146,12 @@ public static class EventEndpointAdminApi
     private static IResult NoSuchEndpoint(string endpointId) =>
         Results.Problem(type: ProblemTypes.NotFound, statusCode: StatusCodes.Status404NotFound, title: "No such event endpoint", detail: $"The product has no event endpoint '{endpointId}'.");
 }
+
+/// <summary>Body of a replay: an event's id, or a time range [from, to) of at most 31 days.</summary>
+/// <param name="EventId">The one event to send again.</param>
+/// <param name="From">The start of the range (inclusive).</param>
+/// <param name="To">The end of the range (exclusive).</param>
+public sealed record ReplayBody(string? EventId = null, DateTimeOffset? From = null, DateTimeOffset? To = null);
 
 /// <summary>Body of adding or changing an event endpoint; on a change, what is left out stays as it is.</summary>
 /// <param name="Url">Where events are posted: HTTPS on a public host.</param>

@@ -20,10 +20,12 @@ public static class BillingOpenApi
     public const string ProductKeyScheme = "productKey";
     public const string AdminKeyScheme = "adminKey";
     public const string StripeSignatureScheme = "stripeSignature";
+    public const string EventSignatureScheme = "eventSignature";
 
     public static IServiceCollection AddBillingOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(options => options
             .AddDocumentTransformer(Describe)
+            .AddDocumentTransformer(ProductEventsDocument.DescribeAsync)
             .AddOperationTransformer(Secure)
             .AddOperationTransformer(RefusesOtherMediaTypes)
             .AddOperationTransformer(CsvIsText)
@@ -44,6 +46,7 @@ public static class BillingOpenApi
             new OpenApiTag { Name = "Product API", Description = "What product services call, authenticated by the product's API key; the key fixes the product." },
             new OpenApiTag { Name = "Admin", Description = "Support and operations, authenticated by a person's staff token (role support, finance or admin; a smaller role is a 403), recorded under that person's name. The bootstrap Billing:AdminKey acts as the admin 'bootstrap', to issue the first tokens." },
             new OpenApiTag { Name = "Webhooks", Description = "Stripe's events, authenticated by their signature; not for product services." },
+            new OpenApiTag { Name = "Events", Description = ProductEventsDocument.Description },
         ]);
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
@@ -56,6 +59,13 @@ public static class BillingOpenApi
                 In = ParameterLocation.Header,
                 Name = "Stripe-Signature",
                 Description = "Stripe's signature of the raw body with the endpoint's signing secret (t=…,v1=…).",
+            },
+            [EventSignatureScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = "webhook-signature",
+                Description = "How a product checks an event the service sent it (Standard Webhooks): v1,<base64 HMAC-SHA256 of \"webhook-id.webhook-timestamp.body\" under the endpoint's whsec_ secret>; two, separated by a space, while a secret rotation lasts.",
             },
         };
         return Task.CompletedTask;

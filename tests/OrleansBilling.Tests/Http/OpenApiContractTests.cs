@@ -91,6 +91,17 @@ public sealed class OpenApiContractTests(BillingService service) : IClassFixture
         await Call(admin, HttpMethod.Get, "/admin/v1/products/demo/api-keys");
         var rotated = await Call(admin, HttpMethod.Post, $"/admin/v1/products/demo/api-keys/{key.GetProperty("id").GetString()}/rotate?overlap=PT1H");
         await Call(admin, HttpMethod.Delete, $"/admin/v1/products/demo/api-keys/{rotated.GetProperty("id").GetString()}", expected: HttpStatusCode.NoContent);
+        var endpoint = await Call(admin, HttpMethod.Post, "/admin/v1/products/demo/event-endpoints",
+            new { url = "https://hooks.example.com/billing", eventTypes = new[] { "subscription.updated", "entitlements.updated" }, description = "CRM" }, HttpStatusCode.Created);
+        var endpointPath = $"/admin/v1/products/demo/event-endpoints/{endpoint.GetProperty("endpoint").GetProperty("id").GetString()}";
+        await Call(admin, HttpMethod.Get, "/admin/v1/products/demo/event-endpoints");
+        await Call(admin, HttpMethod.Get, endpointPath);
+        await Call(admin, HttpMethod.Patch, endpointPath, new { enabled = false, reason = "CRM maintenance" });
+        await Call(admin, HttpMethod.Post, $"{endpointPath}/rotate-secret?overlap=PT1H");
+        await Call(admin, HttpMethod.Get, $"{endpointPath}/deliveries?status=Failed&limit=10");
+        await Call(admin, HttpMethod.Get, $"{endpointPath}/deliveries/evt_none/attempts");
+        await Call(admin, HttpMethod.Post, $"{endpointPath}/replay", new { from = "2026-10-01T00:00:00Z", to = "2026-10-31T00:00:00Z" });
+        await Call(admin, HttpMethod.Delete, endpointPath, expected: HttpStatusCode.NoContent);
         await PostSignedEventAsync(contract, called);
         await Call(admin, HttpMethod.Post, "/admin/v1/stripe-events/evt_tour/rerun");
         var token = await Call(admin, HttpMethod.Post, "/admin/v1/staff/tokens", new { person = "tour.guest", role = "Support" });
