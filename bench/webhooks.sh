@@ -9,12 +9,14 @@
 # records and publishes), BENCH_EVENTS=renewals renewal invoices paid (each a Renewed transition); the pgbench
 # comparison stays the subscription event's, and BENCH_NO_PGBENCH=1 leaves it out. BENCH_WAIT_REPORTED=1 waits after
 # the measured run until the reporting projector has computed every subscription, and counts its CPU time.
+# BENCH_CONNECTIONS sets wrk's connections (32). BENCH_HOOKS names a script sourced here that may define after_setup
+# (run once the customers exist) and after_run (after the measured run, while the silo still runs); bench/events.sh uses them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
 customers=${2:-500}
 warmup=20
-connections=32
+connections=${BENCH_CONNECTIONS:-32}
 threads=2
 key=bk_bench_demo_key_0123456789
 secret=whsec_bench_webhooks_0123456789abcdef
@@ -39,6 +41,8 @@ webhook_url=$base/webhooks/stripe
 # N customers with a paid checkout: a real subscription in the sandbox, an Active grain on PostgreSQL.
 echo "creating $customers customers with a paid checkout"
 python3 bench/webhooks.py setup "$base" "$key" "$customers" "$out/webhooks-subscriptions.jsonl"
+if [[ -n ${BENCH_HOOKS:-} ]]; then source "$BENCH_HOOKS"; fi
+if declare -F after_setup >/dev/null; then after_setup; fi
 
 events_kind=${BENCH_EVENTS:-subscriptions}
 objects=$out/webhooks-subscriptions.jsonl
@@ -88,9 +92,10 @@ if [[ -n ${BENCH_WAIT_REPORTED:-} ]]; then
   echo "caught up after: ${waited} s; CPU time per event with it: silo $(per_event "$silo_before" "$(cpu_seconds $silo)" "$answered") ms, PostgreSQL $(per_event "$pg_before" "$(postgres_cpu)" "$answered") ms"
 fi
 echo "history rows: $(psql -At -c "SELECT count(*) FROM billing.subscription_history")"
+if declare -F after_run >/dev/null; then after_run; fi
 kill "$silo"; wait "$silo" 2>/dev/null || true
 if [[ -n ${BENCH_NO_PGBENCH:-} ]]; then
-  echo "| service: | $(rps service) | $(wrk_p99 service) |"
+  echo "| service: | $(rps service) | $(wrk_p99 service) | p50 $(awk '$1 == "50%" {print $2}' "$out/webhooks-service.txt") |"
   echo "CPU time per event: $service_cpu"
   exit 0
 fi

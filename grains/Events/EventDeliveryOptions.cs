@@ -5,6 +5,12 @@ public sealed class EventDeliveryOptions
 {
     public const string Section = "Billing:Events";
 
+    /// <summary>
+    /// Whether changes make events at all (on by default). Off, nothing is stored or sent: for a deployment whose products
+    /// all poll, and to measure what events cost the subscription path (<c>bench/events.sh</c>).
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Endpoints may be plain HTTP (the local default only).</summary>
     public bool AllowHttp { get; set; }
 

@@ -34,6 +34,7 @@ public sealed partial class SubscriptionGrain(
     EffectRunner effects,
     BillingMetrics metrics,
     IHistoryReader history,
+    Microsoft.Extensions.Options.IOptions<EventDeliveryOptions> events,
     TimeProvider clock,
     ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain, IRemindable
 {
@@ -691,9 +692,9 @@ public sealed partial class SubscriptionGrain(
             state.State.Revision++;
             var now = clock.GetUtcNow();
             state.State.Outbox.Add(new Effect.PublishReadModel(Row(), [.. unpublished]), now);
-            if (await EventsOfChange(now) is { Count: > 0 } events)
+            if (events.Value.Enabled && await EventsOfChange(now) is { Count: > 0 } made)
             {
-                state.State.Outbox.Add(new Effect.PublishProductEvents(events), now);
+                state.State.Outbox.Add(new Effect.PublishProductEvents(made), now);
             }
 
             stored = [.. unpublished];

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Benchmark of events to products (issue 15), on PostgreSQL with bench/webhooks.sh's load of renewal webhooks (each a
+# Renewed transition: subscription.updated, invoice.paid and entitlements.updated for the product):
+#  1. what events add to the subscription path: the same load with events off (Billing:Events:Enabled=false) and on (one
+#     endpoint of every type at a local receiver that answers 204 at once), at one connection (the latency of a request on
+#     an otherwise idle service) and at 32 (the service saturated);
+#  2. the delivery rate: after the saturated run, every event of it is queued for its endpoint again (a replay) and
+#     delivered: events per second until none waits.
+# Needs what bench/webhooks.sh needs, and node. Writes the figures into bench/README.md.
+# Usage: bench/events.sh [seconds, default 20] [customers, default 500]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-20}
+customers=${2:-500}
+source bench/common.sh
+require_tools node psql curl
+build_release silo/OrleansBilling.Silo.csproj
+export BENCH_BUILT=1
+receiver_port=$(free_port)
+node bench/receiver.mjs "$receiver_port" &
+pids+=($!)
+admin=adm_bench_events_0123456789
+
+run() { # name, connections, events (true|false)
+  local name=$1 connections=$2 enabled=$3 hooks=$out/events-hooks-$1.sh
+  cat >"$hooks" <<HOOKS
+after_setup() {
+  [[ $enabled == true ]] || return 0
+  curl -sf -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \\
+    -d '{"url":"http://127.0.0.1:$receiver_port/events","description":"bench"}' \\
+    "\$base/admin/v1/products/demo/event-endpoints" >"$out/events-endpoint-$name.json"
+  run_started=\$(date -u +%Y-%m-%dT%H:%M:%SZ)
+}
+after_run() {
+  [[ $enabled == true ]] || { echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events')"; return 0; }
+  pending() { psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Pending'"; }
+  local waited=0
+  while (( \$(pending) > 0 && waited < 300 )); do sleep 1; waited=\$((waited + 1)); done
+  echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events'); delivered: \$(psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Delivered'"); waiting after the run: \${waited} s"
+  if [[ $name == on-32 ]]; then
+    local endpoint=\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"]["id"])' "$out/events-endpoint-$name.json")
+    local before=\$(curl -sf http://127.0.0.1:$receiver_port/count)
+    local started=\$(date +%s.%N)
+    local queued=\$(curl -sf -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \\
+      -d "{\"from\":\"\$run_started\",\"to\":\"\$(date -u -d '+1 min' +%Y-%m-%dT%H:%M:%SZ)\"}" \\
+      "\$base/admin/v1/products/demo/event-endpoints/\$endpoint/replay" | python3 -c 'import json,sys; print(json.load(sys.stdin)["queued"])')
+    while (( \$(pending) > 0 )); do sleep 0.2; done
+    local ended=\$(date +%s.%N)
+    echo "replayed: \$queued events in \$(awk -v a="\$started" -v b="\$ended" 'BEGIN { printf "%.1f", b - a }') s: \$(awk -v a="\$started" -v b="\$ended" -v n="\$queued" 'BEGIN { printf "%.0f", n / (b - a) }') events/s; receiver before \$before, after \$(curl -sf http://127.0.0.1:$receiver_port/count)"
+  fi
+}
+HOOKS
+  BENCH_HOOKS=$hooks BENCH_CONNECTIONS=$connections BENCH_EVENTS=renewals BENCH_NO_PGBENCH=1 BENCH_NO_README=1 \
+    BENCH_SILO_ARGS="--Billing:AdminKey=$admin --Billing:Events:Enabled=$enabled --Billing:Events:SandboxReceiver=false" \
+    bash bench/webhooks.sh "$duration" "$customers" >"$out/events-$name.txt" 2>&1
+  grep -E '^\| service:|events stored|replayed' "$out/events-$name.txt" | sed "s/^/$name: /"
+}
+
+run off-1 1 false
+run on-1 1 true
+run off-32 32 false
+run on-32 32 true
+
+row() { # name → "rps | p99 | p50"
+  awk -F'|' '/^\| service:/ { gsub(/ /, "", $3); gsub(/ /, "", $4); sub(/ *p50 */, "", $5); gsub(/ /, "", $5); print $3 " | " $5 " | " $4 }' "$out/events-$1.txt"
+}
+ms() { awk -v l="$1" 'BEGIN { if (l ~ /us$/) print l / 1000; else if (l ~ /ms$/) print l + 0; else if (l ~ /s$/) print l * 1000; else print l }'; }
+added() { # off, on → percent
+  awk -v a="$(ms "$1")" -v b="$(ms "$2")" 'BEGIN { printf "%+.1f%%", (b - a) * 100 / a }'
+}
+field() { awk -F' \\| ' -v i="$2" '{print $i}' <<<"$(row "$1")"; }
+delivered=$(grep -h 'delivered:' "$out"/events-on-*.txt | sed 's/^/- /')
+replayed=$(grep -h '^replayed' "$out/events-on-32.txt" || echo "replay: not measured")
+
+table=$(cat <<TABLE
+Measured $(date -u +%Y-%m-%d) on this project's machine ($(nproc) cores, shared by the silo, PostgreSQL, wrk and the
+receiver), $customers customers, renewal webhooks (\`BENCH_EVENTS=renewals\` of bench/webhooks.sh: each a \`Renewed\`
+transition, so three events for the product), ${duration} s after a 20 s warm-up; a fresh database for each run.
+Events on: one endpoint of every type at a local receiver (node, answers 204 at once, does not verify).
+
+| run | webhooks/s | p50 | p99 |
+|---|---|---|---|
+| events off, 1 connection | $(field off-1 1) | $(field off-1 2) | $(field off-1 3) |
+| events on, 1 connection | $(field on-1 1) | $(field on-1 2) | $(field on-1 3) |
+| events off, 32 connections | $(field off-32 1) | $(field off-32 2) | $(field off-32 3) |
+| events on, 32 connections | $(field on-32 1) | $(field on-32 2) | $(field on-32 3) |
+
+Added latency with events on, one connection: p50 $(added "$(field off-1 2)" "$(field on-1 2)"), p99 $(added "$(field off-1 3)" "$(field on-1 3)") (goal: under 5%).
+Saturated (32 connections): throughput $(awk -v a="$(field off-32 1)" -v b="$(field on-32 1)" 'BEGIN { printf "%+.1f%%", (b - a) * 100 / a }'), p50 $(added "$(field off-32 2)" "$(field on-32 2)").
+$delivered
+- delivery rate, one endpoint: $replayed
+TABLE
+)
+[[ -n ${BENCH_NO_README:-} ]] || write_section events "$table"
+echo "$table"
