@@ -52,7 +52,8 @@ after_run() {
 HOOKS
   BENCH_HOOKS=$hooks BENCH_CONNECTIONS=$connections BENCH_EVENTS=renewals BENCH_NO_PGBENCH=1 BENCH_NO_README=1 \
     BENCH_SILO_ARGS="--Billing:AdminKey=$admin --Billing:Events:Enabled=$enabled --Billing:Events:SandboxReceiver=false" \
-    bash bench/webhooks.sh "$duration" "$customers" >"$out/events-$name.txt" 2>&1
+    bash bench/webhooks.sh "$duration" "$customers" >"$out/events-$name.txt" 2>&1 \
+    || { echo "the $name run failed:" >&2; tail -20 "$out/events-$name.txt" >&2; exit 1; }
   grep -E '^\| service:|events stored|replayed' "$out/events-$name.txt" | sed "s/^/$name: /"
 }
 
