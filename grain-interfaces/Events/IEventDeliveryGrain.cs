@@ -9,8 +9,11 @@ namespace OrleansBilling.GrainInterfaces.Events;
 [Alias("billing.IEventDeliveryGrain")]
 public interface IEventDeliveryGrain : IWakeable
 {
-    /// <summary>New events wait for the endpoint: deliver what is due. Returns at once.</summary>
-    [OneWay, Alias("Nudge")]
+    /// <summary>
+    /// New events wait for the endpoint: deliver what is due. Returns at once; nudges that come while a pass runs make one
+    /// more pass, not one each.
+    /// </summary>
+    [OneWay, AlwaysInterleave, Alias("Nudge")]
     Task Nudge();
 
     /// <summary>Delivers what is due now and answers how many attempts it made (for tests and benchmarks).</summary>

@@ -31,29 +31,77 @@ public sealed partial class EventDeliveryGrain(
     private WakeUp wake = null!;
     private DateTimeOffset? nextDue;
 
+    /// <summary>The passes under way, one after another while something asked for another; null when none runs.</summary>
+    private Task<int>? passes;
+
+    /// <summary>Something asked for a pass since the running one began: another follows it.</summary>
+    private bool kicked;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (productId, endpointId) = EventKeys.ParseDelivery(this.GetPrimaryKeyString());
-        wake = new WakeUp(this, clock, () => nextDue, async () => await Pass(), logger);
+        wake = new WakeUp(this, clock, () => nextDue, Kick, logger);
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (passes is { } running)
+        {
+            await running.WaitAsync(cancellationToken);
+        }
+
         wake.Dispose();
+    }
+
+    public Task Nudge()
+    {
+        // Interleaved and not awaited: a nudge never waits behind a pass, and many become one more pass.
+        _ = Kick();
         return Task.CompletedTask;
     }
 
-    public Task Nudge() => Pass();
+    public Task<int> DeliverDue() => Kick();
 
-    public Task<int> DeliverDue() => Pass();
-
-    public Task CatchUp() => Pass();
+    public Task CatchUp() => Kick();
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         wake.ReminderTicked();
-        await Pass();
+        await Kick();
+    }
+
+    /// <summary>Asks for a pass: starts the passes when none runs, else makes the running ones do one more; answers their attempts.</summary>
+    private Task<int> Kick()
+    {
+        kicked = true;
+        return passes ??= Passes();
+    }
+
+    private async Task<int> Passes()
+    {
+        // Never completes before it is stored as the running passes.
+        await Task.Yield();
+        var attempts = 0;
+        try
+        {
+            while (kicked)
+            {
+                kicked = false;
+                attempts += await Pass();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store is out of reach: the wake-up, a reminder or the sweep brings the grain back.
+            LogPassFailed(ex, productId, endpointId);
+        }
+        finally
+        {
+            passes = null;
+        }
+
+        return attempts;
     }
 
     private async Task<int> Pass()
@@ -101,6 +149,9 @@ public sealed partial class EventDeliveryGrain(
         await wake.ArmAsync();
         return attempts;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering the events of endpoint {Product}/{Endpoint} failed; its wake-up or the sweep tries again")]
+    private partial void LogPassFailed(Exception exception, string product, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event endpoint {Product}/{Endpoint} disabled: {Reason}")]
     private partial void LogDisabled(string product, string endpoint, string reason);

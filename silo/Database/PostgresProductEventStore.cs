@@ -10,8 +10,24 @@ namespace OrleansBilling.Silo.Database;
 /// The outbox of events to products in PostgreSQL (migration 0016): an append stores new events and fans them out to the
 /// product's endpoints in one statement, so an event is never stored without the deliveries that were due for it.
 /// </summary>
-public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource) : IProductEventStore
+/// <param name="dataSource">Reads, and the endpoints' changes.</param>
+/// <param name="bookkeeping">
+/// Appends, attempts and replays; in production a source whose commits do not wait for the disk
+/// (<see cref="WithoutCommitWait"/>), so events add no disk wait to the change that makes them. Safe: an append is made by an
+/// effect that stays in its grain's outbox until a later write (which waits, and so takes the append's commit to disk with
+/// it) removes it; a lost attempt record only sends an event again, with its id.
+/// </param>
+public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, NpgsqlDataSource? bookkeeping = null) : IProductEventStore
 {
+    /// <summary>The service key of the bookkeeping data source.</summary>
+    public const string Bookkeeping = "product-events";
+
+    private readonly NpgsqlDataSource relaxed = bookkeeping ?? dataSource;
+
+    /// <summary>The connection string's commits without waiting for the disk (<c>synchronous_commit=off</c> for its sessions).</summary>
+    public static string WithoutCommitWait(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off" }.ConnectionString;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private const string AppendSql = """
@@ -127,7 +143,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource) : IPr
 
     public async Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<ProductEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(AppendSql);
+        await using var command = relaxed.CreateCommand(AppendSql);
         Column(command, "ids", NpgsqlDbType.Text, events, e => e.Id);
         Column(command, "products", NpgsqlDbType.Text, events, e => e.ProductId);
         Column(command, "customers", NpgsqlDbType.Text, events, e => e.CustomerId);
@@ -243,7 +259,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource) : IPr
 
     public async Task RecordAsync(string productId, string endpointId, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(RecordSql);
+        await using var command = relaxed.CreateCommand(RecordSql);
         command.Parameters.Add(Text("product", productId));
         command.Parameters.Add(Text("endpoint", endpointId));
         Column(command, "seqs", NpgsqlDbType.Bigint, outcomes, o => o.Seq);
@@ -298,7 +314,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource) : IPr
 
     public async Task<int?> ReplayAsync(EventEndpoint endpoint, ReplayRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(ReplaySql);
+        await using var command = relaxed.CreateCommand(ReplaySql);
         command.Parameters.Add(Text("product", endpoint.ProductId));
         command.Parameters.Add(Text("endpoint", endpoint.Id));
         command.Parameters.Add(Text("event", request.EventId));

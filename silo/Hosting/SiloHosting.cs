@@ -160,7 +160,9 @@ public static class SiloHosting
             // Disposed by the container after the silo has stopped, which writes what is still queued.
             services.AddSingleton<IUsageJournal, PostgresUsageJournal>();
             services.AddSingleton<IStripeEventStore, PostgresStripeEventStore>();
-            services.AddSingleton<IProductEventStore, PostgresProductEventStore>();
+            services.AddKeyedSingleton(PostgresProductEventStore.Bookkeeping, (_, _) => NpgsqlDataSource.Create(PostgresProductEventStore.WithoutCommitWait(connectionString)));
+            services.AddSingleton<IProductEventStore>(sp => new PostgresProductEventStore(
+                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresProductEventStore.Bookkeeping)));
             health.AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
             health.AddCheck<MigrationsHealthCheck>("migrations", tags: [GatewayServices.StartupTag]);
         }

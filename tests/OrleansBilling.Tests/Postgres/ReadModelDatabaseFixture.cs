@@ -13,6 +13,9 @@ public sealed class ReadModelDatabaseFixture(PostgresServer server) : IAsyncLife
     /// <summary>The data source the writer uses (billing connection string).</summary>
     public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("Not initialized.");
 
+    /// <summary>The same database through sessions whose commits do not wait for the disk, as the event outbox's bookkeeping uses.</summary>
+    public NpgsqlDataSource RelaxedDataSource { get; private set; } = null!;
+
     /// <summary>The writer under test.</summary>
     public PostgresReadModelWriter Writer { get; private set; } = null!;
 
@@ -21,6 +24,7 @@ public sealed class ReadModelDatabaseFixture(PostgresServer server) : IAsyncLife
     {
         var connectionString = await MigratedDatabase.CreateAsync(server, "read_model");
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        RelaxedDataSource = NpgsqlDataSource.Create(PostgresProductEventStore.WithoutCommitWait(connectionString));
         Writer = new PostgresReadModelWriter(_dataSource);
     }
 
@@ -30,6 +34,7 @@ public sealed class ReadModelDatabaseFixture(PostgresServer server) : IAsyncLife
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync();
+            await RelaxedDataSource.DisposeAsync();
         }
     }
 }
