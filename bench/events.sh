@@ -25,6 +25,7 @@ run() { # name, connections, events (true|false)
   local name=$1 connections=$2 enabled=$3 hooks=$out/events-hooks-$1.sh
   cat >"$hooks" <<HOOKS
 after_setup() {
+  if [[ -n \${BENCH_STATEMENTS:-} ]]; then psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null; fi
   [[ $enabled == true ]] || return 0
   curl -sf -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \\
     -d '{"url":"http://127.0.0.1:$receiver_port/events","description":"bench"}' \\
@@ -36,6 +37,9 @@ after_run() {
   pending() { psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Pending'"; }
   local waited=0
   while (( \$(pending) > 0 && waited < 300 )); do sleep 1; waited=\$((waited + 1)); done
+  if [[ -n \${BENCH_STATEMENTS:-} ]]; then
+    psql -c "SELECT round(total_exec_time::numeric, 0) AS ms, calls, round((total_exec_time / calls)::numeric, 3) AS ms_per_call, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
+  fi
   echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events'); delivered: \$(psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Delivered'"); waiting after the run: \${waited} s"
   if [[ $name == on-32 ]]; then
     local endpoint=\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"]["id"])' "$out/events-endpoint-$name.json")
@@ -57,10 +61,13 @@ HOOKS
   grep -E '^\| service:|events stored|replayed' "$out/events-$name.txt" | sed "s/^/$name: /"
 }
 
-run off-1 1 false
-run on-1 1 true
-run off-32 32 false
-run on-32 32 true
+# BENCH_RUNS picks runs (for an experiment; README.md is written only after all four). BENCH_STATEMENTS=1 (with
+# BENCH_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements") prints the statements that took PostgreSQL's time.
+runs=${BENCH_RUNS:-off-1 on-1 off-32 on-32}
+for name in $runs; do
+  run "$name" "${name#*-}" "$([[ $name == on-* ]] && echo true || echo false)"
+done
+[[ $runs == "off-1 on-1 off-32 on-32" ]] || { grep -h -A18 'ms_per_call' "$out"/events-*.txt || true; exit 0; }
 
 row() { # name → "rps | p99 | p50"
   awk -F'|' '/^\| service:/ { gsub(/ /, "", $3); gsub(/ /, "", $4); sub(/ *p50 */, "", $5); gsub(/ /, "", $5); print $3 " | " $5 " | " $4 }' "$out/events-$1.txt"

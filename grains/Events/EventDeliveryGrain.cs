@@ -37,6 +37,12 @@ public sealed partial class EventDeliveryGrain(
     /// <summary>Something asked for a pass since the running one began: another follows it.</summary>
     private bool kicked;
 
+    /// <summary>The endpoint as last read, and when (real time): read again at most every <see cref="EndpointFresh"/>.</summary>
+    private (EventEndpoint? Endpoint, long ReadAt) known;
+
+    /// <summary>How long an endpoint read is used: an admin's change (disabled, a new secret) is seen within it.</summary>
+    private static readonly TimeSpan EndpointFresh = TimeSpan.FromSeconds(1);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (productId, endpointId) = EventKeys.ParseDelivery(this.GetPrimaryKeyString());
@@ -57,7 +63,7 @@ public sealed partial class EventDeliveryGrain(
     public Task Nudge()
     {
         // Interleaved and not awaited: a nudge never waits behind a pass, and many become one more pass.
-        _ = Kick();
+        _ = Kick(gather: true);
         return Task.CompletedTask;
     }
 
@@ -72,16 +78,25 @@ public sealed partial class EventDeliveryGrain(
     }
 
     /// <summary>Asks for a pass: starts the passes when none runs, else makes the running ones do one more; answers their attempts.</summary>
-    private Task<int> Kick()
+    private Task<int> Kick() => Kick(gather: false);
+
+    private Task<int> Kick(bool gather)
     {
         kicked = true;
-        return passes ??= Passes();
+        return passes ??= Passes(gather ? options.Value.GatherFor : TimeSpan.Zero);
     }
 
-    private async Task<int> Passes()
+    private async Task<int> Passes(TimeSpan gather)
     {
-        // Never completes before it is stored as the running passes.
-        await Task.Yield();
+        // Never completes before it is stored as the running passes; a nudge lets what more is coming gather first.
+        if (gather > TimeSpan.Zero)
+        {
+            await Task.Delay(gather);
+        }
+        else
+        {
+            await Task.Yield();
+        }
         var attempts = 0;
         try
         {
@@ -104,9 +119,19 @@ public sealed partial class EventDeliveryGrain(
         return attempts;
     }
 
+    private async Task<EventEndpoint?> Endpoint(bool fresh = false)
+    {
+        if (fresh || known.ReadAt == 0 || Stopwatch.GetElapsedTime(known.ReadAt) >= EndpointFresh)
+        {
+            known = (await store.EndpointAsync(productId, endpointId, CancellationToken.None), Stopwatch.GetTimestamp());
+        }
+
+        return known.Endpoint;
+    }
+
     private async Task<int> Pass()
     {
-        var endpoint = await store.EndpointAsync(productId, endpointId, CancellationToken.None);
+        var endpoint = await Endpoint();
         var attempts = 0;
         var started = Stopwatch.GetTimestamp();
         while (endpoint is { Enabled: true } && Stopwatch.GetElapsedTime(started) < PassLength)
@@ -129,7 +154,7 @@ public sealed partial class EventDeliveryGrain(
             metrics.EventsSent(productId, outcomes.Count(o => o.Delivered), outcomes.Count(o => !o.Delivered && o.NextAttemptAt is not null), outcomes.Count(o => !o.Delivered && o.NextAttemptAt is null));
 
             var givenUp = due.Zip(outcomes).Where(p => !p.Second.Delivered && p.Second.NextAttemptAt is null).ToList();
-            endpoint = await store.EndpointAsync(productId, endpointId, CancellationToken.None);
+            endpoint = await Endpoint(fresh: givenUp.Count > 0);
             if (givenUp.Count > 0 && endpoint is { Enabled: true } && !(endpoint.LastDeliveredAt >= givenUp.Min(p => p.First.WindowStart)))
             {
                 // Nothing reached it for a whole retry window: it is disabled, and shown so in the console, until an admin enables it.
@@ -141,6 +166,7 @@ public sealed partial class EventDeliveryGrain(
                     UpdatedAt = recordedAt,
                 };
                 await store.SaveEndpointAsync(endpoint, CancellationToken.None);
+                known = (endpoint, Stopwatch.GetTimestamp());
                 LogDisabled(productId, endpointId, endpoint.DisabledReason!);
             }
         }

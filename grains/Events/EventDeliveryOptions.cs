@@ -35,6 +35,12 @@ public sealed class EventDeliveryOptions
     /// <summary>How often each silo looks for deliveries due that no endpoint grain is on (a nudge lost with a silo); zero: never.</summary>
     public TimeSpan SweepEvery { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a nudged endpoint gathers what more comes before it sends (real time): under load one pass then carries the
+    /// events of many changes instead of one each.
+    /// </summary>
+    public TimeSpan GatherFor { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How many endpoints a product may have.</summary>
     public int MaxEndpointsPerProduct { get; set; } = 20;
 
@@ -49,6 +55,11 @@ public sealed class EventDeliveryOptions
         if (FirstRetryAfter <= TimeSpan.Zero || LongestPause < FirstRetryAfter || RetryFor < LongestPause)
         {
             yield return "FirstRetryAfter is above zero, LongestPause at least FirstRetryAfter, RetryFor at least LongestPause.";
+        }
+
+        if (GatherFor < TimeSpan.Zero || GatherFor > TimeSpan.FromSeconds(5))
+        {
+            yield return "GatherFor is 0 to 5 seconds.";
         }
 
         if (Concurrency is < 1 or > 256 || MaxEndpointsPerProduct is < 1 or > 1000)

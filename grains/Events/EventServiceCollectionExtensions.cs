@@ -15,7 +15,7 @@ public static class EventServiceCollectionExtensions
     {
         services.AddOptions<EventDeliveryOptions>()
             .BindConfiguration(EventDeliveryOptions.Section)
-            .Validate(o => !o.Problems().Any(), "Billing:Events: AttemptTimeout above zero and at most 2 minutes; FirstRetryAfter above zero, LongestPause at least that, RetryFor at least LongestPause; Concurrency 1 to 256; MaxEndpointsPerProduct 1 to 1000.")
+            .Validate(o => !o.Problems().Any(), "Billing:Events: AttemptTimeout above zero and at most 2 minutes; FirstRetryAfter above zero, LongestPause at least that, RetryFor at least LongestPause; GatherFor 0 to 5 s; Concurrency 1 to 256; MaxEndpointsPerProduct 1 to 1000.")
             .ValidateOnStart();
         services.TryAddSingleton<EventSender>();
         services.AddHttpClient(EventSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

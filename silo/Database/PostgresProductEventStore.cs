@@ -96,8 +96,10 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
             FROM o
             WHERE d.product_id = @product AND d.endpoint_id = @endpoint AND d.event_seq = o.seq
         )
-        UPDATE billing.event_endpoints SET last_delivered_at = greatest(last_delivered_at, (SELECT max(at) FROM o WHERE delivered))
-        WHERE product_id = @product AND endpoint_id = @endpoint AND EXISTS (SELECT 1 FROM o WHERE delivered)
+        -- To the minute: it only tells whether anything got through in a retry window, and the row is not rewritten per pass.
+        UPDATE billing.event_endpoints SET last_delivered_at = (SELECT max(at) FROM o WHERE delivered)
+        WHERE product_id = @product AND endpoint_id = @endpoint
+          AND (last_delivered_at IS NULL OR last_delivered_at < (SELECT max(at) FROM o WHERE delivered) - interval '1 minute')
         """;
 
     private const string DeliveriesSql = """
