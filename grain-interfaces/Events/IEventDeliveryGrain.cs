@@ -16,6 +16,10 @@ public interface IEventDeliveryGrain : IWakeable
     [OneWay, AlwaysInterleave, Alias("Nudge")]
     Task Nudge();
 
+    /// <summary>An admin changed the endpoint (enabled, disabled, a new secret, a replay): it is read again, and what is due sent.</summary>
+    [OneWay, AlwaysInterleave, Alias("EndpointChanged")]
+    Task EndpointChanged();
+
     /// <summary>Delivers what is due now and answers how many attempts it made (for tests and benchmarks).</summary>
     [Alias("DeliverDue")]
     Task<int> DeliverDue();

@@ -23,6 +23,9 @@ public sealed partial class EventDeliveryGrain(
     TimeProvider clock,
     ILogger<EventDeliveryGrain> logger) : Grain, IEventDeliveryGrain, IRemindable
 {
+    /// <summary>How many of one customer's events a round sends, one after another.</summary>
+    private const int PerCustomer = 10;
+
     /// <summary>A pass yields after this long (real time), so a long backlog does not hold one grain call for minutes; the timer resumes it.</summary>
     private static readonly TimeSpan PassLength = TimeSpan.FromSeconds(20);
 
@@ -64,6 +67,13 @@ public sealed partial class EventDeliveryGrain(
     {
         // Interleaved and not awaited: a nudge never waits behind a pass, and many become one more pass.
         _ = Kick(gather: true);
+        return Task.CompletedTask;
+    }
+
+    public Task EndpointChanged()
+    {
+        known = default;
+        _ = Kick();
         return Task.CompletedTask;
     }
 
@@ -137,20 +147,40 @@ public sealed partial class EventDeliveryGrain(
         while (endpoint is { Enabled: true } && Stopwatch.GetElapsedTime(started) < PassLength)
         {
             var now = clock.GetUtcNow();
-            var due = await store.DueAsync(productId, endpointId, now, options.Value.Concurrency, CancellationToken.None);
-            if (due.Count == 0)
+            var concurrency = options.Value.Concurrency;
+            var customers = (await store.DueAsync(productId, endpointId, now, concurrency * PerCustomer, CancellationToken.None, PerCustomer))
+                .GroupBy(d => d.CustomerId, StringComparer.Ordinal)
+                .Take(concurrency)
+                .ToList();
+            if (customers.Count == 0)
             {
                 break;
             }
 
+            // Customers at once; each one's events one after another, stopping at the first that fails (the rest wait behind it).
             var secrets = endpoint.SigningSecrets(now);
-            var sent = await Task.WhenAll(due.Select(d => sender.SendAsync(endpoint.Url, d.EventId, d.Payload, secrets, CancellationToken.None)));
+            var sent = (await Task.WhenAll(customers.Select(async events =>
+            {
+                var results = new List<(PendingDelivery Delivery, SendResult Result)>();
+                foreach (var d in events)
+                {
+                    var result = await sender.SendAsync(endpoint.Url, d.EventId, d.Payload, secrets, CancellationToken.None);
+                    results.Add((d, result));
+                    if (!result.Delivered)
+                    {
+                        break;
+                    }
+                }
+
+                return results;
+            }))).SelectMany(r => r).ToList();
             var recordedAt = clock.GetUtcNow();
-            var outcomes = due.Zip(sent, (d, r) => new DeliveryOutcome(
-                d.Seq, d.Attempts + 1, now, r.StatusCode, r.LatencyMs, r.Delivered, r.Error,
-                r.Delivered ? null : DeliverySchedule.NextAttempt(d.Attempts + 1, d.WindowStart, recordedAt, options.Value, Random.Shared.NextDouble()))).ToList();
+            var due = sent.Select(s => s.Delivery).ToList();
+            var outcomes = sent.Select(s => new DeliveryOutcome(
+                s.Delivery.Seq, s.Delivery.Attempts + 1, now, s.Result.StatusCode, s.Result.LatencyMs, s.Result.Delivered, s.Result.Error,
+                s.Result.Delivered ? null : DeliverySchedule.NextAttempt(s.Delivery.Attempts + 1, s.Delivery.WindowStart, recordedAt, options.Value, Random.Shared.NextDouble()))).ToList();
             await store.RecordAsync(productId, endpointId, outcomes, CancellationToken.None);
-            attempts += due.Count;
+            attempts += outcomes.Count;
             metrics.EventsSent(productId, outcomes.Count(o => o.Delivered), outcomes.Count(o => !o.Delivered && o.NextAttemptAt is not null), outcomes.Count(o => !o.Delivered && o.NextAttemptAt is null));
 
             var givenUp = due.Zip(outcomes).Where(p => !p.Second.Delivered && p.Second.NextAttemptAt is null).ToList();

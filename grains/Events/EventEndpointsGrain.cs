@@ -93,10 +93,7 @@ public sealed partial class EventEndpointsGrain(
         };
         await store.SaveEndpointAsync(changed, CancellationToken.None);
         LogChanged(enabled && !endpoint.Enabled ? "enabled" : !enabled && endpoint.Enabled ? "disabled" : "changed", ProductId, endpointId, actor);
-        if (enabled)
-        {
-            await Delivery(endpointId).Nudge();
-        }
+        await Delivery(endpointId).EndpointChanged();
 
         return CommandResult<EventEndpointView>.Success(View(changed, await store.CountsAsync(ProductId, CancellationToken.None), now));
     }
@@ -109,7 +106,7 @@ public sealed partial class EventEndpointsGrain(
             LogChanged("removed", ProductId, endpointId, actor);
 
             // Its delivery grain finds no endpoint, and removes its wake-up.
-            await Delivery(endpointId).Nudge();
+            await Delivery(endpointId).EndpointChanged();
         }
 
         return deleted;
@@ -138,6 +135,7 @@ public sealed partial class EventEndpointsGrain(
         };
         await store.SaveEndpointAsync(rotated, CancellationToken.None);
         LogChanged("secret rotated", ProductId, endpointId, actor);
+        await Delivery(endpointId).EndpointChanged();
         return CommandResult<IssuedEndpointSecret>.Success(new IssuedEndpointSecret(View(rotated, await store.CountsAsync(ProductId, CancellationToken.None), now), secret));
     }
 
@@ -179,7 +177,7 @@ public sealed partial class EventEndpointsGrain(
         }
 
         LogReplayed(queued.Value, ProductId, endpointId, actor);
-        await Delivery(endpointId).Nudge();
+        await Delivery(endpointId).EndpointChanged();
         return CommandResult<ReplayResult>.Success(new ReplayResult(queued.Value));
     }
 

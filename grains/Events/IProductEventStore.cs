@@ -28,10 +28,11 @@ public interface IProductEventStore
     Task<IReadOnlyDictionary<string, (int Pending, int Failed)>> CountsAsync(string productId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Up to <paramref name="limit"/> deliveries of the endpoint due at <paramref name="now"/>, oldest first, each the oldest
-    /// pending one of its customer (a customer's events go out in order).
+    /// Up to <paramref name="limit"/> deliveries of the endpoint due at <paramref name="now"/>, oldest first: for each customer
+    /// whose oldest pending delivery is due, that one and up to <paramref name="perCustomer"/> − 1 after it, as long as each is
+    /// due too (a customer's events go out in order, so a caller sends them one after another and stops at a failure).
     /// </summary>
-    Task<IReadOnlyList<PendingDelivery>> DueAsync(string productId, string endpointId, DateTimeOffset now, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PendingDelivery>> DueAsync(string productId, string endpointId, DateTimeOffset now, int limit, CancellationToken cancellationToken, int perCustomer = 1);
 
     /// <summary>When the next of the endpoint's deliveries falls due (the oldest pending one of each customer); null when none waits.</summary>
     Task<DateTimeOffset?> NextDueAsync(string productId, string endpointId, CancellationToken cancellationToken);

@@ -67,11 +67,19 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
         ORDER BY customer_id, event_seq
         """;
 
-    private static readonly string DueSql = $"""
-        SELECT h.event_seq, e.event_id, e.customer_id, e.payload, h.attempts, h.window_start
-        FROM ({HeadsSql}) h JOIN billing.product_events e ON e.seq = h.event_seq
-        WHERE h.next_attempt_at <= @now
-        ORDER BY h.event_seq
+    // Each customer's pending deliveries in order, as long as every one up to it is due (a running maximum), the first few.
+    private const string DueSql = """
+        SELECT d.event_seq, e.event_id, e.customer_id, e.payload, d.attempts, d.window_start
+        FROM (
+            SELECT event_seq, attempts, window_start,
+                   row_number() OVER w AS n,
+                   max(next_attempt_at) OVER w AS latest
+            FROM billing.event_deliveries
+            WHERE product_id = @product AND endpoint_id = @endpoint AND status = 'Pending'
+            WINDOW w AS (PARTITION BY customer_id ORDER BY event_seq ROWS UNBOUNDED PRECEDING)
+        ) d JOIN billing.product_events e ON e.seq = d.event_seq
+        WHERE d.n <= @per_customer AND d.latest <= @now
+        ORDER BY d.event_seq
         LIMIT @limit
         """;
 
@@ -82,9 +90,10 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
             SELECT * FROM unnest(@seqs, @attempts, @ats, @statuses, @latencies, @delivered, @errors, @nexts)
                 AS o(seq, attempt, at, status_code, latency_ms, delivered, error, next_at)
         ), logged AS (
+            -- Only for deliveries that still exist (an endpoint removed meanwhile takes its log along); looked up by key.
             INSERT INTO billing.event_delivery_attempts (product_id, endpoint_id, event_seq, attempt, at, status_code, latency_ms, delivered, error)
             SELECT @product, @endpoint, o.seq, o.attempt, o.at, o.status_code, o.latency_ms, o.delivered, o.error
-            FROM o JOIN billing.event_deliveries d ON d.product_id = @product AND d.endpoint_id = @endpoint AND d.event_seq = o.seq
+            FROM o JOIN billing.event_deliveries d ON d.product_id = @product AND d.endpoint_id = @endpoint AND d.event_seq = ANY (@seqs) AND d.event_seq = o.seq
             ON CONFLICT DO NOTHING
         ), updated AS (
             UPDATE billing.event_deliveries d SET
@@ -94,7 +103,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
                 last_attempt_at = o.at, last_status = o.status_code, last_latency_ms = o.latency_ms, last_error = o.error,
                 delivered_at = CASE WHEN o.delivered THEN o.at ELSE d.delivered_at END
             FROM o
-            WHERE d.product_id = @product AND d.endpoint_id = @endpoint AND d.event_seq = o.seq
+            WHERE d.product_id = @product AND d.endpoint_id = @endpoint AND d.event_seq = ANY (@seqs) AND d.event_seq = o.seq
         )
         -- To the minute: it only tells whether anything got through in a retry window, and the row is not rewritten per pass.
         UPDATE billing.event_endpoints SET last_delivered_at = (SELECT max(at) FROM o WHERE delivered)
@@ -219,9 +228,10 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
         return counts;
     }
 
-    public async Task<IReadOnlyList<PendingDelivery>> DueAsync(string productId, string endpointId, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PendingDelivery>> DueAsync(string productId, string endpointId, DateTimeOffset now, int limit, CancellationToken cancellationToken, int perCustomer = 1)
     {
         await using var command = dataSource.CreateCommand(DueSql);
+        command.Parameters.Add(new NpgsqlParameter<int>("per_customer", perCustomer));
         command.Parameters.Add(Text("product", productId));
         command.Parameters.Add(Text("endpoint", endpointId));
         command.Parameters.Add(Time("now", now));

@@ -98,15 +98,18 @@ public sealed class InMemoryProductEventStore : IProductEventStore
         }
     }
 
-    public Task<IReadOnlyList<PendingDelivery>> DueAsync(string productId, string endpointId, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PendingDelivery>> DueAsync(string productId, string endpointId, DateTimeOffset now, int limit, CancellationToken cancellationToken, int perCustomer = 1)
     {
         lock (sync)
         {
-            IReadOnlyList<PendingDelivery> due = [.. Heads(productId, endpointId)
-                .Where(h => h.Delivery.NextAttemptAt <= now)
-                .OrderBy(h => h.Delivery.Seq)
+            IReadOnlyList<PendingDelivery> due = [.. deliveries
+                .Where(d => d.Key.Product == productId && d.Key.Endpoint == endpointId && d.Value.Status == DeliveryStatus.Pending)
+                .Select(d => (Delivery: d.Value, Event: events[(int)d.Value.Seq - 1]))
+                .GroupBy(d => d.Event.CustomerId, StringComparer.Ordinal)
+                .SelectMany(g => g.OrderBy(d => d.Delivery.Seq).TakeWhile(d => d.Delivery.NextAttemptAt <= now).Take(perCustomer))
+                .OrderBy(d => d.Delivery.Seq)
                 .Take(limit)
-                .Select(h => new PendingDelivery(h.Delivery.Seq, h.Event.Id, h.Event.CustomerId, h.Event.Payload, h.Delivery.Attempts, h.Delivery.WindowStart))];
+                .Select(d => new PendingDelivery(d.Delivery.Seq, d.Event.Id, d.Event.CustomerId, d.Event.Payload, d.Delivery.Attempts, d.Delivery.WindowStart))];
             return Task.FromResult(due);
         }
     }

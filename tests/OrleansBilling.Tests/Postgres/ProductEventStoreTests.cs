@@ -95,6 +95,27 @@ public sealed class ProductEventStoreTests(ReadModelDatabaseFixture fixture) : I
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Several_of_a_customer_s_events_are_due_together_only_as_an_unbroken_run_from_its_oldest(string kind)
+    {
+        var (store, product) = (Store(kind), Product());
+        await store.SaveEndpointAsync(Endpoint(product, "ep"), Ct);
+        var a = Enumerable.Range(1, 4).Select(v => Event(product, "a", v, ProductEventTypes.SubscriptionUpdated)).ToList();
+        var b1 = Event(product, "b", 1, ProductEventTypes.SubscriptionUpdated);
+        await store.AppendAsync([a[0], b1, a[1]], Now, Ct);
+        await store.AppendAsync([a[2], a[3]], Now, Ct);
+
+        Assert.Equal([a[0].Id, b1.Id, a[1].Id, a[2].Id], (await store.DueAsync(product, "ep", Now, 10, Ct, perCustomer: 3)).Select(d => d.EventId));
+        Assert.Equal([a[0].Id, b1.Id], (await store.DueAsync(product, "ep", Now, 2, Ct, perCustomer: 3)).Select(d => d.EventId));
+
+        // a's first fails and waits: nothing of a is due, however many are asked for.
+        var first = (await store.DueAsync(product, "ep", Now, 1, Ct))[0];
+        await store.RecordAsync(product, "ep", [new DeliveryOutcome(first.Seq, 1, Now, 503, 4, false, "HTTP 503", Now.AddMinutes(1))], Ct);
+        Assert.Equal([b1.Id], (await store.DueAsync(product, "ep", Now, 10, Ct, perCustomer: 10)).Select(d => d.EventId));
+        Assert.Equal([a[0].Id, b1.Id, a[1].Id, a[2].Id, a[3].Id], (await store.DueAsync(product, "ep", Now.AddMinutes(1), 10, Ct, perCustomer: 10)).Select(d => d.EventId));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task A_replay_queues_one_event_or_a_range_of_the_endpoint_s_types_again_with_a_new_window(string kind)
     {
         var (store, product) = (Store(kind), Product());
