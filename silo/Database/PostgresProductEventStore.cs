@@ -12,7 +12,7 @@ namespace OrleansBilling.Silo.Database;
 /// </summary>
 /// <param name="dataSource">Reads, and the endpoints' changes.</param>
 /// <param name="bookkeeping">
-/// Appends, attempts and replays; in production a source whose commits do not wait for the disk
+/// Appends, attempts, replays and the delivery grains' reads; in production a source whose commits do not wait for the disk
 /// (<see cref="WithoutCommitWait"/>), so events add no disk wait to the change that makes them. Safe: an append is made by an
 /// effect that stays in its grain's outbox until a later write (which waits, and so takes the append's commit to disk with
 /// it) removes it; a lost attempt record only sends an event again, with its id.
@@ -24,9 +24,12 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
 
     private readonly NpgsqlDataSource relaxed = bookkeeping ?? dataSource;
 
-    /// <summary>The connection string's commits without waiting for the disk (<c>synchronous_commit=off</c> for its sessions).</summary>
+    /// <summary>
+    /// The connection string's sessions with commits that do not wait for the disk (<c>synchronous_commit=off</c>), and the
+    /// delivery grains' few statements prepared once per connection (Npgsql's automatic preparation), not planned per call.
+    /// </summary>
     public static string WithoutCommitWait(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off" }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off", MaxAutoPrepare = 16, AutoPrepareMinUsages = 2 }.ConnectionString;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -182,7 +185,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
 
     public async Task<EventEndpoint?> EndpointAsync(string productId, string endpointId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {EndpointColumns} FROM billing.event_endpoints WHERE product_id = @product AND endpoint_id = @endpoint");
+        await using var command = relaxed.CreateCommand($"SELECT {EndpointColumns} FROM billing.event_endpoints WHERE product_id = @product AND endpoint_id = @endpoint");
         command.Parameters.Add(Text("product", productId));
         command.Parameters.Add(Text("endpoint", endpointId));
         return (await ReadEndpoints(command, cancellationToken)).SingleOrDefault();
@@ -208,7 +211,11 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
 
     public async Task<bool> DeleteEndpointAsync(string productId, string endpointId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM billing.event_endpoints WHERE product_id = @product AND endpoint_id = @endpoint");
+        // One statement: the endpoint's deliveries go by cascade, its attempts with it.
+        await using var command = dataSource.CreateCommand("""
+            WITH attempts AS (DELETE FROM billing.event_delivery_attempts WHERE product_id = @product AND endpoint_id = @endpoint)
+            DELETE FROM billing.event_endpoints WHERE product_id = @product AND endpoint_id = @endpoint
+            """);
         command.Parameters.Add(Text("product", productId));
         command.Parameters.Add(Text("endpoint", endpointId));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
@@ -230,7 +237,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
 
     public async Task<IReadOnlyList<PendingDelivery>> DueAsync(string productId, string endpointId, DateTimeOffset now, int limit, CancellationToken cancellationToken, int perCustomer = 1)
     {
-        await using var command = dataSource.CreateCommand(DueSql);
+        await using var command = relaxed.CreateCommand(DueSql);
         command.Parameters.Add(new NpgsqlParameter<int>("per_customer", perCustomer));
         command.Parameters.Add(Text("product", productId));
         command.Parameters.Add(Text("endpoint", endpointId));
@@ -248,7 +255,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
 
     public async Task<DateTimeOffset?> NextDueAsync(string productId, string endpointId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(NextDueSql);
+        await using var command = relaxed.CreateCommand(NextDueSql);
         command.Parameters.Add(Text("product", productId));
         command.Parameters.Add(Text("endpoint", endpointId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

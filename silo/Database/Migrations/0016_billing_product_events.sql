@@ -66,6 +66,7 @@ CREATE TABLE billing.event_delivery_attempts (
     latency_ms integer NOT NULL,
     delivered boolean NOT NULL,
     error text,
-    PRIMARY KEY (product_id, endpoint_id, event_seq, attempt),
-    FOREIGN KEY (product_id, endpoint_id, event_seq) REFERENCES billing.event_deliveries (product_id, endpoint_id, event_seq) ON DELETE CASCADE
+    -- No foreign key: a check per attempt logged costs each pass; attempts are written only for deliveries that exist,
+    -- and removed with their endpoint.
+    PRIMARY KEY (product_id, endpoint_id, event_seq, attempt)
 );
