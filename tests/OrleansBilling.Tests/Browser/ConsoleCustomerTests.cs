@@ -291,14 +291,7 @@ public sealed class ConsoleCustomerTests(SandboxConsoleService service, Chromium
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Issue a new key" })).ToHaveCountAsync(0);
     }
 
-    private async Task<IPage> SignedInAsync(string person, string password)
-    {
-        var page = await chromium.NewPageAsync();
-        await page.GotoAsync($"{service.BaseAddress}console");
-        await ConsolePages.SignInAsync(page, person, password);
-        await Assertions.Expect(page.GetByRole(AriaRole.Banner)).ToContainTextAsync($"Signed in as {person}");
-        return page;
-    }
+    private Task<IPage> SignedInAsync(string person, string password) => ConsolePages.SignedInAsync(chromium, service.BaseAddress, person, password);
 
     /// <summary>A form posted to a customer page's handler with the browser's cookies, as a script on the page could.</summary>
     private async Task<IAPIResponse> PostFormAsync(IPage page, string handler, Dictionary<string, string> fields, string customer = "cons_bo")

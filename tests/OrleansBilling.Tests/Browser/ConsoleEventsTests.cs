@@ -89,12 +89,5 @@ public sealed class ConsoleEventsTests(SandboxConsoleService service, Chromium c
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Events" })).ToHaveCountAsync(0);
     }
 
-    private async Task<IPage> SignedInAsync(string person, string password)
-    {
-        var page = await chromium.NewPageAsync();
-        await page.GotoAsync($"{service.BaseAddress}console");
-        await ConsolePages.SignInAsync(page, person, password);
-        await Assertions.Expect(page.GetByRole(AriaRole.Banner)).ToContainTextAsync($"Signed in as {person}");
-        return page;
-    }
+    private Task<IPage> SignedInAsync(string person, string password) => ConsolePages.SignedInAsync(chromium, service.BaseAddress, person, password);
 }

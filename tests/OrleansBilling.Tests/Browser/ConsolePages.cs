@@ -8,6 +8,16 @@ namespace OrleansBilling.Tests.Browser;
 /// <summary>What the console's browser tests do on every page: sign in, keep a screenshot, and check accessibility with axe-core.</summary>
 internal static class ConsolePages
 {
+    /// <summary>A new page of <paramref name="chromium"/>, signed in to the console at <paramref name="baseAddress"/> as <paramref name="person"/>.</summary>
+    public static async Task<IPage> SignedInAsync(Chromium chromium, Uri baseAddress, string person, string password)
+    {
+        var page = await chromium.NewPageAsync();
+        await page.GotoAsync($"{baseAddress}console");
+        await SignInAsync(page, person, password);
+        await Assertions.Expect(page.GetByRole(AriaRole.Banner)).ToContainTextAsync($"Signed in as {person}");
+        return page;
+    }
+
     /// <summary>Signs in from the sign-in page the browser is on.</summary>
     public static async Task SignInAsync(IPage page, string person, string password)
     {
