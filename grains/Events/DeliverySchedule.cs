@@ -1,13 +1,17 @@
 namespace OrleansBilling.Grains.Events;
 
-/// <summary>When a failed delivery is tried again: a pause that doubles from the first, up to the longest, give or take a fifth; never past its window.</summary>
+/// <summary>
+/// When a failed delivery is tried again: after a pause as long as the time since its window began (so the pauses double from
+/// the first), at least <see cref="EventDeliveryOptions.FirstRetryAfter"/> and at most <see cref="EventDeliveryOptions.LongestPause"/>,
+/// give or take a fifth; never past the window's end. A delivery's window begins at its first attempt, or at a replay.
+/// </summary>
 public static class DeliverySchedule
 {
     /// <summary>
-    /// The next attempt after the <paramref name="attempts"/>-th failed at <paramref name="now"/>, or null when the window that began at
+    /// The next attempt after one failed at <paramref name="now"/>, or null when the window that began at
     /// <paramref name="windowStart"/> is over (the delivery is given up). The last attempt falls at the window's end.
     /// </summary>
-    public static DateTimeOffset? NextAttempt(int attempts, DateTimeOffset windowStart, DateTimeOffset now, EventDeliveryOptions options, double jitter)
+    public static DateTimeOffset? NextAttempt(DateTimeOffset windowStart, DateTimeOffset now, EventDeliveryOptions options, double jitter)
     {
         var end = windowStart + options.RetryFor;
         if (now >= end)
@@ -15,8 +19,8 @@ public static class DeliverySchedule
             return null;
         }
 
-        var exponent = Math.Clamp(attempts - 1, 0, 30);
-        var pause = TimeSpan.FromTicks((long)Math.Min(options.FirstRetryAfter.Ticks * Math.Pow(2, exponent), options.LongestPause.Ticks));
+        var elapsed = now - windowStart;
+        var pause = elapsed < options.FirstRetryAfter ? options.FirstRetryAfter : elapsed > options.LongestPause ? options.LongestPause : elapsed;
         var next = now + (pause * (0.8 + (Math.Clamp(jitter, 0, 1) * 0.4)));
         return next < end ? next : end;
     }

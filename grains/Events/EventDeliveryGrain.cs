@@ -43,6 +43,9 @@ public sealed partial class EventDeliveryGrain(
     /// <summary>The endpoint as last read, and when (real time): read again at most every <see cref="EndpointFresh"/>.</summary>
     private (EventEndpoint? Endpoint, long ReadAt) known;
 
+    /// <summary>Admins' changes told to this activation: a read under way during one is not kept.</summary>
+    private long changes;
+
     /// <summary>How long an endpoint read is used: an admin's change (disabled, a new secret) is seen within it.</summary>
     private static readonly TimeSpan EndpointFresh = TimeSpan.FromSeconds(1);
 
@@ -72,6 +75,7 @@ public sealed partial class EventDeliveryGrain(
 
     public Task EndpointChanged()
     {
+        changes++;
         known = default;
         _ = Kick();
         return Task.CompletedTask;
@@ -133,7 +137,12 @@ public sealed partial class EventDeliveryGrain(
     {
         if (fresh || known.ReadAt == 0 || Stopwatch.GetElapsedTime(known.ReadAt) >= EndpointFresh)
         {
-            known = (await store.EndpointAsync(productId, endpointId, CancellationToken.None), Stopwatch.GetTimestamp());
+            var generation = changes;
+            var read = await store.EndpointAsync(productId, endpointId, CancellationToken.None);
+
+            // A read that began before an admin's change is used once, not kept.
+            known = (read, generation == changes ? Stopwatch.GetTimestamp() : 0);
+            return read;
         }
 
         return known.Endpoint;
@@ -175,29 +184,32 @@ public sealed partial class EventDeliveryGrain(
                 return results;
             }))).SelectMany(r => r).ToList();
             var recordedAt = clock.GetUtcNow();
-            var due = sent.Select(s => s.Delivery).ToList();
-            var outcomes = sent.Select(s => new DeliveryOutcome(
-                s.Delivery.Seq, s.Delivery.Attempts + 1, now, s.Result.StatusCode, s.Result.LatencyMs, s.Result.Delivered, s.Result.Error,
-                s.Result.Delivered ? null : DeliverySchedule.NextAttempt(s.Delivery.Attempts + 1, s.Delivery.WindowStart, recordedAt, options.Value, Random.Shared.NextDouble()))).ToList();
+            var outcomes = sent.Select(s =>
+            {
+                // A delivery's retry window begins at its first attempt: events queued behind a customer's failing one get theirs.
+                var window = s.Delivery.Attempts == 0 ? now : s.Delivery.WindowStart;
+                return new DeliveryOutcome(
+                    s.Delivery.Seq, s.Delivery.Attempts + 1, now, s.Result.StatusCode, s.Result.LatencyMs, s.Result.Delivered, s.Result.Error,
+                    s.Result.Delivered ? null : DeliverySchedule.NextAttempt(window, recordedAt, options.Value, Random.Shared.NextDouble()),
+                    s.Delivery.WindowStart, window);
+            }).ToList();
             await store.RecordAsync(productId, endpointId, outcomes, CancellationToken.None);
             attempts += outcomes.Count;
             metrics.EventsSent(productId, outcomes.Count(o => o.Delivered), outcomes.Count(o => !o.Delivered && o.NextAttemptAt is not null), outcomes.Count(o => !o.Delivered && o.NextAttemptAt is null));
 
-            var givenUp = due.Zip(outcomes).Where(p => !p.Second.Delivered && p.Second.NextAttemptAt is null).ToList();
+            var givenUp = outcomes.Where(o => !o.Delivered && o.NextAttemptAt is null).ToList();
             endpoint = await Endpoint(fresh: givenUp.Count > 0);
-            if (givenUp.Count > 0 && endpoint is { Enabled: true } && !(endpoint.LastDeliveredAt >= givenUp.Min(p => p.First.WindowStart)))
+            if (givenUp.Count > 0 && endpoint is { Enabled: true } && !(endpoint.LastDeliveredAt >= givenUp.Min(o => o.WindowStart)))
             {
                 // Nothing reached it for a whole retry window: it is disabled, and shown so in the console, until an admin enables it.
-                endpoint = endpoint with
+                // Only that field changes (an admin's removal or rotation meanwhile stands).
+                var reason = $"Every delivery failed for {options.Value.RetryFor.TotalHours:0.#} hours (last: {givenUp[^1].Error}).";
+                if (await store.DisableAsync(productId, endpointId, recordedAt, reason, CancellationToken.None))
                 {
-                    Enabled = false,
-                    DisabledAt = recordedAt,
-                    DisabledReason = $"Every delivery failed for {options.Value.RetryFor.TotalHours:0.#} hours (last: {givenUp[^1].Second.Error}).",
-                    UpdatedAt = recordedAt,
-                };
-                await store.SaveEndpointAsync(endpoint, CancellationToken.None);
-                known = (endpoint, Stopwatch.GetTimestamp());
-                LogDisabled(productId, endpointId, endpoint.DisabledReason!);
+                    LogDisabled(productId, endpointId, reason);
+                }
+
+                endpoint = await Endpoint(fresh: true);
             }
         }
 

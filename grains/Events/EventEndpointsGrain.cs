@@ -44,7 +44,7 @@ public sealed partial class EventEndpointsGrain(
     public async Task<CommandResult<IssuedEndpointSecret>> Create(EventEndpointRequest request, string actor)
     {
         var types = request.EventTypes ?? ProductEventTypes.All;
-        if (Problem(request.Url ?? "", types, request.Description) is { } problem)
+        if (Problem(request.Url ?? "", types, request.Description, request.Reason) is { } problem)
         {
             return CommandResult<IssuedEndpointSecret>.Failure(problem);
         }
@@ -74,7 +74,8 @@ public sealed partial class EventEndpointsGrain(
             return CommandResult<EventEndpointView>.Failure(NotFound(endpointId));
         }
 
-        if (Problem(request.Url ?? endpoint.Url, request.EventTypes ?? endpoint.EventTypes, request.Description) is { } problem)
+        // The stored URL is not checked again: one kept from looser rules can still be disabled or removed.
+        if (Problem(request.Url, request.EventTypes ?? endpoint.EventTypes, request.Description, request.Reason) is { } problem)
         {
             return CommandResult<EventEndpointView>.Failure(problem);
         }
@@ -181,11 +182,16 @@ public sealed partial class EventEndpointsGrain(
         return CommandResult<ReplayResult>.Success(new ReplayResult(queued.Value));
     }
 
-    private CommandError? Problem(string url, IReadOnlyList<string> types, string? description)
+    private CommandError? Problem(string? url, IReadOnlyList<string> types, string? description, string? reason)
     {
-        if (EndpointAddress.Problem(url, options.Value) is { } problem)
+        if (url is not null && EndpointAddress.Problem(url, options.Value) is { } problem)
         {
             return Invalid($"url: {problem}");
+        }
+
+        if (reason is { Length: > 500 } || reason?.Any(char.IsControl) == true)
+        {
+            return Invalid("reason: at most 500 characters, no control characters.");
         }
 
         if (types.Count == 0 || types.Any(t => !ProductEventTypes.IsKnown(t)))

@@ -21,6 +21,9 @@ public interface IProductEventStore
     /// <summary>Adds or replaces the endpoint.</summary>
     Task SaveEndpointAsync(EventEndpoint endpoint, CancellationToken cancellationToken);
 
+    /// <summary>Disables an enabled endpoint with <paramref name="reason"/> (the service's, after a whole window of failures); false when it is not there or not enabled.</summary>
+    Task<bool> DisableAsync(string productId, string endpointId, DateTimeOffset at, string reason, CancellationToken cancellationToken);
+
     /// <summary>Removes the endpoint with its deliveries and attempts; false when there was none.</summary>
     Task<bool> DeleteEndpointAsync(string productId, string endpointId, CancellationToken cancellationToken);
 

@@ -6,10 +6,20 @@ namespace OrleansBilling.Grains.Events;
 /// <param name="CustomerId">Who it is about: a customer's events go out one at a time, in order.</param>
 /// <param name="Payload">The body.</param>
 /// <param name="Attempts">Attempts so far.</param>
-/// <param name="WindowStart">When its retry window began (its storage, or its replay).</param>
+/// <param name="WindowStart">When its retry window began (its first attempt, or its replay); before the first attempt, when it was stored.</param>
 public sealed record PendingDelivery(long Seq, string EventId, string CustomerId, string Payload, int Attempts, DateTimeOffset WindowStart);
 
 /// <summary>How one attempt ended, and what follows: delivered, tried again at <paramref name="NextAttemptAt"/>, or given up (neither).</summary>
+/// <param name="Seq">The event's place in the store.</param>
+/// <param name="Attempt">1, 2, 3, … per event and endpoint.</param>
+/// <param name="At">When it was sent.</param>
+/// <param name="StatusCode">The endpoint's status; null without an answer.</param>
+/// <param name="LatencyMs">How long it took.</param>
+/// <param name="Delivered">Whether it was a 2xx.</param>
+/// <param name="Error">Why it failed.</param>
+/// <param name="NextAttemptAt">When it is tried again; null when delivered or given up.</param>
+/// <param name="SeenWindowStart">The window start the attempt read: a delivery replayed meanwhile (a new window) keeps its replay.</param>
+/// <param name="WindowStart">The window the attempt belongs to (its own time, for a first attempt).</param>
 public sealed record DeliveryOutcome(
     long Seq,
     int Attempt,
@@ -18,4 +28,6 @@ public sealed record DeliveryOutcome(
     int LatencyMs,
     bool Delivered,
     string? Error,
-    DateTimeOffset? NextAttemptAt);
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset SeenWindowStart,
+    DateTimeOffset WindowStart);

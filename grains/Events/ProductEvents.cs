@@ -29,14 +29,13 @@ public static class ProductEvents
         [LifecycleTransition.Activated, LifecycleTransition.WonBack, LifecycleTransition.TrialConverted, LifecycleTransition.Renewed, LifecycleTransition.PaymentRecovered];
 
     /// <summary>
-    /// Whether what the customer may use differs between <paramref name="before"/> and <paramref name="after"/> (state, plan,
-    /// features, limits, overrides, periods, grace), both read at <paramref name="now"/>; usage and the version aside.
+    /// What the customer may use at <paramref name="now"/> (state, plan, features, limits, overrides in force, periods, grace),
+    /// usage and the version aside, as a short hash: when it differs from the one last told, the product hears
+    /// <c>entitlements.updated</c>. Read at the change's own moment, so what time alone changed since the last change (an
+    /// override's expiry, the end of access) counts too.
     /// </summary>
-    public static bool EntitlementsDiffer(Subscription before, Subscription after, ProductDefinition? product, DateTimeOffset now) =>
-        !string.Equals(
-            JsonSerializer.Serialize(EntitlementRules.For(before, product, 0, NoUsage, now), ProductEventJson.Default.EntitlementsView),
-            JsonSerializer.Serialize(EntitlementRules.For(after, product, 0, NoUsage, now), ProductEventJson.Default.EntitlementsView),
-            StringComparison.Ordinal);
+    public static string EntitlementsFingerprint(Subscription subscription, ProductDefinition? product, DateTimeOffset now) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(EntitlementRules.For(subscription, product, 0, NoUsage, now), ProductEventJson.Default.EntitlementsView)))[..16];
 
     /// <summary>The events of <paramref name="change"/>, in the order a receiver should apply them.</summary>
     public static IReadOnlyList<ProductEvent> Of(ProductEventChange change)

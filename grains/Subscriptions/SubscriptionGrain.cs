@@ -41,7 +41,7 @@ public sealed partial class SubscriptionGrain(
     private const int HistoryKept = 20;
     private const int SentEmailsKept = 200;
     private const int RepliesKept = 500;
-    private const int UsageAlertsKept = 100;
+    private static readonly TimeSpan UsageReadPatience = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ReplyLifetime = TimeSpan.FromHours(24);
 
     /// <summary>An open checkout is answered again only while the customer still has this long to pay it.</summary>
@@ -122,17 +122,15 @@ public sealed partial class SubscriptionGrain(
         var fresh = thresholds.Where(t => t.PeriodStart == period && !state.State.UsageAlerts.Contains(AlertKey(t))).ToList();
         if (fresh.Count > 0 && await Product(refresh: false) is { } catalog)
         {
+            // Only the current period's alerts are kept: a period's are never asked about once it is over.
+            var current = FormattableString.Invariant($"{fresh[0].PeriodStart:O}/");
+            state.State.UsageAlerts.RemoveAll(key => !key.StartsWith(current, StringComparison.Ordinal));
             foreach (var threshold in fresh)
             {
                 Apply(Decide(new LifecycleInput.RecordFact(
                     $"usage-alert:{AlertKey(threshold)}", $"api:{productId}", HistoryFact.UsageThresholdReached,
                     FormattableString.Invariant($"meter={threshold.MeterId}; percent={threshold.Percent}; used={threshold.Used}; limit={threshold.Limit}; period={threshold.PeriodStart:O}")), catalog));
                 state.State.UsageAlerts.Add(AlertKey(threshold));
-            }
-
-            if (state.State.UsageAlerts.Count > UsageAlertsKept)
-            {
-                state.State.UsageAlerts.RemoveRange(0, state.State.UsageAlerts.Count - UsageAlertsKept);
             }
 
             await Settle();
@@ -719,13 +717,30 @@ public sealed partial class SubscriptionGrain(
 
     /// <summary>
     /// The events to the product of the change about to be written: from the subscription as last written to now, with the
-    /// entitlements when what the customer may use differs (read with usage, as the product would read them).
+    /// entitlements when what the customer may use differs from what the product was last told: read with usage, as the
+    /// product would read them, unless the usage grain does not answer within <see cref="UsageReadPatience"/> (it may be on a
+    /// silo that is stopping): the change must not wait or fail for that, and the event then carries no usage.
     /// </summary>
     private async Task<IReadOnlyList<ProductEvent>> EventsOfChange(DateTimeOffset now)
     {
         var before = written ?? Subscription.New(productId, customerId);
         var catalog = await Product(refresh: false);
-        var changed = ProductEvents.EntitlementsDiffer(before, Current, catalog, now) ? await ComputeEntitlements() : null;
+        var fingerprint = ProductEvents.EntitlementsFingerprint(Current, catalog, now);
+        EntitlementsView? changed = null;
+        if (fingerprint != state.State.EntitlementsTold)
+        {
+            state.State.EntitlementsTold = fingerprint;
+            try
+            {
+                changed = await ComputeEntitlements().WaitAsync(UsageReadPatience, TimeProvider.System);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogUsageUnread(ex, Key);
+                changed = EntitlementRules.For(Current, catalog, state.State.Revision, new Dictionary<string, decimal>(), now);
+            }
+        }
+
         return ProductEvents.Of(new ProductEventChange(state.State.Revision, now, before, Current, [.. unpublished], changed));
     }
 
@@ -1203,6 +1218,9 @@ public sealed partial class SubscriptionGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Subscription}: a member of staff's {Action} failed and could not be written to the audit trail either")]
     private partial void LogAuditUnwritten(Exception exception, string subscription, string action);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The usage of {Subscription} could not be read for its entitlements.updated event; sent without usage")]
+    private partial void LogUsageUnread(Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Effect {Effect} of {Subscription} failed; it will be retried")]
     private partial void LogEffectFailed(Exception exception, string effect, string subscription);

@@ -32,4 +32,7 @@ public sealed class SubscriptionGrainState
 
     /// <summary>The usage alerts recorded (period start, meter, percent), newest last: each is told to the product once.</summary>
     [Id(11)] public List<string> UsageAlerts { get; set; } = [];
+
+    /// <summary>What the customer may use as last told to the product (<see cref="Events.ProductEvents.EntitlementsFingerprint"/>).</summary>
+    [Id(12)] public string? EntitlementsTold { get; set; }
 }

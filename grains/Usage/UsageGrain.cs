@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -46,8 +47,14 @@ public sealed partial class UsageGrain(
     private long version;
     private bool subscriptionListening = true;
 
-    /// <summary>The usage alerts told to the subscription in this activation (period start, meter, percent); it keeps them once.</summary>
-    private readonly HashSet<(DateTimeOffset Period, string Meter, int Percent)> alerted = [];
+    /// <summary>
+    /// The usage alerts told to the subscription in this activation (period start, meter, percent), and when (real time). Told
+    /// one-way, so an alert is told again after <see cref="AlertRetold"/> in case the subscription did not record it; it
+    /// records each once.
+    /// </summary>
+    private readonly Dictionary<(DateTimeOffset Period, string Meter, int Percent), long> alerted = [];
+
+    private static readonly TimeSpan AlertRetold = TimeSpan.FromMinutes(10);
 
     /// <summary>When unsent usage is next forwarded; null when none is known to wait.</summary>
     private DateTimeOffset? forwardAt;
@@ -357,9 +364,15 @@ public sealed partial class UsageGrain(
                 }
 
                 var used = known.TryGetValue((start, meter.MeterId), out var counted) ? counted.ValueFor(meter.Aggregation) : 0;
-                reached.AddRange(catalog.AlertPercents.Order()
-                    .Where(percent => used * 100 >= (decimal)limit * percent && alerted.Add((start, meter.MeterId, percent)))
-                    .Select(percent => new UsageThreshold(meter.MeterId, percent, limit, used, start)));
+                foreach (var percent in catalog.AlertPercents.Order().Where(percent => used * 100 >= (decimal)limit * percent))
+                {
+                    var key = (start, meter.MeterId, percent);
+                    if (!alerted.TryGetValue(key, out var told) || Stopwatch.GetElapsedTime(told) >= AlertRetold)
+                    {
+                        alerted[key] = Stopwatch.GetTimestamp();
+                        reached.Add(new UsageThreshold(meter.MeterId, percent, limit, used, start));
+                    }
+                }
             }
 
             if (reached.Count > 0)

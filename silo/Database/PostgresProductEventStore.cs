@@ -90,8 +90,8 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
 
     private const string RecordSql = """
         WITH o AS (
-            SELECT * FROM unnest(@seqs, @attempts, @ats, @statuses, @latencies, @delivered, @errors, @nexts)
-                AS o(seq, attempt, at, status_code, latency_ms, delivered, error, next_at)
+            SELECT * FROM unnest(@seqs, @attempts, @ats, @statuses, @latencies, @delivered, @errors, @nexts, @seen, @windows)
+                AS o(seq, attempt, at, status_code, latency_ms, delivered, error, next_at, seen, win)
         ), logged AS (
             -- Only for deliveries that still exist (an endpoint removed meanwhile takes its log along); looked up by key.
             INSERT INTO billing.event_delivery_attempts (product_id, endpoint_id, event_seq, attempt, at, status_code, latency_ms, delivered, error)
@@ -104,9 +104,11 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
                 status = CASE WHEN o.delivered THEN 'Delivered' WHEN o.next_at IS NULL THEN 'Failed' ELSE 'Pending' END,
                 next_attempt_at = coalesce(o.next_at, d.next_attempt_at),
                 last_attempt_at = o.at, last_status = o.status_code, last_latency_ms = o.latency_ms, last_error = o.error,
-                delivered_at = CASE WHEN o.delivered THEN o.at ELSE d.delivered_at END
+                delivered_at = CASE WHEN o.delivered THEN o.at ELSE d.delivered_at END,
+                window_start = o.win
             FROM o
-            WHERE d.product_id = @product AND d.endpoint_id = @endpoint AND d.event_seq = ANY (@seqs) AND d.event_seq = o.seq
+            -- A delivery replayed while this attempt was under way has a new window: the replay stands.
+            WHERE d.product_id = @product AND d.endpoint_id = @endpoint AND d.event_seq = ANY (@seqs) AND d.event_seq = o.seq AND d.window_start = o.seen
         )
         -- To the minute: it only tells whether anything got through in a retry window, and the row is not rewritten per pass.
         UPDATE billing.event_endpoints SET last_delivered_at = (SELECT max(at) FROM o WHERE delivered)
@@ -140,7 +142,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
         WHERE e.product_id = @product
           AND (@event::text IS NULL OR e.event_id = @event)
           AND (@event::text IS NOT NULL OR (e.event_type = ANY (@types) AND e.occurred_at >= @from AND e.occurred_at < @to))
-        ON CONFLICT (product_id, endpoint_id, event_seq) DO UPDATE SET status = 'Pending', window_start = @now, next_attempt_at = @now
+        ON CONFLICT (product_id, endpoint_id, event_seq) DO UPDATE SET status = 'Pending', window_start = @now, next_attempt_at = @now, delivered_at = NULL
         """;
 
     private const string CountsSql = """
@@ -149,10 +151,15 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
         GROUP BY endpoint_id
         """;
 
+    // Only a customer's oldest pending delivery can be due: those queued behind it keep the time they were stored.
     private const string DueEndpointsSql = """
         SELECT DISTINCT d.product_id, d.endpoint_id
         FROM billing.event_deliveries d JOIN billing.event_endpoints ep USING (product_id, endpoint_id)
         WHERE d.status = 'Pending' AND d.next_attempt_at <= @due AND ep.enabled
+          AND NOT EXISTS (
+              SELECT 1 FROM billing.event_deliveries p
+              WHERE p.product_id = d.product_id AND p.endpoint_id = d.endpoint_id AND p.customer_id = d.customer_id
+                AND p.status = 'Pending' AND p.event_seq < d.event_seq)
         """;
 
     public async Task<IReadOnlyList<string>> AppendAsync(IReadOnlyList<ProductEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
@@ -207,6 +214,19 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
         command.Parameters.Add(Time("disabled_at", endpoint.DisabledAt));
         command.Parameters.Add(Text("disabled_reason", endpoint.DisabledReason));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> DisableAsync(string productId, string endpointId, DateTimeOffset at, string reason, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE billing.event_endpoints SET enabled = false, disabled_at = @at, disabled_reason = @reason, updated_at = @at
+            WHERE product_id = @product AND endpoint_id = @endpoint AND enabled
+            """);
+        command.Parameters.Add(Text("product", productId));
+        command.Parameters.Add(Text("endpoint", endpointId));
+        command.Parameters.Add(Time("at", at));
+        command.Parameters.Add(Text("reason", reason));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
     public async Task<bool> DeleteEndpointAsync(string productId, string endpointId, CancellationToken cancellationToken)
@@ -289,6 +309,8 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
         Column(command, "delivered", NpgsqlDbType.Boolean, outcomes, o => o.Delivered);
         Column(command, "errors", NpgsqlDbType.Text, outcomes, o => o.Error);
         Column(command, "nexts", NpgsqlDbType.TimestampTz, outcomes, o => o.NextAttemptAt?.UtcDateTime);
+        Column(command, "seen", NpgsqlDbType.TimestampTz, outcomes, o => o.SeenWindowStart.UtcDateTime);
+        Column(command, "windows", NpgsqlDbType.TimestampTz, outcomes, o => o.WindowStart.UtcDateTime);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -73,6 +73,20 @@ public sealed class InMemoryProductEventStore : IProductEventStore
         }
     }
 
+    public Task<bool> DisableAsync(string productId, string endpointId, DateTimeOffset at, string reason, CancellationToken cancellationToken)
+    {
+        lock (sync)
+        {
+            if (endpoints.GetValueOrDefault((productId, endpointId)) is not { Enabled: true } endpoint)
+            {
+                return Task.FromResult(false);
+            }
+
+            endpoints[(productId, endpointId)] = endpoint with { Enabled = false, DisabledAt = at, DisabledReason = reason, UpdatedAt = at };
+            return Task.FromResult(true);
+        }
+    }
+
     public Task<bool> DeleteEndpointAsync(string productId, string endpointId, CancellationToken cancellationToken)
     {
         lock (sync)
@@ -127,10 +141,9 @@ public sealed class InMemoryProductEventStore : IProductEventStore
     {
         lock (sync)
         {
-            IReadOnlyList<(string, string)> due = [.. deliveries
-                .Where(d => d.Value.Status == DeliveryStatus.Pending && d.Value.NextAttemptAt <= dueBy && endpoints.GetValueOrDefault((d.Key.Product, d.Key.Endpoint))?.Enabled == true)
-                .Select(d => (d.Key.Product, d.Key.Endpoint))
-                .Distinct()];
+            IReadOnlyList<(string, string)> due = [.. endpoints.Values
+                .Where(e => e.Enabled && Heads(e.ProductId, e.Id).Any(h => h.Delivery.NextAttemptAt <= dueBy))
+                .Select(e => (e.ProductId, e.Id))];
             return Task.FromResult(due);
         }
     }
@@ -153,6 +166,19 @@ public sealed class InMemoryProductEventStore : IProductEventStore
                     continue;
                 }
 
+                if (!attempts.Any(a => a.Product == productId && a.Endpoint == endpointId && a.Seq == o.Seq && a.Attempt.Attempt == o.Attempt))
+                {
+                    attempts.Add((productId, endpointId, o.Seq, new DeliveryAttemptView(events[(int)o.Seq - 1].Id, o.Attempt, o.At, o.StatusCode, o.LatencyMs, o.Delivered, o.Error)));
+                }
+
+                if (d.WindowStart != o.SeenWindowStart)
+                {
+                    // Replayed while the attempt was under way: the replay stands.
+                    continue;
+                }
+
+                d.WindowStart = o.WindowStart;
+
                 d.Attempts = Math.Max(d.Attempts, o.Attempt);
                 d.LastAttemptAt = o.At;
                 d.LastStatusCode = o.StatusCode;
@@ -161,7 +187,6 @@ public sealed class InMemoryProductEventStore : IProductEventStore
                 d.Status = o.Delivered ? DeliveryStatus.Delivered : o.NextAttemptAt is null ? DeliveryStatus.Failed : DeliveryStatus.Pending;
                 d.NextAttemptAt = o.NextAttemptAt ?? d.NextAttemptAt;
                 d.DeliveredAt = o.Delivered ? o.At : d.DeliveredAt;
-                attempts.Add((productId, endpointId, o.Seq, new DeliveryAttemptView(events[(int)o.Seq - 1].Id, o.Attempt, o.At, o.StatusCode, o.LatencyMs, o.Delivered, o.Error)));
                 if (o.Delivered && endpoints.TryGetValue((productId, endpointId), out var endpoint) && !(endpoint.LastDeliveredAt >= o.At))
                 {
                     endpoints[(productId, endpointId)] = endpoint with { LastDeliveredAt = o.At };
@@ -176,7 +201,8 @@ public sealed class InMemoryProductEventStore : IProductEventStore
     {
         lock (sync)
         {
-            var before = query.Before is { } id && seqOf.TryGetValue(id, out var s) ? s : long.MaxValue;
+            // An unknown cursor pages nothing, as in PostgreSQL.
+            var before = query.Before is not { } id ? long.MaxValue : seqOf.TryGetValue(id, out var s) ? s : 0;
             IReadOnlyList<EventDeliveryView> views = [.. deliveries
                 .Where(d => d.Key.Product == productId && d.Key.Endpoint == endpointId && d.Key.Seq < before)
                 .Select(d => (d.Value, Event: events[(int)d.Key.Seq - 1]))
@@ -226,8 +252,15 @@ public sealed class InMemoryProductEventStore : IProductEventStore
             {
                 var seq = seqOf[e.Id];
                 var key = (endpoint.ProductId, endpoint.Id, seq);
-                var attemptsSoFar = deliveries.TryGetValue(key, out var earlier) ? earlier.Attempts : 0;
-                deliveries[key] = new Delivery(seq, now, now) { Attempts = attemptsSoFar };
+                var replayed = new Delivery(seq, now, now);
+                if (deliveries.TryGetValue(key, out var earlier))
+                {
+                    // As in PostgreSQL: the attempts and the last answer stay; it is pending in a new window.
+                    (replayed.Attempts, replayed.LastAttemptAt, replayed.LastStatusCode, replayed.LastLatencyMs, replayed.LastError) =
+                        (earlier.Attempts, earlier.LastAttemptAt, earlier.LastStatusCode, earlier.LastLatencyMs, earlier.LastError);
+                }
+
+                deliveries[key] = replayed;
             }
 
             return Task.FromResult<int?>(chosen.Count);
@@ -238,7 +271,7 @@ public sealed class InMemoryProductEventStore : IProductEventStore
     {
         public long Seq { get; } = seq;
 
-        public DateTimeOffset WindowStart { get; } = windowStart;
+        public DateTimeOffset WindowStart { get; set; } = windowStart;
 
         public DeliveryStatus Status { get; set; } = DeliveryStatus.Pending;
 

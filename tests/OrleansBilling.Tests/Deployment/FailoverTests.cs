@@ -23,6 +23,7 @@ namespace OrleansBilling.Tests.Deployment;
 /// form (<c>BILLING_FAILOVER_LOAD_SECONDS</c>) and keeps its figures in <c>bench/README.md</c>.
 /// </summary>
 [Trait(TestKind.Trait, TestKind.Postgres)]
+[Collection(SiloProcesses.Name)]
 public sealed class FailoverTests(PostgresServer server, ITestOutputHelper output)
 {
     private const int LoadCustomers = 6;

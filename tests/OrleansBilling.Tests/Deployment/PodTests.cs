@@ -21,6 +21,7 @@ namespace OrleansBilling.Tests.Deployment;
 /// leaves the membership table and exits well inside its grace period.
 /// </summary>
 [Trait(TestKind.Trait, TestKind.Postgres)]
+[Collection(SiloProcesses.Name)]
 public sealed partial class PodTests(PostgresServer server, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

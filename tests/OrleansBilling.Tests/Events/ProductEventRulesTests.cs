@@ -118,11 +118,18 @@ public sealed class ProductEventRulesTests
     }
 
     [Fact]
-    public void Entitlements_differ_when_access_or_plan_does_not_when_only_bookkeeping_does()
+    public void Entitlements_differ_when_access_plan_or_time_does_not_when_only_bookkeeping_does()
     {
-        Assert.True(ProductEvents.EntitlementsDiffer(Incomplete, Active, DemoProduct.Definition, Now));
-        Assert.True(ProductEvents.EntitlementsDiffer(Active, Active with { PlanId = "pro" }, DemoProduct.Definition, Now));
-        Assert.False(ProductEvents.EntitlementsDiffer(Active, Active with { EmailObservedAt = Now, LastSequence = 99 }, DemoProduct.Definition, Now));
+        string Of(Subscription s, DateTimeOffset at) => ProductEvents.EntitlementsFingerprint(s, DemoProduct.Definition, at);
+
+        Assert.NotEqual(Of(Incomplete, Now), Of(Active, Now));
+        Assert.NotEqual(Of(Active, Now), Of(Active with { PlanId = "pro" }, Now));
+        Assert.Equal(Of(Active, Now), Of(Active with { EmailObservedAt = Now, LastSequence = 99 }, Now));
+
+        // An override in force, then expired: the same subscription, another moment.
+        var boosted = Active with { Overrides = [new GrantedOverride("ov_1", null, "api_calls", null, 5000, "vip", "admin:sam", Now, Now.AddHours(1))] };
+        Assert.NotEqual(Of(Active, Now), Of(boosted, Now));
+        Assert.Equal(Of(Active, Now.AddHours(2)), Of(boosted, Now.AddHours(2)));
     }
 
     [Fact]
@@ -197,21 +204,24 @@ public sealed class ProductEventRulesTests
     {
         var options = new EventDeliveryOptions();
         var start = Now;
-        Assert.Equal(start + TimeSpan.FromSeconds(8), DeliverySchedule.NextAttempt(1, start, start, options, jitter: 0));
-        Assert.Equal(start + TimeSpan.FromSeconds(12), DeliverySchedule.NextAttempt(1, start, start, options, jitter: 1));
-        Assert.Equal(start + TimeSpan.FromSeconds(80), DeliverySchedule.NextAttempt(4, start, start, options, jitter: 0.5));
-        Assert.Equal(start + TimeSpan.FromHours(6), DeliverySchedule.NextAttempt(40, start, start, options, jitter: 0.5));
+        Assert.Equal(start + TimeSpan.FromSeconds(8), DeliverySchedule.NextAttempt(start, start, options, jitter: 0));
+        Assert.Equal(start + TimeSpan.FromSeconds(12), DeliverySchedule.NextAttempt(start, start, options, jitter: 1));
+
+        // The pause is as long as the window so far: it doubles, up to six hours.
+        Assert.Equal(start + TimeSpan.FromSeconds(160), DeliverySchedule.NextAttempt(start, start + TimeSpan.FromSeconds(80), options, jitter: 0.5));
+        Assert.Equal(start + TimeSpan.FromHours(30), DeliverySchedule.NextAttempt(start, start + TimeSpan.FromHours(24), options, jitter: 0.5));
 
         // The last attempt falls at the end of the three days; after it, none.
         var late = start + options.RetryFor - TimeSpan.FromHours(1);
-        Assert.Equal(start + options.RetryFor, DeliverySchedule.NextAttempt(30, start, late, options, jitter: 0.5));
-        Assert.Null(DeliverySchedule.NextAttempt(31, start, start + options.RetryFor, options, jitter: 0.5));
+        Assert.Equal(start + options.RetryFor, DeliverySchedule.NextAttempt(start, late, options, jitter: 0.5));
+        Assert.Null(DeliverySchedule.NextAttempt(start, start + options.RetryFor, options, jitter: 0.5));
 
-        // Counted from the first failure, the whole schedule spans the window in about twenty attempts.
-        var (at, attempts) = (start, 0);
-        while (DeliverySchedule.NextAttempt(++attempts, start, at, options, jitter: 0.5) is { } next)
+        // From the first failure, the whole schedule spans the window in about twenty attempts.
+        var (at, attempts) = (start, 1);
+        while (DeliverySchedule.NextAttempt(start, at, options, jitter: 0.5) is { } next)
         {
             at = next;
+            attempts++;
         }
 
         Assert.Equal(start + options.RetryFor, at);

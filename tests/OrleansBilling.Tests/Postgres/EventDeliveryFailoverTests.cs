@@ -13,6 +13,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// The survivor delivers everything the database holds, each event accepted once and each customer's in order.
 /// </summary>
 [Trait(TestKind.Trait, TestKind.Postgres)]
+[Collection(SiloProcesses.Name)]
 public sealed class EventDeliveryFailoverTests(PostgresServer server, ITestOutputHelper output)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);

@@ -20,6 +20,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// subscription. Real time throughout: the processes run on the system clock, as in production.
 /// </summary>
 [Trait(TestKind.Trait, TestKind.Postgres)]
+[Collection(SiloProcesses.Name)]
 public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper output)
 {
     private const int Customers = 4;

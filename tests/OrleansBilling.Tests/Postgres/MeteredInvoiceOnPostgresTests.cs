@@ -12,6 +12,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// Two silo processes on PostgreSQL (<see cref="TwoSilos"/>), real time, Stripe.net against the sandbox.
 /// </summary>
 [Trait(TestKind.Trait, TestKind.Postgres)]
+[Collection(SiloProcesses.Name)]
 public sealed class MeteredInvoiceOnPostgresTests(PostgresServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(150);

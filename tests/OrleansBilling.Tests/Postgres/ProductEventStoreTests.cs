@@ -66,15 +66,15 @@ public sealed class ProductEventStoreTests(ReadModelDatabaseFixture fixture) : I
 
         // a1 fails and waits a minute: a2 waits behind it; b1 is delivered.
         await store.RecordAsync(product, "ep", [
-            new DeliveryOutcome(due[0].Seq, 1, Now, 500, 12, false, "HTTP 500", Now.AddMinutes(1)),
-            new DeliveryOutcome(due[1].Seq, 1, Now, 204, 3, true, null, null)], Ct);
+            new DeliveryOutcome(due[0].Seq, 1, Now, 500, 12, false, "HTTP 500", Now.AddMinutes(1), Now, Now),
+            new DeliveryOutcome(due[1].Seq, 1, Now, 204, 3, true, null, null, Now, Now)], Ct);
         Assert.Empty(await store.DueAsync(product, "ep", Now.AddSeconds(30), 10, Ct));
         Assert.Equal(Now.AddMinutes(1), await store.NextDueAsync(product, "ep", Ct));
         Assert.Equal(Now, (await store.EndpointAsync(product, "ep", Ct))!.LastDeliveredAt);
 
         var again = Assert.Single(await store.DueAsync(product, "ep", Now.AddMinutes(1), 10, Ct));
         Assert.Equal((a1.Id, 1), (again.EventId, again.Attempts));
-        await store.RecordAsync(product, "ep", [new DeliveryOutcome(again.Seq, 2, Now.AddMinutes(1), null, 1000, false, "No answer within 1 s.", null)], Ct);
+        await store.RecordAsync(product, "ep", [new DeliveryOutcome(again.Seq, 2, Now.AddMinutes(1), null, 1000, false, "No answer within 1 s.", null, Now, Now)], Ct);
 
         // Given up, a1 holds nothing back any more.
         Assert.Equal([a2.Id], (await store.DueAsync(product, "ep", Now.AddMinutes(1), 10, Ct)).Select(d => d.EventId));
@@ -109,7 +109,7 @@ public sealed class ProductEventStoreTests(ReadModelDatabaseFixture fixture) : I
 
         // a's first fails and waits: nothing of a is due, however many are asked for.
         var first = (await store.DueAsync(product, "ep", Now, 1, Ct))[0];
-        await store.RecordAsync(product, "ep", [new DeliveryOutcome(first.Seq, 1, Now, 503, 4, false, "HTTP 503", Now.AddMinutes(1))], Ct);
+        await store.RecordAsync(product, "ep", [new DeliveryOutcome(first.Seq, 1, Now, 503, 4, false, "HTTP 503", Now.AddMinutes(1), Now, Now)], Ct);
         Assert.Equal([b1.Id], (await store.DueAsync(product, "ep", Now, 10, Ct, perCustomer: 10)).Select(d => d.EventId));
         Assert.Equal([a[0].Id, b1.Id, a[1].Id, a[2].Id, a[3].Id], (await store.DueAsync(product, "ep", Now.AddMinutes(1), 10, Ct, perCustomer: 10)).Select(d => d.EventId));
     }
@@ -134,10 +134,15 @@ public sealed class ProductEventStoreTests(ReadModelDatabaseFixture fixture) : I
         Assert.Equal([late.Id], (await store.DueAsync(product, "ep", Now, 10, Ct)).Select(d => d.EventId));
 
         var due = Assert.Single(await store.DueAsync(product, "ep", Now, 10, Ct));
-        await store.RecordAsync(product, "ep", [new DeliveryOutcome(due.Seq, 1, Now, 200, 5, true, null, null)], Ct);
+        await store.RecordAsync(product, "ep", [new DeliveryOutcome(due.Seq, 1, Now, 200, 5, true, null, null, Now, Now)], Ct);
         Assert.Equal(1, await store.ReplayAsync(endpoint, new ReplayRequest(late.Id, null, null), Now.AddMinutes(5), Ct));
         var replayed = Assert.Single(await store.DueAsync(product, "ep", Now.AddMinutes(5), 10, Ct));
         Assert.Equal((late.Id, 1, Now.AddMinutes(5)), (replayed.EventId, replayed.Attempts, replayed.WindowStart));
+
+        // An attempt under way since before the replay ends: its log stays, the replay stands.
+        await store.RecordAsync(product, "ep", [new DeliveryOutcome(due.Seq, 2, Now.AddMinutes(4), null, 15000, false, "No answer", null, Now, Now)], Ct);
+        Assert.Equal(DeliveryStatus.Pending, (await store.DeliveriesAsync(product, "ep", new DeliveryQuery(), Ct)).Single().Status);
+        Assert.Equal(2, (await store.AttemptsAsync(product, "ep", late.Id, Ct)).Count);
 
         // An id of another product's event is unknown here.
         Assert.Null(await store.ReplayAsync(Endpoint(Product(), "ep"), new ReplayRequest(late.Id, null, null), Now, Ct));
@@ -170,7 +175,7 @@ public sealed class ProductEventStoreTests(ReadModelDatabaseFixture fixture) : I
 
         await store.AppendAsync([Event(product, "c", 1, ProductEventTypes.SubscriptionCreated)], Now, Ct);
         var due = Assert.Single(await store.DueAsync(product, "ep2", Now, 10, Ct));
-        await store.RecordAsync(product, "ep2", [new DeliveryOutcome(due.Seq, 1, Now, 500, 5, false, "HTTP 500", Now.AddMinutes(1))], Ct);
+        await store.RecordAsync(product, "ep2", [new DeliveryOutcome(due.Seq, 1, Now, 500, 5, false, "HTTP 500", Now.AddMinutes(1), Now, Now)], Ct);
         Assert.True(await store.DeleteEndpointAsync(product, "ep2", Ct));
         Assert.False(await store.DeleteEndpointAsync(product, "ep2", Ct));
         Assert.Null(await store.EndpointAsync(product, "ep2", Ct));
