@@ -88,7 +88,9 @@ public sealed partial class UsageGrain(
 
         try
         {
-            await ForwardUnsent(cancellationToken);
+            // The reminder armed when the usage was written stays as it is: on a silo that is stopping, arming it again would
+            // wait for a reminder service that has gone (it held every cluster's shutdown for Orleans' 30 s call timeout).
+            await ForwardUnsent(cancellationToken, arm: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -434,7 +436,7 @@ public sealed partial class UsageGrain(
     /// Sends unsent usage in batches until none is left (or this run's share is done); answers 0 when
     /// none is left, else -1. A failure keeps the usage for a later try, with growing pauses.
     /// </summary>
-    private async Task<int> ForwardUnsent(CancellationToken cancellationToken)
+    private async Task<int> ForwardUnsent(CancellationToken cancellationToken, bool arm = true)
     {
         if (forwarding)
         {
@@ -463,7 +465,11 @@ public sealed partial class UsageGrain(
             forwarding = false;
         }
 
-        await wake.ArmAsync();
+        if (arm)
+        {
+            await wake.ArmAsync();
+        }
+
         return left == Forwarded.Drained ? 0 : -1;
     }
 
