@@ -239,6 +239,18 @@ public static class AdminApi
             : (grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(productId, customerId)), null);
     }
 
+    /// <summary>The product's grain when <paramref name="productId"/> is a configured product; else the problem to answer (400 or 404).</summary>
+    internal static async Task<(IProductGrain? Product, IResult? Problem)> ConfiguredProductAsync(IGrainFactory grains, string productId)
+    {
+        if (!BillingIds.IsValid(productId))
+        {
+            return (null, ApiProblems.InvalidId("product id", productId));
+        }
+
+        var product = grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId));
+        return await product.GetDefinition() is null ? (null, UnknownProduct(productId)) : (product, null);
+    }
+
     private static async Task<IResult> History(string productId, string customerId, long? before, int? limit, IGrainFactory grains)
     {
         if (limit is < 1 or > 500 || before is < 1)

@@ -112,16 +112,7 @@ public static class ApiKeyAdminApi
         return revoked ? Results.NoContent() : NoSuchKey(keyId);
     }
 
-    private static async Task<(IProductGrain? Product, IResult? Problem)> Product(IGrainFactory grains, string productId)
-    {
-        if (!BillingIds.IsValid(productId))
-        {
-            return (null, ApiProblems.InvalidId("product id", productId));
-        }
-
-        var product = grains.GetGrain<IProductGrain>(BillingIds.ProductKey(productId));
-        return await product.GetDefinition() is null ? (null, AdminApi.UnknownProduct(productId)) : (product, null);
-    }
+    private static Task<(IProductGrain? Product, IResult? Problem)> Product(IGrainFactory grains, string productId) => AdminApi.ConfiguredProductAsync(grains, productId);
 
     private static IResult NoSuchKey(string keyId) =>
         Results.Problem(type: ProblemTypes.NotFound, statusCode: StatusCodes.Status404NotFound, title: "No such API key", detail: $"No working API key '{keyId}'.");

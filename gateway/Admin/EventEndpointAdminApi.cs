@@ -130,10 +130,7 @@ public static class EventEndpointAdminApi
     private static IEventEndpointsGrain Endpoints(IGrainFactory grains, string productId) => grains.GetGrain<IEventEndpointsGrain>(EventKeys.Endpoints(productId));
 
     /// <summary>Null for a known product; else the problem to answer.</summary>
-    private static async Task<IResult?> Product(IGrainFactory grains, string productId) =>
-        !BillingIds.IsValid(productId) ? ApiProblems.InvalidId("product id", productId)
-        : await grains.GetGrain<GrainInterfaces.Products.IProductGrain>(BillingIds.ProductKey(productId)).GetDefinition() is null ? AdminApi.UnknownProduct(productId)
-        : null;
+    private static async Task<IResult?> Product(IGrainFactory grains, string productId) => (await AdminApi.ConfiguredProductAsync(grains, productId)).Problem;
 
     private static IResult Answer<T>(CommandResult<T> result) where T : class => result.Value is { } value ? Results.Ok(value) : Refused(result.Error!);
 

@@ -28,6 +28,14 @@ public abstract class ConsolePage(IGrainFactory grains, TimeProvider clock) : Pa
         return [.. (keys?.Bindings ?? []).Select(b => b.ProductId).Distinct().Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>The definition of <paramref name="product"/> when it is a configured product; else null.</summary>
+    protected async Task<GrainInterfaces.Catalog.ProductDefinition?> DefinitionOfAsync(string? product) =>
+        GrainInterfaces.BillingIds.IsValid(product) ? await grains.GetGrain<GrainInterfaces.Products.IProductGrain>(GrainInterfaces.BillingIds.ProductKey(product)).GetDefinition() : null;
+
+    /// <summary>The 404 problem page for a product that is not configured.</summary>
+    protected IActionResult UnknownProduct(string product) =>
+        Problem(new ProblemDetails { Type = ProblemTypes.UnknownProduct, Status = StatusCodes.Status404NotFound, Title = "Unknown product", Detail = $"Product '{product}' is not configured." });
+
     /// <summary>Whether the person signed in has at least <paramref name="role"/>.</summary>
     public bool May(StaffRole role) => Caller.Role >= role;
 

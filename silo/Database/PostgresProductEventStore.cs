@@ -62,7 +62,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
             secrets = excluded.secrets, updated_at = excluded.updated_at, disabled_at = excluded.disabled_at, disabled_reason = excluded.disabled_reason
         """;
 
-    // The oldest pending delivery of each customer (DISTINCT ON over the partial index), then those due, oldest first.
+    // The oldest pending delivery of each customer (DISTINCT ON over the partial index): when the next one falls due.
     private const string HeadsSql = """
         SELECT DISTINCT ON (customer_id) event_seq, next_attempt_at, attempts, window_start
         FROM billing.event_deliveries

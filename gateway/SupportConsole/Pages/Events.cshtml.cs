@@ -168,7 +168,7 @@ public sealed class EventsModel(IGrainFactory grains, TimeProvider clock) : Cons
             return await ForbiddenAsync(action, StaffRole.Admin, product, null);
         }
 
-        if (!BillingIds.IsValid(product) || await Grains.GetGrain<GrainInterfaces.Products.IProductGrain>(BillingIds.ProductKey(product)).GetDefinition() is null)
+        if (await DefinitionOfAsync(product) is null)
         {
             return await RefuseAsync(null, $"No product '{product}'.");
         }
@@ -192,9 +192,9 @@ public sealed class EventsModel(IGrainFactory grains, TimeProvider clock) : Cons
             return null;
         }
 
-        if (!BillingIds.IsValid(product) || await Grains.GetGrain<GrainInterfaces.Products.IProductGrain>(BillingIds.ProductKey(product)).GetDefinition() is null)
+        if (await DefinitionOfAsync(product) is null)
         {
-            return Problem(new ProblemDetails { Type = Problems.ProblemTypes.UnknownProduct, Status = StatusCodes.Status404NotFound, Title = "Unknown product", Detail = $"Product '{product}' is not configured." });
+            return UnknownProduct(product);
         }
 
         ProductId = product;

@@ -124,7 +124,7 @@ public sealed class OperateModel(IGrainFactory grains, TimeProvider clock, Produ
             return await ForbiddenAsync(action, StaffRole.Admin, product, null);
         }
 
-        if (!BillingIds.IsValid(product) || await ProductGrain(product).GetDefinition() is null)
+        if (await DefinitionOfAsync(product) is null)
         {
             return await RefuseAsync(null, $"No product '{product}'.");
         }
@@ -149,9 +149,9 @@ public sealed class OperateModel(IGrainFactory grains, TimeProvider clock, Produ
             return null;
         }
 
-        if (!BillingIds.IsValid(product) || await ProductGrain(product).GetDefinition() is not { } definition)
+        if (await DefinitionOfAsync(product) is not { } definition)
         {
-            return Problem(new ProblemDetails { Type = Problems.ProblemTypes.UnknownProduct, Status = StatusCodes.Status404NotFound, Title = "Unknown product", Detail = $"Product '{product}' is not configured." });
+            return UnknownProduct(product);
         }
 
         Product = definition;
