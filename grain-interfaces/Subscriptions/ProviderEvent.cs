@@ -28,6 +28,10 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// For facts and failed payments: the one change the event tells of (<c>in_1/finalized</c>). Stripe may tell
 /// one change in two events with different ids; both carry the same change id and are recorded once.
 /// </param>
+/// <param name="HandledBefore">
+/// The inbox handed this event on before without recording what came of it (a silo lost mid-way): it may have been
+/// applied already, longer ago than the subscription remembers ids, so its published history is asked as well.
+/// </param>
 [GenerateSerializer, Immutable, Alias("billing.ProviderEvent")]
 public sealed record ProviderEvent(
     [property: Id(0)] string EventId,
@@ -53,4 +57,5 @@ public sealed record ProviderEvent(
     [property: Id(20)] string? Email = null,
     [property: Id(21)] bool? CollectionPaused = null,
     [property: Id(22)] int? Quantity = null,
-    [property: Id(23)] IReadOnlyList<string>? DiscountIds = null);
+    [property: Id(23)] IReadOnlyList<string>? DiscountIds = null,
+    [property: Id(24)] bool HandledBefore = false);

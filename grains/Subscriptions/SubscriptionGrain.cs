@@ -558,6 +558,11 @@ public sealed partial class SubscriptionGrain(
             return new EventOutcome(EventOutcomeKind.Duplicate, Current.State, null, $"Event {providerEvent.EventId} was applied before.");
         }
 
+        if (providerEvent.HandledBefore && await AppliedLongAgo(providerEvent.EventId))
+        {
+            return new EventOutcome(EventOutcomeKind.Duplicate, Current.State, null, $"Event {providerEvent.EventId} was applied before (its history entries are published).");
+        }
+
         // The address the provider holds comes first, so the emails of this very event can use it.
         var email = providerEvent.Email is { Length: > 0 } address
             ? Decide(new LifecycleInput.ObserveEmail($"{providerEvent.EventId}/email", LifecycleInput.Provider(providerEvent.EventId), address, providerEvent.OccurredAt), catalog)
@@ -589,6 +594,19 @@ public sealed partial class SubscriptionGrain(
         }
 
         return Outcome(decision);
+    }
+
+    /// <summary>
+    /// Whether a provider event the subscription no longer remembers by id was applied: every applied input leaves history
+    /// entries by its actor, published or waiting in the outbox to be. The address an event carries is observed as an input
+    /// of its own under the same actor, so its entry alone does not count.
+    /// </summary>
+    private async Task<bool> AppliedLongAgo(string eventId)
+    {
+        var actor = LifecycleInput.Provider(eventId);
+        static bool OfTheEvent(string name) => name != nameof(HistoryFact.EmailAddressChanged);
+        return state.State.Outbox.Entries.Any(e => e.Effect is Effect.PublishReadModel publish && publish.Entries.Any(h => h.Actor == actor && OfTheEvent(h.Name)))
+            || (await history.NamesByAsync(Key, actor, CancellationToken.None)).Any(OfTheEvent);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

@@ -94,6 +94,11 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         LIMIT @limit
         """;
 
+    // One subscription's rows by the primary key's prefix: few, so the actor needs no index.
+    private const string NamesBySql = """
+        SELECT name FROM billing.subscription_history WHERE subscription_key = @key AND actor = @actor ORDER BY seq
+        """;
+
     /// <inheritdoc />
     public async Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryEntry> history, CancellationToken cancellationToken)
     {
@@ -209,6 +214,22 @@ public sealed class PostgresReadModelWriter(NpgsqlDataSource dataSource) : IRead
         {
             yield return subscription;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> NamesByAsync(string subscriptionKey, string actor, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(NamesBySql);
+        command.Parameters.Add(new NpgsqlParameter<string>("key", NpgsqlDbType.Text) { TypedValue = subscriptionKey });
+        command.Parameters.Add(new NpgsqlParameter<string>("actor", NpgsqlDbType.Text) { TypedValue = actor });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var names = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     /// <inheritdoc />

@@ -77,6 +77,9 @@ public sealed class InMemoryReadModelWriter : IReadModelWriter, IHistoryReader, 
         }
     }
 
+    public Task<IReadOnlyList<string>> NamesByAsync(string subscriptionKey, string actor, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. HistoryOf(subscriptionKey).Where(h => h.Actor == actor).Select(h => h.Name)]);
+
     /// <summary>The current row of a subscription, if published.</summary>
     public SubscriptionRow? Find(string subscriptionKey) => rows.GetValueOrDefault(subscriptionKey);
 

@@ -11,7 +11,8 @@ namespace OrleansBilling.Grains.Stripe.Webhooks;
 
 /// <summary>
 /// One Stripe event's inbox. The event is stored first; then read and routed by its handler,
-/// applied to its subscription (which ignores an event id it applied before), and its outcome
+/// applied to its subscription (which ignores an event id it applied before, asking its published history when the
+/// event was handed on before without an outcome), and its outcome
 /// recorded. Only then does the gateway answer 2xx. Reading is a pure function of the stored body:
 /// an event that cannot be read fails the same way every time, so it is recorded as an
 /// <see cref="AnomalyKind.Unreadable"/> anomaly and answered, never left for Stripe to retry for
@@ -36,14 +37,15 @@ public sealed partial class StripeEventGrain(
 
         // Store first. Only an event stored before (a redelivery, or a retry after a failure) needs
         // its recorded outcome looked up: a new one, the usual case, costs one statement, not two.
-        if (!await store.InsertAsync(webhook, clock.GetUtcNow(), CancellationToken.None)
-            && await store.FindOutcomeAsync(webhook.EventId, CancellationToken.None) is { } recorded)
+        // One stored before without an outcome was handed on and lost mid-way: it may have been applied.
+        var storedBefore = !await store.InsertAsync(webhook, clock.GetUtcNow(), CancellationToken.None);
+        if (storedBefore && await store.FindOutcomeAsync(webhook.EventId, CancellationToken.None) is { } recorded)
         {
             outcome = new WebhookOutcome(recorded, null, "Handled before.");
             return outcome with { Repeated = true };
         }
 
-        return await HandleAndRecord(webhook);
+        return await HandleAndRecord(webhook, handledBefore: storedBefore);
     }
 
     public async Task<WebhookOutcome?> Rerun(string actor)
@@ -56,7 +58,7 @@ public sealed partial class StripeEventGrain(
 
         // Read again from the body as stored, with the code running now: that is the point of a re-run.
         var webhook = StripeWebhookReader.Read(stored.Payload) ?? stored with { Unreadable = "The stored body is no longer an event." };
-        var result = await HandleAndRecord(webhook);
+        var result = await HandleAndRecord(webhook, handledBefore: true);
         await store.RecordRerunAsync(eventId, new AnomalyRerun(result.Outcome, actor, clock.GetUtcNow()), CancellationToken.None);
         LogRerun(eventId, actor, result.Outcome);
         return result;
@@ -68,15 +70,15 @@ public sealed partial class StripeEventGrain(
         metrics.Anomaly(anomaly.Kind.ToString());
     }
 
-    private async Task<WebhookOutcome> HandleAndRecord(StripeWebhook webhook)
+    private async Task<WebhookOutcome> HandleAndRecord(StripeWebhook webhook, bool handledBefore)
     {
-        var result = await Handle(webhook);
+        var result = await Handle(webhook, handledBefore);
         await store.SetOutcomeAsync(webhook.EventId, result, clock.GetUtcNow(), CancellationToken.None);
         outcome = result;
         return result;
     }
 
-    private async Task<WebhookOutcome> Handle(StripeWebhook webhook)
+    private async Task<WebhookOutcome> Handle(StripeWebhook webhook, bool handledBefore)
     {
         var (route, unreadable) = Read(webhook);
         if (unreadable is not null)
@@ -122,7 +124,7 @@ public sealed partial class StripeEventGrain(
         EventOutcome applied;
         try
         {
-            applied = await GrainFactory.GetGrain<ISubscriptionGrain>(key).ApplyProviderEvent(apply.Event);
+            applied = await GrainFactory.GetGrain<ISubscriptionGrain>(key).ApplyProviderEvent(apply.Event with { HandledBefore = handledBefore });
         }
         catch (PaymentProviderException ex) when (ex.Transient)
         {

@@ -1,7 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.GrainInterfaces.Webhooks;
+using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.Stripe.Webhooks;
+using OrleansBilling.Silo.Products;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -97,6 +102,44 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
         Assert.Equal(LifecycleTransition.Activated, first.Transition);
         Assert.Equal(EventOutcomeKind.Duplicate, second.Kind);
         Assert.Equal(2, (await grain.GetSubscription()).RecentHistory.Count);
+    }
+
+    [Fact]
+    public async Task A_webhook_whose_handling_was_lost_mid_way_is_applied_once_however_many_events_came_between()
+    {
+        // The inbox stored two events and handed them on; the silo was lost before either outcome was recorded. The
+        // first had been applied, the second not. Then more events came than the subscription remembers by id.
+        var grain = await cluster.ActiveOnBasic("lost_outcome");
+        var applied = Webhook("evt_lost_applied", "in_lost_1");
+        var notApplied = Webhook("evt_lost_not_applied", "in_lost_2");
+        foreach (var webhook in new[] { applied, notApplied })
+        {
+            await cluster.Events.InsertAsync(webhook, cluster.Clock.GetUtcNow(), CancellationToken.None);
+        }
+
+        Assert.Equal(EventOutcomeKind.Recorded, (await grain.ApplyProviderEvent(Routed(applied))).Kind);
+        for (var i = 0; i <= Subscription.RememberedIds; i++)
+        {
+            Assert.Equal(EventOutcomeKind.Recorded, (await grain.ApplyProviderEvent(Routed(Webhook($"evt_lost_between_{i}", $"in_lost_between_{i}")))).Kind);
+        }
+
+        // Stripe delivers both again.
+        var outcomes = new List<string>();
+        foreach (var webhook in new[] { applied, notApplied })
+        {
+            outcomes.Add((await cluster.Grains.GetGrain<IStripeEventGrain>(StripeWebhook.InboxKeyOf(webhook.EventId)).Receive(webhook)).Outcome);
+        }
+
+        Assert.Equal([nameof(EventOutcomeKind.Duplicate), nameof(EventOutcomeKind.Recorded)], outcomes);
+        var history = cluster.ReadModel.Store.HistoryOf(BillingIds.SubscriptionKey(DemoProduct.Id, "lost_outcome"));
+        Assert.Single(history, h => h.Actor == LifecycleInput.Provider(applied.EventId));
+        Assert.Single(history, h => h.Actor == LifecycleInput.Provider(notApplied.EventId));
+
+        StripeWebhook Webhook(string id, string invoice) => StripeWebhookReader.Read(StripeEvents.Json(
+            id, "invoice.finalized", StripeEvents.Invoice(invoice, "sub_lost_outcome", DemoProduct.Id, "lost_outcome"), cluster.Clock.GetUtcNow()))!;
+
+        static ProviderEvent Routed(StripeWebhook webhook) =>
+            Assert.IsType<WebhookRoute.Apply>(StripeEventHandlers.Route(Stripe.EventUtility.ParseEvent(webhook.Payload, throwOnApiVersionMismatch: false))).Event;
     }
 
     [Fact]

@@ -160,6 +160,8 @@ public sealed class PostgresReadModelWriterTests(ReadModelDatabaseFixture fixtur
         var read = await fixture.Writer.ReadAsync(key, null, 10, TestContext.Current.CancellationToken);
         Assert.Equal(written.Reverse(), read);
         Assert.Equal([written[0]], await fixture.Writer.ReadAsync(key, 2, 10, TestContext.Current.CancellationToken));
+        Assert.Equal(["InvoicePaid"], await fixture.Writer.NamesByAsync(key, "stripe:evt_9", TestContext.Current.CancellationToken));
+        Assert.Empty(await fixture.Writer.NamesByAsync(NewKey(), "stripe:evt_9", TestContext.Current.CancellationToken));
         Assert.Contains("\"quantity\":3", await ReadCurrentAsync(key), StringComparison.Ordinal);
         Assert.Contains("\"percent_off\": 25.5", await ReadCurrentAsync(key), StringComparison.Ordinal);
     }
