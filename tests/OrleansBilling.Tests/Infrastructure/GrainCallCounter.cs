@@ -3,17 +3,21 @@ using Orleans;
 
 namespace OrleansBilling.Tests.Infrastructure;
 
-/// <summary>Counts the grain calls a silo receives, by grain type, for tests of what a request costs.</summary>
+/// <summary>Counts the grain calls a silo receives, by grain, for tests of what a request costs.</summary>
 public sealed class GrainCallCounter : IIncomingGrainCallFilter
 {
-    private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<GrainId, int> calls = new();
 
     /// <summary>The calls received so far, by grain type (<c>subscription</c>, <c>apikey-directory</c>).</summary>
-    public IReadOnlyDictionary<string, int> Calls => new Dictionary<string, int>(calls, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, int> Calls =>
+        calls.GroupBy(c => c.Key.Type.ToString()!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Value), StringComparer.Ordinal);
+
+    /// <summary>The grains called so far whose key contains <paramref name="text"/>.</summary>
+    public IReadOnlyList<GrainId> Called(string text) => [.. calls.Keys.Where(id => id.Key.ToString()!.Contains(text, StringComparison.Ordinal))];
 
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        calls.AddOrUpdate(context.TargetId.Type.ToString()!, 1, (_, n) => n + 1);
+        calls.AddOrUpdate(context.TargetId, 1, (_, n) => n + 1);
         return context.Invoke();
     }
 }
