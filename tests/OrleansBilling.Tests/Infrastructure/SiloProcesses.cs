@@ -1,4 +1,11 @@
 using Xunit;
+using Xunit.Sdk;
+using Xunit.v3;
+
+// Three collections at a time: the silo-process collection below on one, the rest of the suite on two. Two alone
+// left the machine idle for a third of the run (its tests wait on real time and on other processes).
+[assembly: Parallelization(MaxThreads = 3)]
+[assembly: TestCollectionOrderer(typeof(OrleansBilling.Tests.Infrastructure.SiloProcessesFirst))]
 
 namespace OrleansBilling.Tests.Infrastructure;
 
@@ -11,4 +18,15 @@ namespace OrleansBilling.Tests.Infrastructure;
 public sealed class SiloProcesses
 {
     public const string Name = "silo processes";
+}
+
+/// <summary>
+/// The silo-process collection first, then xunit's own order: it is the longest collection by far (about seven minutes,
+/// one test after another), and started last it ran alone at the end of the suite.
+/// </summary>
+public sealed class SiloProcessesFirst : ITestCollectionOrderer
+{
+    public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
+        where TTestCollection : notnull, ITestCollection =>
+        [.. DefaultTestCollectionOrderer.Instance.OrderTestCollections(testCollections).OrderBy(c => c.TestCollectionDisplayName == SiloProcesses.Name ? 0 : 1)];
 }

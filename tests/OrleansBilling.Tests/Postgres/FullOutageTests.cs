@@ -30,11 +30,13 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
 
     /// <summary>
     /// The bound the service promises: a step that fell due during an outage is taken this soon after the
-    /// silos are started again. The start-up catch-up takes them seconds after a silo is ready (about 5 s
-    /// after start here); the reminder alone would take up to its one-minute period after that (50 s in a
-    /// run with the catch-up switched off), so this bound fails without the catch-up.
+    /// silos are ready again. The start-up catch-up takes them as a silo becomes active, before it answers ready;
+    /// the reminder alone would take up to its one-minute period after that (45 s after ready in a run with the
+    /// catch-up switched off), so this bound fails without the catch-up. How long the silos take to be ready is
+    /// Orleans' to settle (about 5 s here, once 52 s with the suite beside it: both killed silos were still in the
+    /// membership table), and is reported, not bounded.
     /// </summary>
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
@@ -108,7 +110,7 @@ public sealed class FullOutageTests(PostgresServer server, ITestOutputHelper out
 
             output.WriteLine($"Silos started again at {restartedAt:O}, both ready {(returnedAt - restartedAt).TotalSeconds:0.0} s later; "
                 + $"the overdue steps were taken {(taken.Min() - restartedAt).TotalSeconds:0.0} to {(taken.Max() - restartedAt).TotalSeconds:0.0} s after the start.");
-            Assert.All(taken, at => Assert.True(at >= restartedAt && at - restartedAt <= Bound, $"A step taken {(at - restartedAt).TotalSeconds:0.0} s after the silos were started again"));
+            Assert.All(taken, at => Assert.True(at >= restartedAt && at - returnedAt <= Bound, $"A step taken {(at - returnedAt).TotalSeconds:0.0} s after the silos were ready again"));
 
             // Exactly once, as the mailbox saw it: one email per step per customer.
             var templates = DemoProduct.Definition.EmailTemplates.ToDictionary(t => t.Value, t => t.Key);
