@@ -27,6 +27,8 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   if [[ -n $pg_dir ]]; then
+    # BENCH_KEEP_PG_LOG=<file> keeps the throwaway server's log (with auto_explain in BENCH_PG_OPTIONS: slow plans).
+    [[ -n ${BENCH_KEEP_PG_LOG:-} && -f $pg_dir/server.log ]] && cp "$pg_dir/server.log" "$BENCH_KEEP_PG_LOG"
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 \
       || "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
