@@ -597,9 +597,10 @@ public sealed partial class SubscriptionGrain(
     }
 
     /// <summary>
-    /// Whether a provider event the subscription no longer remembers by id was applied: every applied input leaves history
-    /// entries by its actor, published or waiting in the outbox to be. The address an event carries is observed as an input
-    /// of its own under the same actor, so its entry alone does not count.
+    /// Whether a provider event the subscription no longer remembers by id was applied: an event applied under its own id
+    /// leaves history entries by its actor, published or waiting in the outbox to be (one recognised as a change applied
+    /// under another id leaves none: docs/architecture.md, "Stripe webhooks"). The address an event carries is observed as
+    /// an input of its own under the same actor, so its entry alone does not count.
     /// </summary>
     private async Task<bool> AppliedLongAgo(string eventId)
     {
