@@ -36,6 +36,25 @@ public abstract class ConsolePage(IGrainFactory grains, TimeProvider clock) : Pa
     protected IActionResult UnknownProduct(string product) =>
         Problem(new ProblemDetails { Type = ProblemTypes.UnknownProduct, Status = StatusCodes.Status404NotFound, Title = "Unknown product", Detail = $"Product '{product}' is not configured." });
 
+    /// <summary>
+    /// Why an admin's change of a product's settings may not go ahead (the role, an unknown product, a missing reason), as
+    /// the answer to give: <paramref name="refuse"/> shows the page again with the problem. Null when it may.
+    /// </summary>
+    protected async Task<IActionResult?> RefusedChangeAsync(string action, string? product, string? reason, Func<string?, string, Task<IActionResult>> refuse)
+    {
+        if (!May(StaffRole.Admin))
+        {
+            return await ForbiddenAsync(action, StaffRole.Admin, product, null);
+        }
+
+        if (await DefinitionOfAsync(product) is null)
+        {
+            return await refuse(null, $"No product '{product}'.");
+        }
+
+        return Validation.TextRules.IsPrintable(reason?.Trim(), 500) ? null : await refuse(product, "Say why, in at most 500 characters: it goes into the audit trail.");
+    }
+
     /// <summary>Whether the person signed in has at least <paramref name="role"/>.</summary>
     public bool May(StaffRole role) => Caller.Role >= role;
 

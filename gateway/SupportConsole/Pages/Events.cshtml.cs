@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using OrleansBilling.Gateway.Admin;
-using OrleansBilling.Gateway.Validation;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Events;
 using OrleansBilling.GrainInterfaces.Staff;
@@ -161,20 +160,7 @@ public sealed class EventsModel(IGrainFactory grains, TimeProvider clock) : Cons
     }
 
     /// <summary>A change needs an admin, a known product and a reason.</summary>
-    private async Task<IActionResult?> ActionAsync(string action, string? product, string? reason)
-    {
-        if (!May(StaffRole.Admin))
-        {
-            return await ForbiddenAsync(action, StaffRole.Admin, product, null);
-        }
-
-        if (await DefinitionOfAsync(product) is null)
-        {
-            return await RefuseAsync(null, $"No product '{product}'.");
-        }
-
-        return TextRules.IsPrintable(reason?.Trim(), 500) ? null : await RefuseAsync(product, "Say why, in at most 500 characters: it goes into the audit trail.");
-    }
+    private Task<IActionResult?> ActionAsync(string action, string? product, string? reason) => RefusedChangeAsync(action, product, reason, RefuseAsync);
 
     private async Task<IActionResult> RefuseAsync(string? product, string problem)
     {

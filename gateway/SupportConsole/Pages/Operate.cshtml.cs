@@ -117,20 +117,7 @@ public sealed class OperateModel(IGrainFactory grains, TimeProvider clock, Produ
     }
 
     /// <summary>An API key change needs an admin, a known product and a reason.</summary>
-    private async Task<IActionResult?> KeyActionAsync(string action, string? product, string? reason)
-    {
-        if (!May(StaffRole.Admin))
-        {
-            return await ForbiddenAsync(action, StaffRole.Admin, product, null);
-        }
-
-        if (await DefinitionOfAsync(product) is null)
-        {
-            return await RefuseAsync(null, $"No product '{product}'.");
-        }
-
-        return TextRules.IsPrintable(reason?.Trim(), 500) ? null : await RefuseAsync(product, "Say why, in at most 500 characters: it goes into the audit trail.");
-    }
+    private Task<IActionResult?> KeyActionAsync(string action, string? product, string? reason) => RefusedChangeAsync(action, product, reason, RefuseAsync);
 
     private async Task<IActionResult> RefuseAsync(string? product, string problem)
     {
