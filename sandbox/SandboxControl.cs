@@ -18,9 +18,11 @@ public sealed class SandboxControl
     private readonly InvoiceFlow invoices;
     private readonly SubscriptionFlow subscriptions;
     private readonly WebhookSender webhooks;
+    private readonly SandboxRateLimit rateLimit;
 
-    internal SandboxControl(SandboxState state, BillingScheduler scheduler, CheckoutFlow checkout, InvoiceFlow invoices, SubscriptionFlow subscriptions, WebhookSender webhooks)
+    internal SandboxControl(SandboxState state, BillingScheduler scheduler, CheckoutFlow checkout, InvoiceFlow invoices, SubscriptionFlow subscriptions, WebhookSender webhooks, SandboxRateLimit rateLimit)
     {
+        this.rateLimit = rateLimit;
         this.state = state;
         this.scheduler = scheduler;
         this.checkout = checkout;
@@ -80,6 +82,30 @@ public sealed class SandboxControl
 
     /// <summary>How webhook delivery is going.</summary>
     public SandboxWebhookStatus WebhookStatus => webhooks.Status();
+
+    /// <summary>
+    /// Keeps every event from now on back, undelivered, until <see cref="ReleaseWebhooksAsync"/>: a backlog to deliver
+    /// in a burst. False if delivery was held already.
+    /// </summary>
+    public bool HoldWebhooks() => webhooks.Hold();
+
+    /// <summary>
+    /// Delivers the events kept back since <see cref="HoldWebhooks"/>, <paramref name="concurrency"/> at a time and in
+    /// no particular order, as Stripe delivers a backlog; answers once each had its first attempt (failures are retried
+    /// as usual). The count sent.
+    /// </summary>
+    public Task<int> ReleaseWebhooksAsync(int concurrency, CancellationToken cancellationToken = default) =>
+        webhooks.ReleaseAsync(concurrency, cancellationToken);
+
+    /// <summary>The Stripe API's rate limit and the calls it refused.</summary>
+    public SandboxRateLimitStatus RateLimit => rateLimit.Status;
+
+    /// <summary>
+    /// Enforces Stripe's rate limit: at most <paramref name="requestsPerSecond"/> API calls in each second of the
+    /// sandbox clock (v1 and v2, but not the v2 meter event stream, which Stripe limits apart); beyond, 429 with
+    /// <c>Retry-After</c>. Null lifts the limit.
+    /// </summary>
+    public void LimitRequests(int? requestsPerSecond) => rateLimit.Set(requestsPerSecond);
 
     /// <summary>Events not yet delivered (on their way, or waiting for a retry), as Stripe's <c>pending_webhooks</c> counts them.</summary>
     public int PendingWebhooks

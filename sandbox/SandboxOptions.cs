@@ -21,6 +21,12 @@ public sealed class SandboxOptions
     /// </summary>
     public bool DeliverBeforeAnswering { get; set; }
 
+    /// <summary>
+    /// Stripe's rate limit to enforce from the start: API calls allowed in each second of the sandbox clock (Stripe
+    /// allows about 100 a second in live mode, 25 in test mode); beyond, 429. Null (the default) enforces none.
+    /// </summary>
+    public int? RequestsPerSecond { get; set; }
+
     /// <summary>The prices the sandbox knows: the service's catalog.</summary>
     public List<SandboxPrice> Prices { get; } = [];
 }

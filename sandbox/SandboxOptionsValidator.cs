@@ -34,6 +34,11 @@ internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
             }
         }
 
+        if (options.RequestsPerSecond is < 1)
+        {
+            failures.Add("SandboxOptions.RequestsPerSecond must be 1 or more (or unset, for no limit).");
+        }
+
         foreach (var duplicate in options.Prices.GroupBy(p => p.Id).Where(g => g.Count() > 1))
         {
             failures.Add($"Sandbox price '{duplicate.Key}' is configured more than once.");

@@ -29,6 +29,12 @@ public static class SandboxServiceCollectionExtensions
         services.AddSingleton<SandboxClock>();
         services.AddSingleton(_ => new Receiver.SandboxReceiver(TimeProvider.System));
         services.AddSingleton<SandboxRequests>();
+        services.AddSingleton(sp =>
+        {
+            var limit = new SandboxRateLimit(sp.GetRequiredService<SandboxClock>());
+            limit.Set(sp.GetRequiredService<IOptions<SandboxOptions>>().Value.RequestsPerSecond);
+            return limit;
+        });
         services.AddSingleton<SandboxState>();
         services.AddSingleton<PaymentProcessor>();
         services.AddSingleton<InvoiceFlow>();
@@ -53,7 +59,8 @@ public static class SandboxServiceCollectionExtensions
             sp.GetRequiredService<CheckoutFlow>(),
             sp.GetRequiredService<InvoiceFlow>(),
             sp.GetRequiredService<SubscriptionFlow>(),
-            sp.GetRequiredService<WebhookSender>()));
+            sp.GetRequiredService<WebhookSender>(),
+            sp.GetRequiredService<SandboxRateLimit>()));
 
         services.AddSingleton<CustomersApi>();
         services.AddSingleton<CheckoutSessionsApi>();

@@ -474,7 +474,7 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
 
     private static RequestOptions Idempotent(string key) => new() { IdempotencyKey = key };
 
-    /// <summary>Stripe's failures become the port's: transient when a retry may help (network, 409, 429, 5xx).</summary>
+    /// <summary>Stripe's failures become the port's: transient when a retry may help (network, 409, 429, 5xx, this silo's rate spent).</summary>
     private static async Task<T> Call<T>(Func<Task<T>> call)
     {
         try
@@ -495,6 +495,10 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
         catch (TaskCanceledException ex)
         {
             throw new PaymentProviderException("Stripe did not answer in time.", transient: true, ex);
+        }
+        catch (StripeBudgetSpentException ex)
+        {
+            throw new PaymentProviderException(ex.Message, transient: true, ex);
         }
     }
 }

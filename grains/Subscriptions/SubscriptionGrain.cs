@@ -44,6 +44,12 @@ public sealed partial class SubscriptionGrain(
     private static readonly TimeSpan UsageReadPatience = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ReplyLifetime = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long before a fetch an event must have been created for the fetch to show it: Stripe's <c>created</c> is in
+    /// whole seconds (so up to one second early), and a second more for the two clocks.
+    /// </summary>
+    private static readonly TimeSpan ObservationMargin = TimeSpan.FromSeconds(2);
+
     /// <summary>An open checkout is answered again only while the customer still has this long to pay it.</summary>
     private static readonly TimeSpan CheckoutReuseMargin = TimeSpan.FromHours(1);
 
@@ -63,6 +69,14 @@ public sealed partial class SubscriptionGrain(
 
     /// <summary>The subscription as last written: the change a write stores, and so the events to the product, is measured from it.</summary>
     private Subscription? written;
+
+    /// <summary>
+    /// The provider's subscription as last fetched, kept to answer a later event of it that Stripe created at least
+    /// <see cref="ObservationMargin"/> before the fetch, while nothing changed here since (the revision its reconcile left)
+    /// and no effect changed anything at the provider: several events of one subscription delivered together (a backlog
+    /// after an outage, a burst of renewals) cost one fetch of Stripe's rate, not one each. Kept in memory only.
+    /// </summary>
+    private Observation? lastObservation;
 
     private EntitlementsView? entitlements;
     private DateTimeOffset entitlementsValidUntil;
@@ -539,7 +553,7 @@ public sealed partial class SubscriptionGrain(
     public Task<CommandResult<OverrideView>> RemoveOverride(string overrideId, CommandContext context) =>
         OverrideCommand(context, (id, actor) => new LifecycleInput.RemoveOverride(id, actor, overrideId), refresh: false);
 
-    public Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent) => Guarded(() => Receive(providerEvent));
+    public Task<EventOutcome> ApplyProviderEvent(ProviderEvent providerEvent) => Guarded(() => Receive(providerEvent), keepsObservation: true);
 
     private async Task<EventOutcome> Receive(ProviderEvent providerEvent)
     {
@@ -588,6 +602,11 @@ public sealed partial class SubscriptionGrain(
 
         Apply(decision);
         await Settle();
+        if (lastObservation is { Revision: null } fetched)
+        {
+            fetched.Revision = state.State.Revision;
+        }
+
         if (decision is Decision.Refused refused)
         {
             LogRefusedEvent(providerEvent.EventId, providerEvent.Kind, refused.Current, refused.Attempted);
@@ -636,8 +655,14 @@ public sealed partial class SubscriptionGrain(
     /// that failed, a provider that failed mid-way), memory goes back to what storage holds: an input
     /// that was not stored must not be answered as applied when it comes again.
     /// </summary>
-    private async Task<T> Guarded<T>(Func<Task<T>> call)
+    private async Task<T> Guarded<T>(Func<Task<T>> call, bool keepsObservation = false)
     {
+        if (!keepsObservation)
+        {
+            // A command or a wake-up may change the subscription at the provider.
+            lastObservation = null;
+        }
+
         try
         {
             return await call();
@@ -654,6 +679,7 @@ public sealed partial class SubscriptionGrain(
         unpublished.Clear();
         dirty = bookkeeping = false;
         entitlements = null;
+        lastObservation = null;
         try
         {
             await state.ReadStateAsync();
@@ -778,6 +804,11 @@ public sealed partial class SubscriptionGrain(
         var failed = new HashSet<Type>();
         foreach (var entry in due.Where(e => !failed.Contains(e.Effect.GetType())))
         {
+            if (entry.Effect is Effect.RetryPayment or Effect.CancelAtProvider or Effect.CancelDuplicate or Effect.ChangeMeteredPrices)
+            {
+                lastObservation = null;
+            }
+
             try
             {
                 var result = await effects.RunAsync(entry.Effect, CancellationToken.None);
@@ -854,7 +885,7 @@ public sealed partial class SubscriptionGrain(
         {
             var subscriptionId = e.ProviderSubscriptionId ?? Current.ProviderSubscriptionId
                 ?? throw new ArgumentException($"Event {e.EventId} names no subscription.", nameof(e));
-            input = SubscriptionLifecycle.SnapshotAgrees(Current, e, catalog) ?? await Observe(e.EventId, subscriptionId, catalog);
+            input = SubscriptionLifecycle.SnapshotAgrees(Current, e, catalog) ?? await Observe(e, subscriptionId, catalog);
         }
         else if (e.Kind == ProviderEventKind.InvoicePaymentFailed && Current.State is SubscriptionState.Active or SubscriptionState.Trialing
             && e.InvoiceId is { } invoiceId && !Current.IsPaid(invoiceId)
@@ -870,7 +901,7 @@ public sealed partial class SubscriptionGrain(
         var decision = Decide(input, catalog);
         if (decision is Decision.Refused && input is not LifecycleInput.Reconcile
             && (e.ProviderSubscriptionId ?? Current.ProviderSubscriptionId) is { } doubted
-            && await TryObserve(e.EventId, doubted, catalog) is { } observed
+            && await TryObserve(e, doubted, catalog) is { } observed
             && Decide(observed, catalog) is { } reconciled and not Decision.Refused)
         {
             return reconciled;
@@ -879,11 +910,11 @@ public sealed partial class SubscriptionGrain(
         return decision;
     }
 
-    private async Task<LifecycleInput.Reconcile?> TryObserve(string inputId, string providerSubscriptionId, ProductDefinition catalog)
+    private async Task<LifecycleInput.Reconcile?> TryObserve(ProviderEvent e, string providerSubscriptionId, ProductDefinition catalog)
     {
         try
         {
-            return await Observe(inputId, providerSubscriptionId, catalog);
+            return await Observe(e, providerSubscriptionId, catalog);
         }
         catch (PaymentProviderException ex) when (!ex.Transient)
         {
@@ -892,12 +923,26 @@ public sealed partial class SubscriptionGrain(
     }
 
     /// <summary>
-    /// The provider's subscription as it is now. Its customer's address is taken first, so the emails of
+    /// The provider's subscription as it is now (or as fetched after the event was created, see
+    /// <see cref="lastObservation"/>). Its customer's address is taken first, so the emails of
     /// what follows (a welcome) go to it even when the event that names the address comes later.
     /// </summary>
-    private async Task<LifecycleInput.Reconcile> Observe(string inputId, string providerSubscriptionId, ProductDefinition catalog)
+    private async Task<LifecycleInput.Reconcile> Observe(ProviderEvent e, string providerSubscriptionId, ProductDefinition catalog)
     {
-        var observed = await payments.GetSubscriptionAsync(providerSubscriptionId, CancellationToken.None);
+        var inputId = e.EventId;
+        ProviderSubscription observed;
+        if (lastObservation is { Revision: { } revision } last && revision == state.State.Revision
+            && last.Subscription.Id == providerSubscriptionId && last.FetchedAt >= e.OccurredAt + ObservationMargin)
+        {
+            observed = last.Subscription;
+        }
+        else
+        {
+            var asked = clock.GetUtcNow();
+            observed = await payments.GetSubscriptionAsync(providerSubscriptionId, CancellationToken.None);
+            lastObservation = new Observation(observed, asked);
+        }
+
         if (observed.CustomerEmail is { Length: > 0 } email)
         {
             Apply(Decide(new LifecycleInput.ObserveEmail($"{inputId}/observed-email", LifecycleInput.Provider(inputId), email, clock.GetUtcNow()), catalog));
@@ -1246,4 +1291,10 @@ public sealed partial class SubscriptionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider event {EventId} ({Kind}) refused: {Attempted} is not allowed from {State}")]
     private partial void LogRefusedEvent(string eventId, ProviderEventKind kind, SubscriptionState state, LifecycleTransition attempted);
+
+    /// <summary>A fetch of the provider's subscription; <see cref="Revision"/> is the revision its event left, once settled.</summary>
+    private sealed record Observation(ProviderSubscription Subscription, DateTimeOffset FetchedAt)
+    {
+        public long? Revision { get; set; }
+    }
 }

@@ -26,6 +26,7 @@ public sealed class BillingMetrics
     private readonly Histogram<double> forwardingLag;
     private readonly Counter<long> anomalies;
     private readonly Counter<long> eventDeliveries;
+    private readonly Counter<long> stripeThrottled;
 
     /// <summary>Each grain with effects in its outbox, by its key: what it holds and how many of those failed before.</summary>
     private readonly ConcurrentDictionary<string, (int Pending, int Failing)> outboxes = new(StringComparer.Ordinal);
@@ -44,6 +45,8 @@ public sealed class BillingMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600] });
         eventDeliveries = meter.CreateCounter<long>(
             "billing.events.deliveries", "{attempt}", "Attempts to deliver events to products' endpoints, by product and outcome: delivered, failed (retried after a pause), given_up (the retry window is over).");
+        stripeThrottled = meter.CreateCounter<long>(
+            "billing.stripe.throttled", "{request}", "Stripe API requests held back by the rate limit, by who: stripe (answered 429; retried after its Retry-After while the wait allows), budget (refused here: this silo's share of the account's rate is spent for longer than a caller may wait).");
         anomalies = meter.CreateCounter<long>("billing.webhooks.anomalies", "{anomaly}", "Provider events recorded as anomalies, by kind.");
         meter.CreateObservableGauge("billing.effects.pending", () => (long)outboxes.Values.Sum(o => o.Pending), "{effect}", "Effects waiting in the outboxes of the subscriptions active on this silo.");
         meter.CreateObservableGauge("billing.effects.failing", () => (long)outboxes.Values.Sum(o => o.Failing), "{effect}", "Of those, effects that failed at least once and wait for a retry: rising for long means stuck.");
@@ -135,6 +138,8 @@ public sealed class BillingMetrics
             }
         }
     }
+
+    public void StripeThrottled(string by) => stripeThrottled.Add(1, new KeyValuePair<string, object?>("by", by));
 
     public void Anomaly(string kind) => anomalies.Add(1, new KeyValuePair<string, object?>("kind", kind));
 }

@@ -12,7 +12,7 @@ namespace OrleansBilling.Sandbox.Api;
 /// delivery before the answer, see <see cref="SandboxOptions.DeliverBeforeAnswering"/>).
 /// </summary>
 internal sealed class StripeApiPipeline(
-    SandboxState state, SandboxRequests log, WebhookSender webhooks, StripeResources resources, IOptions<SandboxOptions> options)
+    SandboxState state, SandboxRequests log, WebhookSender webhooks, StripeResources resources, SandboxRateLimit rateLimit, IOptions<SandboxOptions> options)
 {
     public async Task HandleAsync(HttpContext context, StripeParameterSpec spec, Func<StripeResources, StripeApiRequest, ApiOutcome> handler)
     {
@@ -32,6 +32,16 @@ internal sealed class StripeApiPipeline(
             var refusal = new StripeApiException(401, "invalid_request_error", message);
             Record(method, path, parameters, key, 401, requestId, replayed: false);
             await FinishAsync(context, 401, refusal.ToBody().ToJsonString());
+            return;
+        }
+
+        if (rateLimit.Admit() is { } retryAfter)
+        {
+            var limited = new StripeApiException(429, "invalid_request_error",
+                "Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.", "rate_limit");
+            Record(method, path, parameters, key, 429, requestId, replayed: false);
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await FinishAsync(context, 429, limited.ToBody().ToJsonString());
             return;
         }
 

@@ -10,7 +10,7 @@ using static OrleansBilling.Sandbox.Control.SandboxJson;
 
 namespace OrleansBilling.Sandbox.Control;
 
-/// <summary>The sandbox's own JSON endpoints for scripts and tests: clock, checkout, cards, logs, meter events, redelivery.</summary>
+/// <summary>The sandbox's own JSON endpoints for scripts and tests: clock, checkout, cards, logs, meter events, redelivery, webhook hold and release, the rate limit.</summary>
 internal static class SandboxControlEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -174,6 +174,7 @@ internal static class SandboxControlEndpoints
                 ["pending"] = control.PendingWebhooks,
                 ["pending_retry"] = status.PendingRetry,
                 ["failed"] = status.FailedForGood,
+                ["held"] = status.Held,
                 ["last_errors"] = new JsonArray([.. status.LastErrors.Select(e => (JsonNode)new JsonObject
                 {
                     ["event"] = e.EventId,
@@ -183,6 +184,45 @@ internal static class SandboxControlEndpoints
                     ["at"] = e.At.ToString("O", CultureInfo.InvariantCulture),
                 })]),
             });
+        });
+
+        sandbox.MapPost("/webhooks/hold", (SandboxControl control) =>
+            Json(new JsonObject { ["held"] = true, ["already"] = !control.HoldWebhooks() }));
+
+        sandbox.MapPost("/webhooks/release", async (HttpRequest request, SandboxControl control) =>
+        {
+            if (await ReadAsync(request) is not { } body || Integer(body, "concurrency", 1) is not { } concurrency || concurrency is < 1 or > 256)
+            {
+                return Problem(400, "The body must be a JSON object such as {\"concurrency\": 32}; concurrency is 1 to 256.");
+            }
+
+            var sent = await control.ReleaseWebhooksAsync(concurrency, request.HttpContext.RequestAborted);
+            return Json(new JsonObject { ["sent"] = sent, ["concurrency"] = concurrency });
+        });
+
+        sandbox.MapGet("/rate-limit", (SandboxControl control) => Json(RateLimit(control.RateLimit)));
+
+        sandbox.MapPost("/rate-limit", async (HttpRequest request, SandboxControl control) =>
+        {
+            const string Usage = "The body must be a JSON object such as {\"requests_per_second\": 100}; null lifts the limit.";
+            if (await ReadAsync(request) is not { } body || !body.ContainsKey("requests_per_second"))
+            {
+                return Problem(400, Usage);
+            }
+
+            int? limit = null;
+            if (body["requests_per_second"] is not null)
+            {
+                if (Integer(body, "requests_per_second", 0) is not { } perSecond || perSecond < 1)
+                {
+                    return Problem(400, Usage);
+                }
+
+                limit = perSecond;
+            }
+
+            control.LimitRequests(limit);
+            return Json(RateLimit(control.RateLimit));
         });
 
         sandbox.MapPost("/events/redeliver", async (HttpRequest request, SandboxControl control) =>
@@ -204,6 +244,12 @@ internal static class SandboxControlEndpoints
             return Json(new JsonObject { ["sent"] = result.Sent, ["succeeded"] = result.Succeeded });
         });
     }
+
+    private static JsonObject RateLimit(SandboxRateLimitStatus status) => new()
+    {
+        ["requests_per_second"] = status.RequestsPerSecond,
+        ["refused"] = status.Refused,
+    };
 
     private static JsonObject Clock(DateTimeOffset now) => new()
     {

@@ -10,7 +10,9 @@ namespace OrleansBilling.Sandbox.Webhooks;
 /// <summary>
 /// Delivers events at least once: each is POSTed signed, in order, by the call that caused it or in the
 /// background once that call has answered; a failure is retried in the background with back-off in real
-/// time (1 s, 2 s, 4 s …) up to <see cref="MostAttempts"/> tries.
+/// time (1 s, 2 s, 4 s …) up to <see cref="MostAttempts"/> tries. While held (<see cref="Hold"/>), events are kept
+/// back and then sent all at once by <see cref="ReleaseAsync"/>, several at a time and in no particular order, as Stripe
+/// delivers a backlog (the start of a month's renewals, the end of an outage on either side).
 /// </summary>
 internal sealed partial class WebhookSender(
     IHttpClientFactory clients,
@@ -27,6 +29,7 @@ internal sealed partial class WebhookSender(
     private readonly PriorityQueue<WebhookDelivery, DateTimeOffset> retries = new();
     private readonly LinkedList<SandboxWebhookError> lastErrors = new();
     private readonly SemaphoreSlim wake = new(0);
+    private List<EventRecord>? held;
     private Task backgroundDeliveries = Task.CompletedTask;
     private long delivered;
     private long failedForGood;
@@ -38,13 +41,22 @@ internal sealed partial class WebhookSender(
     {
         lock (gate)
         {
-            return new SandboxWebhookStatus(delivered, retries.Count, failedForGood, [.. lastErrors]);
+            return new SandboxWebhookStatus(delivered, retries.Count, failedForGood, [.. lastErrors], held?.Count);
         }
     }
 
     /// <summary>Delivers in order; a failed event is queued for retry and the next one still goes out.</summary>
     public async Task DeliverAsync(IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
     {
+        lock (gate)
+        {
+            if (held is not null)
+            {
+                held.AddRange(events);
+                return;
+            }
+        }
+
         foreach (var record in events)
         {
             var error = await SendAsync(record, cancellationToken);
@@ -66,6 +78,43 @@ internal sealed partial class WebhookSender(
                 .ContinueWith(_ => DeliverAsync(events, CancellationToken.None), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
                 .Unwrap();
         }
+    }
+
+    /// <summary>Keeps every event from now on back until <see cref="ReleaseAsync"/>; true if it was not held already.</summary>
+    public bool Hold()
+    {
+        lock (gate)
+        {
+            if (held is not null)
+            {
+                return false;
+            }
+
+            held = [];
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Ends <see cref="Hold"/>: sends every event kept back, <paramref name="concurrency"/> at a time, each once, and
+    /// answers when each has had its first attempt; failures are retried with back-off as any other. The count sent.
+    /// </summary>
+    public async Task<int> ReleaseAsync(int concurrency, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        List<EventRecord> backlog;
+        lock (gate)
+        {
+            backlog = held ?? [];
+            held = null;
+        }
+
+        await Parallel.ForEachAsync(backlog, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (record, token) =>
+        {
+            var error = await SendAsync(record, token);
+            Settle(record, attempts: 1, error);
+        });
+        return backlog.Count;
     }
 
     /// <summary>One delivery with a fresh signature and no retry; true when answered 2xx.</summary>

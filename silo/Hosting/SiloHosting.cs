@@ -80,11 +80,23 @@ public static class SiloHosting
             .Validate(
                 stripe => !string.IsNullOrEmpty(stripe.ApiKey),
                 "Stripe:ApiKey is required: the secret key of the Stripe account (sk_live_… or sk_test_…). Only the local sandbox needs none.")
+            .Validate(
+                stripe => stripe.RequestsPerSecond is null or >= 0 && stripe.LongestRateLimitWait > TimeSpan.Zero && stripe.LongestRateLimitWait < TimeSpan.FromSeconds(20),
+                "Stripe:RequestsPerSecond must be 0 (no limit) or more, and Stripe:LongestRateLimitWait between 0 and the Stripe client's 20 s timeout.")
             .ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var stripe = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StripeOptions>>().Value;
+            var membership = sp.GetRequiredService<IClusterMembershipService>();
+            return new StripeRequestBudget(stripe.EffectiveRequestsPerSecond(sandbox.Enabled), stripe.LongestRateLimitWait, sp.GetRequiredService<TimeProvider>(),
+                () => membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active));
+        });
+        services.AddTransient<StripeRateLimitHandler>();
         // Under Orleans' 30 s response timeout, so a slow Stripe call fails inside the grain call
         // (and is answered as "provider unavailable") instead of outliving its caller.
         services.AddHttpClient(StripeClientSource.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(20))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .AddHttpMessageHandler<StripeRateLimitHandler>();
         services.AddSingleton<IStripeClientSource, StripeClientSource>();
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
         services.AddBrevoEmail(sandbox);

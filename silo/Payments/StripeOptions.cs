@@ -16,4 +16,24 @@ public sealed class StripeOptions
     /// (the stream's session token comes from there), else it is Stripe's.
     /// </summary>
     public string? MeterEventsBase { get; set; }
+
+    /// <summary>
+    /// The account's API request rate the whole cluster stays under (each silo takes an equal share of it): Stripe
+    /// allows about 100 a second in live mode and 25 in test mode, and answers 429 beyond. Unset, 90 for a live key
+    /// and 20 for a test key (room for the dashboard and other tools on the same account), no limit with the local
+    /// sandbox; 0 for no limit.
+    /// </summary>
+    public double? RequestsPerSecond { get; set; }
+
+    /// <summary>How long a request may wait for its turn (and for a 429's <c>Retry-After</c>) before it fails as transient.</summary>
+    public TimeSpan LongestRateLimitWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The rate in force: <see cref="RequestsPerSecond"/>, or the default for the key; null for no limit.</summary>
+    public double? EffectiveRequestsPerSecond(bool sandbox) => RequestsPerSecond switch
+    {
+        { } configured => configured > 0 ? configured : null,
+        null when sandbox => null,
+        null when ApiKey is { } key && (key.StartsWith("sk_live_", StringComparison.Ordinal) || key.StartsWith("rk_live_", StringComparison.Ordinal)) => 90,
+        null => 20,
+    };
 }

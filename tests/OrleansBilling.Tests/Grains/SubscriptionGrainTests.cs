@@ -236,6 +236,40 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task Events_created_before_a_fetch_are_answered_from_it_until_something_changes_here()
+    {
+        var grain = await ActiveOnBasic("coalesce");
+        var known = await grain.GetSubscription();
+        cluster.Payments.Subscriptions["sub_coalesce"] = new ProviderSubscription(
+            "sub_coalesce", null, ProviderSubscriptionStatus.Active, CancelAtPeriodEnd: true, "price_demo_basic", known.CurrentPeriodStart, known.CurrentPeriodEnd, null, null, false);
+        var created = cluster.Clock.GetUtcNow();
+        cluster.Clock.Advance(TimeSpan.FromSeconds(2));
+        int Fetches() => cluster.Payments.CallsNamed("get_subscription").Count(c => c.Target == "sub_coalesce");
+
+        // Two events of one burst, both created before the fetch the first one makes: the fetch shows what both did.
+        var first = await grain.ApplyProviderEvent(Changed("evt_coalesce_1", "sub_coalesce", known.CurrentPeriodEnd, cancelAtPeriodEnd: true) with { OccurredAt = created });
+        var older = await grain.ApplyProviderEvent(Changed("evt_coalesce_2", "sub_coalesce", known.CurrentPeriodEnd, cancelAtPeriodEnd: false) with { OccurredAt = created });
+
+        Assert.Equal((EventOutcomeKind.Applied, EventOutcomeKind.NoChange), (first.Kind, older.Kind));
+        Assert.Equal(1, Fetches());
+        Assert.Equal(SubscriptionState.Canceling, (await grain.GetSubscription()).State);
+
+        // An event created less than the margin before the fetch may not be in it.
+        cluster.Clock.Advance(TimeSpan.FromSeconds(1));
+        await grain.ApplyProviderEvent(Changed("evt_coalesce_3", "sub_coalesce", known.CurrentPeriodEnd, cancelAtPeriodEnd: false) with { OccurredAt = cluster.Clock.GetUtcNow().AddSeconds(-2) });
+        Assert.Equal(2, Fetches());
+
+        // A command changes the subscription at the provider: what was fetched before no longer counts.
+        cluster.Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True((await grain.Resume(CommandContext.Api)).Succeeded);
+        cluster.Payments.Subscriptions["sub_coalesce"] = cluster.Payments.Subscriptions["sub_coalesce"] with { CancelAtPeriodEnd = false };
+        var afterCommand = await grain.ApplyProviderEvent(Changed("evt_coalesce_4", "sub_coalesce", known.CurrentPeriodEnd, cancelAtPeriodEnd: true) with { OccurredAt = created });
+        Assert.Equal(3, Fetches());
+        Assert.Equal(EventOutcomeKind.NoChange, afterCommand.Kind);
+        Assert.Equal(SubscriptionState.Active, (await grain.GetSubscription()).State);
+    }
+
+    [Fact]
     public async Task A_failed_payment_for_an_invoice_the_provider_shows_paid_does_not_start_dunning()
     {
         var grain = await ActiveOnBasic("late_failure");

@@ -109,14 +109,24 @@ public sealed class SandboxHost : IAsyncDisposable
         return new SandboxHost(app, receiver);
     }
 
-    /// <summary>A client on the sandbox; without retries unless asked, so a test sees each answer as sent.</summary>
-    public StripeClient NewStripeClient(string apiKey, int maxNetworkRetries = 0) => new(new StripeClientOptions
+    /// <summary>
+    /// A client on the sandbox; without retries unless asked, so a test sees each answer as sent. A
+    /// <paramref name="handler"/> (without an inner handler) goes between Stripe.net and the network.
+    /// </summary>
+    public StripeClient NewStripeClient(string apiKey, int maxNetworkRetries = 0, DelegatingHandler? handler = null) => new(new StripeClientOptions
     {
         ApiKey = apiKey,
         ApiBase = BaseUrl + "/sandbox/stripe",
         MeterEventsBase = BaseUrl + "/sandbox/stripe",
-        HttpClient = new SystemNetHttpClient(new HttpClient(), maxNetworkRetries, appInfo: null, enableTelemetry: false),
+        HttpClient = new SystemNetHttpClient(
+            handler is null ? new HttpClient() : new HttpClient(Inner(handler)), maxNetworkRetries, appInfo: null, enableTelemetry: false),
     });
+
+    private static DelegatingHandler Inner(DelegatingHandler handler)
+    {
+        handler.InnerHandler = new HttpClientHandler();
+        return handler;
+    }
 
     /// <summary>Shortens the webhook back-off so retry tests take milliseconds, not seconds.</summary>
     public void UseFastRetries() => app.Services.GetRequiredService<WebhookSender>().FirstBackoff = TimeSpan.FromMilliseconds(20);

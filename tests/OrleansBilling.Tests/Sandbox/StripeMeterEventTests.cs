@@ -223,12 +223,7 @@ public sealed class StripeMeterEventTests
     }
 
     private static StripePaymentProvider Provider(SandboxHost sandbox, TimeProvider? clock = null, int maxNetworkRetries = 0, string apiKey = SandboxHost.TestKey) =>
-        new(new FixedClientSource(sandbox.NewStripeClient(apiKey, maxNetworkRetries)), clock ?? sandbox.Clock);
+        new(new FixedStripeClientSource(sandbox.NewStripeClient(apiKey, maxNetworkRetries)), clock ?? sandbox.Clock);
 
     private static MeterEvent Usage(string identifier, decimal value = 1) => new("api_requests", "cus_1", value, UsedAt, identifier);
-
-    private sealed class FixedClientSource(StripeClient client) : IStripeClientSource
-    {
-        public StripeClient Client => client;
-    }
 }

@@ -1,0 +1,6 @@
+namespace OrleansBilling.Sandbox;
+
+/// <summary>The Stripe API's rate limit in the sandbox.</summary>
+/// <param name="RequestsPerSecond">The calls allowed in each second of the sandbox clock; null when there is no limit.</param>
+/// <param name="Refused">Calls answered 429 since the sandbox started.</param>
+public sealed record SandboxRateLimitStatus(int? RequestsPerSecond, long Refused);
