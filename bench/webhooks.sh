@@ -7,7 +7,9 @@
 # Usage: bench/webhooks.sh [seconds, default 20] [customers, default 500]
 # BENCH_EVENTS=invoices sends invoice.finalized events of new invoices instead (each a fact the subscription
 # records and publishes), BENCH_EVENTS=renewals renewal invoices paid (each a Renewed transition); the pgbench
-# comparison stays the subscription event's, and BENCH_NO_PGBENCH=1 leaves it out. BENCH_WAIT_REPORTED=1 waits after
+# comparison stays the subscription event's, and BENCH_NO_PGBENCH=1 leaves it and the Fastify anchor out (the anchor:
+# ../shared/anchors/fastify-webhooks, the stack the service replaces, run after pgbench on the same database and events;
+# needs node and npm; BENCH_NO_ANCHOR=1 leaves only it out). BENCH_WAIT_REPORTED=1 waits after
 # the measured run until the reporting projector has computed every subscription, and counts its CPU time.
 # BENCH_CONNECTIONS sets wrk's connections (32). BENCH_HOOKS names a script sourced here that may define after_setup
 # (run once the customers exist) and after_run (after the measured run, while the silo still runs); bench/events.sh uses them.
@@ -132,6 +134,40 @@ pgbench_others=$(others "$busy_before" "$busy_after" "$(awk -v p="$pg_after" -v 
 pgbench_cpu="PostgreSQL $(per_event "$pg_before" "$pg_after" "$pg_count") ms, pgbench $(per_event 0 "$(awk '{print $1 + $2}' "$out/webhooks-pgbench.cpu")" "$pg_count") ms"
 pg_p99=$(python3 bench/webhooks.py percentile 99 "$out"/pgbench-log*)
 pg_failed=$(awk '/number of failed transactions/ {print $5}' "$out/webhooks-pgbench.txt")
+
+# The stack the service replaces (../shared/anchors/fastify-webhooks: Node, Fastify and pg, one transaction per event:
+# the event row and the subscription's upsert), on the same database with the same kind of events, installed from its
+# lockfile into a temporary directory. BENCH_NO_ANCHOR=1 leaves it out.
+anchor_row=""
+if [[ -z ${BENCH_NO_ANCHOR:-} ]]; then
+  require_tools node npm
+  anchor_dir=$(mktemp -d)
+  cp ../shared/anchors/fastify-webhooks/{server.js,package.json,package-lock.json} "$anchor_dir"/
+  (cd "$anchor_dir" && npm ci --silent --no-audit --no-fund >/dev/null)
+  anchor_port=$(free_port)
+  DATABASE_URL="postgres://${PGUSER:-postgres}${PGPASSWORD:+:$PGPASSWORD}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$database" \
+    WEBHOOK_SECRET=$secret PORT=$anchor_port node "$anchor_dir/server.js" >"$out/webhooks-anchor.log" 2>&1 &
+  anchor=$!
+  pids+=($anchor)
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$anchor_port/" && break; sleep 0.1; done
+  webhook_url=http://127.0.0.1:$anchor_port/webhooks/stripe
+  first_event=0
+  send anchor-warmup anchw 80000 $warmup
+  psql -q -c CHECKPOINT
+  anchor_before=$(cpu_seconds $anchor); pg_before=$(postgres_cpu)
+  send anchor ancm "$(awk -v r="$(rps anchor-warmup)" -v d="$duration" 'BEGIN { printf "%d", r * d * 3 + 20000 }')" "$duration" --latency
+  anchor_after=$(cpu_seconds $anchor); pg_after=$(postgres_cpu)
+  kill "$anchor"; wait "$anchor" 2>/dev/null || true
+  rm -rf "$anchor_dir"
+  cat "$out/webhooks-anchor.txt"
+  anchor_answered=$(awk '/requests in/ {print $1}' "$out/webhooks-anchor.txt")
+  anchor_non2xx=$(awk '/Non-2xx/ {print $NF}' "$out/webhooks-anchor.txt")
+  anchor_rows=$(psql -At -c "SELECT count(*) FROM fb_events WHERE id LIKE 'evt_ancm%'")
+  anchor_ratio=$(awk -v s="$(rps service)" -v a="$(rps anchor)" 'BEGIN { printf "%.2f", s / a }')
+  anchor_row="| Fastify anchor: the same \`POST /webhooks/stripe\` (Node, Fastify, pg; \`wrk -t$threads -c$connections -d${duration}s\`, requests/s) | $(rps anchor) | $(wrk_p99 anchor) |"
+  anchor_text="Service / Fastify anchor: **${anchor_ratio}×** (goal: at least 2×, with a p99 no higher than the anchor's). The anchor answered $anchor_answered, non-2xx: ${anchor_non2xx:-0}, rows of its measured run in \`fb_events\`: $anchor_rows; CPU time per event: node $(per_event "$anchor_before" "$anchor_after" "$anchor_answered") ms, PostgreSQL $(per_event "$pg_before" "$pg_after" "$anchor_answered") ms."
+fi
+
 ratio=$(awk -v s="$(rps service)" -v p="$pg_tps" 'BEGIN { printf "%.2f", s / p }')
 goal=$(awk -v r="$ratio" -v l="$(wrk_p99 service)" 'BEGIN {
   ms = l; if (l ~ /us$/) ms = l / 1000; else if (l ~ /ms$/) ms = l + 0; else if (l ~ /s$/) ms = l * 1000;
@@ -148,11 +184,13 @@ The machine is shared: CPU time of other processes during the measured runs (of 
 |---|---|---|
 | pgbench: inbox insert + grain-state update (\`-c$connections -j$threads -T$duration\`, tps) | $pg_tps | $pg_p99 |
 | service: \`POST /webhooks/stripe\`, signed \`customer.subscription.updated\` (\`wrk -t$threads -c$connections -d${duration}s\`, requests/s) | $(rps service) | $(wrk_p99 service) |
+$anchor_row
 
 Ratio service / pgbench: **$ratio** (goal: at least 0.5, p99 under 20 ms: $goal).
 Answers: $answered in ${duration} s, non-2xx: $non2xx${socket_errors:+, socket errors: $socket_errors}; pgbench failed transactions: ${pg_failed:-0}.
 Inbox rows of the measured run by outcome: $outcomes; without an outcome: $unfinished.
 CPU time per event: $service_cpu; per pgbench transaction: $pgbench_cpu.
+${anchor_text:-}
 TABLE
 )
 # BENCH_SILO_ARGS (more silo options) and BENCH_NO_README (figures printed only) let another script compare runs.

@@ -13,6 +13,7 @@ internal sealed class SandboxRateLimit(SandboxClock clock)
     private long second;
     private int taken;
     private long refused;
+    private long admitted;
 
     public SandboxRateLimitStatus Status
     {
@@ -20,7 +21,7 @@ internal sealed class SandboxRateLimit(SandboxClock clock)
         {
             lock (gate)
             {
-                return new SandboxRateLimitStatus(limit, refused);
+                return new SandboxRateLimitStatus(limit, refused, admitted);
             }
         }
     }
@@ -48,6 +49,7 @@ internal sealed class SandboxRateLimit(SandboxClock clock)
         {
             if (limit is not { } most)
             {
+                admitted++;
                 return null;
             }
 
@@ -61,6 +63,7 @@ internal sealed class SandboxRateLimit(SandboxClock clock)
             if (taken < most)
             {
                 taken++;
+                admitted++;
                 return null;
             }
 

@@ -249,6 +249,7 @@ internal static class SandboxControlEndpoints
     {
         ["requests_per_second"] = status.RequestsPerSecond,
         ["refused"] = status.Refused,
+        ["admitted"] = status.Admitted,
     };
 
     private static JsonObject Clock(DateTimeOffset now) => new()
