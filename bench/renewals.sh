@@ -8,11 +8,14 @@
 # outcome in the inbox and the sandbox has nothing left to deliver, and checks that none is lost: every delivered
 # event stored with an outcome, every subscription in the read model in its new period, no delivery given up.
 # Needs psql, python3, curl and the PostgreSQL server binaries (or BENCH_POSTGRES, see bench/common.sh).
-# Usage: bench/renewals.sh [customers, default 10000]; BENCH_RATE, BENCH_CONCURRENCY; BENCH_NO_README=1 to only print.
+# Usage: bench/renewals.sh [customers, default 10000]; BENCH_RATE, BENCH_CLIENT_RATE (default BENCH_RATE; 0: none),
+# BENCH_CONCURRENCY; BENCH_SECTION (default renewals) names the README section; BENCH_NO_README=1 to only print.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 customers=${1:-10000}
 rate=${BENCH_RATE:-100}
+# The service's own rate (Stripe:RequestsPerSecond); 0 leaves it without one, so it learns the limit from 429s alone.
+client_rate=${BENCH_CLIENT_RATE:-$rate}
 concurrency=${BENCH_CONCURRENCY:-32}
 key=bk_bench_demo_key_0123456789
 source bench/common.sh
@@ -23,7 +26,7 @@ start_postgres renewals
 port=$(free_port)
 dotnet silo/bin/Release/net10.0/OrleansBilling.Silo.dll --urls http://127.0.0.1:$port \
   "--ConnectionStrings:Billing=$connection_string" --Billing:Sandbox:Enabled=true \
-  --Billing:Demo:ApiKey=$key --Billing:Demo:Enabled=true --Stripe:RequestsPerSecond=$rate \
+  --Billing:Demo:ApiKey=$key --Billing:Demo:Enabled=true --Stripe:RequestsPerSecond=$client_rate \
   --Orleans:AdvertisedIP=127.0.0.1 --Orleans:ClusterId=bench-renewals-$$ \
   --Logging:LogLevel:Default=Warning >"$out/renewals-silo.log" 2>&1 &
 silo=$!
@@ -32,8 +35,10 @@ wait_for http://127.0.0.1:$port/health/ready "the silo"
 base=http://127.0.0.1:$port
 json() { python3 -c "import json,sys; d = json.load(sys.stdin); print($1)"; }
 post() { curl -sf -X POST -H 'Content-Type: application/json' -d "$2" "$base$1"; }
-metric() { # prometheus series prefix → sum of its values
-  curl -sf "$base/metrics" | awk -v p="$1" 'index($0, p) == 1 { s += $NF } END { printf "%d", s }'
+metric() { # name, labels that must all be on the series (k="v",k="v") → the sum of its series
+  curl -sf "$base/metrics" | awk -v name="$1" -v want="$2" 'index($0, name "{") == 1 {
+    ok = 1; n = split(want, w, ","); for (i = 1; i <= n; i++) if (index($0, w[i]) == 0) ok = 0
+    if (ok) s += $NF } END { printf "%d", s }'
 }
 settled_deliveries() { curl -sf "$base/sandbox/webhooks" | json 'd["pending"] == 0 and d["pending_retry"] == 0'; }
 
@@ -59,8 +64,11 @@ start=$(date +%s.%N)
 post /sandbox/webhooks/release "{\"concurrency\": $concurrency}" >"$out/renewals-release.json"
 first_attempts=$(date +%s.%N)
 unsettled() { psql -At -c "SELECT count(*) FROM billing.stripe_events WHERE received_at >= '$after' AND outcome IS NULL"; }
-waited=0
-while [[ $(settled_deliveries) != True || $(unsettled) != 0 ]] && (( waited < 1800 )); do sleep 0.5; waited=$((waited + 1)); done
+deadline=$(( $(date +%s) + 1800 ))
+while [[ $(settled_deliveries) != True || $(unsettled) != 0 ]]; do
+  (( $(date +%s) < deadline )) || { echo "not drained after 1800 s: $(unsettled) events without an outcome" >&2; exit 1; }
+  sleep 0.5
+done
 end=$(date +%s.%N)
 silo_cpu=$(awk -v a="$silo_before" -v b="$(cpu_seconds "$silo")" 'BEGIN { printf "%.1f", b - a }')
 pg_cpu=$(awk -v a="$pg_before" -v b="$(postgres_cpu)" 'BEGIN { printf "%.1f", b - a }')
@@ -76,17 +84,17 @@ calls=$(( $(json 'd["admitted"]' <<<"$limit") - calls_before ))
 outcomes=$(psql -At -F' ' -c "SELECT coalesce(outcome, 'none'), count(*) FROM billing.stripe_events WHERE received_at >= '$after' GROUP BY 1 ORDER BY 2 DESC" | paste -sd, | sed 's/,/, /g')
 stored=$(psql -At -c "SELECT count(*) FROM billing.stripe_events WHERE received_at >= '$after'")
 without=$(unsettled)
-fetches=$(psql -At -c "SELECT count(*) FROM billing.stripe_events WHERE received_at >= '$after' AND type = 'customer.subscription.updated'")
 not_renewed=$(psql -At -c "SELECT count(*) FROM billing.subscriptions WHERE customer_id LIKE 'bench_rn_%' AND (state <> 'Active' OR current_period_end < '$after'::timestamptz)")
-throttled_stripe=$(metric 'billing_stripe_throttled_total{by="stripe"')
-throttled_budget=$(metric 'billing_stripe_throttled_total{by="budget"')
-unavailable=$(metric 'http_server_request_duration_seconds_count{http_request_method="POST",http_response_status_code="503",http_route="/webhooks/stripe"')
+throttled_stripe=$(metric billing_stripe_throttled_total 'by="stripe"')
+throttled_budget=$(metric billing_stripe_throttled_total 'by="budget"')
+unavailable=$(metric http_server_request_duration_seconds_count 'http_route="/webhooks/stripe",http_response_status_code="503"')
+answered=$(metric http_server_request_duration_seconds_count 'http_route="/webhooks/stripe"')
 
 text="Measured $(date -u +%Y-%m-%d) on this project's machine (2 cores, shared by the silo with its sandbox and PostgreSQL),
 $customers customers of the demo product, each with a paid monthly checkout (setup: ${setup_seconds} s). The sandbox's
 clock moved 31 days with delivery held: $held events ($types). Then the sandbox limited
 the Stripe API to $rate calls a second and released the backlog, $concurrency deliveries at a time; the service's client
-ran with \`Stripe:RequestsPerSecond=$rate\`. PostgreSQL 15 defaults (fsync on), Release build, logging at Warning.
+ran with \`Stripe:RequestsPerSecond=$client_rate\`$( [[ $client_rate == 0 ]] && echo ' (no rate of its own: it learns the limit from 429s)' || true). PostgreSQL 15 defaults (fsync on), Release build, logging at Warning.
 
 | what | figure |
 |---|---|
@@ -98,9 +106,9 @@ ran with \`Stripe:RequestsPerSecond=$rate\`. PostgreSQL 15 defaults (fsync on), 
 | Stripe API calls the sandbox served during the drain (per second of the drain) | $calls ($(awk -v n="$calls" -v s="$drain" 'BEGIN { printf "%.0f", n / s }')/s) |
 | 429s the sandbox answered / seen by the service's client (retried after \`Retry-After\`) | $refused / $throttled_stripe |
 | calls refused by the client's own budget (longest wait passed; the webhook answered 503 and was delivered again) | $throttled_budget |
-| webhooks answered 503 | $unavailable |
+| webhook requests answered / of them 503 (Stripe's copy: delivered again later) | $answered / $unavailable |
 | subscriptions not Active in their new period afterwards | $not_renewed |
 
 CPU time during the drain: silo (with the sandbox) ${silo_cpu} s, PostgreSQL ${pg_cpu} s, other processes ${others_cpu} s."
 echo "$text"
-[[ -n ${BENCH_NO_README:-} ]] || write_section renewals "$text"
+[[ -n ${BENCH_NO_README:-} ]] || write_section "${BENCH_SECTION:-renewals}" "$text"

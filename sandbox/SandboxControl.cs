@@ -94,8 +94,7 @@ public sealed class SandboxControl
     /// no particular order, as Stripe delivers a backlog; answers once each had its first attempt (failures are retried
     /// as usual). The count sent.
     /// </summary>
-    public Task<int> ReleaseWebhooksAsync(int concurrency, CancellationToken cancellationToken = default) =>
-        webhooks.ReleaseAsync(concurrency, cancellationToken);
+    public Task<int> ReleaseWebhooksAsync(int concurrency) => webhooks.ReleaseAsync(concurrency);
 
     /// <summary>The Stripe API's rate limit and the calls it refused.</summary>
     public SandboxRateLimitStatus RateLimit => rateLimit.Status;

@@ -17,6 +17,7 @@ namespace OrleansBilling.Grains.Payments;
 /// <param name="CollectionPaused">Whether its collection is paused (Stripe's <c>pause_collection</c>; the status stays as it is).</param>
 /// <param name="Quantity">How many units of its price it bills.</param>
 /// <param name="Discounts">Its discounts, in the order they apply; null when the provider did not say (an event's snapshot).</param>
+/// <param name="ObservedAt">When the provider answered, by the provider's own clock (Stripe's <c>Date</c> header, whole seconds); null when unknown.</param>
 public sealed record ProviderSubscription(
     string Id,
     string? CustomerId,
@@ -31,4 +32,5 @@ public sealed record ProviderSubscription(
     string? CustomerEmail = null,
     bool CollectionPaused = false,
     int Quantity = 1,
-    IReadOnlyList<PriceDiscount>? Discounts = null);
+    IReadOnlyList<PriceDiscount>? Discounts = null,
+    DateTimeOffset? ObservedAt = null);

@@ -243,7 +243,8 @@ public sealed class StripePaymentProvider(IStripeClientSource source, TimeProvid
                 subscription.Customer?.Email,
                 subscription.PauseCollection is not null,
                 (int)(item?.Quantity ?? 1),
-                [.. (subscription.Discounts ?? []).Select(discount => DiscountOf(discount, subscription.Currency))]);
+                [.. (subscription.Discounts ?? []).Select(discount => DiscountOf(discount, subscription.Currency))],
+                subscription.StripeResponse?.Date);
         });
 
     public Task<ProviderInvoice> GetInvoiceAsync(string providerInvoiceId, CancellationToken cancellationToken) =>

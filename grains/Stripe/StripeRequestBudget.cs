@@ -41,7 +41,8 @@ public sealed class StripeRequestBudget
 
     /// <summary>
     /// Takes a turn: how long to wait before sending (zero: now), or null when the turn would come later than
-    /// <see cref="LongestWait"/>, and then nothing is taken.
+    /// <see cref="LongestWait"/>, and then nothing is taken. A 429 that comes while a request waits for its turn holds
+    /// it back further (<see cref="PausedFor"/>).
     /// </summary>
     public TimeSpan? Take()
     {
@@ -63,6 +64,16 @@ public sealed class StripeRequestBudget
 
             nextAt = at + interval;
             return at - now;
+        }
+    }
+
+    /// <summary>How long requests are still held back by a 429; zero when they are not.</summary>
+    public TimeSpan PausedFor()
+    {
+        var now = clock.GetUtcNow();
+        lock (gate)
+        {
+            return pausedUntil > now ? pausedUntil - now : TimeSpan.Zero;
         }
     }
 

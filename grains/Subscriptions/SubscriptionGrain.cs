@@ -45,8 +45,8 @@ public sealed partial class SubscriptionGrain(
     private static readonly TimeSpan ReplyLifetime = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// How long before a fetch an event must have been created for the fetch to show it: Stripe's <c>created</c> is in
-    /// whole seconds (so up to one second early), and a second more for the two clocks.
+    /// How long before Stripe answered a fetch (its <c>Date</c> header, on the clock its events' <c>created</c> comes from) an
+    /// event must have been created for the fetch to show it: both are whole seconds, truncated, so one second of each.
     /// </summary>
     private static readonly TimeSpan ObservationMargin = TimeSpan.FromSeconds(2);
 
@@ -72,7 +72,7 @@ public sealed partial class SubscriptionGrain(
 
     /// <summary>
     /// The provider's subscription as last fetched, kept to answer a later event of it that Stripe created at least
-    /// <see cref="ObservationMargin"/> before the fetch, while nothing changed here since (the revision its reconcile left)
+    /// <see cref="ObservationMargin"/> before it answered the fetch (both by Stripe's clock), while nothing changed here since (the revision its reconcile left)
     /// and no effect changed anything at the provider: several events of one subscription delivered together (a backlog
     /// after an outage, a burst of renewals) cost one fetch of Stripe's rate, not one each. Kept in memory only.
     /// </summary>
@@ -557,6 +557,12 @@ public sealed partial class SubscriptionGrain(
 
     private async Task<EventOutcome> Receive(ProviderEvent providerEvent)
     {
+        if (lastObservation is { Revision: null })
+        {
+            // A fetch whose call did not settle (it failed, or was canceled): nothing says what it left.
+            lastObservation = null;
+        }
+
         if (await Product(refresh: false) is not { } catalog)
         {
             return new EventOutcome(EventOutcomeKind.Orphan, Current.State, null, $"Product '{productId}' is not configured here.");
@@ -931,21 +937,23 @@ public sealed partial class SubscriptionGrain(
     {
         var inputId = e.EventId;
         ProviderSubscription observed;
+        DateTimeOffset fetchedAt;
         if (lastObservation is { Revision: { } revision } last && revision == state.State.Revision
-            && last.Subscription.Id == providerSubscriptionId && last.FetchedAt >= e.OccurredAt + ObservationMargin)
+            && last.Subscription.Id == providerSubscriptionId && last.Subscription.ObservedAt >= e.OccurredAt + ObservationMargin)
         {
-            observed = last.Subscription;
+            (observed, fetchedAt) = (last.Subscription, last.FetchedAt);
         }
         else
         {
-            var asked = clock.GetUtcNow();
+            fetchedAt = clock.GetUtcNow();
             observed = await payments.GetSubscriptionAsync(providerSubscriptionId, CancellationToken.None);
-            lastObservation = new Observation(observed, asked);
+            lastObservation = observed.ObservedAt is null ? null : new Observation(observed, fetchedAt);
         }
 
+        // Observed when fetched, not when reused: an address change Stripe reports later is newer than what was fetched.
         if (observed.CustomerEmail is { Length: > 0 } email)
         {
-            Apply(Decide(new LifecycleInput.ObserveEmail($"{inputId}/observed-email", LifecycleInput.Provider(inputId), email, clock.GetUtcNow()), catalog));
+            Apply(Decide(new LifecycleInput.ObserveEmail($"{inputId}/observed-email", LifecycleInput.Provider(inputId), email, fetchedAt), catalog));
         }
 
         return new LifecycleInput.Reconcile(inputId, observed, catalog.FindPlanByPrice(observed.PriceId)?.PlanId);
@@ -1292,7 +1300,10 @@ public sealed partial class SubscriptionGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider event {EventId} ({Kind}) refused: {Attempted} is not allowed from {State}")]
     private partial void LogRefusedEvent(string eventId, ProviderEventKind kind, SubscriptionState state, LifecycleTransition attempted);
 
-    /// <summary>A fetch of the provider's subscription; <see cref="Revision"/> is the revision its event left, once settled.</summary>
+    /// <summary>
+    /// A fetch of the provider's subscription (<see cref="FetchedAt"/> by this service's clock, for the address it carries);
+    /// <see cref="Revision"/> is the revision its event left, once settled.
+    /// </summary>
     private sealed record Observation(ProviderSubscription Subscription, DateTimeOffset FetchedAt)
     {
         public long? Revision { get; set; }

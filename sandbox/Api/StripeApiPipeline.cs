@@ -24,6 +24,9 @@ internal sealed class StripeApiPipeline(
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         context.Response.Headers["Request-Id"] = requestId;
 
+        // Dated by the sandbox clock, as Stripe dates its answers by the clock its events' created comes from.
+        context.Response.Headers.Date = state.Clock.GetUtcNow().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
         if (ApiKey(request) is not { } apiKey || !apiKey.StartsWith("sk_test_", StringComparison.Ordinal) || apiKey.Length <= "sk_test_".Length)
         {
             var message = ApiKey(request) is { Length: > 0 } given

@@ -196,7 +196,7 @@ internal static class SandboxControlEndpoints
                 return Problem(400, "The body must be a JSON object such as {\"concurrency\": 32}; concurrency is 1 to 256.");
             }
 
-            var sent = await control.ReleaseWebhooksAsync(concurrency, request.HttpContext.RequestAborted);
+            var sent = await control.ReleaseWebhooksAsync(concurrency);
             return Json(new JsonObject { ["sent"] = sent, ["concurrency"] = concurrency });
         });
 

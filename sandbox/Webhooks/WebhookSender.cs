@@ -99,7 +99,7 @@ internal sealed partial class WebhookSender(
     /// Ends <see cref="Hold"/>: sends every event kept back, <paramref name="concurrency"/> at a time, each once, and
     /// answers when each has had its first attempt; failures are retried with back-off as any other. The count sent.
     /// </summary>
-    public async Task<int> ReleaseAsync(int concurrency, CancellationToken cancellationToken)
+    public async Task<int> ReleaseAsync(int concurrency)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         List<EventRecord> backlog;
@@ -109,9 +109,10 @@ internal sealed partial class WebhookSender(
             held = null;
         }
 
-        await Parallel.ForEachAsync(backlog, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (record, token) =>
+        // Not canceled with the caller: an event taken off the hold is delivered (or queued for a retry), never dropped.
+        await Parallel.ForEachAsync(backlog, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (record, _) =>
         {
-            var error = await SendAsync(record, token);
+            var error = await SendAsync(record, CancellationToken.None);
             Settle(record, attempts: 1, error);
         });
         return backlog.Count;

@@ -270,6 +270,30 @@ public sealed class SubscriptionGrainTests(GrainCluster cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task An_address_in_a_reused_fetch_counts_from_when_it_was_fetched_so_a_later_change_still_wins()
+    {
+        var grain = await ActiveOnBasic("coalesce_email");
+        var known = await grain.GetSubscription();
+        cluster.Payments.Subscriptions["sub_coalesce_email"] = new ProviderSubscription(
+            "sub_coalesce_email", null, ProviderSubscriptionStatus.Active, CancelAtPeriodEnd: true, "price_demo_basic", known.CurrentPeriodStart, known.CurrentPeriodEnd, null, null, false,
+            CustomerEmail: "first@example.com");
+        var created = cluster.Clock.GetUtcNow();
+        cluster.Clock.Advance(TimeSpan.FromSeconds(2));
+        await grain.ApplyProviderEvent(Changed("evt_coalesce_email_1", "sub_coalesce_email", known.CurrentPeriodEnd, cancelAtPeriodEnd: true) with { OccurredAt = created });
+
+        // The customer changes the address at Stripe; the event of the change comes after another one the fetch answers.
+        cluster.Clock.Advance(TimeSpan.FromSeconds(5));
+        var changedAt = cluster.Clock.GetUtcNow();
+        cluster.Clock.Advance(TimeSpan.FromSeconds(5));
+        await grain.ApplyProviderEvent(Changed("evt_coalesce_email_2", "sub_coalesce_email", known.CurrentPeriodEnd, cancelAtPeriodEnd: false) with { OccurredAt = created });
+        await grain.ApplyProviderEvent(new ProviderEvent(
+            "evt_coalesce_email_3", ProviderEventKind.CustomerUpdated, changedAt, ProviderSubscriptionId: "sub_coalesce_email", Email: "second@example.com"));
+
+        Assert.Single(cluster.Payments.CallsNamed("get_subscription"), c => c.Target == "sub_coalesce_email");
+        Assert.Equal("second@example.com", (await grain.GetSubscription()).Email);
+    }
+
+    [Fact]
     public async Task A_failed_payment_for_an_invoice_the_provider_shows_paid_does_not_start_dunning()
     {
         var grain = await ActiveOnBasic("late_failure");

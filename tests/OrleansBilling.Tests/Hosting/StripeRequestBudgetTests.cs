@@ -72,6 +72,20 @@ public sealed class StripeRequestBudgetTests
     }
 
     [Fact]
+    public void A_429_also_holds_back_a_request_that_already_has_its_turn()
+    {
+        var budget = new StripeRequestBudget(10, TimeSpan.FromSeconds(10), clock, () => 1);
+        Assert.Equal(TimeSpan.Zero, budget.PausedFor());
+        budget.Take();
+        Assert.Equal(100, budget.Take()!.Value.TotalMilliseconds);
+
+        budget.Pause(TimeSpan.FromSeconds(2));
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(1900, budget.PausedFor().TotalMilliseconds);
+    }
+
+    [Fact]
     public void Without_a_rate_every_request_goes_at_once()
     {
         var budget = new StripeRequestBudget(null, TimeSpan.FromSeconds(1), clock, () => 1);

@@ -68,6 +68,7 @@ public class GrainCluster : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        Payments.Clock = Clock;
         await PrepareAsync();
         var builder = new InProcessTestClusterBuilder(Silos);
         builder.Options.ConfigureFileLogging = false;

@@ -109,6 +109,9 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
         return Task.FromResult((0L, 0L, "usd"));
     }
 
+    /// <summary>The provider's clock, which dates its answers (Stripe's <c>Date</c> header); none when unset.</summary>
+    public TimeProvider? Clock { get; set; }
+
     /// <summary>Subscriptions as the provider holds them, for "fetch on doubt".</summary>
     public ConcurrentDictionary<string, ProviderSubscription> Subscriptions { get; } = new();
 
@@ -119,7 +122,7 @@ public sealed class RecordingPaymentProvider : IPaymentProvider
     {
         Record("get_subscription", providerSubscriptionId, "", null);
         return Subscriptions.TryGetValue(providerSubscriptionId, out var subscription)
-            ? Task.FromResult(subscription)
+            ? Task.FromResult(subscription with { ObservedAt = Clock?.GetUtcNow() })
             : Task.FromException<ProviderSubscription>(new PaymentProviderException($"No such subscription: {providerSubscriptionId}", transient: false));
     }
 

@@ -24,7 +24,10 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Calls_beyond_the_sandbox_rate_are_answered_429_with_Retry_After_and_change_nothing()
     {
-        await using var sandbox = await SandboxHost.StartAsync(options => options.RequestsPerSecond = 3);
+        // The sandbox clock held still half-way through a second: every call below falls in that second until it moves.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, 500, TimeSpan.Zero));
+        await using var sandbox = await SandboxHost.StartAsync(options => options.RequestsPerSecond = 3, time);
+
         async Task<(HttpStatusCode Status, string? RetryAfter, string Body, bool Replayed)> Create(int i)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/sandbox/stripe/v1/customers")
@@ -37,26 +40,33 @@ public sealed class RateLimitTests
             return (response.StatusCode, response.Headers.RetryAfter?.ToString(), await response.Content.ReadAsStringAsync(Ct), response.Headers.Contains("Idempotent-Replayed"));
         }
 
-        // Ten creations in well under two seconds of the sandbox clock: at most two seconds' allowance passes.
         var statuses = new List<(HttpStatusCode Status, string? RetryAfter, string Body, bool Replayed)>();
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 8; i++)
         {
             statuses.Add(await Create(i));
         }
 
+        // The next second allows three more.
+        time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 8; i < 12; i++)
+        {
+            statuses.Add(await Create(i));
+        }
+
+        Assert.Equal(
+            [.. Enumerable.Repeat(HttpStatusCode.OK, 3), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 5), .. Enumerable.Repeat(HttpStatusCode.OK, 3), HttpStatusCode.TooManyRequests],
+            statuses.Select(s => s.Status));
         var refused = statuses.Where(s => s.Status == HttpStatusCode.TooManyRequests).ToList();
-        Assert.InRange(refused.Count, 4, 7);
-        Assert.All(statuses, s => Assert.Contains(s.Status, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
         Assert.All(refused, s =>
         {
             Assert.Equal("1", s.RetryAfter);
             Assert.Equal("rate_limit", JsonNode.Parse(s.Body)!["error"]!["code"]!.GetValue<string>());
         });
-        Assert.Equal(refused.Count, sandbox.Control.RateLimit.Refused);
+        Assert.Equal((6, 6), (sandbox.Control.RateLimit.Refused, sandbox.Control.RateLimit.Admitted));
 
         // Sent again with the same idempotency keys: a refused call did not run, so it runs now; the others replay.
         sandbox.Control.LimitRequests(null);
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < statuses.Count; i++)
         {
             var again = await Create(i);
             Assert.Equal(HttpStatusCode.OK, again.Status);
@@ -85,21 +95,32 @@ public sealed class RateLimitTests
     [Fact]
     public async Task The_client_retries_each_429_after_its_Retry_After_until_every_call_is_answered()
     {
-        await using var sandbox = await SandboxHost.StartAsync(options => options.RequestsPerSecond = 4);
-        var subscription = (await sandbox.SubscribeAsync()).SubscriptionId!;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, 500, TimeSpan.Zero));
+        await using var sandbox = await SandboxHost.StartAsync(time: time);
+        var customer = await sandbox.Stripe.V1.Customers.CreateAsync(new CustomerCreateOptions { Description = "rate" }, cancellationToken: Ct);
+        sandbox.Control.LimitRequests(4);
         using var metrics = new ThrottleCounts();
 
-        // No rate of its own: the client learns the limit only from Stripe's 429s.
+        // No rate of its own: the client learns the limit only from Stripe's 429s, and waits on the sandbox's clock.
         var budget = new StripeRequestBudget(null, TimeSpan.FromSeconds(15), sandbox.Clock, () => 1);
         var client = sandbox.NewStripeClient(SandboxHost.TestKey, handler: new StripeRateLimitHandler(budget, metrics.Metrics, sandbox.Clock));
-        var refusedBefore = sandbox.Control.RateLimit.Refused;
 
-        var fetched = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.V1.Subscriptions.GetAsync(subscription, cancellationToken: Ct)));
+        var calls = Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.V1.Customers.GetAsync(customer.Id, cancellationToken: Ct)));
 
-        Assert.All(fetched, s => Assert.Equal(subscription, s.Id));
-        var refused = sandbox.Control.RateLimit.Refused - refusedBefore;
-        Assert.True(refused >= 8, $"12 calls at once against 4 a second: at least 8 are refused at first, {refused} were");
-        Assert.Equal(refused, metrics.Count("stripe"));
+        // All twelve arrive in the same second of the held clock: four pass, eight are refused.
+        await Poll.UntilAsync(() => sandbox.Control.RateLimit.Refused + sandbox.Control.RateLimit.Admitted >= 13, TimeSpan.FromSeconds(20), "twelve calls at the sandbox");
+        Assert.Equal(8, sandbox.Control.RateLimit.Refused);
+
+        // Each second the clock moves lets the retries that waited for it through, four at a time.
+        while (!calls.IsCompleted)
+        {
+            sandbox.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(calls, Task.Delay(TimeSpan.FromMilliseconds(50), Ct));
+        }
+
+        Assert.All(await calls, c => Assert.Equal(customer.Id, c.Id));
+        Assert.InRange(sandbox.Control.RateLimit.Refused, 8, 12);
+        Assert.Equal(sandbox.Control.RateLimit.Refused, metrics.Count("stripe"));
         Assert.Equal(0, metrics.Count("budget"));
     }
 

@@ -25,6 +25,23 @@ public sealed class SandboxClockEndpointTests
     }
 
     [Fact]
+    public async Task Api_answers_are_dated_by_the_sandbox_clock_and_the_service_reads_the_date_as_when_Stripe_answered()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var subscription = (await sandbox.SubscribeAsync()).SubscriptionId!;
+        sandbox.Clock.Advance(TimeSpan.FromDays(40));
+        var provider = new OrleansBilling.Grains.Stripe.StripePaymentProvider(new FixedStripeClientSource(sandbox.Stripe), sandbox.Clock);
+
+        var before = sandbox.Clock.GetUtcNow();
+        var observed = await provider.GetSubscriptionAsync(subscription, Ct);
+        var after = sandbox.Clock.GetUtcNow();
+
+        // The Date header has whole seconds.
+        Assert.NotNull(observed.ObservedAt);
+        Assert.InRange(observed.ObservedAt!.Value, before.AddSeconds(-1), after);
+    }
+
+    [Fact]
     public async Task Advancing_over_http_runs_the_renewals_that_fall_due_and_lists_their_events()
     {
         await using var sandbox = await SandboxHost.StartAsync();

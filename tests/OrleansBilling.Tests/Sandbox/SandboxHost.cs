@@ -71,7 +71,11 @@ public sealed class SandboxHost : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<SandboxHost> StartAsync(Action<SandboxOptions>? configure = null)
+    /// <summary>
+    /// Starts the sandbox; with <paramref name="time"/>, its clock follows that time source instead of real time (a
+    /// <c>FakeTimeProvider</c> holds it still between the test's advances).
+    /// </summary>
+    public static async Task<SandboxHost> StartAsync(Action<SandboxOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -91,6 +95,10 @@ public sealed class SandboxHost : IAsyncDisposable
             options.Prices.Add(new SandboxPrice(Seats, "Seats", 0, "eur", "month") { Metered = new SandboxMeteredPrice("seats", "last", 300m) });
             configure?.Invoke(options);
         });
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(new SandboxClock(time));
+        }
 
         var app = builder.Build();
         var receiver = new WebhookReceiver(Secret);
