@@ -12,7 +12,7 @@ unknown=${2:-100000}
 build_release bench/Activations/OrleansBilling.Bench.Activations.csproj
 start_postgres memory
 dotnet bench/Activations/bin/Release/net10.0/OrleansBilling.Bench.Activations.dll "$connection_string" "$known" "$unknown" \
-  | sed -n '/^| what/,$p' | tee "$out/memory.txt"
+  | sed -n '/^| what/,$p' | grep -E '^(\||Heap|Stored|$)' | tee "$out/memory.txt"
 
 write_section memory "$(cat <<TEXT
 Measured $(date -u +%Y-%m-%d) on this project's machine ($(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)), Release build, server GC,

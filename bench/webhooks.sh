@@ -163,7 +163,7 @@ if [[ -z ${BENCH_NO_ANCHOR:-} ]]; then
   anchor_answered=$(awk '/requests in/ {print $1}' "$out/webhooks-anchor.txt")
   anchor_non2xx=$(awk '/Non-2xx/ {print $NF}' "$out/webhooks-anchor.txt")
   anchor_rows=$(psql -At -c "SELECT count(*) FROM fb_events WHERE id LIKE 'evt_ancm%'")
-  anchor_ratio=$(awk -v s="$(rps service)" -v a="$(rps anchor)" 'BEGIN { printf "%.2f", a > 0 ? s / a : 0 }')
+  anchor_ratio=$(awk -v s="$(rps service)" -v a="$(rps anchor)" 'BEGIN { printf "%.2f", (a > 0 ? s / a : 0) }')
   anchor_row="| Fastify anchor: the same \`POST /webhooks/stripe\` (Node, Fastify, pg; \`wrk -t$threads -c$connections -d${duration}s\`, requests/s) | $(rps anchor) | $(wrk_p99 anchor) |"
   anchor_text="Service / Fastify anchor: **${anchor_ratio}×** (goal: at least 2×, with a p99 no higher than the anchor's). The anchor answered $anchor_answered, non-2xx: ${anchor_non2xx:-0}, rows of its measured run in \`fb_events\`: $anchor_rows; CPU time per event: node $(per_event "$anchor_before" "$anchor_after" "$anchor_answered") ms, PostgreSQL $(per_event "$pg_before" "$pg_after" "$anchor_answered") ms."
 fi
