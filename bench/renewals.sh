@@ -106,7 +106,7 @@ ran with \`Stripe:RequestsPerSecond=$client_rate\`$( [[ $client_rate == 0 ]] && 
 | Stripe API calls the sandbox served during the drain (per second of the drain) | $calls ($(awk -v n="$calls" -v s="$drain" 'BEGIN { printf "%.0f", n / s }')/s) |
 | 429s the sandbox answered / seen by the service's client (retried after \`Retry-After\`) | $refused / $throttled_stripe |
 | calls refused by the client's own budget (longest wait passed; the webhook answered 503 and was delivered again) | $throttled_budget |
-| webhook requests answered / of them 503 (Stripe's copy: delivered again later) | $answered / $unavailable |
+| webhook requests answered since the silo started (setup included) / of them 503 (Stripe delivers those again) | $answered / $unavailable |
 | subscriptions not Active in their new period afterwards | $not_renewed |
 
 CPU time during the drain: silo (with the sandbox) ${silo_cpu} s, PostgreSQL ${pg_cpu} s, other processes ${others_cpu} s."
