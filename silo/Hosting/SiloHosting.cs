@@ -81,8 +81,8 @@ public static class SiloHosting
                 stripe => !string.IsNullOrEmpty(stripe.ApiKey),
                 "Stripe:ApiKey is required: the secret key of the Stripe account (sk_live_… or sk_test_…). Only the local sandbox needs none.")
             .Validate(
-                stripe => stripe.RequestsPerSecond is null or >= 0 && stripe.LongestRateLimitWait > TimeSpan.Zero && stripe.LongestRateLimitWait < TimeSpan.FromSeconds(20),
-                "Stripe:RequestsPerSecond must be 0 (no limit) or more, and Stripe:LongestRateLimitWait between 0 and the Stripe client's 20 s timeout.")
+                stripe => stripe.RequestsPerSecond is null or 0 or >= 0.1 && stripe.LongestRateLimitWait > TimeSpan.Zero && stripe.LongestRateLimitWait < TimeSpan.FromSeconds(20),
+                "Stripe:RequestsPerSecond must be 0 (no limit) or at least 0.1, and Stripe:LongestRateLimitWait between 0 and the Stripe client's 20 s timeout.")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {

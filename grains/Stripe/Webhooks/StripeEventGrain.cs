@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
@@ -124,7 +125,7 @@ public sealed partial class StripeEventGrain(
         EventOutcome applied;
         try
         {
-            applied = await GrainFactory.GetGrain<ISubscriptionGrain>(key).ApplyProviderEvent(apply.Event with { HandledBefore = handledBefore });
+            applied = await ApplyToSubscription(key, apply.Event with { HandledBefore = handledBefore });
         }
         catch (PaymentProviderException ex) when (ex.Transient)
         {
@@ -147,6 +148,29 @@ public sealed partial class StripeEventGrain(
 
         return new WebhookOutcome(applied.Kind.ToString(), key, applied.Reason ?? applied.Transition?.ToString());
     }
+
+    /// <summary>
+    /// Hands the event to its subscription. A write that lost a race with another activation of the subscription (two
+    /// for a moment while a silo hands its grains over in a rolling restart) stored nothing, and Orleans deactivates the
+    /// loser: the event is handed on once more, as handled before, so the subscription's history check keeps it from
+    /// being applied twice. Any other failure still answers 5xx and Stripe delivers again.
+    /// </summary>
+    private async Task<EventOutcome> ApplyToSubscription(string key, ProviderEvent providerEvent)
+    {
+        var subscription = GrainFactory.GetGrain<ISubscriptionGrain>(key);
+        try
+        {
+            return await subscription.ApplyProviderEvent(providerEvent);
+        }
+        catch (InconsistentStateException ex)
+        {
+            LogLostRace(providerEvent.EventId, key, ex.Message);
+            return await subscription.ApplyProviderEvent(providerEvent with { HandledBefore = true });
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stripe event {EventId}: the write of {Subscription} lost a race with another activation ({Reason}); handing it on once more")]
+    private partial void LogLostRace(string eventId, string subscription, string reason);
 
     /// <summary>The outcome of an event that cannot be read.</summary>
     public const string Unreadable = "Unreadable";

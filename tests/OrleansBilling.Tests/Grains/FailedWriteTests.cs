@@ -1,6 +1,12 @@
+using Orleans.Storage;
+using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Lifecycle;
 using OrleansBilling.GrainInterfaces.Subscriptions;
+using OrleansBilling.GrainInterfaces.Webhooks;
+using OrleansBilling.Grains.Lifecycle;
 using OrleansBilling.Grains.Payments;
+using OrleansBilling.Grains.Stripe.Webhooks;
+using OrleansBilling.Silo.Products;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -28,6 +34,22 @@ public sealed class FailedWriteTests(GrainCluster cluster) : IClassFixture<Grain
         Assert.Equal((EventOutcomeKind.Applied, LifecycleTransition.PaymentFailed), (again.Kind, again.Transition));
         await cluster.Cluster.DeactivateAsync(grain);
         Assert.Equal(SubscriptionState.PastDue, (await grain.GetSubscription()).State);
+    }
+
+    [Fact]
+    public async Task A_webhook_whose_write_lost_a_race_with_another_activation_is_handed_on_again_and_applied_once()
+    {
+        var grain = await cluster.ActiveOnBasic("write_race");
+        var webhook = StripeWebhookReader.Read(StripeEvents.Json(
+            "evt_write_race", "invoice.finalized", StripeEvents.Invoice("in_write_race", "sub_write_race", DemoProduct.Id, "write_race"), cluster.Clock.GetUtcNow()))!;
+        await cluster.Events.InsertAsync(webhook, cluster.Clock.GetUtcNow(), CancellationToken.None);
+        cluster.Storage.FailNextWriteOf("subscription", new InconsistentStateException("Injected: another activation wrote first.", "etag-1", "etag-2"));
+
+        var outcome = await cluster.Grains.GetGrain<IStripeEventGrain>(StripeWebhook.InboxKeyOf(webhook.EventId)).Receive(webhook);
+
+        Assert.Equal(nameof(EventOutcomeKind.Recorded), outcome.Outcome);
+        var view = await grain.GetSubscription();
+        Assert.Single(view.RecentHistory, h => h.Actor == LifecycleInput.Provider(webhook.EventId));
     }
 
     [Fact]

@@ -6,13 +6,21 @@ namespace OrleansBilling.Tests.Infrastructure;
 public sealed class FaultyGrainStorage
 {
     private string? failNextWriteOf;
+    private Exception? writeFailure;
     private Exception? readFailure;
 
     /// <summary>Every read throws <paramref name="failure"/> until this is called with null.</summary>
     public void FailReadsWith(Exception? failure) => Volatile.Write(ref readFailure, failure);
 
-    /// <summary>The next write of the state named <paramref name="stateName"/> throws and stores nothing.</summary>
-    public void FailNextWriteOf(string stateName) => Volatile.Write(ref failNextWriteOf, stateName);
+    /// <summary>
+    /// The next write of the state named <paramref name="stateName"/> throws (a timeout, or <paramref name="failure"/>) and
+    /// stores nothing.
+    /// </summary>
+    public void FailNextWriteOf(string stateName, Exception? failure = null)
+    {
+        Volatile.Write(ref writeFailure, failure);
+        Volatile.Write(ref failNextWriteOf, stateName);
+    }
 
     public IGrainStorage Wrap(IGrainStorage inner) => new Wrapped(inner, this);
 
@@ -30,7 +38,7 @@ public sealed class FaultyGrainStorage
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             faults.TakeFailure(stateName)
-                ? throw new TimeoutException($"Injected storage timeout writing {stateName}.")
+                ? throw Volatile.Read(ref faults.writeFailure) ?? new TimeoutException($"Injected storage timeout writing {stateName}.")
                 : inner.WriteStateAsync(stateName, grainId, grainState);
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
