@@ -111,12 +111,20 @@ public sealed class RateLimitTests
         await Poll.UntilAsync(() => sandbox.Control.RateLimit.Refused + sandbox.Control.RateLimit.Admitted >= 13, TimeSpan.FromSeconds(20), "twelve calls at the sandbox");
         Assert.Equal(8, sandbox.Control.RateLimit.Refused);
 
-        // Each second the clock moves lets the retries that waited for it through, four at a time.
-        while (!calls.IsCompleted)
-        {
-            sandbox.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.WhenAny(calls, Task.Delay(TimeSpan.FromMilliseconds(50), Ct));
-        }
+        // Each poll moves the clock a second, which lets the retries that waited for it through, four at a time.
+        await Poll.UntilAsync(
+            () =>
+            {
+                if (calls.IsCompleted)
+                {
+                    return true;
+                }
+
+                sandbox.Clock.Advance(TimeSpan.FromSeconds(1));
+                return false;
+            },
+            TimeSpan.FromSeconds(30),
+            "every call answered");
 
         Assert.All(await calls, c => Assert.Equal(customer.Id, c.Id));
         Assert.InRange(sandbox.Control.RateLimit.Refused, 8, 12);
