@@ -36,8 +36,8 @@ public sealed class StripeRequestBudget
     /// <summary>How long a request may wait for its turn.</summary>
     public TimeSpan LongestWait { get; }
 
-    /// <summary>This silo's share now; null when unlimited.</summary>
-    public double? Share => RequestsPerSecond / Math.Max(1, activeSilos());
+    /// <summary>This silo's share now; null when unlimited (and then the membership is not asked).</summary>
+    public double? Share => RequestsPerSecond is { } rate ? rate / Math.Max(1, activeSilos()) : null;
 
     /// <summary>
     /// Takes a turn: how long to wait before sending (zero: now), or null when the turn would come later than
@@ -47,15 +47,16 @@ public sealed class StripeRequestBudget
     public TimeSpan? Take()
     {
         var now = clock.GetUtcNow();
+        var share = Share;
         lock (gate)
         {
-            var paused = pausedUntil > now ? pausedUntil - now : TimeSpan.Zero;
-            if (Share is not { } share)
+            if (share is null)
             {
+                var paused = PausedAt(now);
                 return paused <= LongestWait ? paused : null;
             }
 
-            var interval = TimeSpan.FromSeconds(1 / share);
+            var interval = TimeSpan.FromSeconds(1 / share.Value);
             var at = Max(now, Max(nextAt, pausedUntil));
             if (at - now > LongestWait)
             {
@@ -73,9 +74,11 @@ public sealed class StripeRequestBudget
         var now = clock.GetUtcNow();
         lock (gate)
         {
-            return pausedUntil > now ? pausedUntil - now : TimeSpan.Zero;
+            return PausedAt(now);
         }
     }
+
+    private TimeSpan PausedAt(DateTimeOffset now) => pausedUntil > now ? pausedUntil - now : TimeSpan.Zero;
 
     /// <summary>Stripe answered 429: no request of this silo goes before <paramref name="retryAfter"/> has passed.</summary>
     public void Pause(TimeSpan retryAfter)
