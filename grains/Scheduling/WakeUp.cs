@@ -10,11 +10,21 @@ namespace OrleansBilling.Grains.Scheduling;
 /// below what Orleans accepts (about 49.7 days) and re-armed when they fire early.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The reminder ticks every minute once due, until re-armed or removed, so a deadline that fell due
 /// while the cluster was down is met within a minute of its return. It is written only when the
 /// deadline moves earlier than the armed one, or on a tick, so a grain that keeps working (usage
 /// arriving) costs no reminder write per call. After an activation the armed reminder is unknown: a
 /// deadline re-registers it once, and a stale one that finds nothing to do removes itself on its tick.
+/// </para>
+/// <para>
+/// A grain whose deadlines come and go every few seconds (usage to forward, events to deliver) gives
+/// the reminder a <c>reminderSlack</c>: it is registered that long after the deadline, which the timer
+/// meets while the activation lives, so the reminder stands in only for an activation that is gone.
+/// A reminder that ticks within the slack of a new deadline is kept, and one no longer needed is left
+/// to its tick, which finds nothing to do and removes it. A grain busy for an hour then writes its
+/// reminder once, instead of registering and removing it on every deadline.
+/// </para>
 /// </remarks>
 /// <param name="grain">The grain woken.</param>
 /// <param name="clock">The billing clock.</param>
@@ -22,7 +32,8 @@ namespace OrleansBilling.Grains.Scheduling;
 /// <param name="onWake">What the grain does when woken; it arms the wake-up again for what is left.</param>
 /// <param name="logger">Where arming failures go.</param>
 /// <param name="interleave">Whether the timer's work may interleave with the grain's calls (work that guards itself).</param>
-public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTimeOffset?> deadline, Func<Task> onWake, ILogger logger, bool interleave = false) : IDisposable
+/// <param name="reminderSlack">How long after a deadline the reminder may tick (see remarks); zero for on time.</param>
+public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTimeOffset?> deadline, Func<Task> onWake, ILogger logger, bool interleave = false, TimeSpan reminderSlack = default) : IDisposable
 {
     public const string ReminderName = "wake";
 
@@ -92,7 +103,8 @@ public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTim
     {
         if (deadline is not { } at)
         {
-            if (reminderKnown && reminderDue is not null)
+            // With slack, a reminder not yet due is left to its tick: the next deadline may well keep it.
+            if (reminderKnown && reminderDue is { } armed && (reminderSlack == TimeSpan.Zero || armed <= now))
             {
                 if (await grain.GetReminder(ReminderName) is { } reminder)
                 {
@@ -105,13 +117,13 @@ public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTim
             return;
         }
 
-        // An armed reminder that ticks by the deadline, and not needlessly long before it, is kept.
-        if (reminderKnown && reminderDue is { } due && due <= at && at <= Max(due, now) + Period)
+        // An armed reminder that ticks by the deadline (and its slack), and not needlessly long before it, is kept.
+        if (reminderKnown && reminderDue is { } due && due <= at + reminderSlack && at <= Max(due, now) + Period)
         {
             return;
         }
 
-        var dueIn = Clamp(at - now);
+        var dueIn = Clamp(at + reminderSlack - now);
         await grain.RegisterOrUpdateReminder(ReminderName, dueIn, Period);
         reminderDue = now + dueIn;
         reminderKnown = true;

@@ -9,12 +9,14 @@ namespace OrleansBilling.Grains.Usage;
 public interface IUsageJournal
 {
     /// <summary>
-    /// Writes the records durably before returning and answers the idempotency keys that were new.
+    /// Writes the records durably before returning and answers the records that were new, as the journal keeps them
+    /// (timestamps to the microsecond, the quantity without trailing zeros, the sequence number given), in sequence order:
+    /// what <see cref="UnsentAsync"/> would read back, so usage can be forwarded without reading it again.
     /// A key recorded before (in this call or any earlier one) is left as first written. A failure
     /// may still have written the records (a commit whose answer was lost); a retry then finds their
     /// keys recorded. Cancellation only takes effect before the records are handed to the database.
     /// </summary>
-    Task<IReadOnlySet<string>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken);
+    Task<IReadOnlyList<UsageRecord>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken);
 
     /// <summary>
     /// The totals per period and meter of every period that starts at or after <paramref name="since"/>.

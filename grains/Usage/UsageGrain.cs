@@ -56,6 +56,17 @@ public sealed partial class UsageGrain(
 
     private static readonly TimeSpan AlertRetold = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Every record the journal holds that the provider has not accepted, in sequence order, as this activation knows it:
+    /// the records its appends answered, from the moment a forwarding read found the journal drained with no append
+    /// under way. Forwarding sends from it without reading the journal again; null when not known (a new activation, a
+    /// failed append that may hide a commit, more than <see cref="MaxUnsentKept"/> waiting), and then it reads the journal.
+    /// </summary>
+    private List<UsageRecord>? unsent;
+
+    /// <summary>Beyond this many records waiting (a provider outage), they are left to the journal rather than kept in memory.</summary>
+    private const int MaxUnsentKept = MeterBatchSize * MeterBatchesPerRun;
+
     /// <summary>When unsent usage is next forwarded; null when none is known to wait.</summary>
     private DateTimeOffset? forwardAt;
     private TimeSpan retryDelay = ForwardDelay;
@@ -73,8 +84,9 @@ public sealed partial class UsageGrain(
         (productId, customerId) = BillingIds.ParseSubscriptionKey(this.GetPrimaryKeyString());
         catalogs = new CatalogCache(GrainFactory, productId, clock);
 
-        // Forwarding guards itself (one run at a time), so usage calls need not wait behind it.
-        wake = new WakeUp(this, clock, () => forwardAt, Forward, logger, interleave: true);
+        // Forwarding guards itself (one run at a time), so usage calls need not wait behind it. Usage comes every few seconds
+        // and is forwarded 5 s later by the timer: the reminder, a minute behind, only stands in for an activation that is gone.
+        wake = new WakeUp(this, clock, () => forwardAt, Forward, logger, interleave: true, reminderSlack: WakeUp.Period);
         return Task.CompletedTask;
     }
 
@@ -144,17 +156,19 @@ public sealed partial class UsageGrain(
         forwardAt ??= now + ForwardDelay;
         await wake.ArmAsync();
         var known = await Totals(period);
-        IReadOnlySet<string> fresh;
+        IReadOnlyList<UsageRecord> added;
         appendsUnderWay++;
         try
         {
-            fresh = await journal.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
+            added = await journal.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
         }
         catch
         {
             // A failure may hide a commit (the connection dropped after it): a retry of these keys
-            // would then be a duplicate and never counted here, so the totals are read again.
+            // would then be a duplicate and never counted here, so the totals are read again, and
+            // what is unsent too.
             totals = null;
+            unsent = null;
             Changed();
             throw;
         }
@@ -165,6 +179,16 @@ public sealed partial class UsageGrain(
             appendsDone++;
         }
 
+        if (unsent is not null)
+        {
+            unsent.AddRange(added);
+            if (unsent.Count > MaxUnsentKept)
+            {
+                unsent = null;
+            }
+        }
+
+        var fresh = added.Select(r => r.IdempotencyKey).ToHashSet(StringComparer.Ordinal);
         foreach (var (index, record) in records.OrderBy(r => r.Record.IdempotencyKey, StringComparer.Ordinal))
         {
             var isNew = fresh.Contains(record.IdempotencyKey);
@@ -452,7 +476,14 @@ public sealed partial class UsageGrain(
             left = await SendBatches(cancellationToken);
             retryDelay = ForwardDelay;
 
-            forwardAt = NextForwardAt(left, appendsUnderWay > 0 || appendsDone != doneBefore, clock.GetUtcNow());
+            var appendedMeanwhile = appendsUnderWay > 0 || appendsDone != doneBefore;
+            if (left == Forwarded.Drained && !appendedMeanwhile)
+            {
+                // Nothing waits in the journal, and every later append's records are answered to this activation.
+                unsent ??= [];
+            }
+
+            forwardAt = NextForwardAt(left, appendedMeanwhile, clock.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -490,7 +521,10 @@ public sealed partial class UsageGrain(
     {
         for (var run = 0; run < MeterBatchesPerRun; run++)
         {
-            var batch = await journal.UnsentAsync(productId, customerId, MeterBatchSize, cancellationToken);
+            var kept = unsent;
+            IReadOnlyList<UsageRecord> batch = kept is not null
+                ? kept.GetRange(0, Math.Min(MeterBatchSize, kept.Count))
+                : await journal.UnsentAsync(productId, customerId, MeterBatchSize, cancellationToken);
             if (batch.Count == 0)
             {
                 return Forwarded.Drained;
@@ -510,6 +544,12 @@ public sealed partial class UsageGrain(
                 cancellationToken);
             var sentAt = clock.GetUtcNow();
             await journal.MarkSentAsync(productId, customerId, batch.Max(r => r.Sequence), sentAt, cancellationToken);
+            if (kept is not null && ReferenceEquals(kept, unsent))
+            {
+                // Appends meanwhile only added behind the batch.
+                kept.RemoveRange(0, batch.Count);
+            }
+
             metrics.UsageForwarded(productId, batch.Select(r => r.ReceivedAt), sentAt);
         }
 

@@ -17,7 +17,7 @@ namespace OrleansBilling.Silo.Database;
 /// of them, each on its own connection) takes everything queued, up to
 /// <see cref="PostgresUsageJournalOptions.MaxRowsPerRound"/> rows, writes it as one
 /// <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> statement (one transaction), and
-/// answers each caller with its own new keys once that commit is durable.
+/// answers each caller with its own new records once that commit is durable.
 /// If the round fails, every caller of it fails: none was acknowledged, and none of its rows was kept.
 /// </para>
 /// <para>
@@ -37,7 +37,7 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
             (product_id, customer_id, idempotency_key, meter_id, quantity, occurred_at, period_start, received_at)
         SELECT * FROM unnest(@products, @customers, @keys, @meters, @quantities, @occurred, @periods, @received)
         ON CONFLICT (product_id, customer_id, idempotency_key) DO NOTHING
-        RETURNING product_id, customer_id, idempotency_key
+        RETURNING product_id, customer_id, idempotency_key, seq
         """;
 
     // The "last" event of a group is the one with the latest occurred_at, then the later received_at,
@@ -118,14 +118,14 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlySet<string>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UsageRecord>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         var accepted = UsageAppend.FirstOfEachKey(productId, customerId, records);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
         if (accepted.Count == 0)
         {
-            return new HashSet<string>(StringComparer.Ordinal);
+            return [];
         }
 
         var pending = new PendingAppend(productId, customerId, accepted, cancellationToken);
@@ -285,13 +285,13 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
     // the caller queued first; that caller alone hears it as new, as if the other had come later.
     private static async Task InsertAsync(RoundStatement statement, List<PendingAppend> round, int rows)
     {
-        var owners = new Dictionary<(string ProductId, string CustomerId, string Key), PendingAppend>(rows);
+        var owners = new Dictionary<(string ProductId, string CustomerId, string Key), (PendingAppend Owner, UsageRecord Record)>(rows);
         var sent = new List<(PendingAppend Owner, UsageRecord Record)>(rows);
         foreach (var pending in round)
         {
             foreach (var record in pending.Records)
             {
-                if (owners.TryAdd((pending.ProductId, pending.CustomerId, record.IdempotencyKey), pending))
+                if (owners.TryAdd((pending.ProductId, pending.CustomerId, record.IdempotencyKey), (pending, record)))
                 {
                     sent.Add((pending, record));
                 }
@@ -314,21 +314,21 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
 
         var command = await statement.PrepareAsync(sent).ConfigureAwait(false);
 
-        // Collect first, hand out after: a caller hears about its keys only once the whole
+        // Collect first, hand out after: a caller hears about its records only once the whole
         // statement (and with it the commit) has succeeded.
-        var inserted = new List<(PendingAppend Owner, string Key)>(sent.Count);
+        var inserted = new List<(PendingAppend Owner, UsageRecord Record)>(sent.Count);
         await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
-                var key = reader.GetString(2);
-                inserted.Add((owners[(reader.GetString(0), reader.GetString(1), key)], key));
+                var (owner, record) = owners[(reader.GetString(0), reader.GetString(1), reader.GetString(2))];
+                inserted.Add((owner, UsageAppend.AsStored(record, reader.GetInt64(3))));
             }
         }
 
-        foreach (var (owner, key) in inserted)
+        foreach (var (owner, record) in inserted)
         {
-            owner.NewKeys.Add(key);
+            owner.Added.Add(record);
         }
     }
 
@@ -420,7 +420,7 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         private const int Taken = 1;
         private const int Abandoned = 2;
 
-        private readonly TaskCompletionSource<IReadOnlySet<string>> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<IReadOnlyList<UsageRecord>> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly CancellationTokenRegistration cancellation;
         private int state;
 
@@ -439,9 +439,9 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
 
         public IReadOnlyList<UsageRecord> Records { get; }
 
-        public HashSet<string> NewKeys { get; } = new(StringComparer.Ordinal);
+        public List<UsageRecord> Added { get; } = [];
 
-        public Task<IReadOnlySet<string>> Completion => completion.Task;
+        public Task<IReadOnlyList<UsageRecord>> Completion => completion.Task;
 
         /// <summary>Claims the append for a round; false if its caller gave up first.</summary>
         public bool TryTake()
@@ -454,7 +454,8 @@ public sealed class PostgresUsageJournal : IUsageJournal, IAsyncDisposable
         /// <summary>The append never reached the queue.</summary>
         public void Withdraw() => cancellation.Dispose();
 
-        public void Complete() => completion.TrySetResult(NewKeys);
+        /// <summary>Answers the caller with its new records in sequence order (RETURNING does not promise the order of the insert).</summary>
+        public void Complete() => completion.TrySetResult(Added.Count > 1 ? [.. Added.OrderBy(r => r.Sequence)] : Added);
 
         public void Fail(Exception error) => completion.TrySetException(error);
 

@@ -11,12 +11,12 @@ public sealed class InMemoryUsageJournal : IUsageJournal
 {
     private readonly ConcurrentDictionary<(string ProductId, string CustomerId), SubscriptionUsage> subscriptions = new();
 
-    public Task<IReadOnlySet<string>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<UsageRecord>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         var accepted = UsageAppend.FirstOfEachKey(productId, customerId, records);
         cancellationToken.ThrowIfCancellationRequested();
         var usage = subscriptions.GetOrAdd((productId, customerId), _ => new SubscriptionUsage());
-        var added = new HashSet<string>(StringComparer.Ordinal);
+        var added = new List<UsageRecord>();
         lock (usage)
         {
             // Numbered in key order within an append, as PostgreSQL's rounds insert them.
@@ -24,13 +24,14 @@ public sealed class InMemoryUsageJournal : IUsageJournal
             {
                 if (!usage.Events.ContainsKey(record.IdempotencyKey))
                 {
-                    usage.Events.Add(record.IdempotencyKey, new StoredUsage(AsStored(record) with { Sequence = ++usage.LastSequence }));
-                    added.Add(record.IdempotencyKey);
+                    var stored = UsageAppend.AsStored(record, ++usage.LastSequence);
+                    usage.Events.Add(record.IdempotencyKey, new StoredUsage(stored));
+                    added.Add(stored);
                 }
             }
         }
 
-        return Task.FromResult<IReadOnlySet<string>>(added);
+        return Task.FromResult<IReadOnlyList<UsageRecord>>(added);
     }
 
     public Task<IReadOnlyList<UsageTotals>> TotalsAsync(string productId, string customerId, DateTimeOffset since, CancellationToken cancellationToken)
@@ -101,13 +102,6 @@ public sealed class InMemoryUsageJournal : IUsageJournal
             .First();
         return new UsageTotals(periodStart, meterId, list.Sum(r => r.Quantity), list.Count, list.Max(r => r.Quantity), last.Quantity, last.Timestamp);
     }
-
-    private static UsageRecord AsStored(UsageRecord record) => record with
-    {
-        Timestamp = UsageAppend.AsStored(record.Timestamp),
-        PeriodStart = UsageAppend.AsStored(record.PeriodStart),
-        ReceivedAt = UsageAppend.AsStored(record.ReceivedAt),
-    };
 
     private StoredUsage[] Snapshot(string productId, string customerId)
     {

@@ -54,6 +54,16 @@ public static class UsageAppend
     public static DateTimeOffset AsStored(DateTimeOffset timestamp) =>
         new(timestamp.UtcTicks - timestamp.UtcTicks % TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
 
+    /// <summary>A record as the journal keeps it and reads it back, with the sequence number it was given.</summary>
+    public static UsageRecord AsStored(UsageRecord record, long sequence) => record with
+    {
+        Quantity = UsageQuantities.Trimmed(record.Quantity),
+        Timestamp = AsStored(record.Timestamp),
+        PeriodStart = AsStored(record.PeriodStart),
+        ReceivedAt = AsStored(record.ReceivedAt),
+        Sequence = sequence,
+    };
+
     private static void RequireText(string value, string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(value, name);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.GrainInterfaces.Usage;
 using OrleansBilling.Grains.Payments;
@@ -135,6 +136,73 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
         Assert.Equal(["demo_api_calls", "demo_projects"], sent.OrderBy(e => e.Identifier, StringComparer.Ordinal).Select(e => e.EventName));
         Assert.All(sent, e => Assert.StartsWith("cus_", e.ProviderCustomerId, StringComparison.Ordinal));
         Assert.Empty(await cluster.Usage.UnsentAsync("demo", "meter_forward", 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Once_the_journal_is_drained_usage_is_forwarded_as_its_appends_answered_it_without_reading_it_again()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_memory");
+        var usage = cluster.UsageOf(grain);
+        await usage.RecordUsage([Calls(1, "m1")]);
+        Assert.Equal(0, await usage.ForwardUsage());
+        var reads = cluster.Usage.UnsentReads("meter_memory");
+
+        await usage.RecordUsage([Calls(2, "m3"), Calls(3, "m2")]);
+        await usage.RecordUsage([Calls(4, "m4")]);
+        Assert.Equal(0, await usage.ForwardUsage());
+
+        Assert.Equal(reads, cluster.Usage.UnsentReads("meter_memory"));
+        Assert.Equal(
+            [("demo/meter_memory/m1", 1m), ("demo/meter_memory/m2", 3m), ("demo/meter_memory/m3", 2m), ("demo/meter_memory/m4", 4m)],
+            cluster.Payments.MeterEvents.Where(e => e.Identifier.StartsWith("demo/meter_memory/", StringComparison.Ordinal)).Select(e => (e.Identifier, e.Value)));
+        Assert.Empty(await cluster.Usage.UnsentAsync("demo", "meter_memory", 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Usage_of_an_append_whose_answer_was_lost_is_read_from_the_journal_and_forwarded_with_what_follows()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_lost_forward");
+        var usage = cluster.UsageOf(grain);
+        await usage.RecordUsage([Calls(1, "before")]);
+        Assert.Equal(0, await usage.ForwardUsage());
+        cluster.Usage.LoseNextAnswer();
+        await Assert.ThrowsAnyAsync<Exception>(() => usage.RecordUsage([Calls(6, "lost")]));
+        await usage.RecordUsage([Calls(2, "after")]);
+
+        Assert.Equal(0, await usage.ForwardUsage());
+
+        Assert.Equal(
+            ["demo/meter_lost_forward/after", "demo/meter_lost_forward/before", "demo/meter_lost_forward/lost"],
+            cluster.Payments.MeterEvents.Where(e => e.Identifier.StartsWith("demo/meter_lost_forward/", StringComparison.Ordinal)).Select(e => e.Identifier).Order(StringComparer.Ordinal));
+        Assert.Empty(await cluster.Usage.UnsentAsync("demo", "meter_lost_forward", 10, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_busy_customers_usage_reminder_is_written_once_and_its_tick_removes_it_once_nothing_waits()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_reminder");
+        var usage = cluster.UsageOf(grain);
+        var reminders = cluster.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        async Task<ReminderEntry?> Wake() =>
+            (await reminders.ReadRows(usage.GetGrainId(), TestContext.Current.CancellationToken)).Reminders.SingleOrDefault(r => r.ReminderName == "wake");
+
+        await usage.RecordUsage([Calls(1, "r1")]);
+        var written = Assert.IsType<ReminderEntry>(await Wake());
+        Assert.Equal(0, await usage.ForwardUsage());
+        await usage.RecordUsage([Calls(1, "r2")]);
+        Assert.Equal(0, await usage.ForwardUsage());
+
+        // Forwarded twice by the grain itself, and the reminder standing in for it was neither removed nor written again.
+        Assert.Equal(written.ETag, (await Wake())?.ETag);
+        await Poll.UntilAsync(
+            async () =>
+            {
+                cluster.Clock.Advance(TimeSpan.FromSeconds(10));
+                return await Wake() is null;
+            },
+            TimeSpan.FromSeconds(10),
+            "the reminder's tick to find nothing waiting and remove it");
+        Assert.Equal(2, cluster.Payments.MeterEvents.Count(e => e.Identifier.StartsWith("demo/meter_reminder/", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public sealed class FaultyUsageJournal : IUsageJournal
     private int answersToLose;
     private TaskCompletionSource? held;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> emptyReads = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> reads = new(StringComparer.Ordinal);
 
     /// <summary>Signalled when a held append has reached the journal and waits there.</summary>
     public TaskCompletionSource Holding { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,7 +31,7 @@ public sealed class FaultyUsageJournal : IUsageJournal
     /// <summary>The next append is written, then throws: a commit whose answer never arrived.</summary>
     public void LoseNextAnswer() => Interlocked.Exchange(ref answersToLose, 1);
 
-    public async Task<IReadOnlySet<string>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UsageRecord>> AppendAsync(string productId, string customerId, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref held) is { } gate)
         {
@@ -53,8 +54,12 @@ public sealed class FaultyUsageJournal : IUsageJournal
     /// <summary>How many times a forwarding run found nothing unsent for a customer.</summary>
     public int EmptyUnsentReads(string customerId) => emptyReads.GetValueOrDefault(customerId);
 
+    /// <summary>How many times the unsent usage of a customer was read.</summary>
+    public int UnsentReads(string customerId) => reads.GetValueOrDefault(customerId);
+
     public async Task<IReadOnlyList<UsageRecord>> UnsentAsync(string productId, string customerId, int limit, CancellationToken cancellationToken)
     {
+        reads.AddOrUpdate(customerId, 1, (_, n) => n + 1);
         var unsent = await journal.UnsentAsync(productId, customerId, limit, cancellationToken);
         if (unsent.Count == 0)
         {

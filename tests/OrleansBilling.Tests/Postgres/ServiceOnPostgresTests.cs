@@ -136,7 +136,7 @@ public sealed class ServiceOnPostgresTests(PostgresServer server)
             var journal = service.Services.GetRequiredService<IUsageJournal>();
 
             Assert.IsType<PostgresUsageJournal>(journal);
-            Assert.Equal(["k1"], await journal.AppendAsync("demo", "cust_usage", [new UsageRecord("k1", "api_calls", 1, now, now, now)], Cancel));
+            Assert.Equal(["k1"], (await journal.AppendAsync("demo", "cust_usage", [new UsageRecord("k1", "api_calls", 1, now, now, now)], Cancel)).Keys());
         }
 
         await using var connection = new NpgsqlConnection(connectionString);

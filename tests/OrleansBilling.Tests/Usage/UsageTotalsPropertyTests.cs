@@ -32,7 +32,7 @@ public sealed class UsageTotalsPropertyTests
             for (var i = 0; i < reports.Length; i++)
             {
                 var accepted = reports[i].Select(r => r with { ReceivedAt = Period.AddHours(i) }).DistinctBy(r => r.IdempotencyKey).ToList();
-                var fresh = journal.AppendAsync("demo", "c1", accepted, CancellationToken.None).GetAwaiter().GetResult();
+                var fresh = journal.AppendAsync("demo", "c1", accepted, CancellationToken.None).GetAwaiter().GetResult().Keys();
 
                 // As the grain does: the new records of one acceptance, in key order.
                 foreach (var record in accepted.Where(r => fresh.Contains(r.IdempotencyKey)).OrderBy(r => r.IdempotencyKey, StringComparer.Ordinal))
