@@ -7,7 +7,8 @@
 # (see bench/common.sh). UsageJournal__* environment variables reach the silo's configuration.
 # BENCH_PERF=1 also profiles the silo with perf during a third run of each spread, after the measured
 # one, and splits its CPU time by part (bench/perf-split.py); the silo then runs with a perf map and
-# without W^X.
+# without W^X. BENCH_PGSS=1 loads pg_stat_statements into the throwaway PostgreSQL, empties it before
+# each measured run and writes the statements that took most of PostgreSQL's time in it.
 # Usage: bench/usage.sh [seconds, default 20] [customers, default 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,8 @@ build_release silo/OrleansBilling.Silo.csproj
 # Room for the silo's two connection pools (Npgsql's default of 100 each: the billing data source,
 # and Orleans' storage, reminders and clustering) and for psql beside them.
 BENCH_PG_OPTIONS="-c max_connections=300 ${BENCH_PG_OPTIONS:-}"
+pgss=${BENCH_PGSS:-}
+[[ -z $pgss ]] || BENCH_PG_OPTIONS+=" -c shared_preload_libraries=pg_stat_statements"
 start_postgres usage
 
 [[ -z $profile ]] || export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
@@ -62,6 +65,12 @@ rows_of() { psql -At -c "SELECT count(*) FROM billing.usage_events WHERE idempot
 answers() { sed -n 's/^Usage answers: 200 \([0-9]*\), other \([0-9]*\);.*/\1 × 200, \2 other/p' "$out/usage-$1.txt"; }
 counted() { sed -n "s/.*[ ,]$2 \([0-9]*\).*/\1/p" "$out/usage-$1.txt"; } # name, accepted|duplicates|rejected
 
+# The statements of the measured run that took most of PostgreSQL's time (BENCH_PGSS=1).
+statements() {
+  psql -At -F ' | ' -c "SELECT calls, round((total_exec_time / calls)::numeric, 2), rows, round(total_exec_time::numeric / 1000, 1),
+      regexp_replace(left(query, 110), '\s+', ' ', 'g') FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10" | sed 's/^/| /; s/$/ |/'
+}
+
 rows=""
 splits=""
 for spread in "${spreads[@]}"; do
@@ -73,12 +82,16 @@ for spread in "${spreads[@]}"; do
   send w$spread "$spread" $warmup
   drain
   psql -q -c CHECKPOINT
+  [[ -z $pgss ]] || psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
   sent_before=$(( $(psql -At -c "SELECT count(*) FROM billing.usage_events") - $(unsent) ))
   silo_before=$(cpu_seconds $silo); pg_before=$(postgres_cpu); busy_before=$(machine_busy)
   send $name "$spread" "$duration" --latency
   silo_after=$(cpu_seconds $silo); pg_after=$(postgres_cpu); busy_after=$(machine_busy)
   sent_after=$(( $(psql -At -c "SELECT count(*) FROM billing.usage_events") - $(unsent) ))
   cat "$out/usage-$name.txt"
+  if [[ -n $pgss ]]; then
+    splits+="PostgreSQL's statements in the measured run ($shape), by time spent:"$'\n\n'"| calls | ms a call | rows | s in all | statement |"$'\n'"|---|---|---|---|---|"$'\n'"$(statements)"$'\n\n'
+  fi
   sleep 2 # the requests wrk left unanswered at its deadline still finish
   accepted=$(counted $name accepted)
   stored=$(rows_of $name)
