@@ -22,8 +22,8 @@ namespace OrleansBilling.Grains.Scheduling;
 /// the reminder a <c>reminderSlack</c>: it is registered that long after the deadline, which the timer
 /// meets while the activation lives, so the reminder stands in only for an activation that is gone.
 /// A reminder that ticks within the slack of a new deadline is kept, and one no longer needed is left
-/// to its tick, which finds nothing to do and removes it. A grain busy for an hour then writes its
-/// reminder once, instead of registering and removing it on every deadline.
+/// to its tick, which removes it once a whole period went by without a deadline. A grain busy for an
+/// hour then writes its reminder once, instead of registering and removing it on every deadline.
 /// </para>
 /// </remarks>
 /// <param name="grain">The grain woken.</param>
@@ -54,6 +54,9 @@ public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTim
     /// <summary>When the reminder as registered first ticks; null when none is; unknown (not <see cref="reminderKnown"/>) after activation.</summary>
     private DateTimeOffset? reminderDue;
     private bool reminderKnown;
+
+    /// <summary>When a deadline was last armed: with slack, the reminder is removed only once a whole period went by without one.</summary>
+    private DateTimeOffset lastDeadlineArmed;
 
     /// <summary>Arms the wake-up for the grain's deadline as it is now; removes it when nothing is pending.</summary>
     public async Task ArmAsync()
@@ -103,8 +106,8 @@ public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTim
     {
         if (deadline is not { } at)
         {
-            // With slack, a reminder not yet due is left to its tick: the next deadline may well keep it.
-            if (reminderKnown && reminderDue is { } armed && (reminderSlack == TimeSpan.Zero || armed <= now))
+            // With slack, a reminder is left to tick while the grain is busy: the next deadline may well come before it.
+            if (reminderKnown && reminderDue is { } armed && (reminderSlack == TimeSpan.Zero || (armed <= now && now - lastDeadlineArmed >= Period)))
             {
                 if (await grain.GetReminder(ReminderName) is { } reminder)
                 {
@@ -116,6 +119,8 @@ public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTim
 
             return;
         }
+
+        lastDeadlineArmed = now;
 
         // An armed reminder that ticks by the deadline (and its slack), and not needlessly long before it, is kept.
         if (reminderKnown && reminderDue is { } due && due <= at + reminderSlack && at <= Max(due, now) + Period)

@@ -186,13 +186,17 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
         async Task<ReminderEntry?> Wake() =>
             (await reminders.ReadRows(usage.GetGrainId(), TestContext.Current.CancellationToken)).Reminders.SingleOrDefault(r => r.ReminderName == "wake");
 
-        await usage.RecordUsage([Calls(1, "r1")]);
+        await usage.RecordUsage([Calls(1, "r0")]);
         var written = Assert.IsType<ReminderEntry>(await Wake());
-        Assert.Equal(0, await usage.ForwardUsage());
-        await usage.RecordUsage([Calls(1, "r2")]);
-        Assert.Equal(0, await usage.ForwardUsage());
+        for (var i = 1; i <= 10; i++)
+        {
+            // Usage every 15 s, forwarded by the grain itself, for longer than the reminder's first tick is away.
+            Assert.Equal(0, await usage.ForwardUsage());
+            cluster.Clock.Advance(TimeSpan.FromSeconds(15));
+            await usage.RecordUsage([Calls(1, $"r{i}")]);
+        }
 
-        // Forwarded twice by the grain itself, and the reminder standing in for it was neither removed nor written again.
+        // The reminder standing in for the grain was neither removed nor written again while usage kept coming.
         Assert.Equal(written.ETag, (await Wake())?.ETag);
         await Poll.UntilAsync(
             async () =>
@@ -202,7 +206,7 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
             },
             TimeSpan.FromSeconds(10),
             "the reminder's tick to find nothing waiting and remove it");
-        Assert.Equal(2, cluster.Payments.MeterEvents.Count(e => e.Identifier.StartsWith("demo/meter_reminder/", StringComparison.Ordinal)));
+        Assert.Equal(11, cluster.Payments.MeterEvents.Count(e => e.Identifier.StartsWith("demo/meter_reminder/", StringComparison.Ordinal)));
     }
 
     [Fact]
