@@ -54,7 +54,7 @@ send() { # name, spread, seconds, [wrk options]
   { time wrk -t$threads -c$connections -d${seconds}s --timeout 10s "$@" -H "Authorization: Bearer $key" \
       -s bench/usage.lua "$base/v1/usage" -- "$name" "$customers" bench_us_ "$spread" $batch >"$out/usage-$name.txt"; } 2>"$out/usage-$name.cpu"
 }
-# Usage still to forward to Stripe: the grains send it in batches of 100, 5 s after it arrives.
+# Usage still to forward to Stripe: the grains send it in batches of 100, 15 s after it arrives or once 100 wait.
 # Each subscription's cursor (billing.usage_forwarded) says how far Stripe has its usage.
 unsent() { psql -At -c "SELECT count(*) FROM billing.usage_events e LEFT JOIN billing.usage_forwarded f USING (product_id, customer_id) WHERE e.seq > coalesce(f.sent_through, 0)"; }
 drain() {

@@ -34,7 +34,14 @@ public sealed partial class UsageGrain(
     private const int MeterBatchesPerRun = 20;
     private const int MaxIdempotencyKeyLength = 255;
     private const int MaxProviderIdentifierLength = 100;
-    private static readonly TimeSpan ForwardDelay = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long usage waits to be forwarded, so that a call to the provider carries what came meanwhile (up to
+    /// <see cref="MeterBatchSize"/> events): fewer, fuller calls. A full batch goes at once.
+    /// </summary>
+    private static readonly TimeSpan ForwardDelay = TimeSpan.FromSeconds(15);
+
+    /// <summary>The first pause after a failed forward; they double up to <see cref="MaxRetryDelay"/>.</summary>
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
 
     private string productId = "";
@@ -69,7 +76,7 @@ public sealed partial class UsageGrain(
 
     /// <summary>When unsent usage is next forwarded; null when none is known to wait.</summary>
     private DateTimeOffset? forwardAt;
-    private TimeSpan retryDelay = ForwardDelay;
+    private TimeSpan retryDelay = FirstRetryDelay;
     private bool forwarding;
 
     /// <summary>
@@ -85,7 +92,7 @@ public sealed partial class UsageGrain(
         catalogs = new CatalogCache(GrainFactory, productId, clock);
 
         // Forwarding guards itself (one run at a time), so usage calls need not wait behind it. Usage comes every few seconds
-        // and is forwarded 5 s later by the timer: the reminder, a minute behind, only stands in for an activation that is gone.
+        // and is forwarded 15 s later by the timer: the reminder, a minute behind, only stands in for an activation that is gone.
         wake = new WakeUp(this, clock, () => forwardAt, Forward, logger, interleave: true, reminderSlack: WakeUp.Period);
         return Task.CompletedTask;
     }
@@ -185,6 +192,11 @@ public sealed partial class UsageGrain(
             if (unsent.Count > MaxUnsentKept)
             {
                 unsent = null;
+            }
+            else if (FullBatchSooner(forwardAt, now) is { } sooner && sooner != forwardAt)
+            {
+                forwardAt = sooner;
+                await wake.ArmAsync();
             }
         }
 
@@ -474,7 +486,7 @@ public sealed partial class UsageGrain(
         try
         {
             left = await SendBatches(cancellationToken);
-            retryDelay = ForwardDelay;
+            retryDelay = FirstRetryDelay;
 
             var appendedMeanwhile = appendsUnderWay > 0 || appendsDone != doneBefore;
             if (left == Forwarded.Drained && !appendedMeanwhile)
@@ -483,7 +495,8 @@ public sealed partial class UsageGrain(
                 unsent ??= [];
             }
 
-            forwardAt = NextForwardAt(left, appendedMeanwhile, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            forwardAt = FullBatchSooner(NextForwardAt(left, appendedMeanwhile, now), now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -515,6 +528,10 @@ public sealed partial class UsageGrain(
         Forwarded.Waiting => now + WakeUp.Period,
         _ => appendedMeanwhile ? now + ForwardDelay : null,
     };
+
+    /// <summary>At once instead of later when a full batch of usage is known to wait.</summary>
+    private DateTimeOffset? FullBatchSooner(DateTimeOffset? at, DateTimeOffset now) =>
+        at > now && unsent is { Count: >= MeterBatchSize } ? now : at;
 
     /// <summary>Up to this run's share of batches.</summary>
     private async Task<Forwarded> SendBatches(CancellationToken cancellationToken)

@@ -159,6 +159,23 @@ public sealed class MeteringTests(GrainCluster cluster) : IClassFixture<GrainClu
     }
 
     [Fact]
+    public async Task A_full_batch_of_usage_is_forwarded_at_once_without_waiting_for_the_delay()
+    {
+        var grain = await cluster.ActiveOnBasic("meter_full");
+        var usage = cluster.UsageOf(grain);
+        await usage.RecordUsage([Calls(1, "first")]);
+        Assert.Equal(0, await usage.ForwardUsage());
+        int Sent() => cluster.Payments.MeterEvents.Count(e => e.Identifier.StartsWith("demo/meter_full/", StringComparison.Ordinal));
+
+        await usage.RecordUsage([.. Enumerable.Range(0, 99).Select(i => Calls(1, $"k{i:00}"))]);
+        cluster.Clock.Advance(TimeSpan.FromSeconds(14));
+        await usage.RecordUsage([Calls(1, "k99")]);
+
+        // The clock stands still: only the hundredth event makes the batch go.
+        await Poll.UntilAsync(() => Sent() == 101, TimeSpan.FromSeconds(10), "the full batch to be forwarded without waiting");
+    }
+
+    [Fact]
     public async Task Usage_of_an_append_whose_answer_was_lost_is_read_from_the_journal_and_forwarded_with_what_follows()
     {
         var grain = await cluster.ActiveOnBasic("meter_lost_forward");

@@ -20,7 +20,7 @@ public sealed class UsageForwardingTests
     [Fact]
     public void A_drained_journal_while_an_append_was_under_way_or_ended_is_looked_at_again_soon()
     {
-        Assert.Equal(Now.AddSeconds(5), UsageGrain.NextForwardAt(Forwarded.Drained, appendedMeanwhile: true, Now));
+        Assert.Equal(Now.AddSeconds(15), UsageGrain.NextForwardAt(Forwarded.Drained, appendedMeanwhile: true, Now));
     }
 
     [Fact]
