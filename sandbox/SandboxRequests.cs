@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OrleansBilling.Sandbox.Api;
 
 namespace OrleansBilling.Sandbox;
 
@@ -9,7 +10,9 @@ public sealed class SandboxRequests
     private const int Kept = 10_000;
 
     private readonly Lock gate = new();
-    private readonly List<(SandboxRequest Request, JsonObject Tree)> entries = [];
+
+    /// <summary>The last <see cref="Kept"/> calls, oldest first; the oldest leaves in constant time.</summary>
+    private readonly Queue<SandboxRequest> entries = new();
 
     /// <summary>Every logged call, oldest first.</summary>
     public IReadOnlyList<SandboxRequest> All
@@ -18,7 +21,7 @@ public sealed class SandboxRequests
         {
             lock (gate)
             {
-                return [.. entries.Select(e => e.Request)];
+                return [.. entries];
             }
         }
     }
@@ -36,34 +39,29 @@ public sealed class SandboxRequests
         }
     }
 
-    internal void Add(SandboxRequest request, JsonObject tree)
+    internal void Add(SandboxRequest request)
     {
         lock (gate)
         {
-            entries.Add((request, tree));
+            entries.Enqueue(request);
             if (entries.Count > Kept)
             {
-                entries.RemoveAt(0);
+                entries.Dequeue();
             }
         }
     }
 
-    /// <summary>The log as JSON, with the parameters parsed into nested objects.</summary>
-    internal JsonArray ToJson()
-    {
-        lock (gate)
+    /// <summary>The log as JSON, with the parameters parsed into nested objects (built here, not for every call).</summary>
+    internal JsonArray ToJson() =>
+        new([.. All.Select(e => (JsonNode)new JsonObject
         {
-            return new JsonArray([.. entries.Select(e => (JsonNode)new JsonObject
-            {
-                ["time"] = e.Request.Time.ToString("O", CultureInfo.InvariantCulture),
-                ["method"] = e.Request.Method,
-                ["path"] = e.Request.Path,
-                ["parameters"] = e.Tree.DeepClone(),
-                ["idempotency_key"] = e.Request.IdempotencyKey,
-                ["status"] = e.Request.StatusCode,
-                ["request_id"] = e.Request.RequestId,
-                ["replayed"] = e.Request.Replayed,
-            })]);
-        }
-    }
+            ["time"] = e.Time.ToString("O", CultureInfo.InvariantCulture),
+            ["method"] = e.Method,
+            ["path"] = e.Path,
+            ["parameters"] = StripeParameters.FromPairs(e.Parameters).Tree(),
+            ["idempotency_key"] = e.IdempotencyKey,
+            ["status"] = e.StatusCode,
+            ["request_id"] = e.RequestId,
+            ["replayed"] = e.Replayed,
+        })]);
 }

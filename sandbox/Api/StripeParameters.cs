@@ -59,11 +59,14 @@ internal sealed class StripeParameters
     /// A v2 call's JSON body flattened to bracket keys (<c>events[0][payload][value]</c>), so the request log
     /// shows v1 and v2 calls alike. Numbers and booleans keep their JSON text; nulls are left out.
     /// </summary>
-    public static StripeParameters FromJson(JsonObject body)
+    public static StripeParameters FromJson(JsonObject body) => FromPairs(FlatJson(body));
+
+    /// <summary>A v2 call's JSON body flattened as <see cref="FromJson"/> does, without the tree (for the request log alone).</summary>
+    public static List<KeyValuePair<string, string>> FlatJson(JsonObject body)
     {
         var pairs = new List<KeyValuePair<string, string>>();
         Flatten(body, null, pairs);
-        return FromPairs(pairs);
+        return pairs;
     }
 
     public JsonObject Tree() => (JsonObject)root.DeepClone();
