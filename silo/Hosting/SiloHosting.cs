@@ -46,6 +46,12 @@ public static class SiloHosting
 
             // Orleans' own defaults unless Orleans:Membership says otherwise (k8s/README.md: what the failover test measured).
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+
+            // A silo short of memory deactivates its least recently used activations (Orleans' shedding: above 80% of the
+            // memory it may use, down to 75%) rather than be killed for it; an idle one goes after CollectionAge (15 min).
+            // Orleans:GrainCollection:* changes either (bench/README.md, "Memory per customer").
+            silo.Configure<GrainCollectionOptions>(options => options.EnableActivationSheddingOnMemoryPressure = true);
+            silo.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
             silo.AddDashboard(options => options.HideTrace = true);
 
             // A pod's name (Orleans:SiloName from the downward API) names the silo in the membership table and the dashboard.
