@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Splits a perf profile of the silo by what the CPU was doing (standard library only).
 
-  perf script -i PERF_DATA | bench/perf-split.py
+  perf script -i PERF_DATA | bench/perf-split.py [usage|webhooks]
 
 Each sample goes to the first part whose rule matches its thread or any frame of its stack, so the
 order below matters: the Stripe sandbox before Stripe.net, forwarding before the journal. Managed
@@ -13,7 +13,7 @@ import collections
 import re
 import sys
 
-PARTS = [
+USAGE = [
     ("GC (server GC threads)", lambda thread, stack: thread.startswith((".NET Server GC", ".NET BGC"))),
     ("JIT (tiered compilation)", lambda thread, stack: thread.startswith(".NET Tiered")),
     ("sandbox: Stripe's side of the meter event stream", lambda thread, stack: "OrleansBilling.Sandbox" in stack),
@@ -25,6 +25,29 @@ PARTS = [
     ("gateway: UsageApi (fan-out, answer)", lambda thread, stack: "UsageApi" in stack),
     ("JSON (System.Text.Json elsewhere)", lambda thread, stack: "System.Text.Json" in stack),
     ("Orleans runtime (messaging, scheduling)", lambda thread, stack: "Orleans" in stack),
+    ("Kestrel, ASP.NET Core", lambda thread, stack: "AspNetCore" in stack or "Kestrel" in stack),
+    ("thread pool, sockets, kernel, unnamed", lambda thread, stack: True),
+]
+
+# For bench/webhooks.sh: the signature check and Stripe.net's parse of the event before the rest of Stripe.net (the
+# fetches), the stores before the grains that call them.
+WEBHOOKS = [
+    ("GC (server GC threads)", lambda thread, stack: thread.startswith((".NET Server GC", ".NET BGC"))),
+    ("JIT (tiered compilation)", lambda thread, stack: thread.startswith(".NET Tiered")),
+    ("signature check (HMAC)", lambda thread, stack: "ValidateSignature" in stack or "HMAC" in stack),
+    # EventUtility.ParseEvent is inlined into the inbox grain's routing, which answers (WebhookRoute, string).
+    ("Stripe.net: parsing the event", lambda thread, stack: "[Stripe.net]" in stack and ("ParseEvent" in stack or "WebhookRoute,string>" in stack)),
+    ("sandbox: Stripe's side of fetches", lambda thread, stack: "OrleansBilling.Sandbox" in stack),
+    ("Stripe.net: fetches (client, HTTP, parsing)", lambda thread, stack: "[Stripe.net]" in stack or "System.Net.Http" in stack),
+    ("PostgreSQL client (Npgsql, ADO.NET storage)", lambda thread, stack: "Npgsql" in stack or "AdoNet" in stack),
+    ("events to products", lambda thread, stack: "OrleansBilling.Grains.Events" in stack),
+    ("reporting", lambda thread, stack: "Reporting" in stack),
+    ("subscription grain: decision, effects", lambda thread, stack: "OrleansBilling.Grains.Subscriptions" in stack
+        or "OrleansBilling.Grains.Lifecycle" in stack or "OrleansBilling.Grains.Effects" in stack),
+    ("inbox grain (StripeEventGrain, handlers)", lambda thread, stack: "OrleansBilling.Grains.Stripe" in stack),
+    ("webhook endpoint (body, routing fields, answer)", lambda thread, stack: "Webhook" in stack),
+    ("JSON (System.Text.Json elsewhere)", lambda thread, stack: "System.Text.Json" in stack),
+    ("Orleans runtime (messaging, scheduling, serialization)", lambda thread, stack: "Orleans" in stack),
     ("Kestrel, ASP.NET Core", lambda thread, stack: "AspNetCore" in stack or "Kestrel" in stack),
     ("thread pool, sockets, kernel, unnamed", lambda thread, stack: True),
 ]
@@ -50,9 +73,10 @@ def samples(lines):
 
 
 def main():
+    parts = {"usage": USAGE, "webhooks": WEBHOOKS}[sys.argv[1] if len(sys.argv) > 1 else "usage"]
     counts = collections.Counter()
     for thread, stack in samples(sys.stdin):
-        counts[next(name for name, rule in PARTS if rule(thread, stack))] += 1
+        counts[next(name for name, rule in parts if rule(thread, stack))] += 1
     total = sum(counts.values())
     if total == 0:
         raise SystemExit("no samples")

@@ -13,6 +13,8 @@
 # the measured run until the reporting projector has computed every subscription, and counts its CPU time.
 # BENCH_CONNECTIONS sets wrk's connections (32). BENCH_HOOKS names a script sourced here that may define after_setup
 # (run once the customers exist) and after_run (after the measured run, while the silo still runs); bench/events.sh uses them.
+# BENCH_PERF=1 also profiles the silo with perf during a run of its own after the measured one and splits its CPU time by
+# part (bench/perf-split.py webhooks); the silo then runs with a perf map and without W^X.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
@@ -27,8 +29,12 @@ source bench/common.sh
 rm -f "$out"/webhooks-events-* "$out"/pgbench-log*
 require_tools wrk pgbench psql python3
 [[ -n ${BENCH_NO_PGBENCH:-}${BENCH_NO_ANCHOR:-} ]] || require_tools node npm
+profile=${BENCH_PERF:-}
+[[ -z $profile ]] || require_tools perf
 build_release silo/OrleansBilling.Silo.csproj
 start_postgres webhooks
+
+[[ -z $profile ]] || export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 
 dotnet silo/bin/Release/net10.0/OrleansBilling.Silo.dll --urls http://127.0.0.1:$port \
   "--ConnectionStrings:Billing=$connection_string" --Billing:Sandbox:Enabled=true \
@@ -98,6 +104,20 @@ if [[ -n ${BENCH_WAIT_REPORTED:-} ]]; then
   echo "caught up after: ${waited} s; CPU time per event with it: silo $(per_event "$silo_before" "$(cpu_seconds $silo)" "$answered") ms, PostgreSQL $(per_event "$pg_before" "$(postgres_cpu)" "$answered") ms"
 fi
 echo "history rows: $(psql -At -c "SELECT count(*) FROM billing.subscription_history")"
+split=""
+if [[ -n $profile ]]; then
+  # A run of its own: perf takes CPU time of its own, which must not lower the measured figures.
+  first_event=$((first_event + events))
+  send perf benchp "$events" 15 &
+  # The events are signed first, which takes a while: perf records once wrk sends them.
+  until pgrep -x wrk >/dev/null; do sleep 0.2; done
+  sleep 2
+  perf record -q -F 499 -g -p $silo -o "$out/webhooks-silo.perf" -- sleep 11 >/dev/null 2>&1
+  wait $!
+  perf script -i "$out/webhooks-silo.perf" 2>/dev/null | python3 bench/perf-split.py webhooks >"$out/webhooks-silo.split"
+  split="Silo CPU by part (perf, 11 s of a 15 s run after the measured one): $(head -10 "$out/webhooks-silo.split" | sed 's/^ *//; s/ %  / % /' | paste -sd ';' | sed 's/;/; /g')."
+  echo "$split"
+fi
 if declare -F after_run >/dev/null; then after_run; fi
 kill "$silo"; wait "$silo" 2>/dev/null || true
 if [[ -n ${BENCH_NO_PGBENCH:-} ]]; then
@@ -191,6 +211,7 @@ Answers: $answered in ${duration} s, non-2xx: $non2xx${socket_errors:+, socket e
 Inbox rows of the measured run by outcome: $outcomes; without an outcome: $unfinished.
 CPU time per event: $service_cpu; per pgbench transaction: $pgbench_cpu.
 ${anchor_text:-}
+${split}
 TABLE
 )
 # BENCH_SILO_ARGS (more silo options) and BENCH_NO_README (figures printed only) let another script compare runs.
