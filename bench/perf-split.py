@@ -13,27 +13,32 @@ import collections
 import re
 import sys
 
-USAGE = [
+# Every profile begins with the runtime's own threads and ends with what is left, by library.
+RUNTIME = [
     ("GC (server GC threads)", lambda thread, stack: thread.startswith((".NET Server GC", ".NET BGC"))),
     ("JIT (tiered compilation)", lambda thread, stack: thread.startswith(".NET Tiered")),
-    ("sandbox: Stripe's side of the meter event stream", lambda thread, stack: "OrleansBilling.Sandbox" in stack),
-    ("forwarding: Stripe.net client and HTTP", lambda thread, stack: "Stripe." in stack or "System.Net.Http" in stack),
-    ("forwarding: unsent usage read and marked sent", lambda thread, stack: any(name in stack for name in ("UnsentAsync", "MarkSentAsync", "ForwardUnsentUsage"))),
-    ("journal: group commit (PostgresUsageJournal, Npgsql)", lambda thread, stack: "PostgresUsageJournal" in stack or "Npgsql" in stack),
-    ("reminders", lambda thread, stack: "Reminder" in stack),
-    ("grain: RecordUsage", lambda thread, stack: "SubscriptionGrain" in stack),
-    ("gateway: UsageApi (fan-out, answer)", lambda thread, stack: "UsageApi" in stack),
+]
+REST = [
     ("JSON (System.Text.Json elsewhere)", lambda thread, stack: "System.Text.Json" in stack),
-    ("Orleans runtime (messaging, scheduling)", lambda thread, stack: "Orleans" in stack),
+    ("Orleans runtime (messaging, scheduling, serialization)", lambda thread, stack: "Orleans" in stack),
     ("Kestrel, ASP.NET Core", lambda thread, stack: "AspNetCore" in stack or "Kestrel" in stack),
     ("thread pool, sockets, kernel, unnamed", lambda thread, stack: True),
 ]
 
+# For bench/usage.sh.
+USAGE = RUNTIME + [
+    ("sandbox: Stripe's side of the meter event stream", lambda thread, stack: "OrleansBilling.Sandbox" in stack),
+    ("forwarding: Stripe.net client and HTTP", lambda thread, stack: "[Stripe.net]" in stack or "System.Net.Http" in stack),
+    ("forwarding: unsent usage read and marked sent", lambda thread, stack: any(name in stack for name in ("UnsentAsync", "MarkSentAsync", "ForwardUnsent"))),
+    ("journal: group commit (PostgresUsageJournal, Npgsql)", lambda thread, stack: "PostgresUsageJournal" in stack or "Npgsql" in stack),
+    ("reminders", lambda thread, stack: "Reminder" in stack),
+    ("grain: RecordUsage (UsageGrain)", lambda thread, stack: "UsageGrain" in stack),
+    ("gateway: UsageApi (fan-out, answer)", lambda thread, stack: "UsageApi" in stack),
+] + REST
+
 # For bench/webhooks.sh: the signature check and Stripe.net's parse of the event before the rest of Stripe.net (the
 # fetches), the stores before the grains that call them.
-WEBHOOKS = [
-    ("GC (server GC threads)", lambda thread, stack: thread.startswith((".NET Server GC", ".NET BGC"))),
-    ("JIT (tiered compilation)", lambda thread, stack: thread.startswith(".NET Tiered")),
+WEBHOOKS = RUNTIME + [
     ("signature check (HMAC)", lambda thread, stack: "ValidateSignature" in stack or "HMAC" in stack),
     # EventUtility.ParseEvent is inlined into the inbox grain's routing, which answers (WebhookRoute, string).
     ("Stripe.net: parsing the event", lambda thread, stack: "[Stripe.net]" in stack and ("ParseEvent" in stack or "WebhookRoute,string>" in stack)),
@@ -46,11 +51,7 @@ WEBHOOKS = [
         or "OrleansBilling.Grains.Lifecycle" in stack or "OrleansBilling.Grains.Effects" in stack),
     ("inbox grain (StripeEventGrain, handlers)", lambda thread, stack: "OrleansBilling.Grains.Stripe" in stack),
     ("webhook endpoint (body, routing fields, answer)", lambda thread, stack: "Webhook" in stack),
-    ("JSON (System.Text.Json elsewhere)", lambda thread, stack: "System.Text.Json" in stack),
-    ("Orleans runtime (messaging, scheduling, serialization)", lambda thread, stack: "Orleans" in stack),
-    ("Kestrel, ASP.NET Core", lambda thread, stack: "AspNetCore" in stack or "Kestrel" in stack),
-    ("thread pool, sockets, kernel, unnamed", lambda thread, stack: True),
-]
+] + REST
 
 HEADER = re.compile(r"^(.*?)\s+\d+(?:/\d+)?\s+")
 
