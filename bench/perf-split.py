@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Splits a perf profile of the silo by what the CPU was doing (standard library only).
 
-  perf script -i PERF_DATA | bench/perf-split.py [usage|webhooks]
+  perf script -i PERF_DATA | bench/perf-split.py [usage|webhooks|entitlements]
 
 Each sample goes to the first part whose rule matches its thread or any frame of its stack, so the
 order below matters: the Stripe sandbox before Stripe.net, forwarding before the journal. Managed
@@ -53,6 +53,15 @@ WEBHOOKS = RUNTIME + [
     ("webhook endpoint (body, routing fields, answer)", lambda thread, stack: "Webhook" in stack),
 ] + REST
 
+# For bench/entitlements.sh: one request is the key check, the endpoint (which asks the grain and writes the kept
+# answer), Orleans carrying the call, and the grain answering from its cache.
+ENTITLEMENTS = RUNTIME + [
+    ("API key check (ProductKeyMiddleware, key directory)", lambda thread, stack: "ProductKeyMiddleware" in stack or "ProductApiKeyDirectory" in stack),
+    ("endpoint (EntitlementsApi: grain call, answer, ETag)", lambda thread, stack: "EntitlementsApi" in stack),
+    ("subscription grain (GetEntitlements)", lambda thread, stack: "OrleansBilling.Grains" in stack),
+    ("telemetry (Activity, metrics)", lambda thread, stack: "System.Diagnostics" in stack or "OpenTelemetry" in stack),
+] + REST
+
 HEADER = re.compile(r"^(.*?)\s+\d+(?:/\d+)?\s+")
 
 
@@ -74,7 +83,7 @@ def samples(lines):
 
 
 def main():
-    parts = {"usage": USAGE, "webhooks": WEBHOOKS}[sys.argv[1] if len(sys.argv) > 1 else "usage"]
+    parts = {"usage": USAGE, "webhooks": WEBHOOKS, "entitlements": ENTITLEMENTS}[sys.argv[1] if len(sys.argv) > 1 else "usage"]
     counts = collections.Counter()
     for thread, stack in samples(sys.stdin):
         counts[next(name for name, rule in parts if rule(thread, stack))] += 1

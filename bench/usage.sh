@@ -112,7 +112,8 @@ for spread in "${spreads[@]}"; do
   us() { awk -v a="$1" -v b="$2" -v n="$accepted" 'BEGIN { printf "%.0f", (b - a) * 1e6 / n }'; }
   rows+="| $shape | $(awk -v n="$accepted" -v d="$duration" 'BEGIN { printf "%.0f", n / d }') | $(awk '/Requests\/sec/ {print $2}' "$out/usage-$name.txt") | $(awk '$1 == "99%" {print $2}' "$out/usage-$name.txt") | $(answers $name) | $accepted, $(counted $name rejected), $(counted $name duplicates) | $stored | $forwarded | silo $(us "$silo_before" "$silo_after"), PostgreSQL $(us "$pg_before" "$pg_after"), wrk $(us 0 "$wrk_cpu") | $(others "$busy_before" "$busy_after" "$ours") s |"$'\n'
   if [[ -n $profile ]]; then
-    # A run of its own: perf takes CPU time of its own, which must not lower the measured figures.
+    # A run of its own: perf takes CPU time of its own, which must not lower the measured figures. (The perf map and
+  # W^X off apply to the whole silo, the measured runs too: their figures then run lower and are not comparable.)
     send p$spread "$spread" 15 &
     sleep 2
     perf record -q -F 499 -g -p $silo -o "$out/usage-$name.perf" -- sleep 11 >/dev/null 2>&1

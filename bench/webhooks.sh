@@ -106,7 +106,8 @@ fi
 echo "history rows: $(psql -At -c "SELECT count(*) FROM billing.subscription_history")"
 split=""
 if [[ -n $profile ]]; then
-  # A run of its own: perf takes CPU time of its own, which must not lower the measured figures.
+  # A run of its own: perf takes CPU time of its own, which must not lower the measured figures. (The perf map and
+  # W^X off apply to the whole silo, the measured runs too: their figures then run lower and are not comparable.)
   first_event=$((first_event + events))
   send perf benchp "$events" 15 &
   # The events are signed first, which takes a while: perf records once wrk sends them.

@@ -11,8 +11,12 @@ public sealed class SandboxRequests
 
     private readonly Lock gate = new();
 
-    /// <summary>The last <see cref="Kept"/> calls, oldest first; the oldest leaves in constant time.</summary>
-    private readonly Queue<SandboxRequest> entries = new();
+    /// <summary>
+    /// The last <see cref="Kept"/> calls, oldest first (the oldest leaves in constant time), each with its parameters as
+    /// parsed when the call had them parsed anyway (a v1 call; a repeated key such as <c>expand[]</c> keeps every value
+    /// there): the log's JSON is built from them only when asked for.
+    /// </summary>
+    private readonly Queue<(SandboxRequest Request, StripeParameters? Parsed)> entries = new();
 
     /// <summary>Every logged call, oldest first.</summary>
     public IReadOnlyList<SandboxRequest> All
@@ -21,7 +25,7 @@ public sealed class SandboxRequests
         {
             lock (gate)
             {
-                return [.. entries];
+                return [.. entries.Select(e => e.Request)];
             }
         }
     }
@@ -39,11 +43,11 @@ public sealed class SandboxRequests
         }
     }
 
-    internal void Add(SandboxRequest request)
+    internal void Add(SandboxRequest request, StripeParameters? parsed = null)
     {
         lock (gate)
         {
-            entries.Enqueue(request);
+            entries.Enqueue((request, parsed));
             if (entries.Count > Kept)
             {
                 entries.Dequeue();
@@ -52,16 +56,24 @@ public sealed class SandboxRequests
     }
 
     /// <summary>The log as JSON, with the parameters parsed into nested objects (built here, not for every call).</summary>
-    internal JsonArray ToJson() =>
-        new([.. All.Select(e => (JsonNode)new JsonObject
+    internal JsonArray ToJson()
+    {
+        (SandboxRequest Request, StripeParameters? Parsed)[] logged;
+        lock (gate)
         {
-            ["time"] = e.Time.ToString("O", CultureInfo.InvariantCulture),
-            ["method"] = e.Method,
-            ["path"] = e.Path,
-            ["parameters"] = StripeParameters.FromPairs(e.Parameters).Tree(),
-            ["idempotency_key"] = e.IdempotencyKey,
-            ["status"] = e.StatusCode,
-            ["request_id"] = e.RequestId,
-            ["replayed"] = e.Replayed,
+            logged = [.. entries];
+        }
+
+        return new([.. logged.Select(e => (JsonNode)new JsonObject
+        {
+            ["time"] = e.Request.Time.ToString("O", CultureInfo.InvariantCulture),
+            ["method"] = e.Request.Method,
+            ["path"] = e.Request.Path,
+            ["parameters"] = (e.Parsed ?? StripeParameters.FromPairs(e.Request.Parameters)).Tree(),
+            ["idempotency_key"] = e.Request.IdempotencyKey,
+            ["status"] = e.Request.StatusCode,
+            ["request_id"] = e.Request.RequestId,
+            ["replayed"] = e.Request.Replayed,
         })]);
+    }
 }

@@ -79,6 +79,9 @@ public sealed partial class UsageGrain(
     private TimeSpan retryDelay = FirstRetryDelay;
     private bool forwarding;
 
+    /// <summary>The last forwarding run failed or found no provider customer: its pause stands, however much usage waits.</summary>
+    private bool forwardingPaused;
+
     /// <summary>
     /// Appends under way, and appends ended (committed or not) in this activation: a forwarding run may
     /// call the journal drained only when none was under way at its end and none ended meanwhile.
@@ -158,26 +161,32 @@ public sealed partial class UsageGrain(
             return results;
         }
 
-        // The wake-up comes first: were it to fail after the write, stored events would be answered
-        // as not stored. With it in place, what is written is forwarded even if this silo dies.
-        forwardAt ??= now + ForwardDelay;
-        await wake.ArmAsync();
-        var known = await Totals(period);
+        // Under way from here: a forwarding run that ends while this call waits (for the wake-up or the
+        // totals) must not call the journal drained and forget the deadline this call is about to need.
+        Dictionary<(DateTimeOffset Period, string Meter), UsageTotals> known;
         IReadOnlyList<UsageRecord> added;
         appendsUnderWay++;
         try
         {
-            added = await journal.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
-        }
-        catch
-        {
-            // A failure may hide a commit (the connection dropped after it): a retry of these keys
-            // would then be a duplicate and never counted here, so the totals are read again, and
-            // what is unsent too.
-            totals = null;
-            unsent = null;
-            Changed();
-            throw;
+            // The wake-up comes first: were it to fail after the write, stored events would be answered
+            // as not stored. With it in place, what is written is forwarded even if this silo dies.
+            forwardAt ??= now + ForwardDelay;
+            await wake.ArmAsync();
+            known = await Totals(period);
+            try
+            {
+                added = await journal.AppendAsync(productId, customerId, [.. records.Select(r => r.Record)], CancellationToken.None);
+            }
+            catch
+            {
+                // A failure may hide a commit (the connection dropped after it): a retry of these keys
+                // would then be a duplicate and never counted here, so the totals are read again, and
+                // what is unsent too.
+                totals = null;
+                unsent = null;
+                Changed();
+                throw;
+            }
         }
         finally
         {
@@ -487,6 +496,7 @@ public sealed partial class UsageGrain(
         {
             left = await SendBatches(cancellationToken);
             retryDelay = FirstRetryDelay;
+            forwardingPaused = left == Forwarded.Waiting;
 
             var appendedMeanwhile = appendsUnderWay > 0 || appendsDone != doneBefore;
             if (left == Forwarded.Drained && !appendedMeanwhile)
@@ -503,6 +513,7 @@ public sealed partial class UsageGrain(
             LogForwardFailed(ex, this.GetPrimaryKeyString(), retryDelay);
             forwardAt = clock.GetUtcNow() + retryDelay;
             retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+            forwardingPaused = true;
         }
         finally
         {
@@ -529,9 +540,14 @@ public sealed partial class UsageGrain(
         _ => appendedMeanwhile ? now + ForwardDelay : null,
     };
 
-    /// <summary>At once instead of later when a full batch of usage is known to wait.</summary>
-    private DateTimeOffset? FullBatchSooner(DateTimeOffset? at, DateTimeOffset now) =>
-        at > now && unsent is { Count: >= MeterBatchSize } ? now : at;
+    private DateTimeOffset? FullBatchSooner(DateTimeOffset? at, DateTimeOffset now) => FullBatchSooner(at, now, forwardingPaused, unsent?.Count ?? 0);
+
+    /// <summary>
+    /// At once instead of later when a full batch of usage is known to wait, unless forwarding is paused: a failure's
+    /// backoff or a wait for the provider customer stands however much usage comes meanwhile.
+    /// </summary>
+    internal static DateTimeOffset? FullBatchSooner(DateTimeOffset? at, DateTimeOffset now, bool paused, int knownWaiting) =>
+        at > now && !paused && knownWaiting >= MeterBatchSize ? now : at;
 
     /// <summary>Up to this run's share of batches.</summary>
     private async Task<Forwarded> SendBatches(CancellationToken cancellationToken)

@@ -32,7 +32,13 @@ internal sealed class MeterEventStreamEndpoint(SandboxState state, SandboxReques
 
         // Logged flat, as every call is: the tree is built only if the log is read as JSON. This call comes
         // hundreds of times a second under load, with 100 events of five parameters each.
-        var parameters = new Dictionary<string, string>(StripeParameters.FlatJson(body ?? []), StringComparer.Ordinal);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in StripeParameters.FlatJson(body ?? []))
+        {
+            // The last of a repeated bracket key wins, as for every call ({"a[b]": 1, "a": {"b": 2}} names a[b] twice).
+            parameters[key] = value;
+        }
+
         var idempotencyKey = request.Headers["Idempotency-Key"].FirstOrDefault();
         log.Add(new SandboxRequest(
             state.Clock.GetUtcNow(), request.Method, StripeApiPipeline.ApiPath(request.Path.Value ?? ""), parameters, idempotencyKey, status, requestId, Replayed: false));

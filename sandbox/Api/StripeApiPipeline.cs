@@ -193,7 +193,7 @@ internal sealed class StripeApiPipeline(
     private static string Mask(string key) => key.Length <= 8 ? "****" : key[..Math.Min(8, key.Length - 4)] + "****" + key[^4..];
 
     private void Record(string method, string path, StripeParameters parameters, string? key, int status, string requestId, bool replayed) =>
-        log.Add(new SandboxRequest(state.Clock.GetUtcNow(), method, path, parameters.Flat, key, status, requestId, replayed));
+        log.Add(new SandboxRequest(state.Clock.GetUtcNow(), method, path, parameters.Flat, key, status, requestId, replayed), parameters);
 
     private static async Task FinishAsync(HttpContext context, int status, string body)
     {

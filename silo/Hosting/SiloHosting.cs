@@ -48,7 +48,7 @@ public static class SiloHosting
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
 
             // A silo short of memory deactivates its least recently used activations (Orleans' shedding: above 80% of the
-            // memory it may use, down to 75%) rather than be killed for it; an idle one goes after CollectionAge (15 min).
+            // memory Orleans counts as available, down to 75%) rather than be killed for it; an idle one goes after CollectionAge (15 min).
             // Orleans:GrainCollection:* changes either (bench/README.md, "Memory per customer").
             silo.Configure<GrainCollectionOptions>(options => options.EnableActivationSheddingOnMemoryPressure = true);
             silo.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));

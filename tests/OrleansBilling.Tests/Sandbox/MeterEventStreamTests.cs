@@ -253,6 +253,22 @@ public sealed class MeterEventStreamTests
         Assert.Single(sandbox.Requests.To("POST", "/v2/billing/meter_event_session"));
     }
 
+    [Fact]
+    public async Task A_body_naming_one_bracket_key_twice_is_logged_with_the_last_value()
+    {
+        await using var sandbox = await SandboxHost.StartAsync();
+        var token = await TokenAsync(sandbox);
+
+        // "note[a]" flat and "note": {"a"} nested are the same bracket key in the log.
+        var (status, _) = await PostStreamAsync(sandbox, token, """
+            {"events": [{"event_name": "api_requests", "identifier": "twice-1", "payload": {"stripe_customer_id": "cus_1", "value": "1"}}],
+             "note[a]": "first", "note": {"a": "second"}}
+            """);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("second", Assert.Single(sandbox.Requests.To("POST", "/v2/billing/meter_event_stream")).Parameter("note[a]"));
+    }
+
     private static async Task<string> TokenAsync(SandboxHost sandbox) =>
         (await sandbox.Stripe.V2.Billing.MeterEventSession.CreateAsync(new MeterEventSessionCreateOptions(), cancellationToken: Ct)).AuthenticationToken;
 

@@ -24,6 +24,17 @@ public sealed class UsageForwardingTests
     }
 
     [Fact]
+    public void A_full_batch_known_to_wait_goes_at_once_unless_forwarding_is_paused()
+    {
+        var later = Now.AddSeconds(15);
+
+        Assert.Equal(Now, UsageGrain.FullBatchSooner(later, Now, paused: false, knownWaiting: 100));
+        Assert.Equal(later, UsageGrain.FullBatchSooner(later, Now, paused: false, knownWaiting: 99));
+        Assert.Equal(later, UsageGrain.FullBatchSooner(later, Now, paused: true, knownWaiting: 2000));
+        Assert.Null(UsageGrain.FullBatchSooner(null, Now, paused: false, knownWaiting: 100));
+    }
+
+    [Fact]
     public void More_than_a_runs_share_goes_at_once_and_nothing_sendable_waits_a_while()
     {
         Assert.Equal(Now, UsageGrain.NextForwardAt(Forwarded.MoreLeft, appendedMeanwhile: false, Now));
