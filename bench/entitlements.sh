@@ -4,6 +4,7 @@
 # Needs wrk (Debian package `wrk`) and python3. Usage: bench/entitlements.sh [duration, default 20s]
 # BENCH_PERF=1 also profiles the silo with perf during a service run of its own after the measured rounds and splits
 # its CPU time by part (bench/perf-split.py entitlements); the silo then runs with a perf map and without W^X.
+# BENCH_SILO_ARGS adds silo options and BENCH_NO_README=1 only prints the figures, to compare settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20s}
@@ -20,7 +21,7 @@ build_release silo/OrleansBilling.Silo.csproj bench/PlainEndpoint/OrleansBilling
 [[ -z $profile ]] || export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 
 dotnet silo/bin/Release/net10.0/OrleansBilling.Silo.dll --urls http://127.0.0.1:5090 \
-  --Billing:Demo:ApiKey=$key --Logging:LogLevel:Default=Warning >"$out/silo.log" 2>&1 &
+  --Billing:Demo:ApiKey=$key --Logging:LogLevel:Default=Warning ${BENCH_SILO_ARGS:-} >"$out/silo.log" 2>&1 &
 silo=$!
 pids+=($silo)
 wait_for http://127.0.0.1:5090/health/ready "the silo"
@@ -121,5 +122,5 @@ $(errors)
 ${split}
 TABLE
 )
-write_section entitlements "$table"
+[[ -n ${BENCH_NO_README:-} ]] || write_section entitlements "$table"
 echo "$table"
