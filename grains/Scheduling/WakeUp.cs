@@ -5,7 +5,7 @@ namespace OrleansBilling.Grains.Scheduling;
 /// <summary>
 /// A grain's one wake-up: a single durable reminder due at the earliest thing the grain must do by
 /// itself (a dunning step, an override's expiry, an effect's retry, usage to forward), plus one timer
-/// of the activation for the same moment (with a slack, the reminder later). The reminder survives silos and restarts; the timer wakes the
+/// of the activation for the same moment. The reminder survives silos and restarts; the timer wakes the
 /// grain on time while it is active (also when a test's or the sandbox's clock jumps). Both are capped
 /// below what Orleans accepts (about 49.7 days) and re-armed when they fire early.
 /// </summary>
@@ -18,12 +18,12 @@ namespace OrleansBilling.Grains.Scheduling;
 /// deadline re-registers it once, and a stale one that finds nothing to do removes itself on its tick.
 /// </para>
 /// <para>
-/// A grain whose deadlines come and go every few seconds (usage to forward) gives
-/// the reminder a <c>reminderSlack</c>: it is registered that long after the deadline, which the timer
-/// meets while the activation lives, so the reminder stands in only for an activation that is gone.
-/// A reminder that ticks within the slack of a new deadline is kept, and one no longer needed is left
-/// to its tick, which removes it once a whole period went by without a deadline. A grain busy for an
-/// hour then writes its reminder once, instead of registering and removing it on every deadline.
+/// A grain whose deadlines come and go every few seconds (usage to forward) gives the reminder a
+/// <c>reminderSlack</c>: the timer meets each deadline while the activation lives, so the reminder only
+/// stands in for an activation that is gone, and one that ticks within the slack of a new deadline is
+/// kept rather than written again. It is registered for the deadline itself (a crash costs no delay),
+/// ticks every minute once due, and is removed once a whole period went by without a deadline. A grain
+/// busy for an hour then writes its reminder once, instead of registering and removing it on every deadline.
 /// </para>
 /// </remarks>
 /// <param name="grain">The grain woken.</param>
@@ -128,7 +128,7 @@ public sealed partial class WakeUp(Grain grain, TimeProvider clock, Func<DateTim
             return;
         }
 
-        var dueIn = Clamp(at + reminderSlack - now);
+        var dueIn = Clamp(at - now);
         await grain.RegisterOrUpdateReminder(ReminderName, dueIn, Period);
         reminderDue = now + dueIn;
         reminderKnown = true;

@@ -95,7 +95,7 @@ public sealed partial class UsageGrain(
         catalogs = new CatalogCache(GrainFactory, productId, clock);
 
         // Forwarding guards itself (one run at a time), so usage calls need not wait behind it. Usage comes every few seconds
-        // and is forwarded 15 s later by the timer: the reminder, a minute behind, only stands in for an activation that is gone.
+        // and is forwarded 15 s later by the timer: the reminder, kept while usage keeps coming, only stands in for an activation that is gone.
         wake = new WakeUp(this, clock, () => forwardAt, Forward, logger, interleave: true, reminderSlack: WakeUp.Period);
         return Task.CompletedTask;
     }
