@@ -189,7 +189,10 @@ public sealed partial class StripeEventGrain(
 
         try
         {
-            return (StripeEventHandlers.Route(EventUtility.ParseEvent(webhook.Payload, throwOnApiVersionMismatch: false)), null);
+            // The commonest events are read by the fields their route takes; any other, or one of those in a shape that
+            // reader leaves to Stripe.net, by Stripe.net's whole parse.
+            return (SubscriptionEventReader.TryRoute(webhook.Type, webhook.Payload)
+                ?? StripeEventHandlers.Route(EventUtility.ParseEvent(webhook.Payload, throwOnApiVersionMismatch: false)), null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
