@@ -156,7 +156,7 @@ public static class SiloHosting
         }
         else
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString));
             services.AddSingleton<PostgresReadModelWriter>();
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
@@ -177,8 +177,9 @@ public static class SiloHosting
                 .ValidateOnStart();
             // Disposed by the container after the silo has stopped, which writes what is still queued.
             services.AddSingleton<IUsageJournal, PostgresUsageJournal>();
-            services.AddSingleton<IStripeEventStore, PostgresStripeEventStore>();
             services.AddKeyedSingleton(PostgresProductEventStore.Bookkeeping, (_, _) => NpgsqlDataSource.Create(PostgresProductEventStore.WithoutCommitWait(connectionString)));
+            services.AddSingleton<IStripeEventStore>(sp => new PostgresStripeEventStore(
+                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresProductEventStore.Bookkeeping)));
             services.AddSingleton<IProductEventStore>(sp => new PostgresProductEventStore(
                 sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredKeyedService<NpgsqlDataSource>(PostgresProductEventStore.Bookkeeping)));
             health.AddCheck<DatabaseHealthCheck>("database", tags: [GatewayServices.ReadyTag]);
