@@ -12,6 +12,7 @@ using OrleansBilling.Gateway.OpenApi;
 using OrleansBilling.Gateway.Problems;
 using OrleansBilling.Gateway.Telemetry;
 using OrleansBilling.Gateway.Webhooks;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using Scalar.AspNetCore;
 
 namespace OrleansBilling.Gateway;
@@ -30,6 +31,9 @@ public static class GatewayServices
     public static IServiceCollection AddBillingGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+
+        // Filled by the subscription grains of the silo this gateway runs in; a standalone gateway's stays empty.
+        services.TryAddSingleton<LocalEntitlements>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;

@@ -36,14 +36,15 @@ public static class EntitlementsApi
             .Produces<EntitlementsBatchResult>();
     }
 
-    private static async Task<IResult> GetEntitlements(string customerId, IGrainFactory grains, HttpContext http, IOptionsMonitor<EntitlementsOptions> options, GatewayMetrics metrics)
+    private static async Task<IResult> GetEntitlements(
+        string customerId, IGrainFactory grains, LocalEntitlements local, HttpContext http, IOptionsMonitor<EntitlementsOptions> options, GatewayMetrics metrics)
     {
         if (!BillingIds.IsValid(customerId))
         {
             return ApiProblems.InvalidId("customer id", customerId);
         }
 
-        var view = await Grain(grains, http, customerId).GetEntitlements();
+        var view = await Answer(grains, local, http, customerId);
         var (body, etag) = EncodedAnswers.GetValue(view, Encode);
         var headers = http.Response.Headers;
         headers.ETag = etag;
@@ -55,7 +56,7 @@ public static class EntitlementsApi
             : Results.Bytes(body, "application/json");
     }
 
-    private static async Task<IResult> GetBatch(EntitlementsBatchBody body, IGrainFactory grains, HttpContext http, GatewayMetrics metrics)
+    private static async Task<IResult> GetBatch(EntitlementsBatchBody body, IGrainFactory grains, LocalEntitlements local, HttpContext http, GatewayMetrics metrics)
     {
         if (body.CustomerIds is not { Count: > 0 and <= MaxBatch } ids)
         {
@@ -77,7 +78,7 @@ public static class EntitlementsApi
         }
 
         var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
-        var views = await Task.WhenAll(distinct.Select(id => Grain(grains, http, id!).GetEntitlements()));
+        var views = await Task.WhenAll(distinct.Select(id => Answer(grains, local, http, id!)));
         metrics.EntitlementsRead(ProductCaller.Of(http).ProductId, "batch", views.Length);
         return Results.Ok(new EntitlementsBatchResult([.. distinct.Select((id, i) => new CustomerEntitlements(id!, views[i]))]));
     }
@@ -102,6 +103,10 @@ public static class EntitlementsApi
         return request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
 
-    private static ISubscriptionGrain Grain(IGrainFactory grains, HttpContext http, string customerId) =>
-        grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey(ProductCaller.Of(http).ProductId, customerId));
+    /// <summary>The answer the customer's grain holds, when it is active in this silo (no call); else its answer, by a call.</summary>
+    private static Task<EntitlementsView> Answer(IGrainFactory grains, LocalEntitlements local, HttpContext http, string customerId)
+    {
+        var key = BillingIds.SubscriptionKey(ProductCaller.Of(http).ProductId, customerId);
+        return local.TryGet(key, out var held) ? Task.FromResult(held) : grains.GetGrain<ISubscriptionGrain>(key).GetEntitlements();
+    }
 }

@@ -95,8 +95,11 @@ public interface ISubscriptionGrain : IWakeable
     [AlwaysInterleave, Alias("GetBillingPeriod")]
     Task<BillingPeriod> GetBillingPeriod();
 
-    /// <summary>The customer's usage changed: entitlements computed from an older <paramref name="version"/> are stale.</summary>
-    [OneWay, AlwaysInterleave, Alias("UsageChanged")]
+    /// <summary>
+    /// The customer's usage changed: entitlements computed from an older <paramref name="version"/> are stale, here and in
+    /// the gateway of this grain's silo (awaited, so usage is acknowledged only once its subscription's answer is stale).
+    /// </summary>
+    [AlwaysInterleave, Alias("UsageChanged")]
     Task UsageChanged(long version);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansBilling.GrainInterfaces.Subscriptions;
 using OrleansBilling.Grains.Events;
 using OrleansBilling.Grains.Telemetry;
 
@@ -7,7 +8,7 @@ namespace OrleansBilling.Grains.Effects;
 
 public static class EffectServiceCollectionExtensions
 {
-    /// <summary>The executor of every effect kind, the runner the grains use, and what they count.</summary>
+    /// <summary>The executor of every effect kind, the runner the grains use, what they count, and the answers they share with the gateway in their silo.</summary>
     public static IServiceCollection AddBillingEffects(this IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEffectExecutor, SendEmailExecutor>());
@@ -24,6 +25,7 @@ public static class EffectServiceCollectionExtensions
         services.TryAddSingleton<EffectRunner>();
         services.AddMetrics();
         services.TryAddSingleton<BillingMetrics>();
+        services.TryAddSingleton<LocalEntitlements>();
         return services;
     }
 }

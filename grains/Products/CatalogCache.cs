@@ -21,6 +21,9 @@ public sealed class CatalogCache(IGrainFactory grains, string productId, TimePro
     /// <summary>Whether the copy is recent enough to answer without asking.</summary>
     public bool IsFresh => Current is not null && clock.GetUtcNow() - fetchedAt <= Freshness;
 
+    /// <summary>Until when the catalog held is fresh.</summary>
+    public DateTimeOffset FreshUntil => fetchedAt + Freshness;
+
     /// <summary>The definition; asked again when <paramref name="refresh"/> or not fresh. Answers whether it changed.</summary>
     public async Task<(ProductDefinition? Definition, bool Changed)> GetAsync(bool refresh = false)
     {

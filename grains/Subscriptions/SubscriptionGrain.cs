@@ -36,6 +36,7 @@ public sealed partial class SubscriptionGrain(
     IHistoryReader history,
     Microsoft.Extensions.Options.IOptions<EventDeliveryOptions> events,
     TimeProvider clock,
+    LocalEntitlements local,
     ILogger<SubscriptionGrain> logger) : Grain, ISubscriptionGrain, IRemindable
 {
     private const int HistoryKept = 20;
@@ -103,6 +104,7 @@ public sealed partial class SubscriptionGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         wake.Dispose();
+        local.Drop(Key);
         metrics.Outbox(Key, null);
         return Task.CompletedTask;
     }
@@ -114,10 +116,30 @@ public sealed partial class SubscriptionGrain(
             ? new DunningView(true, episode.Number, episode.StartedAt, episode.InvoiceId, episode.Timeline(), episode.NextDueAt, episode.GraceEnd)
             : new DunningView(false, null, null, null, [], null, null));
 
-    public Task<EntitlementsView> GetEntitlements() =>
-        entitlements is { } known && catalogs.IsFresh && clock.GetUtcNow() < entitlementsValidUntil && entitlementsUsageVersion >= usageVersion
-            ? Task.FromResult(known)
-            : ComputeEntitlements();
+    /// <summary>
+    /// The answer held, or computed; either way shared with this silo's gateway (<see cref="LocalEntitlements"/>) for as
+    /// long as it holds, unless usage newer than it came in while it was computed. Only here: an answer computed for a
+    /// change being written (<see cref="EventsOfChange"/>) is of state not yet stored.
+    /// </summary>
+    public async Task<EntitlementsView> GetEntitlements()
+    {
+        var view = entitlements is { } known && catalogs.IsFresh && clock.GetUtcNow() < entitlementsValidUntil && entitlementsUsageVersion >= usageVersion
+            ? known
+            : await ComputeEntitlements();
+        if (ReferenceEquals(view, entitlements) && entitlementsUsageVersion >= usageVersion)
+        {
+            local.Keep(Key, view, entitlementsValidUntil < catalogs.FreshUntil ? entitlementsValidUntil : catalogs.FreshUntil);
+        }
+
+        return view;
+    }
+
+    /// <summary>The answer held no longer holds: neither here nor in this silo's gateway.</summary>
+    private void ForgetEntitlements()
+    {
+        entitlements = null;
+        local.Drop(Key);
+    }
 
     public Task<IReadOnlyList<HistoryEntry>> GetHistory(long? beforeSequence, int limit) =>
         history.ReadAsync(Key, beforeSequence, limit, CancellationToken.None);
@@ -127,6 +149,11 @@ public sealed partial class SubscriptionGrain(
     public Task UsageChanged(long version)
     {
         usageVersion = Math.Max(usageVersion, version);
+        if (usageVersion > entitlementsUsageVersion)
+        {
+            local.Drop(Key);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -684,7 +711,7 @@ public sealed partial class SubscriptionGrain(
     {
         unpublished.Clear();
         dirty = bookkeeping = false;
-        entitlements = null;
+        ForgetEntitlements();
         lastObservation = null;
         try
         {
@@ -759,7 +786,11 @@ public sealed partial class SubscriptionGrain(
         {
             await state.WriteStateAsync();
             written = state.State.Subscription;
-            entitlements = dirty ? null : entitlements;
+            if (dirty)
+            {
+                ForgetEntitlements();
+            }
+
             dirty = bookkeeping = false;
             metrics.Stored(stored);
             metrics.Outbox(Key, state.State.Outbox);
@@ -1187,7 +1218,7 @@ public sealed partial class SubscriptionGrain(
         var (definition, changed) = await catalogs.GetAsync(refresh);
         if (changed)
         {
-            entitlements = null;
+            ForgetEntitlements();
         }
 
         return definition;

@@ -63,6 +63,9 @@ public sealed partial class UsageGrain(
 
     private static readonly TimeSpan AlertRetold = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long new usage waits for its subscription to hear of it.</summary>
+    private static readonly TimeSpan SubscriptionNoticePatience = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Every record the journal holds that the provider has not accepted, in sequence order, as this activation knows it:
     /// the records its appends answered, from the moment a forwarding read found the journal drained with no append
@@ -184,7 +187,7 @@ public sealed partial class UsageGrain(
                 // what is unsent too.
                 totals = null;
                 unsent = null;
-                Changed();
+                await Changed();
                 throw;
             }
         }
@@ -224,7 +227,7 @@ public sealed partial class UsageGrain(
 
         if (fresh.Count > 0)
         {
-            Changed();
+            await Changed();
             await AlertThresholds();
         }
 
@@ -374,14 +377,28 @@ public sealed partial class UsageGrain(
         return (kept, over);
     }
 
-    /// <summary>The usage the subscription shows changed: it hears so once, when it has read since it last heard.</summary>
-    private void Changed()
+    /// <summary>
+    /// The usage the subscription shows changed: it hears so once, when it has read since it last heard, before the usage
+    /// is acknowledged, so that the answer it holds, and shares with the gateway of its silo, is stale by then (a product
+    /// reading its entitlements after recording usage sees the usage). Not hearing within
+    /// <see cref="SubscriptionNoticePatience"/> (its silo stopping) holds up no usage: it is told again with the next.
+    /// </summary>
+    private async Task Changed()
     {
         version++;
         if (subscriptionListening)
         {
             subscriptionListening = false;
-            GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString()).UsageChanged(version).Ignore();
+            try
+            {
+                await GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString()).UsageChanged(version)
+                    .WaitAsync(SubscriptionNoticePatience, TimeProvider.System);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                subscriptionListening = true;
+                LogNoticeFailed(ex, this.GetPrimaryKeyString());
+            }
         }
     }
 
@@ -613,6 +630,9 @@ public sealed partial class UsageGrain(
         /// <summary>Nothing can be sent yet (no provider customer).</summary>
         Waiting,
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling {Subscription} its usage changed failed; the entitlements it holds may show older usage until it reads again")]
+    private partial void LogNoticeFailed(Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telling {Subscription} of the usage alerts it reached failed; the next write or wake-up tells it")]
     private partial void LogAlertFailed(Exception exception, string subscription);

@@ -15,6 +15,10 @@ public sealed class GrainCallCounter : IIncomingGrainCallFilter
     /// <summary>The grains called so far whose key contains <paramref name="text"/>.</summary>
     public IReadOnlyList<GrainId> Called(string text) => [.. calls.Keys.Where(id => id.Key.ToString()!.Contains(text, StringComparison.Ordinal))];
 
+    /// <summary>How many calls the grains of type <paramref name="grainType"/> whose key contains <paramref name="text"/> received so far.</summary>
+    public int CallsTo(string grainType, string text) =>
+        calls.Where(c => c.Key.Type.ToString() == grainType && c.Key.Key.ToString()!.Contains(text, StringComparison.Ordinal)).Sum(c => c.Value);
+
     public Task Invoke(IIncomingGrainCallContext context)
     {
         calls.AddOrUpdate(context.TargetId, 1, (_, n) => n + 1);

@@ -56,6 +56,9 @@ public class GrainCluster : IAsyncLifetime
     /// <summary>Grain storage whose next write of a state can be made to fail (in memory only).</summary>
     public FaultyGrainStorage Storage { get; } = new();
 
+    /// <summary>Grain calls held before they run.</summary>
+    public CallHolds Calls { get; } = new();
+
     /// <summary>Effects made to fail, and every effect that ran.</summary>
     public EffectFaults Effects { get; } = new();
 
@@ -84,6 +87,7 @@ public class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<OrleansBilling.Grains.Reporting.IReportingHistory>(ReadModel.Store);
             silo.Services.AddSingleton<OrleansBilling.Grains.Reporting.IReportTotals, OrleansBilling.Grains.Reporting.RebuiltReportTotals>();
             silo.Services.AddSingleton<IStaffAuditTrail>(Audit);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(Calls);
             Effects.Register(silo.Services);
             silo.Services.AddSingleton<IStripeEventStore>(Events);
             silo.Services.AddSingleton<IEmailSender>(Emails);
