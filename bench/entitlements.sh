@@ -102,7 +102,7 @@ rows=""
 others_text=""
 for round in $(seq 1 $rounds); do
   rows+="| $round | plain Kestrel, same response (body, ETag, Cache-Control) from memory | $(rps plain-$round) | $(p99 plain-$round) |"$'\n'
-  rows+="| $round | service: API key, grain call, JSON and ETag (local default) | $(rps service-$round) | $(p99 service-$round) |"$'\n'
+  rows+="| $round | service: API key, the answer its grain holds in this silo, JSON and ETag (local default) | $(rps service-$round) | $(p99 service-$round) |"$'\n'
   others_text+="round $round: ${others_of[plain-$round]} s beside the plain endpoint, ${others_of[service-$round]} s beside the service; "
 done
 
