@@ -8,8 +8,8 @@ namespace OrleansBilling.GrainInterfaces.Subscriptions;
 /// bench/README.md). Only a subscription grain writes its entry, in its own turn: it keeps the answer when it computes it
 /// or answers it, and drops it wherever it lets its own go (a write, new usage, a catalog change, a lost write, its
 /// deactivation); an entry also lapses when the grain's answer would (an override's expiry, the period's end, the end of
-/// access, the catalog due for a refresh). So an entry is never older than what a call would answer. A subscription
-/// active in another silo has no entry here: the gateway calls it.
+/// access, the catalog due for a refresh), and there is none for a product without a catalog. So an entry is never older
+/// than what a call would answer. A subscription active in another silo has no entry here: the gateway calls it.
 /// </summary>
 public sealed class LocalEntitlements(TimeProvider clock)
 {

@@ -81,8 +81,17 @@ public sealed partial class SubscriptionGrain(
 
     private EntitlementsView? entitlements;
     private DateTimeOffset entitlementsValidUntil;
-    private long entitlementsUsageVersion = -1;
-    private long usageVersion;
+
+    /// <summary>
+    /// The usage notices received (<see cref="UsageChanged"/>), and how many had come when the answer held was computed: it
+    /// holds only while none came since. A count of this activation's own, not the usage grain's version, which starts again
+    /// with each of its activations.
+    /// </summary>
+    private long usageNotices;
+    private long entitlementsUsageNotices = -1;
+
+    /// <summary>Deactivating: an answer still being computed is not shared with the gateway any more.</summary>
+    private bool deactivating;
 
     private Subscription Current => state.State.Subscription ??= Subscription.New(productId, customerId);
 
@@ -104,6 +113,7 @@ public sealed partial class SubscriptionGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         wake.Dispose();
+        deactivating = true;
         local.Drop(Key);
         metrics.Outbox(Key, null);
         return Task.CompletedTask;
@@ -118,15 +128,16 @@ public sealed partial class SubscriptionGrain(
 
     /// <summary>
     /// The answer held, or computed; either way shared with this silo's gateway (<see cref="LocalEntitlements"/>) for as
-    /// long as it holds, unless usage newer than it came in while it was computed. Only here: an answer computed for a
-    /// change being written (<see cref="EventsOfChange"/>) is of state not yet stored.
+    /// long as it holds, when it is held (not when usage or the catalog changed while it was computed, nor for a product
+    /// without a catalog, whose answer is asked again each time). Only here: an answer computed for a change being written
+    /// (<see cref="EventsOfChange"/>) is of state not yet stored.
     /// </summary>
     public async Task<EntitlementsView> GetEntitlements()
     {
-        var view = entitlements is { } known && catalogs.IsFresh && clock.GetUtcNow() < entitlementsValidUntil && entitlementsUsageVersion >= usageVersion
+        var view = entitlements is { } known && catalogs.IsFresh && clock.GetUtcNow() < entitlementsValidUntil && entitlementsUsageNotices == usageNotices
             ? known
             : await ComputeEntitlements();
-        if (ReferenceEquals(view, entitlements) && entitlementsUsageVersion >= usageVersion)
+        if (ReferenceEquals(view, entitlements) && entitlementsUsageNotices == usageNotices && catalogs.IsFresh && !deactivating)
         {
             local.Keep(Key, view, entitlementsValidUntil < catalogs.FreshUntil ? entitlementsValidUntil : catalogs.FreshUntil);
         }
@@ -146,14 +157,11 @@ public sealed partial class SubscriptionGrain(
 
     public Task<BillingPeriod> GetBillingPeriod() => Task.FromResult(UsagePeriods.Of(Current));
 
+    /// <summary>Any notice makes the answer held stale (<paramref name="version"/> is the usage grain's, of its activation only).</summary>
     public Task UsageChanged(long version)
     {
-        usageVersion = Math.Max(usageVersion, version);
-        if (usageVersion > entitlementsUsageVersion)
-        {
-            local.Drop(Key);
-        }
-
+        usageNotices++;
+        local.Drop(Key);
         return Task.CompletedTask;
     }
 
@@ -894,17 +902,24 @@ public sealed partial class SubscriptionGrain(
     {
         var catalog = await Product(refresh: false);
         var now = clock.GetUtcNow();
+        var notices = usageNotices;
         var reading = catalog?.Meters is { Count: > 0 } && UsagePeriods.Current(Current, now) is { } period
             ? await GrainFactory.GetGrain<IUsageGrain>(Key).ReadUsage(period)
             : null;
         var computed = EntitlementRules.For(Current, catalog, state.State.Revision, reading?.Used ?? new Dictionary<string, decimal>(), now);
-        entitlementsValidUntil = Current.OverridesInForce(now).Select(o => o.ExpiresAt)
-            .Append(Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue)
-            .Append(EntitlementRules.AccessEndsAt(Current) ?? DateTimeOffset.MaxValue)
-            .Min();
-        entitlementsUsageVersion = reading?.Version ?? long.MaxValue;
-        usageVersion = Math.Max(usageVersion, reading?.Version ?? 0);
-        entitlements = computed;
+
+        // Held only when no interleaved call (another read) refreshed the catalog while usage was read: the answer of the
+        // older catalog must not outlive the refresh. A usage notice in the meantime is caught by the count.
+        if (ReferenceEquals(catalogs.Current, catalog))
+        {
+            entitlementsValidUntil = Current.OverridesInForce(now).Select(o => o.ExpiresAt)
+                .Append(Current.CurrentPeriodEnd ?? DateTimeOffset.MaxValue)
+                .Append(EntitlementRules.AccessEndsAt(Current) ?? DateTimeOffset.MaxValue)
+                .Min();
+            entitlementsUsageNotices = notices;
+            entitlements = computed;
+        }
+
         return computed;
     }
 

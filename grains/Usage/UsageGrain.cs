@@ -66,6 +66,12 @@ public sealed partial class UsageGrain(
     /// <summary>How long new usage waits for its subscription to hear of it.</summary>
     private static readonly TimeSpan SubscriptionNoticePatience = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long after the subscription did not hear in time it is told without waiting.</summary>
+    private static readonly TimeSpan SubscriptionNoticeBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>Until when (real time) the subscription is told without waiting.</summary>
+    private DateTimeOffset noticesAwaitedAgainAt;
+
     /// <summary>
     /// Every record the journal holds that the provider has not accepted, in sequence order, as this activation knows it:
     /// the records its appends answered, from the moment a forwarding read found the journal drained with no append
@@ -380,25 +386,36 @@ public sealed partial class UsageGrain(
     /// <summary>
     /// The usage the subscription shows changed: it hears so once, when it has read since it last heard, before the usage
     /// is acknowledged, so that the answer it holds, and shares with the gateway of its silo, is stale by then (a product
-    /// reading its entitlements after recording usage sees the usage). Not hearing within
-    /// <see cref="SubscriptionNoticePatience"/> (its silo stopping) holds up no usage: it is told again with the next.
+    /// reading its entitlements after recording usage sees the usage). One that does not hear within
+    /// <see cref="SubscriptionNoticePatience"/> (its silo stopping or out of reach) is told again with the next usage, but
+    /// for <see cref="SubscriptionNoticeBackoff"/> without waiting (as before this wait), so it holds up usage once, not call
+    /// after call; meanwhile a product may read entitlements without the newest usage.
     /// </summary>
     private async Task Changed()
     {
         version++;
-        if (subscriptionListening)
+        if (!subscriptionListening)
         {
-            subscriptionListening = false;
-            try
-            {
-                await GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString()).UsageChanged(version)
-                    .WaitAsync(SubscriptionNoticePatience, TimeProvider.System);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                subscriptionListening = true;
-                LogNoticeFailed(ex, this.GetPrimaryKeyString());
-            }
+            return;
+        }
+
+        subscriptionListening = false;
+        var subscription = GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString());
+        if (TimeProvider.System.GetUtcNow() < noticesAwaitedAgainAt)
+        {
+            subscription.UsageChanged(version).Ignore();
+            return;
+        }
+
+        try
+        {
+            await subscription.UsageChanged(version).WaitAsync(SubscriptionNoticePatience, TimeProvider.System);
+        }
+        catch (Exception ex)
+        {
+            subscriptionListening = true;
+            noticesAwaitedAgainAt = TimeProvider.System.GetUtcNow() + SubscriptionNoticeBackoff;
+            LogNoticeFailed(ex, this.GetPrimaryKeyString());
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 using Orleans.Runtime;
 using OrleansBilling.GrainInterfaces;
 using OrleansBilling.GrainInterfaces.Products;
@@ -96,9 +97,40 @@ public sealed class LocalEntitlementsTests(GrainCluster cluster) : IClassFixture
         release.SetResult();
         await cluster.UsageOf(grain).RecordUsage([new("api_calls", 1, null, "s2")]);
 
-        Assert.Equal(told + 2, cluster.Calls.Count(nameof(ISubscriptionGrain.UsageChanged)));
+        // Told again, without waiting this time (it was slow a moment ago).
+        await Poll.UntilAsync(() => cluster.Calls.Count(nameof(ISubscriptionGrain.UsageChanged)) == told + 2, TimeSpan.FromSeconds(30), "the subscription told again");
         Assert.Null(Held("local_slow"));
         Assert.Equal(2, (await grain.GetEntitlements()).Meters["api_calls"].Used);
+    }
+
+    /// <summary>The usage grain counts its versions from 0 in each activation: a notice of a new one still counts.</summary>
+    [Fact]
+    public async Task Usage_told_by_a_new_activation_of_the_usage_grain_drops_the_answer_too()
+    {
+        var grain = await cluster.ActiveOnBasic("local_reactivated");
+        var usage = cluster.UsageOf(grain);
+        for (var i = 0; i < 3; i++)
+        {
+            await usage.RecordUsage([new("api_calls", 1, null, $"r{i}")]);
+            await grain.GetEntitlements();
+        }
+
+        await usage.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await cluster.UsageOf(grain).RecordUsage([new("api_calls", 1, null, "r3")]);
+
+        Assert.Null(Held("local_reactivated"));
+        Assert.Equal(4, (await grain.GetEntitlements()).Meters["api_calls"].Used);
+        Assert.NotNull(Held("local_reactivated"));
+    }
+
+    [Fact]
+    public async Task The_answer_of_a_product_without_a_catalog_is_not_held()
+    {
+        var grain = cluster.Grains.GetGrain<ISubscriptionGrain>(BillingIds.SubscriptionKey("unconfigured", "local_none"));
+
+        Assert.False((await grain.GetEntitlements()).Entitled);
+
+        Assert.False(Local.TryGet(BillingIds.SubscriptionKey("unconfigured", "local_none"), out _));
     }
 
     [Fact]
@@ -113,6 +145,7 @@ public sealed class LocalEntitlementsTests(GrainCluster cluster) : IClassFixture
         cluster.Clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Null(Held("local_lapse"));
         Assert.False((await grain.GetEntitlements()).Features["sso"]);
+        Assert.NotNull(Held("local_lapse"));
 
         // The catalog it was computed with is due for a refresh: so is the answer.
         cluster.Clock.Advance(CatalogCache.Freshness + TimeSpan.FromSeconds(1));
@@ -126,7 +159,7 @@ public sealed class LocalEntitlementsTests(GrainCluster cluster) : IClassFixture
         await grain.GetEntitlements();
         Assert.NotNull(Held("local_gone"));
 
-        await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
 
         await Poll.UntilAsync(() => Held("local_gone") is null, TimeSpan.FromSeconds(30), "the deactivated grain's answer dropped");
     }

@@ -36,6 +36,18 @@ public sealed class PostgresStripeEventStoreTests(ReadModelDatabaseFixture fixtu
         Assert.Equal("Recorded", await store.FindOutcomeAsync(webhook.EventId, Cancellation));
     }
 
+    /// <summary>An insert lost with a crash of the database (it does not wait for the disk) leaves the event unanswered.</summary>
+    [Fact]
+    public async Task An_outcome_of_an_event_not_in_the_inbox_fails_and_stores_nothing()
+    {
+        var store = new PostgresStripeEventStore(fixture.DataSource);
+        var webhook = Webhook();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetOutcomeAsync(webhook.EventId, new WebhookOutcome("Recorded", "demo/store_test", "InvoicePaid"), Now, Cancellation));
+
+        Assert.Null(await store.FindAsync(webhook.EventId, Cancellation));
+    }
+
     [Fact]
     public async Task An_unreadable_event_is_kept_byte_for_byte_with_no_time_and_found_again()
     {
