@@ -24,9 +24,6 @@ public sealed class LocalEntitlements(TimeProvider clock)
         return view is not null;
     }
 
-    /// <summary>How many answers are held (for tests and metrics).</summary>
-    public int Count => answers.Count;
-
     /// <summary>The subscription's grain in this silo holds <paramref name="view"/> until <paramref name="validUntil"/>, or until it drops it.</summary>
     public void Keep(string subscriptionKey, EntitlementsView view, DateTimeOffset validUntil) =>
         answers[subscriptionKey] = new Entry(view, validUntil);

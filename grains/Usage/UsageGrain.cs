@@ -648,7 +648,7 @@ public sealed partial class UsageGrain(
         Waiting,
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling {Subscription} its usage changed failed; the entitlements it holds may show older usage until it reads again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling {Subscription} its usage changed failed or took too long; it is told again with the next usage, without waiting for a while")]
     private partial void LogNoticeFailed(Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Telling {Subscription} of the usage alerts it reached failed; the next write or wake-up tells it")]
