@@ -59,13 +59,15 @@ cmp -s "$out/entitlements.json" <(curl -sf "$plain_url") || { echo "the two endp
 # Two rounds, each side in turn, so that a slow spell of this shared machine shows as a difference
 # between rounds instead of deciding the ratio; the ratio is that of the summed rates.
 rounds=2
-declare -A others_of
+declare -A others_of cpu_of
 run() { # name, server pid, url, [header]
   local name=$1 server=$2 url=$3; shift 3
   wrk -t$threads -c$connections -d10s "$@" "$url" >/dev/null           # warm-up: JIT, tiered compilation, caches
   local before busy_before TIMEFORMAT='%U %S'
   before=$(cpu_seconds "$server"); busy_before=$(machine_busy)
   { time wrk -t$threads -c$connections -d"$duration" --latency "$@" "$url" >"$out/$name.txt"; } 2>"$out/$name.cpu"
+  # The server's CPU time per request: steadier than the rates, which move with what else the two cores run.
+  cpu_of[$name]=$(awk -v a="$before" -v b="$(cpu_seconds "$server")" -v n="$(awk '/requests in/ {print $1}' "$out/$name.txt")" 'BEGIN { printf "%.1f", (b - a) * 1e6 / n }')
   others_of[$name]=$(others "$busy_before" "$(machine_busy)" "$(awk -v a="$before" -v b="$(cpu_seconds "$server")" -v w="$(awk '{print $1 + $2}' "$out/$name.cpu")" 'BEGIN { print b - a + w }')")
 }
 for round in $(seq 1 $rounds); do
@@ -100,9 +102,11 @@ worst_p99_ms=$(for round in $(seq 1 $rounds); do p99 "service-$round"; done | aw
 goal=$(awk -v r="$ratio" -v ms="$worst_p99_ms" 'BEGIN { print (r >= 0.85 ? "met" : "missed") " (ratio), " (ms < 3 ? "met" : "missed") " (p99)" }')
 rows=""
 others_text=""
+cpu_text=""
 for round in $(seq 1 $rounds); do
   rows+="| $round | plain Kestrel, same response (body, ETag, Cache-Control) from memory | $(rps plain-$round) | $(p99 plain-$round) |"$'\n'
   rows+="| $round | service: API key, the answer its grain holds in this silo, JSON and ETag (local default) | $(rps service-$round) | $(p99 service-$round) |"$'\n'
+  cpu_text+="round $round: plain ${cpu_of[plain-$round]} µs, service ${cpu_of[service-$round]} µs; "
   others_text+="round $round: ${others_of[plain-$round]} s beside the plain endpoint, ${others_of[service-$round]} s beside the service; "
 done
 
@@ -117,6 +121,7 @@ usage on both meters (\`api_calls\` 210 of 1000, \`projects\` 3); its answer is 
 ${rows%$'\n'}
 
 Ratio service / plain over both rounds: **$ratio** (goal: at least 0.85 with a p99 under 3 ms: $goal).
+CPU time of the server per request: ${cpu_text%; }.
 The machine is shared: CPU time of other processes during the measured runs (of $(nproc) × $duration each): ${others_text%; }.
 $(errors)
 ${split}

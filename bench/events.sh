@@ -23,19 +23,28 @@ ${BENCH_RECEIVER_NICE:+nice -n 19} node bench/receiver.mjs "$receiver_port" &
 pids+=($!)
 admin=adm_bench_events_0123456789
 
-run() { # name, connections, events (true|false)
-  local name=$1 connections=$2 enabled=$3 hooks=$out/events-hooks-$1.sh
+run() { # name, connections, events (true|false), an endpoint (true|false)
+  local name=$1 connections=$2 enabled=$3 endpoint=$4 hooks=$out/events-hooks-$1.sh
   cat >"$hooks" <<HOOKS
 after_setup() {
+  wal_from=\$(psql -At -c "SELECT pg_current_wal_lsn()")
+  webhooks_from=\$(psql -At -c "SELECT count(*) FROM billing.stripe_events")
   if [[ -n \${BENCH_STATEMENTS:-} ]]; then psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null; fi
-  [[ $enabled == true ]] || return 0
+  [[ $endpoint == true ]] || return 0
   curl -sf -X POST -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \\
     -d '{"url":"http://127.0.0.1:$receiver_port/events","description":"bench"}' \\
     "\$base/admin/v1/products/demo/event-endpoints" >"$out/events-endpoint-$name.json"
   run_started=\$(date -u +%Y-%m-%dT%H:%M:%SZ)
 }
 after_run() {
-  [[ $enabled == true ]] || { echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events')"; return 0; }
+  # PostgreSQL's WAL from the warm-up on, deliveries included, per webhook handled meanwhile: what each commit waits to flush.
+  wal() { psql -At -c "SELECT 'WAL per webhook: ' || round(pg_wal_lsn_diff(pg_current_wal_lsn(), '\$wal_from') / (count(*) - \$webhooks_from)) || ' bytes over ' || (count(*) - \$webhooks_from) || ' webhooks' FROM billing.stripe_events"
+    # BENCH_WAL_STATS=1: that WAL by relation and kind of record (pg_walinspect), the largest first.
+    if [[ -n \${BENCH_WAL_STATS:-} ]]; then
+      psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_walinspect" -c "SELECT coalesce(c.relname, '-') AS relation, r.record_type AS record, count(*), round(sum(r.record_length) / 1024.0) AS kb, round(sum(r.fpi_length) / 1024.0) AS fpi_kb FROM (SELECT record_type, record_length, fpi_length, substring(block_ref from 'rel [0-9]+/[0-9]+/([0-9]+)')::oid AS node FROM pg_get_wal_records_info('\$wal_from', pg_current_wal_lsn())) r LEFT JOIN pg_class c ON c.relfilenode = r.node GROUP BY 1, 2 ORDER BY sum(r.record_length) DESC LIMIT 20"
+    fi
+  }
+  [[ $endpoint == true ]] || { echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events')"; wal; return 0; }
   pending() { psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Pending'"; }
   local waited=0
   while (( \$(pending) > 0 && waited < 300 )); do sleep 1; waited=\$((waited + 1)); done
@@ -43,6 +52,7 @@ after_run() {
     psql -c "SELECT round(total_exec_time::numeric, 0) AS ms, calls, round((total_exec_time / calls)::numeric, 3) AS ms_per_call, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
   fi
   echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events'); delivered: \$(psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Delivered'"); waiting after the run: \${waited} s"
+  wal
   if [[ $name == on-32 ]]; then
     local endpoint=\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"]["id"])' "$out/events-endpoint-$name.json")
     local before=\$(curl -sf http://127.0.0.1:$receiver_port/count)
@@ -57,17 +67,20 @@ after_run() {
 }
 HOOKS
   BENCH_HOOKS=$hooks BENCH_CONNECTIONS=$connections BENCH_EVENTS=renewals BENCH_NO_PGBENCH=1 BENCH_NO_README=1 \
-    BENCH_SILO_ARGS="--Billing:AdminKey=$admin --Billing:Events:Enabled=$enabled --Billing:Events:SandboxReceiver=false" \
+    BENCH_SILO_ARGS="--Billing:AdminKey=$admin --Billing:Events:Enabled=$enabled --Billing:Events:SandboxReceiver=false ${BENCH_EVENTS_SILO_ARGS:-}" \
     bash bench/webhooks.sh "$duration" "$customers" >"$out/events-$name.txt" 2>&1 \
     || { echo "the $name run failed:" >&2; tail -20 "$out/events-$name.txt" >&2; exit 1; }
-  grep -E '^\| service:|events stored|replayed' "$out/events-$name.txt" | sed "s/^/$name: /"
+  grep -E '^\| service:|events stored|replayed|WAL per|^ [a-z_-]+ +\| [A-Z_+]+ +\|' "$out/events-$name.txt" | sed "s/^/$name: /"
 }
 
-# BENCH_RUNS picks runs (for an experiment; README.md is written only after all four). BENCH_STATEMENTS=1 (with
-# BENCH_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements") prints the statements that took PostgreSQL's time.
+# BENCH_RUNS picks runs (for an experiment; README.md is written only after all four): off-N, on-N, or bare-N (events on,
+# no endpoint: every change's events composed and stored, nothing to deliver). BENCH_STATEMENTS=1 (with
+# BENCH_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements") prints the statements that took PostgreSQL's time;
+# BENCH_WAL_STATS=1 the WAL of each run by relation; BENCH_EVENTS_SILO_ARGS adds silo options (e.g. a longer GatherFor);
+# BENCH_THINK_MS (bench/webhooks.lua) paces each connection below saturation.
 runs=${BENCH_RUNS:-off-1 on-1 off-32 on-32}
 for name in $runs; do
-  run "$name" "${name#*-}" "$([[ $name == on-* ]] && echo true || echo false)"
+  run "$name" "${name#*-}" "$([[ $name == on-* || $name == bare-* ]] && echo true || echo false)" "$([[ $name == on-* ]] && echo true || echo false)"
 done
 [[ $runs == "off-1 on-1 off-32 on-32" ]] || { grep -h -A18 'ms_per_call' "$out"/events-*.txt || true; exit 0; }
 

@@ -11,7 +11,7 @@
 # ../shared/anchors/fastify-webhooks, the stack the service replaces, run after pgbench on the same database and events;
 # needs node and npm; BENCH_NO_ANCHOR=1 leaves only it out). BENCH_WAIT_REPORTED=1 waits after
 # the measured run until the reporting projector has computed every subscription, and counts its CPU time.
-# BENCH_CONNECTIONS sets wrk's connections (32). BENCH_HOOKS names a script sourced here that may define after_setup
+# BENCH_CONNECTIONS sets wrk's connections (32); BENCH_THINK_MS makes each wait that long between an answer and its next request. BENCH_HOOKS names a script sourced here that may define after_setup
 # (run once the customers exist) and after_run (after the measured run, while the silo still runs); bench/events.sh uses them.
 # BENCH_PERF=1 also profiles the silo with perf during a run of its own after the measured one and splits its CPU time by
 # part (bench/perf-split.py webhooks); the silo then runs with a perf map and without W^X.
