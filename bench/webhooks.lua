@@ -9,7 +9,7 @@ local created = 0
 
 -- BENCH_THINK_MS: each connection waits this long after an answer before its next request (wrk's delay(), not part
 -- of the latency), so the service runs below its saturation, as a service in production does.
-local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
+local think = tonumber(os.getenv("BENCH_THINK_MS") or "") or 0
 if think > 0 then
    function delay()
       return think
