@@ -66,7 +66,7 @@ run() { # name, server pid, url, [header]
   local before busy_before TIMEFORMAT='%U %S'
   before=$(cpu_seconds "$server"); busy_before=$(machine_busy)
   { time wrk -t$threads -c$connections -d"$duration" --latency "$@" "$url" >"$out/$name.txt"; } 2>"$out/$name.cpu"
-  # The server's CPU time per request: steadier than the rates, which move with what else the two cores run.
+  # The server's CPU time per request: a second view beside the rates, which move with what else the two cores run.
   cpu_of[$name]=$(awk -v a="$before" -v b="$(cpu_seconds "$server")" -v n="$(awk '/requests in/ {print $1}' "$out/$name.txt")" 'BEGIN { if (n > 0) printf "%.1f", (b - a) * 1e6 / n; else printf "?" }')
   others_of[$name]=$(others "$busy_before" "$(machine_busy)" "$(awk -v a="$before" -v b="$(cpu_seconds "$server")" -v w="$(awk '{print $1 + $2}' "$out/$name.cpu")" 'BEGIN { print b - a + w }')")
 }
