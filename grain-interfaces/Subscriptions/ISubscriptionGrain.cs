@@ -96,11 +96,11 @@ public interface ISubscriptionGrain : IWakeable
     Task<BillingPeriod> GetBillingPeriod();
 
     /// <summary>
-    /// The customer's usage changed: entitlements computed from an older <paramref name="version"/> are stale, here and in
-    /// the gateway of this grain's silo (awaited, so usage is acknowledged only once its subscription's answer is stale).
+    /// The customer's usage changed: entitlements computed before this notice are stale, here and in the gateway of this
+    /// grain's silo (awaited, so usage is acknowledged only once its subscription's answer is stale).
     /// </summary>
     [AlwaysInterleave, Alias("UsageChanged")]
-    Task UsageChanged(long version);
+    Task UsageChanged();
 
     /// <summary>
     /// Usage reached shares of its limits: each is recorded (<c>UsageThresholdReached</c>) and told to the product once per period.

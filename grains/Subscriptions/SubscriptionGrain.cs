@@ -84,8 +84,7 @@ public sealed partial class SubscriptionGrain(
 
     /// <summary>
     /// The usage notices received (<see cref="UsageChanged"/>), and how many had come when the answer held was computed: it
-    /// holds only while none came since. A count of this activation's own, not the usage grain's version, which starts again
-    /// with each of its activations.
+    /// holds only while none came since.
     /// </summary>
     private long usageNotices;
     private long entitlementsUsageNotices = -1;
@@ -134,16 +133,19 @@ public sealed partial class SubscriptionGrain(
     /// </summary>
     public async Task<EntitlementsView> GetEntitlements()
     {
-        var view = entitlements is { } known && catalogs.IsFresh && clock.GetUtcNow() < entitlementsValidUntil && entitlementsUsageNotices == usageNotices
+        var view = entitlements is { } known && HeldAnswerStands && clock.GetUtcNow() < entitlementsValidUntil
             ? known
             : await ComputeEntitlements();
-        if (ReferenceEquals(view, entitlements) && entitlementsUsageNotices == usageNotices && catalogs.IsFresh && !deactivating)
+        if (ReferenceEquals(view, entitlements) && HeldAnswerStands && !deactivating)
         {
             local.Keep(Key, view, entitlementsValidUntil < catalogs.FreshUntil ? entitlementsValidUntil : catalogs.FreshUntil);
         }
 
         return view;
     }
+
+    /// <summary>No usage notice came since the answer held was computed, and the catalog it was computed from is fresh.</summary>
+    private bool HeldAnswerStands => entitlementsUsageNotices == usageNotices && catalogs.IsFresh;
 
     /// <summary>The answer held no longer holds: neither here nor in this silo's gateway.</summary>
     private void ForgetEntitlements()
@@ -157,8 +159,8 @@ public sealed partial class SubscriptionGrain(
 
     public Task<BillingPeriod> GetBillingPeriod() => Task.FromResult(UsagePeriods.Of(Current));
 
-    /// <summary>Any notice makes the answer held stale (<paramref name="version"/> is the usage grain's, of its activation only).</summary>
-    public Task UsageChanged(long version)
+    /// <summary>Any notice makes the answer held stale.</summary>
+    public Task UsageChanged()
     {
         usageNotices++;
         local.Drop(Key);

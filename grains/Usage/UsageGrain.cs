@@ -51,7 +51,6 @@ public sealed partial class UsageGrain(
 
     /// <summary>Totals per (period start, meter) since the previous period; null until read from the journal.</summary>
     private Dictionary<(DateTimeOffset Period, string Meter), UsageTotals>? totals;
-    private long version;
     private bool subscriptionListening = true;
 
     /// <summary>
@@ -248,8 +247,7 @@ public sealed partial class UsageGrain(
         var known = meters.Count == 0 ? [] : await Totals(await Period());
         subscriptionListening = true;
         return new UsageReading(
-            meters.ToDictionary(m => m.MeterId, m => known.TryGetValue((periodStart, m.MeterId), out var t) ? t.ValueFor(m.Aggregation) : 0, StringComparer.Ordinal),
-            version);
+            meters.ToDictionary(m => m.MeterId, m => known.TryGetValue((periodStart, m.MeterId), out var t) ? t.ValueFor(m.Aggregation) : 0, StringComparer.Ordinal));
     }
 
     public async Task SetBillingPeriod(BillingPeriod period)
@@ -393,7 +391,6 @@ public sealed partial class UsageGrain(
     /// </summary>
     private async Task Changed()
     {
-        version++;
         if (!subscriptionListening)
         {
             return;
@@ -403,13 +400,13 @@ public sealed partial class UsageGrain(
         var subscription = GrainFactory.GetGrain<ISubscriptionGrain>(this.GetPrimaryKeyString());
         if (TimeProvider.System.GetUtcNow() < noticesAwaitedAgainAt)
         {
-            subscription.UsageChanged(version).Ignore();
+            subscription.UsageChanged().Ignore();
             return;
         }
 
         try
         {
-            await subscription.UsageChanged(version).WaitAsync(SubscriptionNoticePatience, TimeProvider.System);
+            await subscription.UsageChanged().WaitAsync(SubscriptionNoticePatience, TimeProvider.System);
         }
         catch (Exception ex)
         {
