@@ -837,8 +837,9 @@ public sealed partial class SubscriptionGrain(
     }
 
     /// <summary>
-    /// Runs the outbox's due effects in order. Done ones leave it; failed ones wait for a later try; an
-    /// email given up on for good is recorded as not sent. The outcome is written once for the run.
+    /// Runs the outbox's due effects: each kind's in order, the product's events beside the rest (their store depends on no
+    /// other effect, so a change waits for the slower of the two, not for both). Done ones leave the outbox; failed ones wait
+    /// for a later try; an email given up on for good is recorded as not sent. The outcome is written once for the run.
     /// </summary>
     private async Task RunEffects()
     {
@@ -848,8 +849,19 @@ public sealed partial class SubscriptionGrain(
             return;
         }
 
+        // Both run on this activation's one thread, taking turns at their awaits: neither sees the other half-way.
+        await Task.WhenAll(
+            RunInOrder(due.Where(e => e.Effect is not Effect.PublishProductEvents)),
+            RunInOrder(due.Where(e => e.Effect is Effect.PublishProductEvents)));
+        bookkeeping = true;
+        await Persist();
+    }
+
+    /// <summary>Runs effects one after another; a failed one holds back the later ones of its kind.</summary>
+    private async Task RunInOrder(IEnumerable<OutboxEntry> entries)
+    {
         var failed = new HashSet<Type>();
-        foreach (var entry in due.Where(e => !failed.Contains(e.Effect.GetType())))
+        foreach (var entry in entries.Where(e => !failed.Contains(e.Effect.GetType())))
         {
             if (entry.Effect is Effect.RetryPayment or Effect.CancelAtProvider or Effect.CancelDuplicate or Effect.ChangeMeteredPrices)
             {
@@ -881,9 +893,6 @@ public sealed partial class SubscriptionGrain(
                 failed.Add(entry.Effect.GetType());
             }
         }
-
-        bookkeeping = true;
-        await Persist();
     }
 
     private void RememberSent(string key)

@@ -309,6 +309,28 @@ public sealed class EventDeliveryTests(GrainCluster cluster) : IClassFixture<Gra
         Assert.Equal(ProductEventTypes.All, unchanged.EventTypes);
     }
 
+    [Fact]
+    public async Task A_change_s_events_are_stored_while_its_read_model_write_is_still_under_way()
+    {
+        const string product = "evbeside";
+        Assert.Empty(await cluster.Grains.GetGrain<IProductGrain>(BillingIds.ProductKey(product)).Configure(DemoProduct.Definition with { ProductId = product }));
+        var grain = await ActiveAsync(product, "c1");
+        int Stored() => cluster.ProductEvents.Events.Count(e => e.ProductId == product);
+        var before = Stored();
+        var key = BillingIds.SubscriptionKey(product, "c1");
+        var history = (await cluster.ReadModel.Store.ReadAsync(key, null, 100, CancellationToken.None)).Count;
+        var release = cluster.ReadModel.HoldNextOf(product, "c1");
+
+        var change = grain.ChangePlan("pro", ProrationMode.CreateProrations, CommandContext.Api);
+
+        // The two effects go side by side: the change waits for the slower, not for both one after the other.
+        await Poll.UntilAsync(() => Stored() > before, TimeSpan.FromSeconds(10), "the plan change's events stored while the read model's write waits");
+        Assert.False(change.IsCompleted);
+        release.SetResult();
+        Assert.True((await change).Succeeded);
+        Assert.True((await cluster.ReadModel.Store.ReadAsync(key, null, 100, CancellationToken.None)).Count > history);
+    }
+
     private IEventEndpointsGrain Endpoints(string product) => cluster.Grains.GetGrain<IEventEndpointsGrain>(EventKeys.Endpoints(product));
 
     /// <summary>A product of its own (the demo product's catalog) with one endpoint.</summary>
