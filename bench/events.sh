@@ -29,7 +29,6 @@ run() { # name, connections, events (true|false), an endpoint (true|false)
 after_setup() {
   wal_from=\$(psql -At -c "SELECT pg_current_wal_lsn()")
   webhooks_from=\$(psql -At -c "SELECT count(*) FROM billing.stripe_events")
-  if [[ -n \${BENCH_STATEMENTS:-} ]]; then psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null; fi
   # The WAL read afterwards must outlive the checkpoint before the measured run.
   if [[ -n \${BENCH_WAL_STATS:-} ]]; then psql -q -c "ALTER SYSTEM SET wal_keep_size = '4GB'" -c "SELECT pg_reload_conf()" >/dev/null; fi
   [[ $endpoint == true ]] || return 0
@@ -37,6 +36,10 @@ after_setup() {
     -d '{"url":"http://127.0.0.1:$receiver_port/events","description":"bench"}' \\
     "\$base/admin/v1/products/demo/event-endpoints" >"$out/events-endpoint-$name.json"
   run_started=\$(date -u +%Y-%m-%dT%H:%M:%SZ)
+}
+after_warmup() {
+  # The statements of the measured run only.
+  if [[ -n \${BENCH_STATEMENTS:-} ]]; then psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null; fi
 }
 after_run() {
   # PostgreSQL's WAL from the warm-up on, deliveries included, per webhook handled meanwhile: what each commit waits to flush.
@@ -46,13 +49,16 @@ after_run() {
       psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_walinspect" -c "SELECT coalesce(c.relname, '-') AS relation, r.record_type AS record, count(*), round(sum(r.record_length) / 1024.0) AS kb, round(sum(r.fpi_length) / 1024.0) AS fpi_kb FROM (SELECT record_type, record_length, fpi_length, substring(block_ref from 'rel [0-9]+/[0-9]+/([0-9]+)')::oid AS node FROM pg_get_wal_records_info('\$wal_from', pg_current_wal_flush_lsn())) r LEFT JOIN pg_class c ON c.relfilenode = r.node GROUP BY 1, 2 ORDER BY sum(r.record_length) DESC LIMIT 20"
     fi
   }
-  [[ $endpoint == true ]] || { echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events')"; wal; return 0; }
+  statements() {
+    if [[ -n \${BENCH_STATEMENTS:-} ]]; then
+      psql -c "SELECT round(total_exec_time::numeric, 0) AS ms, calls, round((total_exec_time / calls)::numeric, 3) AS ms_per_call, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25"
+    fi
+  }
+  [[ $endpoint == true ]] || { statements; echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events')"; wal; return 0; }
   pending() { psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Pending'"; }
   local waited=0
   while (( \$(pending) > 0 && waited < 300 )); do sleep 1; waited=\$((waited + 1)); done
-  if [[ -n \${BENCH_STATEMENTS:-} ]]; then
-    psql -c "SELECT round(total_exec_time::numeric, 0) AS ms, calls, round((total_exec_time / calls)::numeric, 3) AS ms_per_call, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
-  fi
+  statements
   echo "events stored: \$(psql -At -c 'SELECT count(*) FROM billing.product_events'); delivered: \$(psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Delivered'"); waiting after the run: \${waited} s"
   wal
   if [[ $name == on-32 ]]; then
@@ -72,7 +78,7 @@ HOOKS
     BENCH_SILO_ARGS="--Billing:AdminKey=$admin --Billing:Events:Enabled=$enabled --Billing:Events:SandboxReceiver=false ${BENCH_EVENTS_SILO_ARGS:-}" \
     bash bench/webhooks.sh "$duration" "$customers" >"$out/events-$name.txt" 2>&1 \
     || { echo "the $name run failed:" >&2; tail -20 "$out/events-$name.txt" >&2; exit 1; }
-  grep -E '^\| service:|events stored|replayed|WAL per|^ [a-z0-9_-]+ +\| [A-Z_+]+ +\|' "$out/events-$name.txt" | sed "s/^/$name: /"
+  grep -E '^\| service:|events stored|replayed|WAL per|CPU time per|^ [a-z0-9_-]+ +\| [A-Z_+]+ +\|' "$out/events-$name.txt" | sed "s/^/$name: /"
 }
 
 # BENCH_RUNS picks runs (for an experiment; README.md is written only after all four, with neither of the two settings
@@ -85,7 +91,7 @@ runs=${BENCH_RUNS:-off-1 on-1 off-32 on-32}
 for name in $runs; do
   run "$name" "${name#*-}" "$([[ $name == on-* || $name == bare-* ]] && echo true || echo false)" "$([[ $name == on-* ]] && echo true || echo false)"
 done
-[[ $runs == "off-1 on-1 off-32 on-32" && -z ${BENCH_THINK_MS:-}${BENCH_EVENTS_SILO_ARGS:-} ]] || { grep -h -A18 'ms_per_call' "$out"/events-*.txt || true; exit 0; }
+[[ $runs == "off-1 on-1 off-32 on-32" && -z ${BENCH_THINK_MS:-}${BENCH_EVENTS_SILO_ARGS:-} ]] || { grep -h -A28 'ms_per_call' "$out"/events-*.txt || true; exit 0; }
 
 row() { # name → "rps | p99 | p50"
   awk -F'|' '/^\| service:/ { gsub(/ /, "", $3); gsub(/ /, "", $4); sub(/ *p50 */, "", $5); gsub(/ /, "", $5); print $3 " | " $5 " | " $4 }' "$out/events-$1.txt"

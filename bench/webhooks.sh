@@ -12,7 +12,8 @@
 # needs node and npm; BENCH_NO_ANCHOR=1 leaves only it out). BENCH_WAIT_REPORTED=1 waits after
 # the measured run until the reporting projector has computed every subscription, and counts its CPU time.
 # BENCH_CONNECTIONS sets wrk's connections (32); BENCH_THINK_MS makes each wait that long between an answer and its next request. BENCH_HOOKS names a script sourced here that may define after_setup
-# (run once the customers exist) and after_run (after the measured run, while the silo still runs); bench/events.sh uses them.
+# (run once the customers exist), after_warmup (just before the measured run) and after_run (after the measured run, while the
+# silo still runs); bench/events.sh uses them.
 # BENCH_PERF=1 also profiles the silo with perf during a run of its own after the measured one and splits its CPU time by
 # part (bench/perf-split.py webhooks); the silo then runs with a perf map and without W^X.
 set -euo pipefail
@@ -79,6 +80,7 @@ events=$(awk -v r="$(rps warmup)" -v d="$duration" 'BEGIN { printf "%d", r * d *
 # the plans made for them empty (the event deliveries' record statement then read every delivery of its endpoint).
 psql -q -c ANALYZE
 psql -q -c CHECKPOINT
+if declare -F after_warmup >/dev/null; then after_warmup; fi
 silo_before=$(cpu_seconds $silo); pg_before=$(postgres_cpu); busy_before=$(machine_busy)
 send service benchm "$events" "$duration" --latency
 silo_after=$(cpu_seconds $silo); pg_after=$(postgres_cpu); busy_after=$(machine_busy)
