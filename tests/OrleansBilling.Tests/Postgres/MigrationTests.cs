@@ -28,6 +28,7 @@ public sealed class MigrationTests(PostgresServer server)
         "0014_billing_reporting_seq.sql",
         "0015_billing_data_protection.sql",
         "0016_billing_product_events.sql",
+        "0017_billing_event_deliveries_unchecked.sql",
     ];
 
     [Fact]
@@ -91,7 +92,7 @@ public sealed class MigrationTests(PostgresServer server)
 
         var applied = await Task.Run(() => DatabaseMigrator.Migrate(connectionString, NullLogger.Instance));
 
-        Assert.Equal(["0009_billing_usage_exact.sql", "0010_billing_unreadable_events.sql", "0011_billing_staff_audit.sql", "0012_billing_reporting.sql", "0013_billing_discounts.sql", "0014_billing_reporting_seq.sql", "0015_billing_data_protection.sql", "0016_billing_product_events.sql"], applied);
+        Assert.Equal(["0009_billing_usage_exact.sql", "0010_billing_unreadable_events.sql", "0011_billing_staff_audit.sql", "0012_billing_reporting.sql", "0013_billing_discounts.sql", "0014_billing_reporting_seq.sql", "0015_billing_data_protection.sql", "0016_billing_product_events.sql", "0017_billing_event_deliveries_unchecked.sql"], applied);
         Assert.Equal(999999999.223456m, await ScalarAsync<decimal>(connectionString, "SELECT sum(quantity) FROM billing.usage_events"));
         Assert.Equal("huge", await ScalarAsync<string>(connectionString, "SELECT string_agg(idempotency_key, ',') FROM billing.usage_events_unfit"));
         await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connectionString, """
