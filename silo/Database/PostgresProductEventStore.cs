@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.GrainInterfaces.Events;
 using OrleansBilling.Grains.Events;
 
@@ -29,7 +30,7 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
     /// delivery grains' few statements prepared once per connection (Npgsql's automatic preparation), not planned per call.
     /// </summary>
     public static string WithoutCommitWait(string connectionString) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c synchronous_commit=off", MaxAutoPrepare = 16, AutoPrepareMinUsages = 2 }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(ClusterSettings.Pooled(connectionString)) { Options = "-c synchronous_commit=off", MaxAutoPrepare = 16, AutoPrepareMinUsages = 2 }.ConnectionString;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -156,7 +156,7 @@ public static class SiloHosting
         }
         else
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString));
+            services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ClusterSettings.Pooled(connectionString)) { MaxAutoPrepare = 32, AutoPrepareMinUsages = 2 }.ConnectionString));
             services.AddSingleton<PostgresReadModelWriter>();
             services.AddSingleton<IReadModelWriter>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
             services.AddSingleton<IHistoryReader>(sp => sp.GetRequiredService<PostgresReadModelWriter>());
