@@ -232,10 +232,9 @@ public sealed class PostgresProductEventStore(NpgsqlDataSource dataSource, Npgsq
 
     public async Task<bool> DeleteEndpointAsync(string productId, string endpointId, CancellationToken cancellationToken)
     {
-        // One statement: the endpoint, its deliveries and their attempts (no foreign key removes them: migration 0017).
+        // One statement: the endpoint's deliveries go by its trigger (migration 0017), its attempts with it.
         await using var command = dataSource.CreateCommand("""
-            WITH attempts AS (DELETE FROM billing.event_delivery_attempts WHERE product_id = @product AND endpoint_id = @endpoint),
-                 deliveries AS (DELETE FROM billing.event_deliveries WHERE product_id = @product AND endpoint_id = @endpoint)
+            WITH attempts AS (DELETE FROM billing.event_delivery_attempts WHERE product_id = @product AND endpoint_id = @endpoint)
             DELETE FROM billing.event_endpoints WHERE product_id = @product AND endpoint_id = @endpoint
             """);
         command.Parameters.Add(Text("product", productId));
