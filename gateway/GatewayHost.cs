@@ -45,7 +45,7 @@ public static class GatewayHost
         });
         builder.AddBillingTelemetry("gateway");
 
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(ClusterSettings.Pooled(connectionString)));
         builder.Services.AddBillingGateway(builder.Configuration);
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [GatewayServices.ReadyTag, GatewayServices.StartupTag])

@@ -154,18 +154,6 @@ public static class DatabaseMigrator
     }
 
     /// <summary>
-    /// The connection string for the Orleans ADO.NET providers: the same database with
-    /// <c>SearchPath = orleans</c>, because the registered Orleans queries name their tables unqualified.
-    /// </summary>
-    /// <param name="billingConnectionString">The service's connection string.</param>
-    public static string OrleansConnectionString(string billingConnectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(billingConnectionString);
-        var builder = new NpgsqlConnectionStringBuilder(billingConnectionString) { SearchPath = OrleansSchema };
-        return builder.ConnectionString;
-    }
-
-    /// <summary>
     /// Reads the embedded migration scripts, named by file name only (e.g. <c>0001_orleans_persistence.sql</c>)
     /// so the journal does not depend on the assembly's root namespace.
     /// </summary>

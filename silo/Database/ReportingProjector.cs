@@ -126,7 +126,8 @@ public sealed partial class ReportingProjector(NpgsqlDataSource dataSource, IOpt
     public async Task<int> ProjectOnceAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (!await Scalar<bool>(connection, "SELECT pg_try_advisory_lock(@key)", cancellationToken))
+        // Not cancelled half-way: a lock granted to a call that then throws would stay with the pooled connection.
+        if (!await Scalar<bool>(connection, "SELECT pg_try_advisory_lock(@key)", CancellationToken.None))
         {
             return AnotherProjectorRuns;
         }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Messaging;
-using OrleansBilling.Silo.Database;
+using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -96,7 +96,7 @@ public sealed class ClusteringContractTests(PostgresServer server)
 
     private static async Task<int> CountMembersAsync(string connectionString, string clusterId, int status)
     {
-        await using var connection = new NpgsqlConnection(DatabaseMigrator.OrleansConnectionString(connectionString));
+        await using var connection = new NpgsqlConnection(ClusterSettings.OrleansConnectionString(connectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT count(*) FROM OrleansMembershipTable WHERE DeploymentId = @cluster AND Status = @status", connection);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Storage;
-using OrleansBilling.Silo.Database;
+using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -127,7 +127,7 @@ public sealed class GrainStorageContractTests(OrleansPostgresClusterFixture fixt
 
     private async Task<(string? Payload, int? Version)> ReadRowAsync(string stateName, string key)
     {
-        await using var connection = new NpgsqlConnection(DatabaseMigrator.OrleansConnectionString(fixture.ConnectionString));
+        await using var connection = new NpgsqlConnection(ClusterSettings.OrleansConnectionString(fixture.ConnectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT PayloadBinary, Version FROM OrleansStorage WHERE GrainTypeString = @state AND GrainIdExtensionString = @key", connection);

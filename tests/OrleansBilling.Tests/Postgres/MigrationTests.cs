@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Silo.Database;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
@@ -148,7 +149,7 @@ public sealed class MigrationTests(PostgresServer server)
     {
         var connectionString = await MigratedDatabase.CreateAsync(server, "migrations_search_path");
 
-        var orleans = DatabaseMigrator.OrleansConnectionString(connectionString);
+        var orleans = ClusterSettings.OrleansConnectionString(connectionString);
 
         Assert.Equal("orleans", new NpgsqlConnectionStringBuilder(orleans).SearchPath);
         Assert.Equal("orleans", await ScalarAsync<string>(orleans, "SELECT current_schema()"));

@@ -1,5 +1,5 @@
 using Orleans.TestingHost;
-using OrleansBilling.Silo.Database;
+using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -43,7 +43,7 @@ public sealed class OrleansPostgresClusterFixture(PostgresServer server) : IAsyn
             silo.AddAdoNetGrainStorage(DeleteOnClearStorageName, o =>
             {
                 o.Invariant = PostgresSiloConfiguration.Invariant;
-                o.ConnectionString = DatabaseMigrator.OrleansConnectionString(connectionString);
+                o.ConnectionString = ClusterSettings.OrleansConnectionString(connectionString);
                 o.DeleteStateOnClear = true;
             });
         });

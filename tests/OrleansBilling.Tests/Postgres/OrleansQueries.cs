@@ -1,6 +1,6 @@
 using System.Data;
 using Npgsql;
-using OrleansBilling.Silo.Database;
+using OrleansBilling.Gateway.Hosting;
 
 namespace OrleansBilling.Tests.Postgres;
 
@@ -10,7 +10,7 @@ namespace OrleansBilling.Tests.Postgres;
 /// </summary>
 public sealed class OrleansQueries(string billingConnectionString)
 {
-    private readonly string _connectionString = DatabaseMigrator.OrleansConnectionString(billingConnectionString);
+    private readonly string _connectionString = ClusterSettings.OrleansConnectionString(billingConnectionString);
 
     /// <summary>Opens a connection on the Orleans search path.</summary>
     public async Task<NpgsqlConnection> OpenAsync()

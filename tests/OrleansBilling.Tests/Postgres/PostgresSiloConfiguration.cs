@@ -1,4 +1,4 @@
-using OrleansBilling.Silo.Database;
+using OrleansBilling.Gateway.Hosting;
 
 namespace OrleansBilling.Tests.Postgres;
 
@@ -16,7 +16,7 @@ public static class PostgresSiloConfiguration
     /// <param name="billingConnectionString">The service's connection string; Orleans gets its search-path variant.</param>
     public static ISiloBuilder UsePostgresStorageAndReminders(this ISiloBuilder silo, string billingConnectionString)
     {
-        var orleans = DatabaseMigrator.OrleansConnectionString(billingConnectionString);
+        var orleans = ClusterSettings.OrleansConnectionString(billingConnectionString);
         silo.AddAdoNetGrainStorage(StorageName, o =>
         {
             o.Invariant = Invariant;
@@ -36,7 +36,7 @@ public static class PostgresSiloConfiguration
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = DatabaseMigrator.OrleansConnectionString(billingConnectionString);
+            o.ConnectionString = ClusterSettings.OrleansConnectionString(billingConnectionString);
         });
 
     /// <summary>Gateway discovery from the migrated database, for a standalone client.</summary>
@@ -44,6 +44,6 @@ public static class PostgresSiloConfiguration
         client.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
-            o.ConnectionString = DatabaseMigrator.OrleansConnectionString(billingConnectionString);
+            o.ConnectionString = ClusterSettings.OrleansConnectionString(billingConnectionString);
         });
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using OrleansBilling.Silo.Database;
+using OrleansBilling.Gateway.Hosting;
 using OrleansBilling.Tests.Infrastructure;
 using Xunit;
 
@@ -84,7 +84,7 @@ public sealed class ReminderContractTests(OrleansPostgresClusterFixture fixture)
 
     private async Task<(long Period, int Version)?> ReadRowAsync(string grainId, string name)
     {
-        await using var connection = new NpgsqlConnection(DatabaseMigrator.OrleansConnectionString(fixture.ConnectionString));
+        await using var connection = new NpgsqlConnection(ClusterSettings.OrleansConnectionString(fixture.ConnectionString));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT Period, Version FROM OrleansRemindersTable WHERE GrainId = @grain AND ReminderName = @name", connection);
