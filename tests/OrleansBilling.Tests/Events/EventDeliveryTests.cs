@@ -322,11 +322,17 @@ public sealed class EventDeliveryTests(GrainCluster cluster) : IClassFixture<Gra
         var release = cluster.ReadModel.HoldNextOf(product, "c1");
 
         var change = grain.ChangePlan("pro", ProrationMode.CreateProrations, CommandContext.Api);
+        try
+        {
+            // The two effects go side by side: the change waits for the slower, not for both one after the other.
+            await Poll.UntilAsync(() => Stored() > before, TimeSpan.FromSeconds(10), "the plan change's events stored while the read model's write waits");
+            Assert.False(change.IsCompleted);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
 
-        // The two effects go side by side: the change waits for the slower, not for both one after the other.
-        await Poll.UntilAsync(() => Stored() > before, TimeSpan.FromSeconds(10), "the plan change's events stored while the read model's write waits");
-        Assert.False(change.IsCompleted);
-        release.SetResult();
         Assert.True((await change).Succeeded);
         Assert.True((await cluster.ReadModel.Store.ReadAsync(key, null, 100, CancellationToken.None)).Count > history);
     }

@@ -9,7 +9,7 @@ public sealed class RecordingReadModelWriter : IReadModelWriter
 {
     private int failuresLeft;
 
-    private (string ProductId, string CustomerId, TaskCompletionSource Release)? held;
+    private Hold? held;
 
     public InMemoryReadModelWriter Store { get; } = new();
 
@@ -21,16 +21,17 @@ public sealed class RecordingReadModelWriter : IReadModelWriter
     /// <summary>The next write of the customer's row waits until the returned source completes, as a slow database would.</summary>
     public TaskCompletionSource HoldNextOf(string productId, string customerId)
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        held = (productId, customerId, release);
-        return release;
+        var hold = new Hold(productId, customerId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        Volatile.Write(ref held, hold);
+        return hold.Release;
     }
 
     public async Task WriteAsync(SubscriptionRow current, IReadOnlyList<HistoryEntry> history, CancellationToken cancellationToken)
     {
-        if (held is { } hold && hold.ProductId == current.ProductId && hold.CustomerId == current.CustomerId)
+        // Taken by one write only, whichever thread the grains' writes come on.
+        if (Volatile.Read(ref held) is { } hold && hold.ProductId == current.ProductId && hold.CustomerId == current.CustomerId
+            && ReferenceEquals(Interlocked.CompareExchange(ref held, null, hold), hold))
         {
-            held = null;
             await hold.Release.Task;
         }
 
@@ -42,4 +43,6 @@ public sealed class RecordingReadModelWriter : IReadModelWriter
         Writes++;
         await Store.WriteAsync(current, history, cancellationToken);
     }
+
+    private sealed record Hold(string ProductId, string CustomerId, TaskCompletionSource Release);
 }
