@@ -38,7 +38,7 @@ after_setup() {
   run_started=\$(date -u +%Y-%m-%dT%H:%M:%SZ)
 }
 after_warmup() {
-  # The statements of the measured run only.
+  # The statements from the measured run on (after_run prints them once its deliveries are done), not the warm-up's.
   if [[ -n \${BENCH_STATEMENTS:-} ]]; then psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null; fi
 }
 after_run() {
