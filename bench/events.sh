@@ -5,7 +5,10 @@
 #     endpoint of every type at a local receiver that answers 204 at once), at one connection (the latency of a request on
 #     an otherwise idle service) and at 32 (the service saturated);
 #  2. the delivery rate: after the saturated run, every event of it is queued for its endpoint again (a replay) and
-#     delivered: events per second until none waits.
+#     delivered: events per second until none waits;
+#  3. delivery on against off in one silo and one database, phase after phase (the run alt-1, bench/events-alternate.sh),
+#     one connection paced below saturation (BENCH_ALT_THINK_MS, default 10 ms between an answer and the next request):
+#     separate runs of (1) differ by more than 5% between two runs of the same setting, so they cannot tell a 5% goal.
 # Needs what bench/webhooks.sh needs, and node. Writes the figures into bench/README.md.
 # Usage: bench/events.sh [seconds, default 20] [customers, default 500]
 set -euo pipefail
@@ -17,9 +20,9 @@ require_tools node psql curl
 build_release silo/OrleansBilling.Silo.csproj
 export BENCH_BUILT=1
 receiver_port=$(free_port)
-# BENCH_RECEIVER_NICE=1 runs the receiver at the lowest priority: a stand-in for a product's own machine, so its share
-# of the two cores is taken only when the service leaves them idle.
-${BENCH_RECEIVER_NICE:+nice -n 19} node bench/receiver.mjs "$receiver_port" &
+# The receiver runs at the lowest priority: a stand-in for a product's own machine, so its share of the two cores is
+# taken only when the service leaves them idle (BENCH_RECEIVER_NICE=0: at the service's priority).
+if [[ ${BENCH_RECEIVER_NICE:-1} == 0 ]]; then node bench/receiver.mjs "$receiver_port" & else nice -n 19 node bench/receiver.mjs "$receiver_port" & fi
 pids+=($!)
 admin=adm_bench_events_0123456789
 
@@ -40,6 +43,7 @@ after_setup() {
 after_warmup() {
   # The statements from the measured run on (after_run prints them once its deliveries are done), not the warm-up's.
   if [[ -n \${BENCH_STATEMENTS:-} ]]; then psql -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null; fi
+  if [[ $name == alt-* ]]; then source bench/events-alternate.sh; alternate "$out/events-endpoint-$name.json" "$admin"; fi
 }
 after_run() {
   # PostgreSQL's WAL from the warm-up on, deliveries included, per webhook handled meanwhile: what each commit waits to flush.
@@ -74,24 +78,26 @@ after_run() {
   fi
 }
 HOOKS
-  BENCH_HOOKS=$hooks BENCH_CONNECTIONS=$connections BENCH_EVENTS=renewals BENCH_NO_PGBENCH=1 BENCH_NO_README=1 \
+  local think=${BENCH_THINK_MS:-}
+  [[ $name != alt-* ]] || think=${BENCH_ALT_THINK_MS:-10}
+  BENCH_HOOKS=$hooks BENCH_CONNECTIONS=$connections BENCH_EVENTS=renewals BENCH_NO_PGBENCH=1 BENCH_NO_README=1 BENCH_THINK_MS=$think \
     BENCH_SILO_ARGS="--Billing:AdminKey=$admin --Billing:Events:Enabled=$enabled --Billing:Events:SandboxReceiver=false ${BENCH_EVENTS_SILO_ARGS:-}" \
     bash bench/webhooks.sh "$duration" "$customers" >"$out/events-$name.txt" 2>&1 \
     || { echo "the $name run failed:" >&2; tail -20 "$out/events-$name.txt" >&2; exit 1; }
-  grep -E '^\| service:|events stored|replayed|WAL per|CPU time per|^ [a-z0-9_-]+ +\| [A-Z_+]+ +\|' "$out/events-$name.txt" | sed "s/^/$name: /"
+  grep -E '^alt |^\| service:|events stored|replayed|WAL per|CPU time per|^ [a-z0-9_-]+ +\| [A-Z_+]+ +\|' "$out/events-$name.txt" | sed "s/^/$name: /"
 }
 
 # BENCH_RUNS picks runs (for an experiment; README.md is written only after all four, with neither of the two settings
-# below): off-N, on-N, or bare-N (events on,
-# no endpoint: every change's events composed and stored, nothing to deliver). BENCH_STATEMENTS=1 (with
+# below): off-N, on-N, bare-N (events on, no endpoint: every change's events composed and stored, nothing to deliver),
+# or alt-N (delivery off and on, phase after phase in one silo: bench/events-alternate.sh). BENCH_STATEMENTS=1 (with
 # BENCH_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements") prints the statements that took PostgreSQL's time;
 # BENCH_WAL_STATS=1 the WAL of each run by relation; BENCH_EVENTS_SILO_ARGS adds silo options (e.g. a longer GatherFor);
 # BENCH_THINK_MS (bench/webhooks.lua) paces each connection below saturation.
-runs=${BENCH_RUNS:-off-1 on-1 off-32 on-32}
+runs=${BENCH_RUNS:-off-1 on-1 off-32 on-32 alt-1}
 for name in $runs; do
-  run "$name" "${name#*-}" "$([[ $name == on-* || $name == bare-* ]] && echo true || echo false)" "$([[ $name == on-* ]] && echo true || echo false)"
+  run "$name" "${name#*-}" "$([[ $name == on-* || $name == bare-* || $name == alt-* ]] && echo true || echo false)" "$([[ $name == on-* || $name == alt-* ]] && echo true || echo false)"
 done
-[[ $runs == "off-1 on-1 off-32 on-32" && -z ${BENCH_THINK_MS:-}${BENCH_EVENTS_SILO_ARGS:-} ]] || { grep -h -A28 'ms_per_call' "$out"/events-*.txt || true; exit 0; }
+[[ $runs == "off-1 on-1 off-32 on-32 alt-1" && -z ${BENCH_THINK_MS:-}${BENCH_EVENTS_SILO_ARGS:-} ]] || { grep -h -A28 'ms_per_call' "$out"/events-*.txt || true; exit 0; }
 
 row() { # name → "rps | p99 | p50"
   awk -F'|' '/^\| service:/ { gsub(/ /, "", $3); gsub(/ /, "", $4); sub(/ *p50 */, "", $5); gsub(/ /, "", $5); print $3 " | " $5 " | " $4 }' "$out/events-$1.txt"
@@ -103,12 +109,13 @@ added() { # off, on → percent
 field() { awk -F' \\| ' -v i="$2" '{print $i}' <<<"$(row "$1")"; }
 delivered=$(grep -h 'delivered:' "$out"/events-on-*.txt | sed 's/^/- /')
 replayed=$(grep -h '^replayed' "$out/events-on-32.txt" || echo "replay: not measured")
+alternated() { grep -h "^alt $1" "$out/events-alt-1.txt" | sed "s/^alt $1: //"; }
 
 table=$(cat <<TABLE
 Measured $(date -u +%Y-%m-%d) on this project's machine ($(nproc) cores, shared by the silo, PostgreSQL, wrk and the
 receiver), $customers customers, renewal webhooks (\`BENCH_EVENTS=renewals\` of bench/webhooks.sh: each a \`Renewed\`
 transition, so three events for the product), ${duration} s after a 20 s warm-up; a fresh database for each run.
-Events on: one endpoint of every type at a local receiver (node, answers 204 at once, does not verify).
+Events on: one endpoint of every type at a local receiver (node at the lowest priority, answers 204 at once, does not verify).
 
 | run | webhooks/s | p50 | p99 |
 |---|---|---|---|
@@ -117,7 +124,13 @@ Events on: one endpoint of every type at a local receiver (node, answers 204 at 
 | events off, 32 connections | $(field off-32 1) | $(field off-32 2) | $(field off-32 3) |
 | events on, 32 connections | $(field on-32 1) | $(field on-32 2) | $(field on-32 3) |
 
-Added latency with events on, one connection: p50 $(added "$(field off-1 2)" "$(field on-1 2)"), p99 $(added "$(field off-1 3)" "$(field on-1 3)") (goal: under 5%).
+**Added latency, delivery on against off** (one connection, ${BENCH_ALT_THINK_MS:-10} ms between an answer and the next
+request; in one silo and database, the endpoint enabled and disabled in turn, ${BENCH_ALT_PAIRS:-8} pairs of ${BENCH_ALT_SECONDS:-15} s,
+every change's events stored in both): **p50 $(alternated p50)** (goal: under 5%).
+p99: $(alternated p99). Rates and CPU: $(alternated webhooks/s).
+
+Events on against off in separate runs (each a fresh silo and database; two runs of the same setting differ by more than
+5%), one connection unpaced: p50 $(added "$(field off-1 2)" "$(field on-1 2)"), p99 $(added "$(field off-1 3)" "$(field on-1 3)").
 Saturated (32 connections): throughput $(awk -v a="$(field off-32 1)" -v b="$(field on-32 1)" 'BEGIN { printf "%+.1f%%", (b - a) * 100 / a }'), p50 $(added "$(field off-32 2)" "$(field on-32 2)").
 $delivered
 - delivery rate, one endpoint: $replayed

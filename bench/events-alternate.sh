@@ -1,0 +1,43 @@
+# Sourced by the hooks bench/events.sh writes for an alt-N run (within bench/webhooks.sh, after its warm-up): delivery on
+# against delivery off in one silo and one database, phase after phase, so that what drifts between runs (a fresh
+# database, checkpoints, the machine) reaches both. "off": the endpoint disabled, so every change's events are still
+# composed and stored (the outbox's work on the subscription path) and none is delivered; "on": enabled, each event
+# delivered to the receiver. Phases go off on, on off, off on, … (ABBA), so a steady drift cancels in pairs.
+# BENCH_ALT_PAIRS (default 8) pairs of BENCH_ALT_SECONDS (default 15) each. Prints a line per phase and the summary.
+
+# The silo's total GC pause in seconds, from its Prometheus scrape (the runtime's metrics); 0 when it has none.
+# (awk reads to the end: stopping early would fail curl's write, and with it the pipeline.)
+gc_paused() { curl -sf "$base/metrics" | awk '/^[a-z_]*gc_pause_time_seconds_total/ && !found { print $NF; found = 1 } END { if (!found) print 0 }'; }
+
+alternate() { # the endpoint's JSON file, the admin key
+  local admin=$2 endpoint_url pairs=${BENCH_ALT_PAIRS:-8} seconds=${BENCH_ALT_SECONDS:-15} i phase order events results=$out/events-alternate.tsv
+  endpoint_url="$base/admin/v1/products/demo/event-endpoints/$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["endpoint"]["id"])' "$1")"
+  # Enough fresh events for a phase at twice the warm-up's rate.
+  events=$(awk -v r="$(rps warmup)" -v d="$seconds" 'BEGIN { printf "%d", r * d * 2 + 2000 }')
+  : >"$results"
+  for ((i = 1; i <= pairs; i++)); do
+    if ((i % 2)); then order="off on"; else order="on off"; fi
+    for phase in $order; do
+      # What the last "on" phase queued is delivered before the next phase begins (a disabled endpoint's deliveries wait).
+      local waited=0
+      while (($(psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Pending'") > 0)); do
+        ((waited++ < 300)) || { echo "deliveries still pending a minute after phase $i" >&2; return 1; }
+        sleep 0.2
+      done
+      curl -sf -X PATCH -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+        -d "{\"enabled\":$([[ $phase == on ]] && echo true || echo false)}" "$endpoint_url" >/dev/null
+      local silo_from pg_from gc_from
+      silo_from=$(cpu_seconds $silo); pg_from=$(postgres_cpu); gc_from=$(gc_paused)
+      echo "alt phase $i $phase from $(date -u +%T)"
+      send "alt-$phase-$i" "balt$phase$i" "$events" "$seconds" --latency
+      local answered
+      answered=$(awk '/requests in/ {print $1}' "$out/webhooks-alt-$phase-$i.txt")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$phase" "$(rps "alt-$phase-$i")" \
+        "$(awk '$1 == "50%" {print $2}' "$out/webhooks-alt-$phase-$i.txt")" "$(wrk_p99 "alt-$phase-$i")" \
+        "$(per_event "$silo_from" "$(cpu_seconds $silo)" "$answered")" "$(per_event "$pg_from" "$(postgres_cpu)" "$answered")" \
+        "$(awk -v a="$gc_from" -v b="$(gc_paused)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')" >>"$results"
+      first_event=$((first_event + events))
+    done
+  done
+  python3 bench/events-alternate.py "$results"
+}
