@@ -172,22 +172,7 @@ public sealed partial class EventDeliveryGrain(
             var takesAll = due.Count < concurrency * PerCustomer && waiting.Count <= concurrency && waiting.All(c => c.Count() < PerCustomer);
 
             // Customers at once; each one's events one after another, stopping at the first that fails (the rest wait behind it).
-            var secrets = endpoint.SigningSecrets(now);
-            var sent = (await Task.WhenAll(customers.Select(async events =>
-            {
-                var results = new List<(PendingDelivery Delivery, SendResult Result)>();
-                foreach (var d in events)
-                {
-                    var result = await sender.SendAsync(endpoint.Url, d.EventId, d.Payload, secrets, CancellationToken.None);
-                    results.Add((d, result));
-                    if (!result.Delivered)
-                    {
-                        break;
-                    }
-                }
-
-                return results;
-            }))).SelectMany(r => r).ToList();
+            var sent = await sender.SendInOrderAsync(endpoint.Url, customers, endpoint.SigningSecrets(now), CancellationToken.None);
             var recordedAt = clock.GetUtcNow();
             var outcomes = sent.Select(s =>
             {

@@ -16,6 +16,32 @@ public sealed class EventSender(IHttpClientFactory http, IOptions<EventDeliveryO
 {
     public const string HttpClientName = "product-events";
 
+    /// <summary>
+    /// Sends each customer's events one after another, stopping at the first that fails (the rest wait behind it), customers
+    /// at once. Each send goes on where the previous answer arrived: the grain that asks is resumed once, when all are done,
+    /// rather than given a turn per answer (each turn a work item of the thread pool).
+    /// </summary>
+    public async Task<IReadOnlyList<(PendingDelivery Delivery, SendResult Result)>> SendInOrderAsync(
+        string url, IEnumerable<IEnumerable<PendingDelivery>> customers, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    {
+        var sent = await Task.WhenAll(customers.Select(async events =>
+        {
+            var results = new List<(PendingDelivery Delivery, SendResult Result)>();
+            foreach (var d in events)
+            {
+                var result = await SendAsync(url, d.EventId, d.Payload, secrets, cancellationToken).ConfigureAwait(false);
+                results.Add((d, result));
+                if (!result.Delivered)
+                {
+                    break;
+                }
+            }
+
+            return results;
+        })).ConfigureAwait(false);
+        return [.. sent.SelectMany(r => r)];
+    }
+
     public async Task<SendResult> SendAsync(string url, string eventId, string payload, IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
         var sentAt = TimeProvider.System.GetUtcNow();
@@ -33,7 +59,7 @@ public sealed class EventSender(IHttpClientFactory http, IOptions<EventDeliveryO
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return new SendResult(status, Elapsed(started), response.IsSuccessStatusCode, response.IsSuccessStatusCode ? null : $"HTTP {status}");
         }
