@@ -3,7 +3,7 @@
   bench/events-alternate.py TSV [TSV...]   (several: the pairs of several runs pooled)
 
 Input: a TSV of pair, phase (on|off), requests/s, p50, p99 (wrk's units), silo and PostgreSQL CPU ms per webhook, the
-silo's GC pauses in the phase (ms). Prints each phase, then the added latency: on the means of the phases' p50, and on
+silo's GC pauses in the phase (ms), and its thread pool's work items per webhook (older files: without the last, or both). Prints each phase, then the added latency: on the means of the phases' p50, and on
 the pairs' own differences (each pair ran back to back, so drift between pairs does not enter them), their median and
 their mean with a 95% confidence interval (Student's t).
 """
@@ -27,12 +27,12 @@ for run, path in enumerate(sys.argv[1:], 1):
     for line in open(path):
         if not line.strip():
             continue
-        pair, phase, rps, p50, p99, silo, pg, gc = line.rstrip("\n").split("\t")
+        pair, phase, rps, p50, p99, silo, pg, gc, items = (line.rstrip("\n").split("\t") + ["0", "0"])[:9]
         key = (run, int(pair))
-        phases[key + (phase,)] = dict(rps=float(rps), p50=ms(p50), p99=ms(p99), silo=float(silo), pg=float(pg), gc=float(gc))
+        phases[key + (phase,)] = dict(rps=float(rps), p50=ms(p50), p99=ms(p99), silo=float(silo), pg=float(pg), gc=float(gc), items=float(items))
         name = f"{run}.{pair}" if len(sys.argv) > 2 else pair
         print(f"alt pair {name} {phase:>3}: {float(rps):7.2f} webhooks/s, p50 {ms(p50):6.2f} ms, p99 {ms(p99):6.2f} ms, "
-              f"CPU per webhook silo {float(silo):.2f} ms, PostgreSQL {float(pg):.2f} ms; GC paused {gc} ms")
+              f"CPU per webhook silo {float(silo):.2f} ms, PostgreSQL {float(pg):.2f} ms; GC paused {gc} ms; work items per webhook {items}")
 
 pairs = sorted({(r, p) for r, p, _ in phases if (r, p, "on") in phases and (r, p, "off") in phases})
 if not pairs:
@@ -54,4 +54,5 @@ for field in ("p50", "p99"):
           f"pairs' own differences: median {statistics.median(diffs):+.1f}%{spread}, from {min(diffs):+.1f}% to {max(diffs):+.1f}%")
 print(f"alt webhooks/s: off {mean('off', 'rps'):.2f}, on {mean('on', 'rps'):.2f}; CPU per webhook: silo off {mean('off', 'silo'):.2f}, "
       f"on {mean('on', 'silo'):.2f} ms; PostgreSQL off {mean('off', 'pg'):.2f}, on {mean('on', 'pg'):.2f} ms; "
-      f"GC paused per phase: off {mean('off', 'gc'):.0f}, on {mean('on', 'gc'):.0f} ms")
+      f"GC paused per phase: off {mean('off', 'gc'):.0f}, on {mean('on', 'gc'):.0f} ms; thread pool work items per webhook: "
+      f"off {mean('off', 'items'):.1f}, on {mean('on', 'items'):.1f}")

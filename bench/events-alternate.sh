@@ -5,9 +5,14 @@
 # delivered to the receiver. Phases go off on, on off, off on, … (ABBA), so a steady drift cancels in pairs.
 # BENCH_ALT_PAIRS (default 8) pairs of BENCH_ALT_SECONDS (default 15) each. Prints a line per phase and the summary.
 
-# The silo's total GC pause in seconds, from its Prometheus scrape (the runtime's metrics); 0 when it has none.
-# (awk reads to the end: stopping early would fail curl's write, and with it the pipeline.)
-gc_paused() { curl -sf "$base/metrics" | awk '/^[a-z_]*gc_pause_time_seconds_total/ && !found { print $NF; found = 1 } END { if (!found) print 0 }'; }
+# From the silo's Prometheus scrape (the runtime's metrics): its total GC pause in seconds and the thread pool's work items
+# so far, "pause items"; 0 for what it lacks. (awk reads to the end: stopping early would fail curl's write, and the pipeline.)
+runtime_counts() {
+  curl -sf "$base/metrics" | awk '
+    /^[a-z_]*gc_pause_time_seconds_total/ && !paused { paused = $NF }
+    /^[a-z_]*thread_pool_work_item_count_total/ && !items { items = $NF }
+    END { print (paused ? paused : 0), (items ? items : 0) }'
+}
 
 alternate() { # the endpoint's JSON file, the admin key
   local admin=$2 endpoint_url pairs=${BENCH_ALT_PAIRS:-8} seconds=${BENCH_ALT_SECONDS:-15} i phase order events results=$out/events-alternate.tsv
@@ -26,16 +31,16 @@ alternate() { # the endpoint's JSON file, the admin key
       done
       curl -sf -X PATCH -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
         -d "{\"enabled\":$([[ $phase == on ]] && echo true || echo false)}" "$endpoint_url" >/dev/null
-      local silo_from pg_from gc_from
-      silo_from=$(cpu_seconds $silo); pg_from=$(postgres_cpu); gc_from=$(gc_paused)
+      local silo_from pg_from runtime_from
+      silo_from=$(cpu_seconds $silo); pg_from=$(postgres_cpu); runtime_from=$(runtime_counts)
       echo "alt phase $i $phase from $(date -u +%T)"
       send "alt-$phase-$i" "balt$phase$i" "$events" "$seconds" --latency
       local answered
       answered=$(awk '/requests in/ {print $1}' "$out/webhooks-alt-$phase-$i.txt")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$phase" "$(rps "alt-$phase-$i")" \
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$phase" "$(rps "alt-$phase-$i")" \
         "$(awk '$1 == "50%" {print $2}' "$out/webhooks-alt-$phase-$i.txt")" "$(wrk_p99 "alt-$phase-$i")" \
         "$(per_event "$silo_from" "$(cpu_seconds $silo)" "$answered")" "$(per_event "$pg_from" "$(postgres_cpu)" "$answered")" \
-        "$(awk -v a="$gc_from" -v b="$(gc_paused)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')" >>"$results"
+        $(awk -v a="$runtime_from" -v b="$(runtime_counts)" -v n="$answered" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f\t%.1f", (y[1] - x[1]) * 1000, (y[2] - x[2]) / n }') >>"$results"
       first_event=$((first_event + events))
     done
   done

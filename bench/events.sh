@@ -109,7 +109,7 @@ added() { # off, on → percent
 field() { awk -F' \\| ' -v i="$2" '{print $i}' <<<"$(row "$1")"; }
 delivered=$(grep -h 'delivered:' "$out"/events-on-*.txt | sed 's/^/- /')
 replayed=$(grep -h '^replayed' "$out/events-on-32.txt" || echo "replay: not measured")
-alternated() { grep -h "^alt $1" "$out/events-alt-1.txt" | sed "s/^alt $1: //"; }
+alternated() { grep -h "^alt $1" "$out/events-alt-1.txt" | sed "s|^alt $1: ||"; }
 
 table=$(cat <<TABLE
 Measured $(date -u +%Y-%m-%d) on this project's machine ($(nproc) cores, shared by the silo, PostgreSQL, wrk and the
