@@ -10,7 +10,7 @@ their mean with a 95% confidence interval (Student's t).
 import statistics
 import sys
 
-# Student's t at 97.5% for 1..30 degrees of freedom; 1.96 beyond.
+# Student's t at 97.5% for 1..30 degrees of freedom (2.04 beyond: a little wide).
 T975 = [12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.20, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.10, 2.09,
         2.09, 2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05, 2.04]
 
@@ -27,7 +27,7 @@ for run, path in enumerate(sys.argv[1:], 1):
     for line in open(path):
         if not line.strip():
             continue
-        pair, phase, rps, p50, p99, silo, pg, gc, items = (line.rstrip("\n").split("\t") + ["0", "0"])[:9]
+        pair, phase, rps, p50, p99, silo, pg, gc, items = (line.rstrip("\n").split("\t") + ["nan", "nan"])[:9]
         key = (run, int(pair))
         phases[key + (phase,)] = dict(rps=float(rps), p50=ms(p50), p99=ms(p99), silo=float(silo), pg=float(pg), gc=float(gc), items=float(items))
         name = f"{run}.{pair}" if len(sys.argv) > 2 else pair
@@ -40,7 +40,9 @@ if not pairs:
 
 
 def mean(phase, field):
-    return statistics.fmean(phases[p + (phase,)][field] for p in pairs)
+    # Files from before a column existed have none (nan): left out of that column's mean.
+    values = [v for v in (phases[p + (phase,)][field] for p in pairs) if v == v]
+    return statistics.fmean(values) if values else float("nan")
 
 
 for field in ("p50", "p99"):

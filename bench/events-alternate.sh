@@ -1,14 +1,15 @@
 # Sourced by the hooks bench/events.sh writes for an alt-N run (within bench/webhooks.sh, after its warm-up): delivery on
 # against delivery off in one silo and one database, phase after phase, so that what drifts between runs (a fresh
 # database, checkpoints, the machine) reaches both. "off": the endpoint disabled, so every change's events are still
-# composed and stored (the outbox's work on the subscription path) and none is delivered; "on": enabled, each event
-# delivered to the receiver. Phases go off on, on off, off on, … (ABBA), so a steady drift cancels in pairs.
+# composed and stored and none is delivered; "on": enabled, so the append also stores a delivery row per event (on the
+# subscription path) and each event is delivered to the receiver. A phase's CPU window also holds the signing of its
+# events (another process; before wrk starts) and leaves out the last pass after it. Phases go off on, on off, off on, … (ABBA), so a steady drift cancels in pairs.
 # BENCH_ALT_PAIRS (default 8) pairs of BENCH_ALT_SECONDS (default 15) each. Prints a line per phase and the summary.
 
 # From the silo's Prometheus scrape (the runtime's metrics): its total GC pause in seconds and the thread pool's work items
 # so far, "pause items"; 0 for what it lacks. (awk reads to the end: stopping early would fail curl's write, and the pipeline.)
 runtime_counts() {
-  curl -sf "$base/metrics" | awk '
+  { curl -sf "$base/metrics" || true; } | awk '
     /^[a-z_]*gc_pause_time_seconds_total/ && !paused { paused = $NF }
     /^[a-z_]*thread_pool_work_item_count_total/ && !items { items = $NF }
     END { print (paused ? paused : 0), (items ? items : 0) }'
@@ -25,7 +26,7 @@ alternate() { # the endpoint's JSON file, the admin key
     for phase in $order; do
       # What the last "on" phase queued is delivered before the next phase begins (a disabled endpoint's deliveries wait).
       local waited=0
-      while (($(psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Pending'") > 0)); do
+      while (($(psql -At -c "SELECT count(*) FROM billing.event_deliveries WHERE status = 'Pending'") + 0 > 0)); do
         ((waited++ < 300)) || { echo "deliveries still pending a minute after phase $i" >&2; return 1; }
         sleep 0.2
       done
@@ -44,5 +45,7 @@ alternate() { # the endpoint's JSON file, the admin key
       first_event=$((first_event + events))
     done
   done
+  # The endpoint enabled again: bench/webhooks.sh's measured run after this hook is then an "on" run.
+  curl -sf -X PATCH -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d '{"enabled":true}' "$endpoint_url" >/dev/null
   python3 bench/events-alternate.py "$results"
 }

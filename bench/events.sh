@@ -87,7 +87,7 @@ HOOKS
   grep -E '^alt |^\| service:|events stored|replayed|WAL per|CPU time per|^ [a-z0-9_-]+ +\| [A-Z_+]+ +\|' "$out/events-$name.txt" | sed "s/^/$name: /"
 }
 
-# BENCH_RUNS picks runs (for an experiment; README.md is written only after all four, with neither of the two settings
+# BENCH_RUNS picks runs (for an experiment; README.md is written only after all five, with neither of the two settings
 # below): off-N, on-N, bare-N (events on, no endpoint: every change's events composed and stored, nothing to deliver),
 # or alt-N (delivery off and on, phase after phase in one silo: bench/events-alternate.sh). BENCH_STATEMENTS=1 (with
 # BENCH_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements") prints the statements that took PostgreSQL's time;
@@ -126,7 +126,8 @@ Events on: one endpoint of every type at a local receiver (node at the lowest pr
 
 **Added latency, delivery on against off** (one connection, ${BENCH_ALT_THINK_MS:-10} ms between an answer and the next
 request; in one silo and database, the endpoint enabled and disabled in turn, ${BENCH_ALT_PAIRS:-8} pairs of ${BENCH_ALT_SECONDS:-15} s,
-every change's events stored in both): **p50 $(alternated p50)** (goal: under 5%).
+every change's events stored in both): **p50 $(alternated p50)** (goal: under 5%; one run, and runs of the same
+code differ by more than that: judge by several).
 p99: $(alternated p99). Rates and CPU: $(alternated webhooks/s).
 
 Events on against off in separate runs (each a fresh silo and database; two runs of the same setting differ by more than
